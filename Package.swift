@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+// llmnas: LLM-based neural architecture search as an embeddable library.
+// The product `llmnas` is the shared library behind include/llmnas.h; `make` builds it in release mode with the
+// Swift runtime linked in statically (see the Makefile).
+import PackageDescription
+
+let package = Package(
+    name: "llmnas",
+    products: [
+        .library(name: "llmnas", type: .dynamic, targets: ["LLMNAS"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(
+            name: "LLMNASCore",
+            dependencies: ["CCurl", "COpenBLAS"]
+        ),
+        .target(
+            name: "LLMNAS",
+            dependencies: ["LLMNASCore"]
+        ),
+        .testTarget(
+            name: "LLMNASCoreTests",
+            dependencies: ["LLMNASCore"]
+        ),
+        .testTarget(
+            name: "LLMNASTests",
+            dependencies: ["LLMNAS", "LLMNASCore"]
+        ),
+    ]
+)

@@ -1,0 +1,6 @@
+/* COpenBLAS: the CBLAS interface of OpenBLAS for Swift. Provided by Debian's libopenblas-dev; pkg-config `openblas`
+ * adds the include path of the variant Debian selected (e.g. openblas-pthread). */
+#ifndef LLMNAS_COPENBLAS_SHIM_H
+#define LLMNAS_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

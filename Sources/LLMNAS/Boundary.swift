@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import LLMNASCore
+
+/// Runs the body of an exported function: clears the thread's last error, maps a thrown error onto its status and
+/// message, and returns `LLMNAS_OK` otherwise. Every exported function that can fail goes through here, so no Swift
+/// error crosses the C boundary.
+func boundary(_ body: () throws(LLMNASError) -> Void) -> Int32 {
+    LastError.clear()
+    do {
+        try body()
+        return Status.ok.rawValue
+    } catch {
+        return fail(Status(error.kind), error.message)
+    }
+}
+
+/// Records `message` as the thread's last error and returns `status`.
+func fail(_ status: Status, _ message: String) -> Int32 {
+    LastError.set(message)
+    return status.rawValue
+}
+
+/// The UTF-8 text behind a borrowed C string argument named `name`.
+func text(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(LLMNASError) -> String {
+    guard let pointer else { throw LLMNASError(.invalidArgument, "\(name) is NULL") }
+    guard let text = String(validatingCString: pointer) else { throw LLMNASError(.invalidArgument, "\(name) is not valid UTF-8") }
+    return text
+}
+
+/// The out-parameter named `name`, which must not be NULL.
+func output<T>(_ pointer: UnsafeMutablePointer<T>?, _ name: String) throws(LLMNASError) -> UnsafeMutablePointer<T> {
+    guard let pointer else { throw LLMNASError(.invalidArgument, "\(name) is NULL") }
+    return pointer
+}
+
+/// A library-owned copy of `string` for the caller, who frees it with `llmnas_string_free`.
+func duplicate(_ string: String) throws(LLMNASError) -> UnsafeMutablePointer<CChar> {
+    guard let copy = strdup(string) else { throw LLMNASError(.outOfMemory, "out of memory copying a \(string.utf8.count)-byte result") }
+    return copy
+}
+
+/// Checks that a caller-owned buffer of `capacity` elements holds the `needed` elements of `what`.
+func requireCapacity(_ capacity: UInt, for needed: Int, _ what: String) throws(LLMNASError) {
+    guard capacity >= UInt(needed) else {
+        throw LLMNASError(.bufferTooSmall, "the buffer holds \(capacity) values; the \(what) need \(needed)")
+    }
+}

@@ -1,0 +1,184 @@
+/*
+ * llmnas.h: the C interface of libllmnas, LLM-based neural architecture search as an embeddable library.
+ *
+ * Conventions, for every function below:
+ * - Status: a fallible function returns an llmnas_status; LLMNAS_OK (0) is success, every error is negative.
+ *   On failure llmnas_last_error() gives a message naming the offending argument or value, and out-parameters are
+ *   left untouched.
+ * - Strings in: UTF-8, NUL-terminated, borrowed for the duration of the call.
+ * - Strings out (char **out_json and the like): allocated by the library; free them with llmnas_string_free().
+ * - Arrays: a pointer and a size_t count; numeric outputs go to caller-owned buffers. A buffer that is too small
+ *   gives LLMNAS_BUFFER_TOO_SMALL, with the needed length written to the length out-parameter first.
+ * - Handles are opaque. Constructors write *out only on success; destructors accept NULL.
+ * - Threads: each handle type states what may be shared. Functions without a handle may be called from any thread.
+ * - Bounds: at most LLMNAS_MAX_BATCH architectures per call; JSON nesting at most 128 levels; lists and layer
+ *   counts at most 64 values.
+ * - Nothing traps or unwinds across this interface: bad input is a status, never a crash.
+ */
+#ifndef LLMNAS_H
+#define LLMNAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#define LLMNAS_API __declspec(dllimport)
+#else
+#define LLMNAS_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* Versions                                                                                                       */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** The version of this header. llmnas_version_string() gives the binary's. */
+#define LLMNAS_VERSION_MAJOR 0
+#define LLMNAS_VERSION_MINOR 1
+#define LLMNAS_VERSION_PATCH 0
+
+/** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). */
+#define LLMNAS_ABI_VERSION 1
+
+/** The most architectures one call accepts or returns (llmnas_space_sample, llmnas_arch_features_batch). */
+#define LLMNAS_MAX_BATCH 1000000
+
+/** The library's version as "MAJOR.MINOR.PATCH". Static storage: do not free. Thread-safe. */
+LLMNAS_API const char *llmnas_version_string(void);
+
+/** The ABI generation the binary implements; equal to LLMNAS_ABI_VERSION when header and binary agree. */
+LLMNAS_API int llmnas_abi_version(void);
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* Status codes and errors                                                                                        */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** The result of every fallible call. Values are fixed forever: new codes get new numbers, none is reused. */
+typedef enum llmnas_status {
+    LLMNAS_OK = 0,                 /**< Success. */
+    LLMNAS_INVALID_ARGUMENT = -1,  /**< A required pointer is NULL, text is not UTF-8, or a value is out of range. */
+    LLMNAS_MALFORMED_JSON = -2,    /**< Text that should be JSON is not; the message gives the byte offset. */
+    LLMNAS_INVALID_SPACE = -3,     /**< A search space definition is inconsistent or incomplete. */
+    LLMNAS_INVALID_ARCH = -4,      /**< An architecture is not in the space; the message names the hyperparameter. */
+    LLMNAS_NOT_FOUND = -5,         /**< No built-in item has that name. */
+    LLMNAS_BUFFER_TOO_SMALL = -6,  /**< A caller-owned buffer is too small; the length out-parameter says how large. */
+    LLMNAS_UNSUPPORTED = -7,       /**< The operation is not defined for this input (e.g. FLOPs without a cost model). */
+    LLMNAS_INFEASIBLE = -8,        /**< No architecture satisfied the constraints within the sampling bound. */
+    LLMNAS_OUT_OF_MEMORY = -9      /**< Memory for a result could not be allocated. */
+} llmnas_status;
+
+/** The name and meaning of a status, e.g. "LLMNAS_INVALID_ARCH: ...". Static storage, never NULL; an unknown value
+ *  gives a text saying so. Thread-safe. */
+LLMNAS_API const char *llmnas_status_string(llmnas_status status);
+
+/** The message of the calling thread's last failed call, or "" if its last call succeeded. Never NULL. Owned by
+ *  the library and valid until the thread's next llmnas_* call; copy it to keep it. */
+LLMNAS_API const char *llmnas_last_error(void);
+
+/** Frees a string the library returned through an out-parameter. NULL is ignored. */
+LLMNAS_API void llmnas_string_free(char *string);
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* Search spaces                                                                                                  */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** A search space: hyperparameters with their choices and meanings, constraints between them, the metric that
+ *  judges architectures and, for Transformer spaces, a cost model. Immutable: one handle may be used by any number
+ *  of threads at once. */
+typedef struct llmnas_space llmnas_space;
+
+/** Writes to *out_json a JSON array of the built-in spaces' names: "hat-wmt14ende", "hat-wmt14enfr",
+ *  "hat-wmt19ende", "hat-iwslt14deen" (HAT's Transformer spaces) and "nas-bench-graph".
+ *  Errors: LLMNAS_INVALID_ARGUMENT (out_json NULL). */
+LLMNAS_API llmnas_status llmnas_space_builtin_names(char **out_json);
+
+/** Creates a handle on the built-in space `name` (see llmnas_space_builtin_names). Free it with llmnas_space_free.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument), LLMNAS_NOT_FOUND (unknown name; the message lists the names). */
+LLMNAS_API llmnas_status llmnas_space_builtin(const char *name, llmnas_space **out_space);
+
+/** Creates a handle on the space defined by `json`:
+ *  {"name": "...", "task": "...", "metric": {"name": "BLEU", "higher_is_better": true, "min": 0, "max": 100},
+ *   "hyperparameters": [{"name": "...", "meaning": "...", "choices": [512, 640]},
+ *                       {"name": "...", "meaning": "...", "choices": [...], "layers": "<layer count hyperparameter>"},
+ *                       {"name": "...", "meaning": "...", "choices": ["a", "b"], "length": 4},
+ *                       {"...": "...", "feature_values": [1, 2, 3]}],
+ *   "constraints": [{"type": "not_all_equal", "hyperparameter": "ops", "value": "skip"}],
+ *   "cost_model": {"kind": "hat-transformer", "vocabulary_size": 32768, "sequence_length": 30, "qkv_dim": 512}}
+ *  Choices are integers or strings. "layers" makes a per-layer hyperparameter whose length is the value of the named
+ *  scalar hyperparameter (integer choices 1 to 64); "length" a list of fixed length. "constraints" and "cost_model"
+ *  are optional; unknown keys are errors. llmnas_space_to_json of a built-in space is a complete example.
+ *  Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_SPACE (the message names the key). */
+LLMNAS_API llmnas_status llmnas_space_from_json(const char *json, llmnas_space **out_space);
+
+/** Writes the space's definition to *out_json, in the format llmnas_space_from_json reads.
+ *  Errors: LLMNAS_INVALID_ARGUMENT. */
+LLMNAS_API llmnas_status llmnas_space_to_json(const llmnas_space *space, char **out_json);
+
+/** Releases a space handle. NULL is ignored. */
+LLMNAS_API void llmnas_space_free(llmnas_space *space);
+
+/** Writes to *out_count how many features each architecture of the space has (10 for HAT's spaces, 45 for
+ *  NAS-Bench-Graph). Errors: LLMNAS_INVALID_ARGUMENT. */
+LLMNAS_API llmnas_status llmnas_space_feature_count(const llmnas_space *space, size_t *out_count);
+
+/** Draws `count` architectures (0 to LLMNAS_MAX_BATCH) uniformly, gene by gene, under the space's constraints and
+ *  writes them to *out_json as a JSON array. The same seed gives the same text on every run and machine.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (count too large), LLMNAS_INFEASIBLE (the constraints reject 10,000 draws). */
+LLMNAS_API llmnas_status llmnas_space_sample(const llmnas_space *space, uint64_t seed, size_t count, char **out_json);
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* Architectures                                                                                                  */
+/* ------------------------------------------------------------------------------------------------------------- */
+/* An architecture is a JSON object with one key per hyperparameter: a value for scalars, a list of the active layers'
+ * values for per-layer hyperparameters, a list of fixed length for lists. HAT: {"encoder_embed_dim": 512,
+ * "encoder_layer_num": 6, "encoder_ffn_embed_dim": [1024, 1024, 2048, 2048, 2048, 1024], ..., "decoder_layer_num": 1,
+ * "decoder_ffn_embed_dim": [3072], ...}. NAS-Bench-Graph: {"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}.
+ * Every function below validates its architectures first and fails with LLMNAS_INVALID_ARCH on a missing or unknown
+ * key, a list of the wrong length, a value outside the choices or a broken constraint, naming it. */
+
+/** LLMNAS_OK when `arch_json` is an architecture of the space; otherwise the error and a message naming the
+ *  offending hyperparameter and value. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH. */
+LLMNAS_API llmnas_status llmnas_arch_validate(const llmnas_space *space, const char *arch_json);
+
+/** Writes the architecture's features to out[0 .. *out_len) (float32). *out_len receives the feature count even when
+ *  `capacity` is too small (then LLMNAS_BUFFER_TOO_SMALL; out may be NULL to ask for the count). Each numeric
+ *  hyperparameter gives its value (the mean over active layers for per-layer ones, each value for lists); a named
+ *  one gives a one-hot vector (the mean one-hot over active layers; one per list position). For HAT's spaces these
+ *  are HAT's 10 features. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH,
+ *  LLMNAS_BUFFER_TOO_SMALL. */
+LLMNAS_API llmnas_status llmnas_arch_features(const llmnas_space *space, const char *arch_json, float *out,
+                                              size_t capacity, size_t *out_len);
+
+/** Features of a JSON array of architectures as a row-major matrix: row i of out holds architecture i's
+ *  llmnas_space_feature_count() values. *out_rows receives the number of architectures even when `capacity` (in
+ *  floats) is too small. An error in element i names it. Errors: as llmnas_arch_features. */
+LLMNAS_API llmnas_status llmnas_arch_features_batch(const llmnas_space *space, const char *archs_json, float *out,
+                                                    size_t capacity, size_t *out_rows);
+
+/** HAT's mutation: each gene of the architecture (for per-layer hyperparameters, every possible layer) is redrawn
+ *  uniformly with `probability` in [0, 1]; layers that become active are drawn uniformly; redrawn while the space's
+ *  constraints reject the result. The child goes to *out_json. Deterministic for a seed.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (probability outside [0, 1] or NaN), the architecture errors, LLMNAS_INFEASIBLE. */
+LLMNAS_API llmnas_status llmnas_arch_mutate(const llmnas_space *space, const char *arch_json, double probability,
+                                            uint64_t seed, char **out_json);
+
+/** HAT's crossover: each gene comes from `a_json` or `b_json` with equal chance (a layer that only one parent has is
+ *  taken from it); redrawn while the space's constraints reject the result. The child goes to *out_json.
+ *  Deterministic for a seed. Errors: the architecture errors, LLMNAS_INFEASIBLE. */
+LLMNAS_API llmnas_status llmnas_arch_crossover(const llmnas_space *space, const char *a_json, const char *b_json,
+                                               uint64_t seed, char **out_json);
+
+/** Size and cost of the architecture as JSON: {"params": parameters without embeddings, "embedding_params",
+ *  "flops": FLOPs of one forward pass with source and target length 30 as HAT counts them, output projection
+ *  included, "gflops", "output_projection_flops"}. Errors: the architecture errors, LLMNAS_UNSUPPORTED (a space
+ *  without a cost model, such as nas-bench-graph). */
+LLMNAS_API llmnas_status llmnas_arch_stats(const llmnas_space *space, const char *arch_json, char **out_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLMNAS_H */
