@@ -1,0 +1,108 @@
+# llmnas: build, test, install, demo. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+VERSION := $(shell sed -n 's/^\#define LLMNAS_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/llmnas.h | paste -sd.)
+SOVERSION := $(shell sed -n 's/^\#define LLMNAS_VERSION_MAJOR //p' include/llmnas.h)
+PREFIX ?= /usr/local
+BUILD := build
+LIB := $(BUILD)/lib/libllmnas.so
+APT_PACKAGES := libcurl4-openssl-dev libopenblas-dev pkg-config g++
+PYTHON ?= python3
+VENV := .venv
+SWIFT_RELEASE := swift build -c release --product llmnas -Xswiftc -static-stdlib \
+	-Xlinker -soname=libllmnas.so.$(SOVERSION) -Xlinker --version-script=$(CURDIR)/tools/exports.map
+CFLAGS_EX := -std=c11 -Wall -Wextra -Werror -Iinclude
+CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
+# Examples run with nothing but the built library on their path: no Swift toolchain libraries.
+RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
+
+.PHONY: all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
+	install demo clean
+
+help:
+	@echo "make          release build of $(LIB) (Swift runtime linked in statically)"
+	@echo "make deps     install the Debian packages the build needs (as root; otherwise prints the command)"
+	@echo "make test     Swift tests, export and linkage checks, C/C++/Python examples, pytest, install check"
+	@echo "make demo     the main job: run the spaces example on the built library"
+	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper and llmnas.pc"
+
+all: lib
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "missing Debian packages; run: sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+lib: deps
+	$(SWIFT_RELEASE)
+	@mkdir -p $(BUILD)/lib
+	cp .build/release/libllmnas.so $(BUILD)/lib/libllmnas.so.$(VERSION)
+	ln -sf libllmnas.so.$(VERSION) $(BUILD)/lib/libllmnas.so.$(SOVERSION)
+	ln -sf libllmnas.so.$(SOVERSION) $(LIB)
+
+test: deps test-swift lib check-exports test-examples test-python test-install
+	@echo "make test: all checks passed"
+
+test-swift: deps
+	swift test
+
+# The .so must export exactly the llmnas_* functions the header declares, and carry no libswift* dependency.
+check-exports: lib
+	@nm -D --defined-only $(LIB) | awk '$$3 ~ /^llmnas_/ {print $$3}' | sort -u > $(BUILD)/exported.txt
+	@grep -oE '\bllmnas_[a-z0-9_]+[[:space:]]*\(' include/llmnas.h | tr -d ' (' | sort -u > $(BUILD)/declared.txt
+	@diff -u $(BUILD)/declared.txt $(BUILD)/exported.txt || { echo "exports differ from include/llmnas.h"; exit 1; }
+	@! ldd $(LIB) | grep -q libswift || { echo "$(LIB) depends on libswift*"; exit 1; }
+	@echo "check-exports: $$(wc -l < $(BUILD)/exported.txt) functions, header and library agree; no libswift* dependency"
+
+examples: lib
+	@mkdir -p $(BUILD)/examples
+	cc $(CFLAGS_EX) examples/spaces.c -o $(BUILD)/examples/spaces -L$(BUILD)/lib -lllmnas
+	c++ $(CXXFLAGS_EX) examples/spaces.cpp -o $(BUILD)/examples/spaces_cpp -L$(BUILD)/lib -lllmnas
+	c++ $(CXXFLAGS_EX) bindings/cpp/test_llmnas.cpp -o $(BUILD)/examples/test_llmnas_cpp -L$(BUILD)/lib -lllmnas
+
+test-examples: examples
+	$(RUN_EX) $(BUILD)/examples/spaces > $(BUILD)/examples/spaces.out
+	grep -q "LLMNAS_NOT_FOUND" $(BUILD)/examples/spaces.out
+	$(RUN_EX) $(BUILD)/examples/spaces_cpp > $(BUILD)/examples/spaces_cpp.out
+	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_cpp.out
+	$(RUN_EX) $(BUILD)/examples/test_llmnas_cpp
+
+venv: $(VENV)/.ready
+$(VENV)/.ready: bindings/python/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q numpy pytest "setuptools>=70"
+	touch $@
+
+test-python: lib venv
+	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python -m pytest -q bindings/python/tests
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python examples/python/spaces.py > $(BUILD)/examples/spaces_py.out
+	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_py.out
+
+# Installs into a temporary prefix and builds the C example with pkg-config alone.
+test-install: lib
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(MAKE) --no-print-directory install PREFIX=$$tmp >/dev/null && \
+	cc -std=c11 -Wall -Wextra -Werror examples/spaces.c -o $$tmp/spaces \
+		$$(PKG_CONFIG_PATH=$$tmp/lib/pkgconfig pkg-config --cflags --libs llmnas) && \
+	env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$$tmp/lib $$tmp/spaces | cmp - $(BUILD)/examples/spaces.out && \
+	echo "test-install: the example built with pkg-config against PREFIX=$$tmp runs and prints the same"
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/llmnas.h bindings/cpp/llmnas.hpp $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(BUILD)/lib/libllmnas.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libllmnas.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libllmnas.so.$(SOVERSION)
+	ln -sf libllmnas.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmnas.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/llmnas.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/llmnas.pc
+
+demo: examples
+	$(RUN_EX) $(BUILD)/examples/spaces
+
+clean:
+	rm -rf $(BUILD) .build

@@ -1,0 +1,114 @@
+"""Loading libllmnas.so and declaring the C functions' signatures."""
+import ctypes
+import ctypes.util
+import os
+
+from .errors import Error, error_for
+
+#: The ABI generation this binding was written for; the library must report the same.
+ABI_VERSION = 1
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class _Space(ctypes.Structure):
+    """The opaque llmnas_space."""
+
+
+SpacePtr = ctypes.POINTER(_Space)
+_char_pp = ctypes.POINTER(ctypes.c_void_p)
+
+
+def _candidates():
+    env = os.environ.get("LLMNAS_LIBRARY")
+    if env:
+        return [env]
+    found = [os.path.join(_HERE, name) for name in sorted(os.listdir(_HERE)) if name.startswith("libllmnas.so")]
+    system = ctypes.util.find_library("llmnas")
+    return found + ([system] if system else []) + ["libllmnas.so.0"]
+
+
+def _load():
+    errors = []
+    for path in _candidates():
+        try:
+            return ctypes.CDLL(path)
+        except OSError as exc:
+            errors.append(f"{path}: {exc}")
+            if os.environ.get("LLMNAS_LIBRARY"):
+                break
+    raise ImportError("libllmnas.so not found; set LLMNAS_LIBRARY to its path or run `make install` (" +
+                      "; ".join(errors) + ")")
+
+
+lib = _load()
+
+_SIGNATURES = {
+    "llmnas_version_string": ([], ctypes.c_char_p),
+    "llmnas_abi_version": ([], ctypes.c_int),
+    "llmnas_status_string": ([ctypes.c_int], ctypes.c_char_p),
+    "llmnas_last_error": ([], ctypes.c_char_p),
+    "llmnas_string_free": ([ctypes.c_void_p], None),
+    "llmnas_space_builtin_names": ([_char_pp], ctypes.c_int),
+    "llmnas_space_builtin": ([ctypes.c_char_p, ctypes.POINTER(SpacePtr)], ctypes.c_int),
+    "llmnas_space_from_json": ([ctypes.c_char_p, ctypes.POINTER(SpacePtr)], ctypes.c_int),
+    "llmnas_space_to_json": ([SpacePtr, _char_pp], ctypes.c_int),
+    "llmnas_space_free": ([SpacePtr], None),
+    "llmnas_space_feature_count": ([SpacePtr, ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "llmnas_space_sample": ([SpacePtr, ctypes.c_uint64, ctypes.c_size_t, _char_pp], ctypes.c_int),
+    "llmnas_arch_validate": ([SpacePtr, ctypes.c_char_p], ctypes.c_int),
+    "llmnas_arch_features": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t,
+                              ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "llmnas_arch_features_batch": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t,
+                                    ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "llmnas_arch_mutate": ([SpacePtr, ctypes.c_char_p, ctypes.c_double, ctypes.c_uint64, _char_pp], ctypes.c_int),
+    "llmnas_arch_crossover": ([SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint64, _char_pp], ctypes.c_int),
+    "llmnas_arch_stats": ([SpacePtr, ctypes.c_char_p, _char_pp], ctypes.c_int),
+}
+
+for _name, (_args, _result) in _SIGNATURES.items():
+    _function = getattr(lib, _name)
+    _function.argtypes = _args
+    _function.restype = _result
+
+if lib.llmnas_abi_version() != ABI_VERSION:
+    raise ImportError(f"libllmnas ABI {lib.llmnas_abi_version()} does not match the binding's ABI {ABI_VERSION}")
+
+
+def check(status):
+    """Raises the exception for a non-zero status, with the thread's last error message."""
+    if status != 0:
+        raise error_for(status, lib.llmnas_last_error().decode("utf-8", "replace"))
+
+
+def take_string(pointer):
+    """The text of a library-owned string, which is freed."""
+    try:
+        return ctypes.string_at(pointer.value).decode("utf-8")
+    finally:
+        lib.llmnas_string_free(pointer)
+
+
+def call_string(function, *args):
+    """Calls a function whose last parameter is a char ** out-string and returns the string."""
+    out = ctypes.c_void_p()
+    check(function(*args, ctypes.byref(out)))
+    return take_string(out)
+
+
+def version():
+    """The library's version, "MAJOR.MINOR.PATCH"."""
+    return lib.llmnas_version_string().decode()
+
+
+def abi_version():
+    """The ABI generation of the loaded library."""
+    return lib.llmnas_abi_version()
+
+
+def status_string(status):
+    """The name and meaning of a status code."""
+    return lib.llmnas_status_string(status).decode()
+
+
+__all__ = ["Error", "lib", "check", "call_string", "version", "abi_version", "status_string", "SpacePtr"]

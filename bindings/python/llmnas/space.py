@@ -1,0 +1,112 @@
+"""Search spaces and the architecture operations on them."""
+import ctypes
+import json
+
+import numpy as np
+
+from ._library import SpacePtr, call_string, check, lib
+from .errors import InvalidArgumentError
+
+
+def _arch_text(arch):
+    """JSON text of an architecture given as a dict or as JSON text."""
+    if isinstance(arch, (str, bytes)):
+        return arch.encode() if isinstance(arch, str) else arch
+    return json.dumps(arch, separators=(",", ":")).encode()
+
+
+def _archs_text(archs):
+    """JSON text of a list of architectures (dicts or JSON texts), or of a JSON array given as text."""
+    if isinstance(archs, (str, bytes)):
+        return archs.encode() if isinstance(archs, str) else archs
+    return b"[" + b",".join(_arch_text(a) for a in archs) + b"]"
+
+
+class Space:
+    """A search space (an llmnas_space handle). Immutable, so one Space may be shared between threads."""
+
+    def __init__(self, handle):
+        """Wraps a handle; use `Space.builtin` or `Space.from_json`."""
+        self._handle = handle
+
+    @staticmethod
+    def builtin_names():
+        """The names of the built-in spaces."""
+        return json.loads(call_string(lib.llmnas_space_builtin_names))
+
+    @classmethod
+    def builtin(cls, name):
+        """The built-in space `name`, e.g. "hat-wmt14ende" or "nas-bench-graph"."""
+        handle = SpacePtr()
+        check(lib.llmnas_space_builtin(name.encode(), ctypes.byref(handle)))
+        return cls(handle)
+
+    @classmethod
+    def from_json(cls, definition):
+        """The space a definition describes (a dict or JSON text; the format of `to_json`)."""
+        text = definition if isinstance(definition, str) else json.dumps(definition)
+        handle = SpacePtr()
+        check(lib.llmnas_space_from_json(text.encode(), ctypes.byref(handle)))
+        return cls(handle)
+
+    def __del__(self):
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            lib.llmnas_space_free(handle)
+
+    def to_json(self):
+        """The space's definition as a dict."""
+        return json.loads(call_string(lib.llmnas_space_to_json, self._handle))
+
+    @property
+    def name(self):
+        """The space's name."""
+        return self.to_json()["name"]
+
+    @property
+    def feature_count(self):
+        """How many features each architecture has."""
+        count = ctypes.c_size_t()
+        check(lib.llmnas_space_feature_count(self._handle, ctypes.byref(count)))
+        return count.value
+
+    def sample(self, count, seed=0):
+        """`count` architectures drawn under the space's constraints, as a list of dicts; fixed by `seed`."""
+        if count < 0 or seed < 0:
+            raise InvalidArgumentError(f"count and seed must be non-negative, not {count} and {seed}")
+        return json.loads(call_string(lib.llmnas_space_sample, self._handle, seed, count))
+
+    def validate(self, arch):
+        """Raises InvalidArchitectureError (or MalformedJSONError) unless `arch` belongs to the space."""
+        check(lib.llmnas_arch_validate(self._handle, _arch_text(arch)))
+
+    def features(self, archs):
+        """The features of a list of architectures (dicts or JSON texts) as a float32 array, one row each."""
+        text = _archs_text(archs)
+        rows = ctypes.c_size_t()
+        status = lib.llmnas_arch_features_batch(self._handle, text, None, 0, ctypes.byref(rows))
+        if status not in (0, -6):
+            check(status)
+        out = np.empty((rows.value, self.feature_count), dtype=np.float32)
+        pointer = out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+        check(lib.llmnas_arch_features_batch(self._handle, text, pointer, out.size, ctypes.byref(rows)))
+        return out
+
+    def mutate(self, arch, probability=0.3, seed=0):
+        """HAT's mutation: each gene redrawn with `probability`; returns a dict."""
+        if seed < 0:
+            raise InvalidArgumentError(f"seed must be non-negative, not {seed}")
+        return json.loads(call_string(lib.llmnas_arch_mutate, self._handle, _arch_text(arch), probability, seed))
+
+    def crossover(self, a, b, seed=0):
+        """HAT's crossover: each gene from `a` or `b`; returns a dict."""
+        if seed < 0:
+            raise InvalidArgumentError(f"seed must be non-negative, not {seed}")
+        return json.loads(call_string(lib.llmnas_arch_crossover, self._handle, _arch_text(a), _arch_text(b), seed))
+
+    def stats(self, arch):
+        """Parameters and FLOPs: {'params', 'embedding_params', 'flops', 'gflops', 'output_projection_flops'}."""
+        return json.loads(call_string(lib.llmnas_arch_stats, self._handle, _arch_text(arch)))
+
+    def __repr__(self):
+        return f"Space({self.name!r})"
