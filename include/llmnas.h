@@ -67,7 +67,16 @@ typedef enum llmnas_status {
     LLMNAS_BUFFER_TOO_SMALL = -6,  /**< A caller-owned buffer is too small; the length out-parameter says how large. */
     LLMNAS_UNSUPPORTED = -7,       /**< The operation is not defined for this input (e.g. FLOPs without a cost model). */
     LLMNAS_INFEASIBLE = -8,        /**< No architecture satisfied the constraints within the sampling bound. */
-    LLMNAS_OUT_OF_MEMORY = -9      /**< Memory for a result could not be allocated. */
+    LLMNAS_OUT_OF_MEMORY = -9,     /**< Memory for a result could not be allocated. */
+    LLMNAS_HTTP_ERROR = -10,       /**< The LLM server answered with an HTTP error (429/5xx after the retries). */
+    LLMNAS_TIMEOUT = -11,          /**< The LLM server did not answer within the timeout, after the retries. */
+    LLMNAS_CONNECTION_FAILED = -12,/**< No connection to the LLM server could be made, after the retries. */
+    LLMNAS_BAD_RESPONSE = -13,     /**< The response is not a valid completion (malformed JSON, no choices, too large). */
+    LLMNAS_BAD_ANSWER = -14,       /**< The model's answer holds no number in the metric's range. */
+    LLMNAS_CANCELLED = -15,        /**< The progress callback returned nonzero; what was done is kept. */
+    LLMNAS_IO_ERROR = -16,         /**< A file could not be read or written; the message gives the reason. */
+    LLMNAS_CORRUPT_FILE = -17,     /**< A file is damaged, truncated or of another kind. */
+    LLMNAS_INCOMPLETE = -18        /**< A batch finished with some items failed; their own statuses say why. */
 } llmnas_status;
 
 /** The name and meaning of a status, e.g. "LLMNAS_INVALID_ARCH: ...". Static storage, never NULL; an unknown value
@@ -80,6 +89,23 @@ LLMNAS_API const char *llmnas_last_error(void);
 
 /** Frees a string the library returned through an out-parameter. NULL is ignored. */
 LLMNAS_API void llmnas_string_free(char *string);
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* Progress                                                                                                       */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** What a long operation reports while it works. Owned by the library and valid during the callback only; read it,
+ *  never allocate one (fields may be appended in later versions). */
+typedef struct llmnas_progress {
+    const char *stage;  /**< What is running, e.g. "llmpp", "calibration", "LLM-PP wmt14ende seed 123 (1/9)". */
+    size_t done;        /**< Items finished in this stage. */
+    size_t total;       /**< Items in this stage. */
+    double value;       /**< A stage-specific figure (a loss, a best score), NaN when the stage has none. */
+} llmnas_progress;
+
+/** A progress callback: called on the thread that made the call. Return 0 to go on, nonzero to cancel; the
+ *  operation then returns LLMNAS_CANCELLED and keeps what was done. */
+typedef int (*llmnas_progress_fn)(const llmnas_progress *progress, void *user_data);
 
 /* ------------------------------------------------------------------------------------------------------------- */
 /* Search spaces                                                                                                  */
@@ -176,6 +202,93 @@ LLMNAS_API llmnas_status llmnas_arch_crossover(const llmnas_space *space, const 
  *  included, "gflops", "output_projection_flops"}. Errors: the architecture errors, LLMNAS_UNSUPPORTED (a space
  *  without a cost model, such as nas-bench-graph). */
 LLMNAS_API llmnas_status llmnas_arch_stats(const llmnas_space *space, const char *arch_json, char **out_json);
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* LLM-PP: prompts, the client, predictions                                                                       */
+/* ------------------------------------------------------------------------------------------------------------- */
+/* A task (task_json, NULL for the defaults) says what the LLM predicts, every key optional:
+ *   {"task": "machine translation", "dataset": "WMT'14 English-German", "description": "... (default: the space's)",
+ *    "examples": [{"input": "...", "output": "..."}], "backbone": "the Transformer of Vaswani et al. (2017)",
+ *    "prompt": {options}, "calibrate": false}
+ * Prompt options switch the prompt's parts (all true by default): {"role", "instructions", "hyperparameters",
+ * "dataset", "examples", "backbone", "gflops", "study_demonstrations"}; "instructions": false keeps only the role,
+ * the hyperparameters, the demonstrations and the architecture to judge.
+ * Demonstrations (demos_json) are architectures with measured scores: [{"arch": {...}, "score": 25.3}, ...]. */
+
+/** Builds the LLM-PP prompt for `arch_json` and writes it to *out_messages_json as a JSON array of chat messages
+ *  [{"role": "system", "content": ...}, {"role": "user", "content": ...}]: a role; instructions (task, dataset and
+ *  metric, dataset examples, backbone, GFLOPs, the study-the-demonstrations line, the answer format); one line per
+ *  hyperparameter with its meaning; the demonstrations as "name: value" lines (lists as [a, b]), "GFLOPs: x.x" and
+ *  "<metric>: x.xx"; last the architecture to judge with its "<metric>:" line open. `options_json` (NULL: the
+ *  task's "prompt" options) switches parts off. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON,
+ *  LLMNAS_INVALID_ARCH (in the architecture or a demonstration, named). */
+LLMNAS_API llmnas_status llmnas_prompt_build(const llmnas_space *space, const char *task_json, const char *demos_json,
+                                             const char *arch_json, const char *options_json,
+                                             char **out_messages_json);
+
+/** A client of an OpenAI-compatible endpoint, with its response cache and usage ledger. Use one handle from one
+ *  thread at a time; independent handles may run on different threads at once. */
+typedef struct llmnas_llm llmnas_llm;
+
+/** Creates a client from `config_json` (only "model" is required):
+ *  {"base_url": default $OPENAI_BASE_URL, else "https://api.openai.com/v1"; "api_key_env": the environment variable
+ *   holding the key, default "OPENAI_API_KEY" (read per batch, sent as "Authorization: Bearer", written nowhere);
+ *   "model"; "api": "chat" (default) or "completions" (base models: messages joined by blank lines);
+ *   "azure": {"api_version", "deployment"} (Azure OpenAI: deployment URL, "api-key" header);
+ *   "temperature": 0; "max_tokens": 16; "n": 1 samples per architecture; "aggregate": "median" or "mean";
+ *   "answer_format": "text", "json_schema" ({"type": "number"} as structured output) or "grammar" with "grammar": a
+ *   GBNF string; "seed"; "timeout_seconds": 60 per attempt; "retries": 4 more attempts after a 429, a 5xx, a timeout
+ *   or a failed connection, with exponential backoff from "backoff_seconds": 0.5 to "backoff_max_seconds": 30, with
+ *   jitter from "jitter_seed": 0, a server's Retry-After honoured up to the maximum; "max_concurrency": 8 requests in
+ *   flight; "cache_file": a persistent response cache; "price_prompt_per_1k", "price_completion_per_1k": dollars;
+ *   "max_response_bytes": 4 MiB; "insecure_skip_tls_verify": false (UNSAFE when true: no TLS peer verification)}.
+ *  The cache file holds the endpoint and the full request of each answer (never a header or key), one checksummed
+ *  record appended per answer: a crash loses at most the answers in flight, and a rerun of cached work makes no
+ *  request. Bounds: a prompt of at most 1 MiB. Errors: LLMNAS_INVALID_ARGUMENT (the message names the key),
+ *  LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (a cache file of another kind). */
+LLMNAS_API llmnas_status llmnas_llm_create(const char *config_json, llmnas_llm **out_llm);
+
+/** Releases a client and closes its cache file. NULL is ignored. */
+LLMNAS_API void llmnas_llm_free(llmnas_llm *llm);
+
+/** Writes the client's usage ledger to *out_json: {"requests": HTTP attempts, "retries", "failures": items that
+ *  failed, "cache_hits", "prompt_tokens", "completion_tokens", "cost": dollars, "wall_seconds"}. */
+LLMNAS_API llmnas_status llmnas_llm_usage_json(const llmnas_llm *llm, char **out_json);
+
+/** LLM-PP: predicts the score of each of the `n` architectures in `archs_json` (a JSON array) by asking the LLM with
+ *  the demonstrations, `max_concurrency` requests at a time. scores[i] receives the score (the first number of the
+ *  answer; with "n" samples their median or mean) or NaN; item_status[i] (item_status may be NULL) its status:
+ *  LLMNAS_OK, or the item's own error (LLMNAS_HTTP_ERROR, LLMNAS_TIMEOUT, LLMNAS_CONNECTION_FAILED,
+ *  LLMNAS_BAD_RESPONSE, LLMNAS_BAD_ANSWER for no number or one outside the metric's range, LLMNAS_CANCELLED). With
+ *  "calibrate": true in the task, each demonstration is first predicted from the others and the least-squares line
+ *  from predicted to measured is applied to every score. `progress` (may be NULL) is called as items finish.
+ *  Returns LLMNAS_OK when every item succeeded, LLMNAS_INCOMPLETE when some failed (scores and statuses are written
+ *  in both cases), LLMNAS_CANCELLED when the callback stopped it, or an input error (nothing written). */
+LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                              const char *demos_json, const char *archs_json, double *scores,
+                                              llmnas_status *item_status, size_t n, llmnas_progress_fn progress,
+                                              void *user_data);
+
+/* ------------------------------------------------------------------------------------------------------------- */
+/* Metrics and the paper's evaluation protocol                                                                    */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** Writes to *out_json how `predicted` agrees with `truth` (n > 0 finite values each): {"mae", "rmse",
+ *  "kendall_tau": tau-b with ties as scipy.stats.kendalltau (O(n log n)), "spearman", "pearson"}; an undefined
+ *  correlation (constant input) is null. Errors: LLMNAS_INVALID_ARGUMENT. */
+LLMNAS_API llmnas_status llmnas_metrics(const double *predicted, const double *truth, size_t n, char **out_json);
+
+/** Runs the evaluation of Jawahar et al. (2024) on the labelled data in `data_dir` (labeled.csv and splits.csv, as
+ *  shipped in data/llmpp-wmt): for each task (wmt14ende, wmt14enfr, wmt19ende) and split seed (123, 456, 789) the 10
+ *  "train" architectures are the demonstrations and the 20 "test" ones are predicted, scored by MAE and Kendall
+ *  tau-b against scratch_valid_bleu. Predictors: LLM-PP and LLM-PP calibrated (when `llm` is not NULL), the four
+ *  supernets of the data, and a least-squares line of BLEU on the parameter count. `options_json` (may be NULL):
+ *  {"prompt": {prompt options}, "calibrate": true}. *out_json: {"seeds", "rows": [{"predictor", "tasks": {task:
+ *  {"mae_mean", "mae_std", "tau_mean", "tau_std", "mae": per seed, "tau": per seed, "failures"}}}], "text": the table
+ *  with two decimals, mean±std (population) over the seeds}. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_IO_ERROR,
+ *  LLMNAS_CORRUPT_FILE, LLMNAS_CANCELLED. */
+LLMNAS_API llmnas_status llmnas_eval_paper_protocol(llmnas_llm *llm, const char *data_dir, const char *options_json,
+                                                    llmnas_progress_fn progress, void *user_data, char **out_json);
 
 #ifdef __cplusplus
 }

@@ -49,3 +49,9 @@ func requireCapacity(_ capacity: UInt, for needed: Int, _ what: String) throws(L
         throw LLMNASError(.bufferTooSmall, "the buffer holds \(capacity) values; the \(what) need \(needed)")
     }
 }
+
+/// The parsed JSON behind an optional C string argument (NULL gives nil).
+func optionalJSON(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(LLMNASError) -> JSONValue? {
+    guard pointer != nil else { return nil }
+    return try JSONParser.parse(text(pointer, name))
+}

@@ -12,6 +12,15 @@ enum Status: Int32 {
     case unsupported = -7
     case infeasible = -8
     case outOfMemory = -9
+    case httpError = -10
+    case timeout = -11
+    case connectionFailed = -12
+    case badResponse = -13
+    case badAnswer = -14
+    case cancelled = -15
+    case io = -16
+    case corruptFile = -17
+    case incomplete = -18
 
     /// The status that reports an error of `kind`.
     init(_ kind: LLMNASError.Kind) {
@@ -25,6 +34,15 @@ enum Status: Int32 {
         case .unsupported: self = .unsupported
         case .infeasible: self = .infeasible
         case .outOfMemory: self = .outOfMemory
+        case .httpError: self = .httpError
+        case .timeout: self = .timeout
+        case .connectionFailed: self = .connectionFailed
+        case .badResponse: self = .badResponse
+        case .badAnswer: self = .badAnswer
+        case .cancelled: self = .cancelled
+        case .io: self = .io
+        case .corruptFile: self = .corruptFile
+        case .incomplete: self = .incomplete
         }
     }
 
@@ -41,6 +59,15 @@ enum Status: Int32 {
         case .unsupported: return "LLMNAS_UNSUPPORTED: the operation is not defined for this input"
         case .infeasible: return "LLMNAS_INFEASIBLE: no architecture satisfies the constraints"
         case .outOfMemory: return "LLMNAS_OUT_OF_MEMORY: memory could not be allocated"
+        case .httpError: return "LLMNAS_HTTP_ERROR: the LLM server answered with an HTTP error"
+        case .timeout: return "LLMNAS_TIMEOUT: the LLM server did not answer in time"
+        case .connectionFailed: return "LLMNAS_CONNECTION_FAILED: no connection to the LLM server"
+        case .badResponse: return "LLMNAS_BAD_RESPONSE: the server's response is not a valid completion"
+        case .badAnswer: return "LLMNAS_BAD_ANSWER: the model's answer holds no valid score"
+        case .cancelled: return "LLMNAS_CANCELLED: the progress callback cancelled the operation"
+        case .io: return "LLMNAS_IO_ERROR: a file could not be read or written"
+        case .corruptFile: return "LLMNAS_CORRUPT_FILE: a file is damaged, truncated or of another kind"
+        case .incomplete: return "LLMNAS_INCOMPLETE: some items of the batch failed; see their statuses"
         }
     }
 }

@@ -59,7 +59,7 @@ public enum BuiltinSpaces {
         return try SearchSpace(
             name: "nas-bench-graph",
             task: "Node classification on a citation or product graph (Cora, CiteSeer, PubMed, ogbn-arxiv). The candidates are graph neural networks of four computing nodes trained with the same recipe and judged by validation accuracy.",
-            metric: Metric(name: "validation accuracy", higherIsBetter: true, minimum: 0, maximum: 1),
+            metric: Metric(name: "validation accuracy", higherIsBetter: true, minimum: 0, maximum: 1, decimals: 4),
             hyperparameters: [
                 Hyperparameter(name: "link", meaning: "how the four nodes connect: entry i names the input of node i+1 (0 is the graph's input features, k the output of node k); nodes that feed no other node form the output", choices: links.map { .string($0) }),
                 Hyperparameter(name: "ops", meaning: "the operation of each node: a graph convolution (gat, gcn, gin, cheb, sage, arma, graph), a fully connected layer (fc) or the identity (skip)", choices: ops.map { .string($0) }, shape: .list(length: 4)),

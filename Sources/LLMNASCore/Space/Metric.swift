@@ -9,12 +9,15 @@ public struct Metric: Sendable, Equatable {
     public let minimum: Double
     /// The largest valid score.
     public let maximum: Double
+    /// Decimals a score is written with in prompts (2 for BLEU, 4 for an accuracy in [0, 1]).
+    public let decimals: Int
 
     /// A metric; the range must be non-empty.
-    public init(name: String, higherIsBetter: Bool = true, minimum: Double, maximum: Double) {
+    public init(name: String, higherIsBetter: Bool = true, minimum: Double, maximum: Double, decimals: Int = 2) {
         self.name = name
         self.higherIsBetter = higherIsBetter
         self.minimum = minimum
         self.maximum = maximum
+        self.decimals = decimals
     }
 }

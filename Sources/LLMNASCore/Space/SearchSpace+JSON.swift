@@ -18,18 +18,19 @@ extension SearchSpace {
 
     /// Reads a search space from parsed JSON and checks it.
     public init(json: JSONValue) throws(LLMNASError) {
-        let reader = try SpaceJSONReader(json, context: "search space", allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model"])
-        let name = try reader.string("name")
-        let metricReader = try SpaceJSONReader(reader.required("metric"), context: "metric", allowed: ["name", "higher_is_better", "min", "max"])
-        let metric = Metric(name: try metricReader.string("name"),
-                            higherIsBetter: try metricReader.optionalBool("higher_is_better") ?? true,
-                            minimum: try metricReader.number("min"), maximum: try metricReader.number("max"))
+        let reader = try JSONObjectReader(json, context: "search space", allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model"], kind: .invalidSpace)
+        let name = try reader.requiredString("name")
+        let metricReader = try JSONObjectReader(reader.required("metric"), context: "metric", allowed: ["name", "higher_is_better", "min", "max", "decimals"], kind: .invalidSpace)
+        let metric = Metric(name: try metricReader.requiredString("name"),
+                            higherIsBetter: try metricReader.bool("higher_is_better") ?? true,
+                            minimum: try metricReader.requiredNumber("min"), maximum: try metricReader.requiredNumber("max"),
+                            decimals: try metricReader.int("decimals", in: 0...9) ?? 2)
         guard let hpList = try reader.required("hyperparameters").arrayValue else {
             throw LLMNASError(.invalidSpace, "search space: 'hyperparameters' must be an array")
         }
         var hyperparameters: [Hyperparameter] = []
         for (i, hpJSON) in hpList.enumerated() {
-            let hp = try SpaceJSONReader(hpJSON, context: "hyperparameter \(i)", allowed: ["name", "meaning", "choices", "layers", "length", "feature_values"])
+            let hp = try JSONObjectReader(hpJSON, context: "hyperparameter \(i)", allowed: ["name", "meaning", "choices", "layers", "length", "feature_values"], kind: .invalidSpace)
             guard let choiceList = try hp.required("choices").arrayValue else {
                 throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'choices' must be an array")
             }
@@ -40,8 +41,8 @@ extension SearchSpace {
                 }
                 choices.append(choice)
             }
-            let layers = try hp.optionalString("layers")
-            let length = try hp.optionalInt("length")
+            let layers = try hp.string("layers")
+            let length = try hp.int("length")
             let shape: Hyperparameter.Shape
             switch (layers, length) {
             case (nil, nil): shape = .scalar
@@ -50,41 +51,41 @@ extension SearchSpace {
             default: throw LLMNASError(.invalidSpace, "hyperparameter \(i): give 'layers' or 'length', not both")
             }
             var featureValues: [Double]? = nil
-            if let values = hp.optional("feature_values") {
+            if let values = hp.value("feature_values") {
                 guard let list = values.arrayValue else { throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'feature_values' must be an array of numbers") }
                 featureValues = try list.map { (v: JSONValue) throws(LLMNASError) -> Double in
                     guard case let .number(d) = v else { throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'feature_values' must be numbers") }
                     return d
                 }
             }
-            hyperparameters.append(Hyperparameter(name: try hp.string("name"), meaning: try hp.string("meaning"),
+            hyperparameters.append(Hyperparameter(name: try hp.requiredString("name"), meaning: try hp.requiredString("meaning"),
                                                   choices: choices, shape: shape, featureValues: featureValues))
         }
         var constraints: [SpaceConstraint] = []
-        if let list = reader.optional("constraints") {
+        if let list = reader.value("constraints") {
             guard let elements = list.arrayValue else { throw LLMNASError(.invalidSpace, "search space: 'constraints' must be an array") }
             for (i, element) in elements.enumerated() {
-                let c = try SpaceJSONReader(element, context: "constraint \(i)", allowed: ["type", "hyperparameter", "value"])
-                guard try c.string("type") == "not_all_equal" else {
+                let c = try JSONObjectReader(element, context: "constraint \(i)", allowed: ["type", "hyperparameter", "value"], kind: .invalidSpace)
+                guard try c.requiredString("type") == "not_all_equal" else {
                     throw LLMNASError(.invalidSpace, "constraint \(i): unknown type; the known type is \"not_all_equal\"")
                 }
                 guard let value = Choice(json: try c.required("value")) else {
                     throw LLMNASError(.invalidSpace, "constraint \(i): 'value' must be an integer or a string")
                 }
-                constraints.append(.notAllEqual(hyperparameter: try c.string("hyperparameter"), value: value))
+                constraints.append(.notAllEqual(hyperparameter: try c.requiredString("hyperparameter"), value: value))
             }
         }
         var costModel: TransformerCostModel? = nil
-        if let model = reader.optional("cost_model") {
-            let m = try SpaceJSONReader(model, context: "cost_model", allowed: ["kind", "vocabulary_size", "sequence_length", "qkv_dim"])
-            guard try m.string("kind") == "hat-transformer" else {
+        if let model = reader.value("cost_model") {
+            let m = try JSONObjectReader(model, context: "cost_model", allowed: ["kind", "vocabulary_size", "sequence_length", "qkv_dim"], kind: .invalidSpace)
+            guard try m.requiredString("kind") == "hat-transformer" else {
                 throw LLMNASError(.invalidSpace, "cost_model: unknown kind; the known kind is \"hat-transformer\"")
             }
-            costModel = try TransformerCostModel(vocabularySize: try m.int("vocabulary_size"),
-                                                 sequenceLength: try m.optionalInt("sequence_length") ?? 30,
-                                                 qkvDim: try m.optionalInt("qkv_dim") ?? 512)
+            costModel = try TransformerCostModel(vocabularySize: try m.requiredInt("vocabulary_size"),
+                                                 sequenceLength: try m.int("sequence_length") ?? 30,
+                                                 qkvDim: try m.int("qkv_dim") ?? 512)
         }
-        try self.init(name: name, task: try reader.string("task"), metric: metric, hyperparameters: hyperparameters,
+        try self.init(name: name, task: try reader.requiredString("task"), metric: metric, hyperparameters: hyperparameters,
                       constraints: constraints, costModel: costModel)
     }
 
@@ -94,7 +95,8 @@ extension SearchSpace {
             ("name", .string(name)),
             ("task", .string(task)),
             ("metric", .object([("name", .string(metric.name)), ("higher_is_better", .bool(metric.higherIsBetter)),
-                                ("min", .number(metric.minimum)), ("max", .number(metric.maximum))])),
+                                ("min", .number(metric.minimum)), ("max", .number(metric.maximum)),
+                                ("decimals", .number(Double(metric.decimals)))])),
         ]
         var hps: [JSONValue] = []
         for hp in hyperparameters {
@@ -124,62 +126,5 @@ extension SearchSpace {
             ])))
         }
         return .object(members)
-    }
-}
-
-/// Reads the members of one JSON object of a space definition, with messages that name where the problem is.
-struct SpaceJSONReader {
-    private let value: JSONValue
-    private let context: String
-
-    /// Checks that `value` is an object whose keys all appear in `allowed`.
-    init(_ value: JSONValue, context: String, allowed: Set<String>) throws(LLMNASError) {
-        guard let members = value.objectMembers else {
-            throw LLMNASError(.invalidSpace, "\(context) must be a JSON object, not \(value.typeName)")
-        }
-        for (key, _) in members where !allowed.contains(key) {
-            throw LLMNASError(.invalidSpace, "\(context): unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
-        }
-        self.value = value
-        self.context = context
-    }
-
-    func optional(_ key: String) -> JSONValue? { value[key] }
-
-    func required(_ key: String) throws(LLMNASError) -> JSONValue {
-        guard let member = value[key] else { throw LLMNASError(.invalidSpace, "\(context): missing key '\(key)'") }
-        return member
-    }
-
-    func string(_ key: String) throws(LLMNASError) -> String {
-        guard let s = try required(key).stringValue else { throw LLMNASError(.invalidSpace, "\(context): '\(key)' must be a string") }
-        return s
-    }
-
-    func optionalString(_ key: String) throws(LLMNASError) -> String? {
-        guard let member = value[key] else { return nil }
-        guard let s = member.stringValue else { throw LLMNASError(.invalidSpace, "\(context): '\(key)' must be a string") }
-        return s
-    }
-
-    func number(_ key: String) throws(LLMNASError) -> Double {
-        guard case let .number(d) = try required(key) else { throw LLMNASError(.invalidSpace, "\(context): '\(key)' must be a number") }
-        return d
-    }
-
-    func int(_ key: String) throws(LLMNASError) -> Int {
-        guard let i = try required(key).exactInt else { throw LLMNASError(.invalidSpace, "\(context): '\(key)' must be an integer") }
-        return i
-    }
-
-    func optionalInt(_ key: String) throws(LLMNASError) -> Int? {
-        guard value[key] != nil else { return nil }
-        return try int(key)
-    }
-
-    func optionalBool(_ key: String) throws(LLMNASError) -> Bool? {
-        guard let member = value[key] else { return nil }
-        guard case let .bool(b) = member else { throw LLMNASError(.invalidSpace, "\(context): '\(key)' must be true or false") }
-        return b
     }
 }

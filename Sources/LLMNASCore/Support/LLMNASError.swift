@@ -21,6 +21,24 @@ public struct LLMNASError: Error, Equatable, CustomStringConvertible {
         case infeasible
         /// Memory for a result could not be allocated.
         case outOfMemory
+        /// The LLM server answered with an HTTP error (after the allowed retries for 429 and 5xx).
+        case httpError
+        /// The LLM server did not answer within the timeout (after the allowed retries).
+        case timeout
+        /// No connection to the LLM server could be made (after the allowed retries).
+        case connectionFailed
+        /// The server's response is not a valid completion (malformed or truncated JSON, no choices, too large).
+        case badResponse
+        /// The model's answer holds no usable score (no number, or one outside the metric's range).
+        case badAnswer
+        /// The host's progress callback asked to stop; what was done is kept.
+        case cancelled
+        /// Reading or writing a file failed.
+        case io
+        /// A file exists but its content is damaged, truncated or of another kind.
+        case corruptFile
+        /// A batch finished with some items failed; each item's status says which.
+        case incomplete
     }
 
     /// What kind of failure this is.

@@ -1,0 +1,107 @@
+import LLMNASCore
+
+/// `llmnas_llm_create`: a client for the endpoint a config JSON describes.
+@c public func llmnas_llm_create(_ configJSON: UnsafePointer<CChar>?, _ outLLM: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outLLM, "out_llm")
+        let config = try LLMConfig(json: JSONParser.parse(text(configJSON, "config_json")))
+        out.pointee = LLMHandle(try LLMClient(config: config)).retainedPointer()
+    }
+}
+
+/// `llmnas_llm_free`: releases a client handle and closes its cache; NULL is ignored.
+@c public func llmnas_llm_free(_ llm: OpaquePointer?) { LLMHandle.release(llm) }
+
+/// `llmnas_llm_usage_json`: the client's usage ledger as JSON.
+@c public func llmnas_llm_usage_json(_ llm: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        out.pointee = try duplicate(JSONWriter.write(LLMHandle.client(llm).ledger.json))
+    }
+}
+
+/// `llmnas_prompt_build`: the LLM-PP messages for one architecture, as a JSON array.
+@c public func llmnas_prompt_build(_ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?, _ demosJSON: UnsafePointer<CChar>?,
+                                   _ archJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+                                   _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_messages_json")
+        let space = try SpaceHandle.space(space)
+        var task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
+        if let options = try optionalJSON(optionsJSON, "options_json") { task.options = try PromptOptions(json: options) }
+        let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
+        let architecture = try space.architecture(fromJSON: text(archJSON, "arch_json"))
+        let messages = PromptBuilder(space: space, task: task).messages(demonstrations: demonstrations, judging: architecture)
+        out.pointee = try duplicate(JSONWriter.write(.array(messages.map(\.json))))
+    }
+}
+
+/// `llmnas_llmpp_predict`: LLM-PP scores of a JSON array of architectures, one status per item.
+@c public func llmnas_llmpp_predict(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                                    _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,
+                                    _ scores: UnsafeMutablePointer<Double>?, _ itemStatus: UnsafeMutablePointer<Int32>?,
+                                    _ n: UInt, _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let client = try LLMHandle.client(llm)
+        let space = try SpaceHandle.space(space)
+        let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
+        let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
+        let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
+        guard UInt(architectures.count) == n else {
+            throw LLMNASError(.invalidArgument, "n is \(n) but archs_json holds \(architectures.count) architectures")
+        }
+        let out = try output(scores, "scores")
+        let callback = ProgressCallback(function: progress, userData: userData)
+        let predictor = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations)
+        let results = predictor.predict(architectures) { stage, done, total in callback.report(stage: stage, done: done, total: total) }
+        var failed = 0, cancelled = 0
+        for (i, result) in results.enumerated() {
+            switch result {
+            case let .success(score):
+                out[i] = score
+                itemStatus?[i] = Status.ok.rawValue
+            case let .failure(error):
+                out[i] = .nan
+                itemStatus?[i] = Status(error.kind).rawValue
+                failed += 1
+                if error.kind == .cancelled { cancelled += 1 }
+            }
+        }
+        if cancelled > 0 { throw LLMNASError(.cancelled, "cancelled: \(results.count - failed) of \(results.count) architectures predicted") }
+        if failed > 0 {
+            let first = results.compactMap { if case let .failure(e) = $0 { return e.message } else { return nil } }.first!
+            throw LLMNASError(.incomplete, "\(failed) of \(results.count) architectures failed; the first: \(first)")
+        }
+    }
+}
+
+/// `llmnas_metrics`: MAE, RMSE, Kendall tau-b, Spearman and Pearson of predictions against the truth.
+@c public func llmnas_metrics(_ predicted: UnsafePointer<Double>?, _ truth: UnsafePointer<Double>?, _ n: UInt,
+                              _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        guard n > 0 else { throw LLMNASError(.invalidArgument, "n is 0") }
+        guard n <= UInt(ArchitectureBatch.maximumCount * 100) else { throw LLMNASError(.invalidArgument, "n \(n) is beyond the bound") }
+        guard let predicted, let truth else { throw LLMNASError(.invalidArgument, predicted == nil ? "predicted is NULL" : "truth is NULL") }
+        let metrics = try RankMetrics(predicted: Array(UnsafeBufferPointer(start: predicted, count: Int(n))),
+                                      truth: Array(UnsafeBufferPointer(start: truth, count: Int(n))))
+        out.pointee = try duplicate(JSONWriter.write(metrics.json))
+    }
+}
+
+/// `llmnas_eval_paper_protocol`: the paper's evaluation over the labelled data in `data_dir`.
+@c public func llmnas_eval_paper_protocol(_ llm: OpaquePointer?, _ dataDir: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+                                          _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?,
+                                          _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        let client = try llm.map { (pointer: OpaquePointer) throws(LLMNASError) in try LLMHandle.client(pointer) }
+        let data = try LabeledData(directory: text(dataDir, "data_dir"))
+        let options = try PaperProtocol.Options(json: optionalJSON(optionsJSON, "options_json"))
+        let callback = ProgressCallback(function: progress, userData: userData)
+        let result = try PaperProtocol(data: data, client: client, options: options) { stage, done, total in
+            callback.report(stage: stage, done: done, total: total)
+        }
+        out.pointee = try duplicate(JSONWriter.write(result.json))
+    }
+}

@@ -1,0 +1,196 @@
+/// The evaluation protocol of Jawahar et al. (2024): for each task and split seed, the 10 `train` architectures are
+/// the demonstrations and the 20 `test` ones are predicted; each predictor is scored by MAE and Kendall tau-b against
+/// the BLEU of the architectures trained from scratch (`scratch_valid_bleu`), as mean and standard deviation over
+/// the three split seeds. Predictors side by side: LLM-PP (and LLM-PP calibrated) when a client is given, the four
+/// weight-sharing supernets of the data, and a least-squares line of BLEU on the parameter count.
+public struct PaperProtocol {
+    /// The tasks and split seeds of the paper.
+    public static let tasks = ["wmt14ende", "wmt14enfr", "wmt19ende"]
+    /// The split seeds.
+    public static let seeds = [123, 456, 789]
+    /// The ground truth column.
+    public static let truthColumn = "scratch_valid_bleu"
+    /// The supernet baselines: display name and column.
+    public static let supernets = [
+        ("HAT supernet", "hat_supernet_valid_bleu"), ("Sandwich supernet", "sandwich_supernet_valid_bleu"),
+        ("Layer-wise MoS", "layerwise_mos_valid_bleu"), ("Neuron-wise MoS", "neuronwise_mos_valid_bleu"),
+    ]
+
+    /// How LLM-PP runs in the protocol, from JSON `{"prompt": {…PromptOptions…}, "calibrate": true}`.
+    public struct Options: Sendable {
+        /// The prompt's parts.
+        public var prompt = PromptOptions()
+        /// Add the calibrated LLM-PP row.
+        public var calibrate = true
+
+        /// Every prompt part on, with calibration.
+        public init() {}
+
+        /// Reads options; nil gives the defaults.
+        public init(json: JSONValue?) throws(LLMNASError) {
+            guard let json else { return }
+            let r = try JSONObjectReader(json, context: "protocol options", allowed: ["prompt", "calibrate"], kind: .invalidArgument)
+            prompt = try PromptOptions(json: r.value("prompt"))
+            calibrate = try r.bool("calibrate") ?? true
+        }
+    }
+
+    /// One predictor on one task: its metrics per split seed and how many test items it failed to predict.
+    public struct Cell: Sendable {
+        /// MAE per split seed.
+        public var mae: [Double] = []
+        /// Kendall tau-b per split seed.
+        public var tau: [Double] = []
+        /// Test architectures without a prediction, over all seeds.
+        public var failures = 0
+    }
+
+    /// One predictor across the tasks.
+    public struct Row: Sendable {
+        /// The predictor's name.
+        public let predictor: String
+        /// Its cell per task.
+        public var cells: [String: Cell]
+    }
+
+    /// The results, in display order.
+    public private(set) var rows: [Row] = []
+    /// The calibration line per task and seed ("wmt14ende/123"), when LLM-PP was calibrated.
+    public private(set) var calibrations: [String: AffineCalibration] = [:]
+
+    /// The task description the prompts use for each of the paper's tasks.
+    public static func predictionTask(for task: String) -> PredictionTask {
+        var t = PredictionTask()
+        t.name = "machine translation"
+        t.dataset = ["wmt14ende": "WMT'14 English-German", "wmt14enfr": "WMT'14 English-French",
+                     "wmt19ende": "WMT'19 English-German"][task]
+        t.backbone = "the encoder-decoder Transformer of Vaswani et al. (2017)"
+        return t
+    }
+
+    /// Runs the protocol. `client` nil runs the baselines only. `progress(stage, done, total)` may cancel (then the
+    /// run throws `cancelled`).
+    public init(data: LabeledData, client: LLMClient?, options: Options = Options(),
+                progress: (String, Int, Int) -> Bool = { _, _, _ in true }) throws(LLMNASError) {
+        var llm = Row(predictor: "LLM-PP", cells: [:])
+        var calibrated = Row(predictor: "LLM-PP calibrated", cells: [:])
+        var supernetRows = PaperProtocol.supernets.map { Row(predictor: $0.0, cells: [:]) }
+        var params = Row(predictor: "Params least squares", cells: [:])
+        let totalSplits = PaperProtocol.tasks.count * PaperProtocol.seeds.count
+        var splitIndex = 0
+        for task in PaperProtocol.tasks {
+            let space = try BuiltinSpaces.space(named: LabeledData.spaceOfTask[task]!)
+            for seed in PaperProtocol.seeds {
+                guard let split = data.splits[seed]?[task] else {
+                    throw LLMNASError(.corruptFile, "splits.csv has no split for seed \(seed) and task \(task)")
+                }
+                let train = try split.train.map { (id: String) throws(LLMNASError) in try data.row(id, task: task) }
+                let test = try split.test.map { (id: String) throws(LLMNASError) in try data.row(id, task: task) }
+                let truth = try test.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, PaperProtocol.truthColumn) }
+                let stage = "\(task) seed \(seed) (\(splitIndex + 1)/\(totalSplits))"
+                splitIndex += 1
+
+                for (i, (_, column)) in PaperProtocol.supernets.enumerated() {
+                    let predicted = try test.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, column) }
+                    try supernetRows[i].cells[task, default: Cell()].add(predicted.map { .success($0) }, truth: truth)
+                }
+                let line = try AffineCalibration(
+                    fitting: try train.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, "params_no_emb") },
+                    to: try train.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, PaperProtocol.truthColumn) })
+                let byParams = try test.map { (row: LabeledData.Row) throws(LLMNASError) in line.apply(try PaperProtocol.value(row, "params_no_emb")) }
+                try params.cells[task, default: Cell()].add(byParams.map { .success($0) }, truth: truth)
+
+                guard let client else { continue }
+                var predictionTask = PaperProtocol.predictionTask(for: task)
+                predictionTask.options = options.prompt
+                let demonstrations = try train.map { (row: LabeledData.Row) throws(LLMNASError) in
+                    Demonstration(architecture: row.architecture, score: try PaperProtocol.value(row, PaperProtocol.truthColumn))
+                }
+                let predictor = LLMPPPredictor(client: client, space: space, task: predictionTask, demonstrations: demonstrations)
+                var cancelled = false
+                let raw = predictor.predict(test.map(\.architecture)) { _, done, total in
+                    cancelled = !progress("LLM-PP " + stage, done, total)
+                    return !cancelled
+                }
+                if cancelled { throw LLMNASError(.cancelled, "the protocol was cancelled during \(stage)") }
+                try llm.cells[task, default: Cell()].add(raw, truth: truth)
+                guard options.calibrate else { continue }
+                let fit = try predictor.fitCalibration { _, done, total in progress("calibration " + stage, done, total) }
+                calibrations["\(task)/\(seed)"] = fit
+                try calibrated.cells[task, default: Cell()].add(raw.map { $0.map(fit.apply) }, truth: truth)
+            }
+        }
+        if client != nil { rows.append(llm) }
+        if client != nil, options.calibrate { rows.append(calibrated) }
+        rows += supernetRows + [params]
+    }
+
+    private static func value(_ row: LabeledData.Row, _ column: String) throws(LLMNASError) -> Double {
+        guard let value = row.values[column], value.isFinite else {
+            throw LLMNASError(.corruptFile, "labeled.csv: architecture \(row.archID) on \(row.task) has no number in '\(column)'")
+        }
+        return value
+    }
+
+    /// The results as JSON: per predictor and task, MAE and tau mean and standard deviation, per-seed values and
+    /// failures; plus `text`, the table as printed.
+    public var json: JSONValue {
+        var rowsJSON: [JSONValue] = []
+        for row in rows {
+            var tasks: [(String, JSONValue)] = []
+            for task in PaperProtocol.tasks {
+                guard let cell = row.cells[task] else { continue }
+                tasks.append((task, .object([
+                    ("mae_mean", .number(mean(cell.mae))), ("mae_std", .number(standardDeviation(cell.mae))),
+                    ("tau_mean", .number(mean(cell.tau))), ("tau_std", .number(standardDeviation(cell.tau))),
+                    ("mae", .array(cell.mae.map { .number($0) })), ("tau", .array(cell.tau.map { .number($0) })),
+                    ("failures", .number(Double(cell.failures))),
+                ])))
+            }
+            rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
+        }
+        return .object([("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
+                        ("text", .string(text))])
+    }
+
+    /// The table: one line per predictor, MAE and Kendall tau-b per task as mean ± standard deviation over the seeds.
+    public var text: String {
+        let width = max(22, (rows.map(\.predictor.count).max() ?? 0) + 2)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        var lines = [pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 16) }.joined()]
+        for row in rows {
+            var line = pad(row.predictor, width)
+            for task in PaperProtocol.tasks {
+                guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 16); continue }
+                let mae = DecimalFormat.fixed(mean(cell.mae), 2) + "±" + DecimalFormat.fixed(standardDeviation(cell.mae), 2)
+                let tau = DecimalFormat.fixed(mean(cell.tau), 2) + "±" + DecimalFormat.fixed(standardDeviation(cell.tau), 2)
+                line += pad(mae, 14) + pad(tau + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 16)
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension PaperProtocol.Cell {
+    /// Adds one split's metrics over the items that have a prediction.
+    mutating func add(_ predictions: [Result<Double, LLMNASError>], truth: [Double]) throws(LLMNASError) {
+        var predicted: [Double] = [], matched: [Double] = []
+        for (prediction, value) in zip(predictions, truth) {
+            if case let .success(p) = prediction { predicted.append(p); matched.append(value) } else { failures += 1 }
+        }
+        guard !predicted.isEmpty else { mae.append(.nan); tau.append(.nan); return }
+        let metrics = try RankMetrics(predicted: predicted, truth: matched)
+        mae.append(metrics.mae)
+        tau.append(metrics.kendallTau)
+    }
+}
+
+/// The mean of `values` (NaN for none).
+func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+
+/// The population standard deviation of `values`, as numpy's default (NaN for none).
+func standardDeviation(_ values: [Double]) -> Double {
+    let m = mean(values)
+    return values.isEmpty ? .nan : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
+}

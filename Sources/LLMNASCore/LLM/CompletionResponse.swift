@@ -1,0 +1,33 @@
+/// The parts of an OpenAI-compatible completion response the library uses: the text of each choice and the token
+/// counts.
+struct CompletionResponse {
+    /// One text per returned choice (a chat message's content or a completion's text; "" when null).
+    let texts: [String]
+    /// Prompt tokens, if the server reported usage.
+    let promptTokens: Int
+    /// Completion tokens, if the server reported usage.
+    let completionTokens: Int
+
+    /// Parses a response body; malformed or truncated JSON, an error object or no choices is `badResponse`.
+    init(body: String) throws(LLMNASError) {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(body)
+        } catch {
+            throw LLMNASError(.badResponse, "the response is not JSON (\(error.message)): \(CompletionResponse.snippet(body))")
+        }
+        guard let choices = json["choices"]?.arrayValue, !choices.isEmpty else {
+            throw LLMNASError(.badResponse, "the response has no choices: \(CompletionResponse.snippet(body))")
+        }
+        texts = choices.map { choice in
+            choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? ""
+        }
+        promptTokens = json["usage"]?["prompt_tokens"]?.exactInt ?? 0
+        completionTokens = json["usage"]?["completion_tokens"]?.exactInt ?? 0
+    }
+
+    /// The start of a text, for messages.
+    static func snippet(_ text: String) -> String {
+        text.count <= 200 ? text : String(text.prefix(200)) + "…"
+    }
+}

@@ -1,0 +1,103 @@
+/// LLM-PP: predicts an architecture's score by asking an LLM, given demonstrations whose scores were measured.
+/// Each architecture costs one request (with `n` samples combined by median or mean); with calibration, each
+/// demonstration is also predicted from the others and the affine map from predicted to measured corrects the rest.
+public final class LLMPPPredictor {
+    /// Reports progress: stage, items done, items in the stage; returns false to cancel.
+    public typealias Progress = (_ stage: String, _ done: Int, _ total: Int) -> Bool
+
+    /// The client the requests go through.
+    public let client: LLMClient
+    /// Builds the prompts.
+    public let builder: PromptBuilder
+    /// The demonstrations shown with every prompt.
+    public let demonstrations: [Demonstration]
+    /// The calibration fitted by the last `predict` that calibrated, if any.
+    public private(set) var calibration: AffineCalibration?
+
+    /// A predictor for `space` and `task` with the given demonstrations.
+    public init(client: LLMClient, space: SearchSpace, task: PredictionTask, demonstrations: [Demonstration]) {
+        self.client = client
+        builder = PromptBuilder(space: space, task: task)
+        self.demonstrations = demonstrations
+    }
+
+    /// One score or error per architecture. Progress stages: "calibration" (when calibrating), then "llmpp".
+    public func predict(_ architectures: [Architecture], progress: Progress = { _, _, _ in true }) -> [Result<Double, LLMNASError>] {
+        calibration = nil
+        var calibrationFailure: LLMNASError?
+        if builder.task.calibrate {
+            do {
+                calibration = try fitCalibration(progress: progress)
+            } catch {
+                calibrationFailure = error
+            }
+        }
+        if let calibrationFailure, calibrationFailure.kind == .cancelled {
+            return architectures.map { _ in .failure(calibrationFailure) }
+        }
+        let prompts = architectures.map { builder.messages(demonstrations: demonstrations, judging: $0) }
+        let scores = scores(of: client.complete(prompts) { progress("llmpp", $0, $1) })
+        guard builder.task.calibrate else { return scores }
+        guard let calibration else {
+            let reason = calibrationFailure?.message ?? "calibration failed"
+            return scores.map { _ in .failure(LLMNASError(calibrationFailure?.kind ?? .badAnswer, "calibration: \(reason)")) }
+        }
+        return scores.map { $0.map(calibration.apply) }
+    }
+
+    /// Predicts each demonstration from the others (leave-one-out) and fits the line from predicted to measured.
+    public func fitCalibration(progress: Progress = { _, _, _ in true }) throws(LLMNASError) -> AffineCalibration {
+        guard demonstrations.count >= 3 else {
+            throw LLMNASError(.invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
+        }
+        let prompts = demonstrations.indices.map { held in
+            builder.messages(demonstrations: demonstrations.enumerated().filter { $0.offset != held }.map(\.element),
+                             judging: demonstrations[held].architecture)
+        }
+        var predicted: [Double] = [], measured: [Double] = []
+        var cancelled = false
+        let results = scores(of: client.complete(prompts) { done, total in
+            let keepGoing = progress("calibration", done, total)
+            cancelled = cancelled || !keepGoing
+            return keepGoing
+        })
+        if cancelled { throw LLMNASError(.cancelled, "cancelled during calibration") }
+        for (i, result) in results.enumerated() {
+            if case let .success(score) = result {
+                predicted.append(score)
+                measured.append(demonstrations[i].score)
+            }
+        }
+        guard predicted.count >= 2 else {
+            throw LLMNASError(.badAnswer, "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction")
+        }
+        return try AffineCalibration(fitting: predicted, to: measured)
+    }
+
+    /// Turns each item's sample texts into one score: the numeric answers in range, combined by the client's
+    /// aggregate; an item without any is a `badAnswer`.
+    private func scores(of completions: [Result<[String], LLMNASError>]) -> [Result<Double, LLMNASError>] {
+        let metric = builder.space.metric
+        return completions.map { completion in
+            completion.flatMap { texts in
+                var values: [Double] = []
+                var firstError: LLMNASError?
+                for text in texts {
+                    do throws(LLMNASError) {
+                        values.append(try AnswerParser.score(in: text, metric: metric))
+                    } catch {
+                        firstError = firstError ?? error
+                    }
+                }
+                guard !values.isEmpty else { return .failure(firstError!) }
+                return .success(client.config.aggregate == .mean ? values.reduce(0, +) / Double(values.count) : median(values))
+            }
+        }
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}

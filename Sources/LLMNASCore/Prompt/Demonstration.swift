@@ -1,0 +1,37 @@
+/// An architecture whose score was measured, shown to the LLM as an example.
+public struct Demonstration: Sendable {
+    /// The architecture.
+    public let architecture: Architecture
+    /// Its measured score.
+    public let score: Double
+
+    /// A demonstration.
+    public init(architecture: Architecture, score: Double) {
+        self.architecture = architecture
+        self.score = score
+    }
+
+    /// Reads `[{"arch": {...}, "score": 25.3}, ...]`; each architecture must belong to `space` and each score be a
+    /// finite number.
+    public static func list(fromJSON text: String, in space: SearchSpace) throws(LLMNASError) -> [Demonstration] {
+        guard let elements = try JSONParser.parse(text).arrayValue else {
+            throw LLMNASError(.invalidArgument, "demonstrations must be a JSON array of {\"arch\": ..., \"score\": ...}")
+        }
+        guard elements.count <= 10_000 else { throw LLMNASError(.invalidArgument, "\(elements.count) demonstrations exceed the bound of 10000") }
+        var demonstrations: [Demonstration] = []
+        for (i, element) in elements.enumerated() {
+            let r = try JSONObjectReader(element, context: "demonstration \(i)", allowed: ["arch", "score"], kind: .invalidArgument)
+            let architecture: Architecture
+            do {
+                architecture = try space.architecture(from: r.required("arch"))
+            } catch {
+                throw LLMNASError(error.kind, "demonstration \(i): \(error.message)")
+            }
+            guard let score = try r.number("score"), score.isFinite else {
+                throw LLMNASError(.invalidArgument, "demonstration \(i): missing key 'score'")
+            }
+            demonstrations.append(Demonstration(architecture: architecture, score: score))
+        }
+        return demonstrations
+    }
+}
