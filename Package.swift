@@ -28,13 +28,18 @@ let package = Package(
             name: "LLMNAS",
             dependencies: ["LLMNASCore"]
         ),
+        .target(
+            name: "LLMNASTestSupport",
+            dependencies: ["LLMNASCore"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "LLMNASCoreTests",
-            dependencies: ["LLMNASCore"]
+            dependencies: ["LLMNASCore", "LLMNASTestSupport"]
         ),
         .testTarget(
             name: "LLMNASTests",
-            dependencies: ["LLMNAS", "LLMNASCore"]
+            dependencies: ["LLMNAS", "LLMNASCore", "LLMNASTestSupport"]
         ),
     ]
 )

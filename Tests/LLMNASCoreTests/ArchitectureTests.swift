@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LLMNASCore
+import LLMNASTestSupport
 
 @Suite struct ArchitectureTests {
     static let a00 = #"{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],"decoder_arbitrary_ende_attn":[2]}"#

@@ -1,5 +1,6 @@
 import Testing
 @testable import LLMNASCore
+import LLMNASTestSupport
 
 @Suite struct FeaturesAndCostTests {
     static let vocabularyTasks = ["wmt14ende": "hat-wmt14ende", "wmt14enfr": "hat-wmt14enfr", "wmt19ende": "hat-wmt19ende"]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LLMNASCore
+import LLMNASTestSupport
 
 /// The client over real HTTP against the scripted loopback server. Serialized: the server's script is shared.
 @Suite(.serialized) final class LLMClientTests {

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 @testable import LLMNAS
 import LLMNASCore
+import LLMNASTestSupport
 
 /// The C functions called as a C host would: raw pointers, status codes, library-owned strings.
 @Suite struct CABITests {
@@ -236,9 +237,5 @@ import LLMNASCore
 
 /// Paths in the source tree.
 enum RepoPaths {
-    static let header: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path + "/include/llmnas.h"
-    }()
+    static let header = RepoData.root + "/include/llmnas.h"
 }

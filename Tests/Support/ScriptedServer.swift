@@ -6,14 +6,14 @@ import LLMNASCore
 
 /// The loopback OpenAI-compatible server of Tests/server/scripted_llm_server.py, started for a suite and stopped
 /// with it. Tests script its answers and faults and read its request log.
-final class ScriptedServer: @unchecked Sendable {
-    let port: Int
+public final class ScriptedServer: @unchecked Sendable {
+    public let port: Int
     private let process: Process
 
     /// The base URL for clients: "http://127.0.0.1:PORT/v1".
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-    init() throws {
+    public init() throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", RepoData.root + "/Tests/server/scripted_llm_server.py"]
@@ -44,22 +44,22 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     /// Empties the log and sets the rules (JSON text of the rule list) and a delay for every answer.
-    func script(_ rules: String = "[]", delay: Double = 0) async throws {
+    public func script(_ rules: String = "[]", delay: Double = 0) async throws {
         try await post("/_control/reset", "{}")
         try await post("/_control/script", "{\"rules\": \(rules), \"delay\": \(delay)}")
     }
 
     /// One logged request.
-    struct Logged {
-        let path: String
-        let headers: [String: String]
-        let body: String
-        let start: Double
-        let end: Double
+    public struct Logged {
+        public let path: String
+        public let headers: [String: String]
+        public let body: String
+        public let start: Double
+        public let end: Double
     }
 
     /// The completion requests received since the last script.
-    func log() async throws -> [Logged] {
+    public func log() async throws -> [Logged] {
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/_control/log")!)
         let json = try JSONParser.parse(String(decoding: data, as: UTF8.self))
         return (json["requests"]?.arrayValue ?? []).map { entry in
@@ -72,7 +72,7 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     /// The most requests the server was answering at one moment.
-    static func maximumOverlap(_ log: [Logged]) -> Int {
+    public static func maximumOverlap(_ log: [Logged]) -> Int {
         var events: [(time: Double, change: Int)] = []
         for entry in log {
             events.append((entry.start, 1))
@@ -90,7 +90,7 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     /// A port on 127.0.0.1 where nothing listens.
-    static func closedPort() -> Int {
+    public static func closedPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -105,7 +105,7 @@ final class ScriptedServer: @unchecked Sendable {
 }
 
 /// A client of `server` with `extra` config keys (JSON members without braces).
-func makeClient(_ server: ScriptedServer, _ extra: String = "", environment: [String: String] = [:]) throws -> LLMClient {
+public func makeClient(_ server: ScriptedServer, _ extra: String = "", environment: [String: String] = [:]) throws -> LLMClient {
     let separator = extra.isEmpty ? "" : ", "
     let config = try LLMConfig(json: JSONParser.parse("{\"base_url\": \"\(server.baseURL)\", \"model\": \"scripted\", \"backoff_seconds\": 0.01\(separator)\(extra)}"))
     return try LLMClient(config: config) { environment[$0] }

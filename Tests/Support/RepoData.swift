@@ -2,21 +2,21 @@ import Foundation
 import LLMNASCore
 
 /// The real data under data/ in the source tree, read the way the tests need it.
-enum RepoData {
+public enum RepoData {
     /// The repository's root folder.
-    static let root: String = {
+    public static let root: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// The text of a file under data/.
-    static func text(_ relativePath: String) throws -> String {
+    public static func text(_ relativePath: String) throws -> String {
         try String(contentsOfFile: root + "/data/" + relativePath, encoding: .utf8)
     }
 
     /// The rows of a CSV file under data/ as dictionaries keyed by the header (RFC 4180 quoting).
-    static func csv(_ relativePath: String) throws -> [[String: String]] {
+    public static func csv(_ relativePath: String) throws -> [[String: String]] {
         var records: [[String]] = []
         var field = ""
         var record: [String] = []
@@ -43,25 +43,25 @@ enum RepoData {
     }
 
     /// One row of labeled.csv: a task, an architecture and its measured figures.
-    struct Labeled {
-        let task: String
-        let archJSON: String
-        let row: [String: String]
-        func number(_ column: String) -> Double { Double(row[column]!)! }
+    public struct Labeled {
+        public let task: String
+        public let archJSON: String
+        public let row: [String: String]
+        public func number(_ column: String) -> Double { Double(row[column]!)! }
     }
 
     /// All 90 rows of llmpp-wmt/labeled.csv.
-    static func labeled() throws -> [Labeled] {
+    public static func labeled() throws -> [Labeled] {
         try csv("llmpp-wmt/labeled.csv").map { Labeled(task: $0["task"]!, archJSON: $0["arch_json"]!, row: $0) }
     }
 
     /// The 8,500 lines of llmpp-wmt/unlabeled_archs.jsonl, parsed.
-    static func unlabeled() throws -> [JSONValue] {
+    public static func unlabeled() throws -> [JSONValue] {
         try text("llmpp-wmt/unlabeled_archs.jsonl").split(separator: "\n").map { try JSONParser.parse(String($0)) }
     }
 
     /// HAT's ten feature columns, in order.
-    static let hatFeatureColumns = [
+    public static let hatFeatureColumns = [
         "encoder_embed_dim", "encoder_layer_num", "encoder_ffn_embed_dim_avg", "encoder_self_attention_heads_avg",
         "decoder_embed_dim", "decoder_layer_num", "decoder_ffn_embed_dim_avg", "decoder_self_attention_heads_avg",
         "decoder_ende_attention_heads_avg", "decoder_arbitrary_ende_attn_avg",

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import LLMNAS
+import LLMNASCore
+import LLMNASTestSupport
+
+/// The LLM-PP, metrics and protocol functions of the C interface, called as a C host would.
+@Suite struct CABILLMTests {
+    static let dataDir = RepoData.root + "/data/llmpp-wmt"
+
+    var lastError: String { String(cString: llmnas_last_error()) }
+
+    func take(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
+        defer { llmnas_string_free(pointer) }
+        return pointer.map { String(cString: $0) }
+    }
+
+    func withSpace<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        var space: OpaquePointer? = nil
+        #expect(llmnas_space_builtin("hat-wmt14ende", &space) == Status.ok.rawValue)
+        defer { llmnas_space_free(space) }
+        return try body(try #require(space))
+    }
+
+    @Test func promptBuildReturnsMessagesAndNamesBadDemonstrations() throws {
+        try withSpace { space in
+            var out: UnsafeMutablePointer<CChar>? = nil
+            let demos = "[{\"arch\": \(CABITests.a00), \"score\": 24.3}]"
+            #expect(llmnas_prompt_build(space, nil, demos, CABITests.a00, nil, &out) == Status.ok.rawValue)
+            let messages = try JSONParser.parse(take(out)!).arrayValue!
+            #expect(messages.count == 2)
+            #expect(messages[1]["content"]?.stringValue?.hasSuffix("GFLOPs: 2.7\nBLEU:") == true)
+            #expect(llmnas_prompt_build(space, nil, demos, CABITests.a00, #"{"role": false}"#, &out) == Status.ok.rawValue)
+            #expect(try JSONParser.parse(take(out)!).arrayValue?.count == 1)
+            out = nil
+            #expect(llmnas_prompt_build(space, nil, "[{\"arch\": {}, \"score\": 1}]", CABITests.a00, nil, &out) == Status.invalidArchitecture.rawValue)
+            #expect(lastError.hasPrefix("demonstration 0: missing hyperparameter"))
+            #expect(llmnas_prompt_build(space, nil, "[{\"arch\": \(CABITests.a00)}]", CABITests.a00, nil, &out) == Status.invalidArgument.rawValue)
+            #expect(llmnas_prompt_build(space, #"{"colour": 1}"#, "[]", CABITests.a00, nil, &out) == Status.invalidArgument.rawValue)
+            #expect(lastError.contains("unknown key 'colour'"))
+            #expect(llmnas_prompt_build(space, nil, "[]", CABITests.a00, #"{"gflops": 1}"#, &out) == Status.invalidArgument.rawValue)
+            #expect(llmnas_prompt_build(space, nil, "[]", CABITests.a00, nil, nil) == Status.invalidArgument.rawValue)
+            #expect(out == nil)
+        }
+    }
+
+    @Test func metricsOfArrays() throws {
+        var out: UnsafeMutablePointer<CChar>? = nil
+        let predicted: [Double] = [1, 2, 3, 4], truth: [Double] = [1, 3, 2, 4]
+        #expect(llmnas_metrics(predicted, truth, 4, &out) == Status.ok.rawValue)
+        let json = try JSONParser.parse(take(out)!)
+        #expect(json["mae"] == .number(0.5))
+        #expect(json["kendall_tau"] == .number(RankMetrics.kendallTauB(predicted, truth)))
+        #expect(llmnas_metrics(predicted, nil, 4, &out) == Status.invalidArgument.rawValue)
+        #expect(lastError == "truth is NULL")
+        #expect(llmnas_metrics(predicted, truth, 0, &out) == Status.invalidArgument.rawValue)
+        let withNaN: [Double] = [1, .nan]
+        #expect(llmnas_metrics(withNaN, truth, 2, &out) == Status.invalidArgument.rawValue)
+        #expect(llmnas_metrics([5, 5], [1, 2], 2, &out) == Status.ok.rawValue)
+        #expect(take(out)!.contains("\"kendall_tau\":null"))
+    }
+
+    @Test func clientCreationValidatesTheConfig() throws {
+        var llm: OpaquePointer? = nil
+        #expect(llmnas_llm_create(#"{"model": "m", "retries": -1}"#, &llm) == Status.invalidArgument.rawValue)
+        #expect(lastError.contains("'retries'"))
+        #expect(llmnas_llm_create("{", &llm) == Status.malformedJSON.rawValue)
+        #expect(llmnas_llm_create(#"{"model": "m", "cache_file": "/nonexistent-dir/x/cache"}"#, &llm) == Status.io.rawValue)
+        #expect(lastError.contains("No such file or directory"))
+        #expect(llm == nil)
+        #expect(llmnas_llm_create(#"{"model": "m"}"#, nil) == Status.invalidArgument.rawValue)
+        #expect(llmnas_llm_create(#"{"model": "m", "base_url": "http://127.0.0.1:9/v1"}"#, &llm) == Status.ok.rawValue)
+        var usage: UnsafeMutablePointer<CChar>? = nil
+        #expect(llmnas_llm_usage_json(llm, &usage) == Status.ok.rawValue)
+        #expect(take(usage) == #"{"requests":0,"retries":0,"failures":0,"cache_hits":0,"prompt_tokens":0,"completion_tokens":0,"cost":0,"wall_seconds":0}"#)
+        llmnas_llm_free(llm)
+        llmnas_llm_free(nil)
+    }
+
+    @Test func predictAgainstADeadServerIsIncompleteWithItemStatuses() throws {
+        var llm: OpaquePointer? = nil
+        let config = "{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:\(ScriptedServer.closedPort())/v1\", \"retries\": 1, \"backoff_seconds\": 0.01}"
+        #expect(llmnas_llm_create(config, &llm) == Status.ok.rawValue)
+        defer { llmnas_llm_free(llm) }
+        try withSpace { space in
+            var scores = [Double](repeating: 0, count: 2)
+            var statuses = [Int32](repeating: 1, count: 2)
+            let archs = "[\(CABITests.a00), \(CABITests.a00)]"
+            #expect(llmnas_llmpp_predict(llm, space, nil, "[]", archs, &scores, &statuses, 3, nil, nil) == Status.invalidArgument.rawValue)
+            #expect(lastError == "n is 3 but archs_json holds 2 architectures")
+            #expect(statuses == [1, 1])
+            #expect(llmnas_llmpp_predict(llm, space, nil, "[]", archs, nil, &statuses, 2, nil, nil) == Status.invalidArgument.rawValue)
+            #expect(lastError == "scores is NULL")
+            #expect(llmnas_llmpp_predict(llm, space, nil, "[]", archs, &scores, &statuses, 2, nil, nil) == Status.incomplete.rawValue)
+            #expect(statuses == [Status.connectionFailed.rawValue, Status.connectionFailed.rawValue])
+            #expect(scores.allSatisfy { $0.isNaN })
+            #expect(lastError.hasPrefix("2 of 2 architectures failed; the first:"))
+            var usage: UnsafeMutablePointer<CChar>? = nil
+            #expect(llmnas_llm_usage_json(llm, &usage) == Status.ok.rawValue)
+            let ledger = try JSONParser.parse(take(usage)!)
+            #expect(ledger["requests"] == .number(2), "equal prompts are sent once, with one retry")
+            #expect(ledger["failures"] == .number(2))
+        }
+    }
+
+    @Test func theProtocolBaselinesThroughCWithACancellingCallback() throws {
+        var out: UnsafeMutablePointer<CChar>? = nil
+        #expect(llmnas_eval_paper_protocol(nil, Self.dataDir, nil, nil, nil, &out) == Status.ok.rawValue)
+        let json = try JSONParser.parse(take(out)!)
+        #expect(json["rows"]?.arrayValue?.count == 5)
+        #expect(json["text"]?.stringValue?.contains("Neuron-wise MoS") == true)
+        out = nil
+        #expect(llmnas_eval_paper_protocol(nil, "/nonexistent", nil, nil, nil, &out) == Status.io.rawValue)
+        #expect(llmnas_eval_paper_protocol(nil, Self.dataDir, #"{"calibrate": "yes"}"#, nil, nil, &out) == Status.invalidArgument.rawValue)
+
+        var llm: OpaquePointer? = nil
+        #expect(llmnas_llm_create("{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:\(ScriptedServer.closedPort())/v1\", \"retries\": 0}", &llm) == Status.ok.rawValue)
+        defer { llmnas_llm_free(llm) }
+        let stopAtOnce: ProgressFunction = { record, _ in
+            let progress = record!.assumingMemoryBound(to: ProgressRecord.self).pointee
+            return progress.done >= 1 && String(cString: progress.stage!).hasPrefix("LLM-PP wmt14ende seed 123") ? 1 : 0
+        }
+        #expect(llmnas_eval_paper_protocol(llm, Self.dataDir, nil, stopAtOnce, nil, &out) == Status.cancelled.rawValue)
+        #expect(out == nil)
+    }
+}
