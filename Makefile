@@ -75,7 +75,7 @@ test-examples: examples
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q numpy pytest "setuptools>=70"
+	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=70"
 	touch $@
 
 test-python: lib venv

@@ -5,21 +5,33 @@ package's folder, then the system's library path. Every failed call raises a sub
 """
 from ._library import ABI_VERSION, abi_version, status_string, version
 from .errors import (
+    BadAnswerError,
+    BadResponseError,
     BufferTooSmallError,
+    CancelledError,
+    ConnectionFailedError,
+    CorruptFileError,
     Error,
+    HTTPError,
+    IncompleteError,
     InfeasibleError,
     InvalidArchitectureError,
     InvalidArgumentError,
     InvalidSpaceError,
+    IOError,
     MalformedJSONError,
     NotFoundError,
     OutOfMemoryError,
+    TimeoutError,
     UnsupportedError,
 )
+from .llm import LLM, build_prompt, eval_paper_protocol, metrics
 from .space import Space
 
 __all__ = [
     "ABI_VERSION", "abi_version", "status_string", "version", "Space", "Error", "InvalidArgumentError",
     "MalformedJSONError", "InvalidSpaceError", "InvalidArchitectureError", "NotFoundError", "BufferTooSmallError",
-    "UnsupportedError", "InfeasibleError", "OutOfMemoryError",
+    "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
+    "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError", "LLM",
+    "build_prompt", "eval_paper_protocol", "metrics",
 ]

@@ -15,8 +15,21 @@ class _Space(ctypes.Structure):
     """The opaque llmnas_space."""
 
 
+class _LLM(ctypes.Structure):
+    """The opaque llmnas_llm."""
+
+
+class Progress(ctypes.Structure):
+    """llmnas_progress: what a long operation reports while it works."""
+    _fields_ = [("stage", ctypes.c_char_p), ("done", ctypes.c_size_t), ("total", ctypes.c_size_t),
+                ("value", ctypes.c_double)]
+
+
 SpacePtr = ctypes.POINTER(_Space)
+LLMPtr = ctypes.POINTER(_LLM)
+ProgressFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Progress), ctypes.c_void_p)
 _char_pp = ctypes.POINTER(ctypes.c_void_p)
+_double_p = ctypes.POINTER(ctypes.c_double)
 
 
 def _candidates():
@@ -64,6 +77,16 @@ _SIGNATURES = {
     "llmnas_arch_mutate": ([SpacePtr, ctypes.c_char_p, ctypes.c_double, ctypes.c_uint64, _char_pp], ctypes.c_int),
     "llmnas_arch_crossover": ([SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint64, _char_pp], ctypes.c_int),
     "llmnas_arch_stats": ([SpacePtr, ctypes.c_char_p, _char_pp], ctypes.c_int),
+    "llmnas_prompt_build": ([SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp],
+                            ctypes.c_int),
+    "llmnas_llm_create": ([ctypes.c_char_p, ctypes.POINTER(LLMPtr)], ctypes.c_int),
+    "llmnas_llm_free": ([LLMPtr], None),
+    "llmnas_llm_usage_json": ([LLMPtr, _char_pp], ctypes.c_int),
+    "llmnas_llmpp_predict": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _double_p,
+                              ctypes.POINTER(ctypes.c_int), ctypes.c_size_t, ProgressFn, ctypes.c_void_p], ctypes.c_int),
+    "llmnas_metrics": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
+    "llmnas_eval_paper_protocol": ([LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
+                                   ctypes.c_int),
 }
 
 for _name, (_args, _result) in _SIGNATURES.items():
@@ -96,6 +119,21 @@ def call_string(function, *args):
     return take_string(out)
 
 
+def progress_function(callback):
+    """A C progress function calling `callback(stage, done, total, value)`; a truthy return cancels. None gives a
+    NULL function. Keep the result alive for the duration of the call."""
+    if callback is None:
+        return ProgressFn()
+
+    def trampoline(record, _user):
+        p = record.contents
+        try:
+            return 1 if callback(p.stage.decode(), p.done, p.total, p.value) else 0
+        except Exception:  # an exception cannot cross into C: it cancels instead
+            return 1
+    return ProgressFn(trampoline)
+
+
 def version():
     """The library's version, "MAJOR.MINOR.PATCH"."""
     return lib.llmnas_version_string().decode()
@@ -111,4 +149,5 @@ def status_string(status):
     return lib.llmnas_status_string(status).decode()
 
 
-__all__ = ["Error", "lib", "check", "call_string", "version", "abi_version", "status_string", "SpacePtr"]
+__all__ = ["Error", "lib", "check", "call_string", "version", "abi_version", "status_string", "SpacePtr", "LLMPtr",
+           "progress_function"]

@@ -1,4 +1,5 @@
 """Exceptions: one class per llmnas_status of include/llmnas.h, all derived from `Error`."""
+import builtins
 
 
 class Error(Exception):
@@ -55,6 +56,51 @@ class InfeasibleError(Error):
 class OutOfMemoryError(Error, MemoryError):
     """The library could not allocate memory (LLMNAS_OUT_OF_MEMORY)."""
     status = -9
+
+
+class HTTPError(Error):
+    """The LLM server answered with an HTTP error (LLMNAS_HTTP_ERROR)."""
+    status = -10
+
+
+class TimeoutError(Error, builtins.TimeoutError):
+    """The LLM server did not answer in time (LLMNAS_TIMEOUT)."""
+    status = -11
+
+
+class ConnectionFailedError(Error, ConnectionError):
+    """No connection to the LLM server (LLMNAS_CONNECTION_FAILED)."""
+    status = -12
+
+
+class BadResponseError(Error):
+    """The server's response is not a valid completion (LLMNAS_BAD_RESPONSE)."""
+    status = -13
+
+
+class BadAnswerError(Error):
+    """The model's answer holds no valid score (LLMNAS_BAD_ANSWER)."""
+    status = -14
+
+
+class CancelledError(Error):
+    """A progress callback cancelled the operation (LLMNAS_CANCELLED)."""
+    status = -15
+
+
+class IOError(Error, OSError):
+    """A file could not be read or written (LLMNAS_IO_ERROR)."""
+    status = -16
+
+
+class CorruptFileError(Error):
+    """A file is damaged or of another kind (LLMNAS_CORRUPT_FILE)."""
+    status = -17
+
+
+class IncompleteError(Error):
+    """Some items of a batch failed (LLMNAS_INCOMPLETE)."""
+    status = -18
 
 
 _BY_STATUS = {cls.status: cls for cls in Error.__subclasses__()}

@@ -1,0 +1,107 @@
+"""LLM-PP through the library: the client, prompts, predictions, metrics and the paper's protocol."""
+import ctypes
+import json
+
+import numpy as np
+
+from ._library import LLMPtr, call_string, check, lib, progress_function
+from .errors import error_for
+from .space import _arch_text, _archs_text
+
+
+def _json_text(value):
+    """JSON text of a dict/list, or the text itself; None stays None (NULL)."""
+    if value is None:
+        return None
+    return (value if isinstance(value, str) else json.dumps(value)).encode()
+
+
+def _demos_text(demos):
+    """JSON text of demonstrations given as [(arch, score)], [{"arch": ..., "score": ...}] or text."""
+    if isinstance(demos, (str, bytes)):
+        return demos.encode() if isinstance(demos, str) else demos
+    items = []
+    for demo in demos:
+        if isinstance(demo, dict):
+            arch, score = demo["arch"], demo["score"]
+        else:
+            arch, score = demo
+        items.append(b'{"arch":' + _arch_text(arch) + b',"score":' + json.dumps(float(score)).encode() + b"}")
+    return b"[" + b",".join(items) + b"]"
+
+
+class LLM:
+    """A client of an OpenAI-compatible endpoint (an llmnas_llm handle): concurrency, retries, a response cache and a
+    usage ledger. Use one LLM from one thread at a time. The config is a dict (see llmnas_llm_create)."""
+
+    def __init__(self, config=None, **options):
+        """`LLM({"model": "gpt-4o", ...})` or `LLM(model="gpt-4o", cache_file="cache.llmnas")`."""
+        settings = dict(config or {}, **options)
+        handle = LLMPtr()
+        check(lib.llmnas_llm_create(json.dumps(settings).encode(), ctypes.byref(handle)))
+        self._handle = handle
+
+    def __del__(self):
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            lib.llmnas_llm_free(handle)
+
+    def close(self):
+        """Releases the client and closes its cache file now."""
+        self.__del__()
+
+    @property
+    def usage(self):
+        """The ledger: requests, retries, failures, cache hits, tokens, cost, wall seconds."""
+        return json.loads(call_string(lib.llmnas_llm_usage_json, self._handle))
+
+    def predict(self, space, archs, demos, task=None, progress=None, raise_on_failure=False):
+        """LLM-PP scores of `archs` (a list of dicts or JSON texts) given `demos` ([(arch, score)] or
+        [{"arch", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int array
+        of llmnas_status values. `progress(stage, done, total, value)` returning True cancels."""
+        text = _archs_text(archs)
+        if isinstance(archs, (str, bytes)):
+            try:
+                archs = json.loads(text)
+            except ValueError as exc:
+                raise error_for(-2, f"archs is not JSON: {exc}") from None
+        n = len(archs)
+        scores = np.full(n, np.nan)
+        statuses = np.zeros(n, dtype=np.intc)
+        callback = progress_function(progress)
+        status = lib.llmnas_llmpp_predict(
+            self._handle, space._handle, _json_text(task), _demos_text(demos), text,
+            scores.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callback, None)
+        if status == -18 and not raise_on_failure:
+            return scores, statuses
+        check(status)
+        return scores, statuses
+
+    def eval_paper_protocol(self, data_dir, options=None, progress=None):
+        """The paper's protocol with LLM-PP beside the baselines; see `eval_paper_protocol`."""
+        return eval_paper_protocol(data_dir, self, options, progress)
+
+
+def build_prompt(space, arch, demos, task=None, options=None):
+    """The LLM-PP messages (a list of {"role", "content"}) for `arch` given `demos`."""
+    return json.loads(call_string(lib.llmnas_prompt_build, space._handle, _json_text(task), _demos_text(demos),
+                                  _arch_text(arch), _json_text(options)))
+
+
+def metrics(predicted, truth):
+    """{"mae", "rmse", "kendall_tau", "spearman", "pearson"} of `predicted` against `truth`."""
+    p = np.ascontiguousarray(predicted, dtype=np.float64)
+    t = np.ascontiguousarray(truth, dtype=np.float64)
+    if p.shape != t.shape or p.ndim != 1:
+        raise error_for(-1, f"predicted and truth must be 1-D arrays of equal length, not {p.shape} and {t.shape}")
+    return json.loads(call_string(lib.llmnas_metrics, p.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                                  t.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), p.size))
+
+
+def eval_paper_protocol(data_dir, llm=None, options=None, progress=None):
+    """The paper's protocol over the labelled data in `data_dir`; LLM-PP rows when `llm` is given. Returns a dict
+    with "rows" and the printed table in "text"."""
+    callback = progress_function(progress)
+    return json.loads(call_string(lib.llmnas_eval_paper_protocol, llm._handle if llm else None,
+                                  str(data_dir).encode(), _json_text(options), callback, None))

@@ -1,0 +1,51 @@
+"""Fixtures: the scripted OpenAI-compatible server on 127.0.0.1 (Tests/server/scripted_llm_server.py)."""
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+
+class ScriptedServer:
+    """A running scripted server: its base URL, its script and its request log."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "server", "scripted_llm_server.py")],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().split()
+        self.port = int(line[1])
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+
+    def _post(self, path, payload):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(payload).encode())
+        urllib.request.urlopen(request).read()
+
+    def script(self, rules=(), delay=0.0):
+        """Empties the log and sets the rules."""
+        self._post("/_control/reset", {})
+        self._post("/_control/script", {"rules": list(rules), "delay": delay})
+
+    def log(self):
+        """The completion requests received since the last script."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_control/log") as response:
+            return json.loads(response.read())["requests"]
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = ScriptedServer()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def data_dir():
+    return os.path.join(ROOT, "data", "llmpp-wmt")

@@ -1,0 +1,112 @@
+"""LLM-PP through the Python binding, over real HTTP to the scripted loopback server."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import llmnas
+
+A00 = json.loads('{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],'
+                 '"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,'
+                 '"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],'
+                 '"decoder_arbitrary_ende_attn":[2]}')
+
+
+@pytest.fixture(scope="module")
+def hat():
+    return llmnas.Space.builtin("hat-wmt14ende")
+
+
+def client(server, **options):
+    return llmnas.LLM(base_url=server.base_url, model="scripted", backoff_seconds=0.01, **options)
+
+
+def test_predict_scores_and_per_item_statuses(server, hat):
+    server.script([{"match": "decoder_layer_num: 2", "answer": "no idea"}, {"answer": "BLEU: 26.1 points"}])
+    archs = [A00, dict(A00, decoder_layer_num=2, decoder_ffn_embed_dim=[3072, 3072],
+                       decoder_self_attention_heads=[8, 8], decoder_ende_attention_heads=[4, 4],
+                       decoder_arbitrary_ende_attn=[2, 2])]
+    llm = client(server)
+    scores, statuses = llm.predict(hat, archs, demos=[(A00, 24.3)])
+    assert scores[0] == 26.1 and np.isnan(scores[1])
+    assert list(statuses) == [0, llmnas.BadAnswerError.status]
+    with pytest.raises(llmnas.IncompleteError, match="1 of 2 architectures failed"):
+        llm.predict(hat, archs, demos=[(A00, 24.3)], raise_on_failure=True)
+    usage = llm.usage
+    assert usage["requests"] == 4 and usage["cache_hits"] == 0 and usage["failures"] == 2
+
+
+def test_the_cache_makes_a_rerun_free_and_never_holds_the_key(server, hat, tmp_path, monkeypatch):
+    server.script()
+    monkeypatch.setenv("LLMNAS_TEST_KEY", "sk-live-DO-NOT-LEAK-42")
+    cache = tmp_path / "cache.llmnas"
+    archs = hat.sample(6, seed=3)
+    first = client(server, cache_file=str(cache), api_key_env="LLMNAS_TEST_KEY")
+    scores, _ = first.predict(hat, archs, demos=[(A00, 24.3)])
+    assert all(entry["headers"]["Authorization"] == "Bearer sk-live-DO-NOT-LEAK-42" for entry in server.log())
+    first.close()
+    second = client(server, cache_file=str(cache), api_key_env="LLMNAS_TEST_KEY")
+    again, _ = second.predict(hat, archs, demos=[(A00, 24.3)])
+    np.testing.assert_array_equal(scores, again)
+    assert second.usage["requests"] == 0 and second.usage["cache_hits"] == 6
+    assert len(server.log()) == 6
+    assert b"DO-NOT-LEAK" not in cache.read_bytes()
+
+
+def test_progress_reports_and_cancels(server, hat):
+    server.script()
+    seen = []
+    scores, _ = client(server).predict(hat, hat.sample(3, seed=1), demos=[], progress=lambda *a: seen.append(a))
+    assert [s[1] for s in seen] == [1, 2, 3] and all(s[0] == "llmpp" and s[2] == 3 for s in seen)
+    with pytest.raises(llmnas.CancelledError):
+        client(server, max_concurrency=1).predict(hat, hat.sample(4, seed=2), demos=[],
+                                                  progress=lambda stage, done, total, value: done >= 1)
+
+
+def test_bad_configs_and_inputs(server, hat):
+    with pytest.raises(llmnas.InvalidArgumentError, match="'model' is required"):
+        llmnas.LLM(base_url=server.base_url)
+    llm = client(server)
+    with pytest.raises(llmnas.InvalidArchitectureError, match="demonstration 0"):
+        llm.predict(hat, [A00], demos=[({"encoder_embed_dim": 1}, 3.0)])
+    with pytest.raises(llmnas.MalformedJSONError):
+        llm.predict(hat, "[", demos=[])
+
+
+def test_build_prompt(hat):
+    messages = llmnas.build_prompt(hat, A00, [(A00, 24.3)], task={"dataset": "WMT'14 English-German"},
+                                   options={"study_demonstrations": False})
+    assert [m["role"] for m in messages] == ["system", "user"]
+    user = messages[1]["content"]
+    assert "Dataset: WMT'14 English-German. Metric: BLEU" in user
+    assert "Study the demonstrations" not in user
+    assert user.endswith("GFLOPs: 2.7\nBLEU:")
+
+
+def test_metrics_agree_with_scipy():
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(0)
+    for n in (5, 50, 500):
+        x = rng.integers(0, 6, n).astype(float)
+        y = x + rng.integers(0, 4, n)
+        m = llmnas.metrics(x, y)
+        assert m["kendall_tau"] == pytest.approx(stats.kendalltau(x, y).statistic, abs=1e-12)
+        assert m["spearman"] == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
+        assert m["pearson"] == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-12)
+        assert m["mae"] == pytest.approx(np.abs(x - y).mean())
+    with pytest.raises(llmnas.InvalidArgumentError):
+        llmnas.metrics([1, 2], [1])
+
+
+def test_paper_protocol_baselines_and_llmpp(server, data_dir):
+    baselines = llmnas.eval_paper_protocol(data_dir)
+    assert [r["predictor"] for r in baselines["rows"]][0] == "HAT supernet"
+    server.script()
+    result = client(server, max_concurrency=8).eval_paper_protocol(data_dir, options={"calibrate": False})
+    assert [r["predictor"] for r in result["rows"]][0] == "LLM-PP"
+    cell = result["rows"][0]["tasks"]["wmt14ende"]
+    assert len(cell["mae"]) == 3 and cell["failures"] == 0
+    assert "LLM-PP" in result["text"]
+    with pytest.raises(llmnas.IOError):
+        llmnas.eval_paper_protocol(os.path.join(data_dir, "missing"))
