@@ -251,8 +251,8 @@ LLMNAS_API llmnas_status llmnas_llm_create(const char *config_json, llmnas_llm *
 /** Releases a client and closes its cache file. NULL is ignored. */
 LLMNAS_API void llmnas_llm_free(llmnas_llm *llm);
 
-/** Writes the client's usage ledger to *out_json: {"requests": HTTP attempts, "retries", "failures": items that
- *  failed, "cache_hits", "prompt_tokens", "completion_tokens", "cost": dollars, "wall_seconds"}. */
+/** Writes the client's usage ledger to *out_json: {"requests": HTTP attempts, "retries", "failures": items that got
+ *  no response, "cache_hits", "prompt_tokens", "completion_tokens", "cost": dollars, "wall_seconds"}. */
 LLMNAS_API llmnas_status llmnas_llm_usage_json(const llmnas_llm *llm, char **out_json);
 
 /** LLM-PP: predicts the score of each of the `n` architectures in `archs_json` (a JSON array) by asking the LLM with

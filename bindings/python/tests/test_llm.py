@@ -34,7 +34,8 @@ def test_predict_scores_and_per_item_statuses(server, hat):
     with pytest.raises(llmnas.IncompleteError, match="1 of 2 architectures failed"):
         llm.predict(hat, archs, demos=[(A00, 24.3)], raise_on_failure=True)
     usage = llm.usage
-    assert usage["requests"] == 4 and usage["cache_hits"] == 0 and usage["failures"] == 2
+    assert usage["requests"] == 4 and usage["cache_hits"] == 0
+    assert usage["failures"] == 0  # a bad answer is still a response the server delivered (and billed)
 
 
 def test_the_cache_makes_a_rerun_free_and_never_holds_the_key(server, hat, tmp_path, monkeypatch):
