@@ -18,13 +18,14 @@ CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
 RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 
 .PHONY: all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
-	test-local-llm install demo clean
+	test-local-llm install demo bench clean
 
 help:
 	@echo "make          release build of $(LIB) (Swift runtime linked in statically)"
 	@echo "make deps     install the Debian packages the build needs (as root; otherwise prints the command)"
 	@echo "make test     Swift tests, export and linkage checks, C/C++/Python examples, pytest, install check"
 	@echo "make demo     the main job: run the spaces example on the built library"
+	@echo "make bench    benchmarks against the peers (openai client, scipy), as ratios"
 	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper and llmnas.pc"
 
 all: lib
@@ -41,7 +42,8 @@ deps:
 lib: deps
 	$(SWIFT_RELEASE)
 	@mkdir -p $(BUILD)/lib
-	cp .build/release/libllmnas.so $(BUILD)/lib/libllmnas.so.$(VERSION)
+	cp .build/release/libllmnas.so $(BUILD)/lib/.libllmnas.so.tmp   # replaced by rename: a running host keeps its copy
+	mv -f $(BUILD)/lib/.libllmnas.so.tmp $(BUILD)/lib/libllmnas.so.$(VERSION)
 	ln -sf libllmnas.so.$(VERSION) $(BUILD)/lib/libllmnas.so.$(SOVERSION)
 	ln -sf libllmnas.so.$(SOVERSION) $(LIB)
 
@@ -126,9 +128,15 @@ demo: examples venv
 	else \
 		url=$$(VENV=$(VENV) tools/local_llm.sh start) || exit 1; trap 'tools/local_llm.sh stop' EXIT; \
 		echo "LLM-PP on Gemma 3 270M (base model, llama-server at $$url): 9 splits x (20 predictions + 10 calibration)"; \
-		LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
-			$(RUN_EX) $(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
+		$(RUN_EX) LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
+			$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	fi
+
+# Speed, side by side with the peers a user would pick instead, printed as ratios.
+bench: lib venv
+	$(VENV)/bin/pip install -q openai
+	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_llm.py
 
 clean:
 	rm -rf $(BUILD) .build

@@ -278,6 +278,10 @@ LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_spac
  *  correlation (constant input) is null. Errors: LLMNAS_INVALID_ARGUMENT. */
 LLMNAS_API llmnas_status llmnas_metrics(const double *predicted, const double *truth, size_t n, char **out_json);
 
+/** Writes Kendall's tau-b of x and y (n >= 2 finite values each) to *out_tau, NaN when one side is constant: the
+ *  hot-path form of llmnas_metrics, O(n log n) with integer sorts. Errors: LLMNAS_INVALID_ARGUMENT. */
+LLMNAS_API llmnas_status llmnas_kendall_tau(const double *x, const double *y, size_t n, double *out_tau);
+
 /** Runs the evaluation of Jawahar et al. (2024) on the labelled data in `data_dir` (labeled.csv and splits.csv, as
  *  shipped in data/llmpp-wmt): for each task (wmt14ende, wmt14enfr, wmt19ende) and split seed (123, 456, 789) the 10
  *  "train" architectures are the demonstrations and the 20 "test" ones are predicted, scored by MAE and Kendall

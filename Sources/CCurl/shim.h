@@ -28,6 +28,10 @@ static inline CURLcode llmnas_curl_set_data_fn(CURL *handle, CURLoption option, 
     return curl_easy_setopt(handle, option, value);
 }
 
+static inline CURLMcode llmnas_curlm_set_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
 static inline CURLcode llmnas_curl_get_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

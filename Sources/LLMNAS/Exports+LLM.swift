@@ -105,3 +105,16 @@ import LLMNASCore
         out.pointee = try duplicate(JSONWriter.write(result.json))
     }
 }
+
+/// `llmnas_kendall_tau`: Kendall's tau-b of two arrays, the hot-path form of `llmnas_metrics`.
+@c public func llmnas_kendall_tau(_ x: UnsafePointer<Double>?, _ y: UnsafePointer<Double>?, _ n: UInt,
+                                  _ outTau: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outTau, "out_tau")
+        guard let x, let y else { throw LLMNASError(.invalidArgument, x == nil ? "x is NULL" : "y is NULL") }
+        guard n >= 2, n <= UInt(Int32.max) else { throw LLMNASError(.invalidArgument, "n must be at least 2, not \(n)") }
+        let xs = Array(UnsafeBufferPointer(start: x, count: Int(n))), ys = Array(UnsafeBufferPointer(start: y, count: Int(n)))
+        guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else { throw LLMNASError(.invalidArgument, "x and y must be finite numbers") }
+        out.pointee = RankMetrics.kendallTauB(xs, ys)
+    }
+}

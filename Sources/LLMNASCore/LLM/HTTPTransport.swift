@@ -85,6 +85,8 @@ final class HTTPTransport {
     func run(count: Int, request: (Int) -> HTTPRequest, finished: (Int, HTTPOutcome) -> Double?,
              keepGoing: () -> Bool) -> Bool {
         guard let multi = curl_multi_init() else { return false }
+        // Keep a connection per concurrent transfer open between requests, so each is reused, not re-established.
+        llmnas_curlm_set_long(multi, CURLMOPT_MAXCONNECTS, maxConcurrency)
         var waiting: [(job: Int, notBefore: Double)] = (0..<count).map { ($0, 0) }
         waiting.reverse()   // popped from the end: job 0 first
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -107,15 +109,18 @@ final class HTTPTransport {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             var queued: Int32 = 0
+            var finishedAny = false
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: handle) else { continue }
                 let outcome = self.outcome(of: transfer, result: message.pointee.data.result)
                 release(transfer, from: multi)
+                finishedAny = true
                 if let delay = finished(transfer.job, outcome) {
                     waiting.insert((transfer.job, MonotonicClock.now() + delay), at: 0)
                 }
             }
+            if finishedAny { continue }   // start the next transfers before waiting on sockets
             var wait = 0.05
             if active.isEmpty, let next = waiting.map(\.notBefore).min() { wait = max(0, min(wait, next - MonotonicClock.now())) }
             curl_multi_poll(multi, nil, 0, Int32(wait * 1000), nil)

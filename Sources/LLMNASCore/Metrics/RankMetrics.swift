@@ -50,63 +50,97 @@ public struct RankMetrics: Sendable, Equatable {
 
     /// Ranks from 1, ties sharing their average rank.
     public static func averageRanks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
+        var order = values.enumerated().map { RadixSort.KeyPair(primary: sortKey($0.element), secondary: UInt64($0.offset)) }
+        RadixSort.sort(&order, primaryOnly: true)
         var ranks = [Double](repeating: 0, count: values.count)
         var i = 0
         while i < order.count {
             var j = i
-            while j + 1 < order.count, values[order[j + 1]] == values[order[i]] { j += 1 }
+            while j + 1 < order.count, order[j + 1].primary == order[i].primary { j += 1 }
             let rank = Double(i + j) / 2 + 1
-            for k in i...j { ranks[order[k]] = rank }
+            for k in i...j { ranks[Int(order[k].secondary)] = rank }
             i = j + 1
         }
         return ranks
     }
 
-    /// Kendall's tau-b in O(n log n) (Knight, 1966): sort by (x, y), count ties, then count the discordant pairs as
-    /// the swaps of a merge sort on y.
+    /// Kendall's tau-b in O(n log n) (Knight, 1966): sort the pairs by (x, y), count ties, then count the discordant
+    /// pairs as the inversions a merge sort on y removes. Values become order-preserving integer keys first, so both
+    /// sorts are integer work (a radix sort, then a bottom-up merge sort).
     public static func kendallTauB(_ x: [Double], _ y: [Double]) -> Double {
         let n = x.count
         guard n > 1, n == y.count else { return .nan }
-        let order = x.indices.sorted { x[$0] != x[$1] ? x[$0] < x[$1] : y[$0] < y[$1] }
-        var ys = order.map { y[$0] }
-        let xs = order.map { x[$0] }
-        func tiePairs(_ equal: (Int, Int) -> Bool) -> Int {
-            var total = 0, run = 1
-            for i in 1..<n {
-                if equal(i - 1, i) { run += 1 } else { total += run * (run - 1) / 2; run = 1 }
+        var pairs = zip(x, y).map { RadixSort.KeyPair(primary: sortKey($0), secondary: sortKey($1)) }
+        RadixSort.sort(&pairs)
+        var tiedX = 0, tiedXY = 0, runX = 1, runXY = 1
+        for i in 1..<n {
+            let a = pairs[i - 1], b = pairs[i]
+            if a.primary == b.primary {
+                runX += 1
+                if a.secondary == b.secondary { runXY += 1 } else { tiedXY += runXY * (runXY - 1) / 2; runXY = 1 }
+            } else {
+                tiedX += runX * (runX - 1) / 2
+                tiedXY += runXY * (runXY - 1) / 2
+                runX = 1
+                runXY = 1
             }
-            return total + run * (run - 1) / 2
         }
-        let tiedX = tiePairs { xs[$0] == xs[$1] }
-        let tiedXY = tiePairs { xs[$0] == xs[$1] && ys[$0] == ys[$1] }
-        var buffer = ys
-        let swaps = mergeSortCountingSwaps(&ys, &buffer, 0, n)
-        let tiedY = tiePairs { ys[$0] == ys[$1] }
-        let pairs = n * (n - 1) / 2
-        let numerator = Double(pairs - tiedX - tiedY + tiedXY - 2 * swaps)
-        let denominator = (Double(pairs - tiedX) * Double(pairs - tiedY)).squareRoot()
+        tiedX += runX * (runX - 1) / 2
+        tiedXY += runXY * (runXY - 1) / 2
+        var ys = pairs.map(\.secondary)
+        let swaps = countInversionsSorting(&ys)
+        var tiedY = 0, runY = 1
+        for i in 1..<n {
+            if ys[i] == ys[i - 1] { runY += 1 } else { tiedY += runY * (runY - 1) / 2; runY = 1 }
+        }
+        tiedY += runY * (runY - 1) / 2
+        let total = n * (n - 1) / 2
+        let numerator = Double(total - tiedX - tiedY + tiedXY - 2 * swaps)
+        let denominator = (Double(total - tiedX) * Double(total - tiedY)).squareRoot()
         return denominator > 0 ? numerator / denominator : .nan
     }
 
-    /// Sorts values[lo..<hi] ascending and returns how many inversions it removed (strictly greater before smaller).
-    private static func mergeSortCountingSwaps(_ values: inout [Double], _ buffer: inout [Double], _ lo: Int, _ hi: Int) -> Int {
-        guard hi - lo > 1 else { return 0 }
-        let mid = (lo + hi) / 2
-        var swaps = mergeSortCountingSwaps(&values, &buffer, lo, mid) + mergeSortCountingSwaps(&values, &buffer, mid, hi)
-        var i = lo, j = mid, k = lo
-        while i < mid, j < hi {
-            if values[j] < values[i] {
-                buffer[k] = values[j]; j += 1
-                swaps += mid - i
-            } else {
-                buffer[k] = values[i]; i += 1
+    /// An unsigned key that orders like the double (finite values; -0 and +0 equal).
+    static func sortKey(_ value: Double) -> UInt64 {
+        let bits = (value == 0 ? 0.0 : value).bitPattern
+        return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+    }
+
+    /// Sorts `keys` ascending with a bottom-up merge sort and returns the inversions it removed (pairs i < j with
+    /// keys[i] > keys[j]).
+    static func countInversionsSorting(_ keys: inout [UInt64]) -> Int {
+        let n = keys.count
+        var other = keys
+        var swaps = 0
+        var width = 1
+        var sourceIsKeys = true
+        keys.withUnsafeMutableBufferPointer { a in
+            other.withUnsafeMutableBufferPointer { b in
+                while width < n {
+                    let source = sourceIsKeys ? a : b, target = sourceIsKeys ? b : a
+                    var lo = 0
+                    while lo < n {
+                        let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
+                        var i = lo, j = mid, k = lo
+                        while i < mid, j < hi {
+                            if source[j] < source[i] {
+                                target[k] = source[j]; j += 1
+                                swaps += mid - i
+                            } else {
+                                target[k] = source[i]; i += 1
+                            }
+                            k += 1
+                        }
+                        while i < mid { target[k] = source[i]; i += 1; k += 1 }
+                        while j < hi { target[k] = source[j]; j += 1; k += 1 }
+                        lo = hi
+                    }
+                    sourceIsKeys.toggle()
+                    width *= 2
+                }
             }
-            k += 1
         }
-        while i < mid { buffer[k] = values[i]; i += 1; k += 1 }
-        while j < hi { buffer[k] = values[j]; j += 1; k += 1 }
-        for t in lo..<hi { values[t] = buffer[t] }
+        if !sourceIsKeys { keys = other }
         return swaps
     }
 }

@@ -25,7 +25,7 @@ from .errors import (
     TimeoutError,
     UnsupportedError,
 )
-from .llm import LLM, build_prompt, eval_paper_protocol, metrics
+from .llm import LLM, build_prompt, eval_paper_protocol, kendall_tau, metrics
 from .space import Space
 
 __all__ = [
@@ -33,5 +33,5 @@ __all__ = [
     "MalformedJSONError", "InvalidSpaceError", "InvalidArchitectureError", "NotFoundError", "BufferTooSmallError",
     "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
     "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError", "LLM",
-    "build_prompt", "eval_paper_protocol", "metrics",
+    "build_prompt", "eval_paper_protocol", "kendall_tau", "metrics",
 ]

@@ -85,6 +85,7 @@ _SIGNATURES = {
     "llmnas_llmpp_predict": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _double_p,
                               ctypes.POINTER(ctypes.c_int), ctypes.c_size_t, ProgressFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_metrics": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
+    "llmnas_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
     "llmnas_eval_paper_protocol": ([LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
                                    ctypes.c_int),
 }

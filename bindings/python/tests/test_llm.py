@@ -96,8 +96,11 @@ def test_metrics_agree_with_scipy():
         assert m["spearman"] == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
         assert m["pearson"] == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-12)
         assert m["mae"] == pytest.approx(np.abs(x - y).mean())
+        assert llmnas.kendall_tau(x, y) == m["kendall_tau"]
     with pytest.raises(llmnas.InvalidArgumentError):
         llmnas.metrics([1, 2], [1])
+    with pytest.raises(llmnas.InvalidArgumentError, match="at least 2"):
+        llmnas.kendall_tau([1.0], [2.0])
 
 
 def test_paper_protocol_baselines_and_llmpp(server, data_dir):
