@@ -294,6 +294,47 @@ LLMNAS_API llmnas_status llmnas_kendall_tau(const double *x, const double *y, si
 LLMNAS_API llmnas_status llmnas_eval_paper_protocol(llmnas_llm *llm, const char *data_dir, const char *options_json,
                                                     llmnas_progress_fn progress, void *user_data, char **out_json);
 
+/* ------------------------------------------------------------------------------------------------------------- */
+/* MLP regressors: LLM-Distill-PP and latency predictors                                                          */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** A trained MLP regressor (dense layers, ReLU, one output; input and target standardisation inside). Immutable:
+ *  one handle may predict from any number of threads at once. */
+typedef struct llmnas_mlp llmnas_mlp;
+
+/** Trains an MLP on `n` rows (n >= 2) of `dim` features (`x`, row-major float32) and their targets `y`, and writes
+ *  it to *out_mlp. `config_json` (NULL or "{}" for the paper's recipe): {"hidden": [400, 400, 400, 400],
+ *  "learning_rate": 1e-5, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8 (Adam), "loss": "mse" or "l1",
+ *  "batch_size": 128, "steps": 5000 or "epochs": passes over the data, "validation_fraction": 0 (held out; the best
+ *  weights on it are kept), "patience": 0 (evaluations without improvement before stopping early; 0 never),
+ *  "evaluate_every": 100 steps, "seed": 0}. Deterministic for a seed and an OpenBLAS thread count. `progress` (may be
+ *  NULL) is called every "evaluate_every" steps with stage "train", done = step, total = steps and value = the
+ *  training loss in target units; nonzero cancels (LLMNAS_CANCELLED, no model). Errors: LLMNAS_INVALID_ARGUMENT
+ *  (NULL, NaN or infinite values, too few rows), LLMNAS_MALFORMED_JSON, LLMNAS_CANCELLED. */
+LLMNAS_API llmnas_status llmnas_mlp_train(const char *config_json, const float *x, const float *y, size_t n, size_t dim,
+                                          llmnas_progress_fn progress, void *user_data, llmnas_mlp **out_mlp);
+
+/** Predicts `n` rows of `dim` features into out[0 .. n), caller-owned. `dim` must equal the model's input count;
+ *  n = 0 does nothing. Batches are processed 8,192 rows at a time, so memory stays bounded. Errors:
+ *  LLMNAS_INVALID_ARGUMENT (NULL, a dimension that does not match, NaN or infinite inputs). */
+LLMNAS_API llmnas_status llmnas_mlp_predict(const llmnas_mlp *mlp, const float *x, size_t n, size_t dim, float *out);
+
+/** Writes the model to `path`: magic, format version, shapes, standardisation, weights, training record and a CRC-32,
+ *  written to a temporary file and renamed, so a crash leaves the old file or the new one. Errors:
+ *  LLMNAS_INVALID_ARGUMENT, LLMNAS_IO_ERROR. */
+LLMNAS_API llmnas_status llmnas_mlp_save(const llmnas_mlp *mlp, const char *path);
+
+/** Reads a model written by llmnas_mlp_save. Errors: LLMNAS_IO_ERROR (no such file), LLMNAS_CORRUPT_FILE (a
+ *  truncated, damaged or foreign file, or another format version). */
+LLMNAS_API llmnas_status llmnas_mlp_load(const char *path, llmnas_mlp **out_mlp);
+
+/** Writes to *out_json the model's "sizes" (input to output), "parameters", "input_mean", "input_scale",
+ *  "target_mean", "target_scale" and "training" (rows, validation_rows, steps, final_train_loss, ...). */
+LLMNAS_API llmnas_status llmnas_mlp_info_json(const llmnas_mlp *mlp, char **out_json);
+
+/** Releases a model. NULL is ignored. */
+LLMNAS_API void llmnas_mlp_free(llmnas_mlp *mlp);
+
 #ifdef __cplusplus
 }
 #endif

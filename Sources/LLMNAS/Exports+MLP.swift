@@ -1,0 +1,69 @@
+import LLMNASCore
+
+/// `llmnas_mlp_train`: an MLP regressor trained on `n` rows of `dim` float features and their targets.
+@c public func llmnas_mlp_train(_ configJSON: UnsafePointer<CChar>?, _ x: UnsafePointer<Float>?, _ y: UnsafePointer<Float>?,
+                                _ n: UInt, _ dim: UInt, _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?,
+                                _ outMLP: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outMLP, "out_mlp")
+        let config = try MLPConfig(json: optionalJSON(configJSON, "config_json"))
+        guard let x, let y else { throw LLMNASError(.invalidArgument, x == nil ? "x is NULL" : "y is NULL") }
+        try requireRows(n, dim)
+        let callback = ProgressCallback(function: progress, userData: userData)
+        let model = try MLPTrainer.train(config: config, x: x, y: y, rows: Int(n), dim: Int(dim)) { step, steps, loss in
+            callback.report(stage: "train", done: step, total: steps, value: loss)
+        }
+        out.pointee = MLPHandle(model).retainedPointer()
+    }
+}
+
+/// `llmnas_mlp_predict`: predictions for `n` rows into a caller-owned buffer.
+@c public func llmnas_mlp_predict(_ mlp: OpaquePointer?, _ x: UnsafePointer<Float>?, _ n: UInt, _ dim: UInt,
+                                  _ out: UnsafeMutablePointer<Float>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let model = try MLPHandle.model(mlp)
+        guard dim == UInt(model.inputCount) else {
+            throw LLMNASError(.invalidArgument, "dim is \(dim) but the model takes \(model.inputCount) features")
+        }
+        guard n > 0 else { return }
+        guard let x else { throw LLMNASError(.invalidArgument, "x is NULL") }
+        let buffer = try output(out, "out")
+        try requireRows(n, dim)
+        for i in 0..<Int(n * dim) where !x[i].isFinite {
+            throw LLMNASError(.invalidArgument, "x holds a non-finite value at row \(i / Int(dim)), column \(i % Int(dim))")
+        }
+        model.predict(x, rows: Int(n), into: buffer)
+    }
+}
+
+/// `llmnas_mlp_save`: writes the model to a file, atomically.
+@c public func llmnas_mlp_save(_ mlp: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+    boundary { () throws(LLMNASError) in try MLPHandle.model(mlp).save(to: text(path, "path")) }
+}
+
+/// `llmnas_mlp_load`: reads a model file.
+@c public func llmnas_mlp_load(_ path: UnsafePointer<CChar>?, _ outMLP: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outMLP, "out_mlp")
+        out.pointee = MLPHandle(try MLP.load(from: text(path, "path"))).retainedPointer()
+    }
+}
+
+/// `llmnas_mlp_info_json`: the model's shape, normalisation and training record.
+@c public func llmnas_mlp_info_json(_ mlp: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        out.pointee = try duplicate(JSONWriter.write(MLPHandle.model(mlp).info))
+    }
+}
+
+/// `llmnas_mlp_free`: releases a model; NULL is ignored.
+@c public func llmnas_mlp_free(_ mlp: OpaquePointer?) { MLPHandle.release(mlp) }
+
+/// Checks a row count and width against the bounds of the interface.
+private func requireRows(_ n: UInt, _ dim: UInt) throws(LLMNASError) {
+    guard dim >= 1, dim <= 100_000 else { throw LLMNASError(.invalidArgument, "dim must be 1 to 100000, not \(dim)") }
+    guard n <= UInt(ArchitectureBatch.maximumCount) * 100 else {
+        throw LLMNASError(.invalidArgument, "n \(n) exceeds the bound of \(ArchitectureBatch.maximumCount * 100) rows")
+    }
+}

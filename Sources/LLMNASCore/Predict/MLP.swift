@@ -1,0 +1,85 @@
+/// A trained multi-layer perceptron regressor: dense layers with ReLU between them and one output, with the input
+/// and target standardisation stored inside, so callers pass raw features and get raw predictions. Immutable after
+/// training: one model may predict from many threads at once.
+public struct MLP: Sendable {
+    /// Layer widths from the input to the output (the last is 1).
+    public let sizes: [Int]
+    /// Per layer, weights as an inputs × outputs row-major matrix.
+    let weights: [[Float]]
+    /// Per layer, biases.
+    let biases: [[Float]]
+    /// Per input feature, the mean and standard deviation subtracted and divided.
+    let inputMean: [Float]
+    let inputScale: [Float]
+    /// The target's mean and standard deviation.
+    let targetMean: Float
+    let targetScale: Float
+    /// What the model was trained with, for `info`.
+    public let training: JSONValue
+
+    /// The number of input features.
+    public var inputCount: Int { sizes[0] }
+
+    /// Rows predicted per pass; larger batches go in chunks so memory stays bounded.
+    static let chunkRows = 8192
+
+    /// Predicts `rows` rows of `inputCount` features from `x` into `out`. Inputs must be finite.
+    public func predict(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        let widest = sizes.max()!
+        let chunk = min(rows, MLP.chunkRows)
+        var a = [Float](repeating: 0, count: chunk * widest)
+        var b = [Float](repeating: 0, count: chunk * widest)
+        var start = 0
+        while start < rows {
+            let n = min(chunk, rows - start)
+            a.withUnsafeMutableBufferPointer { a in
+                b.withUnsafeMutableBufferPointer { b in
+                    let d = sizes[0]
+                    for r in 0..<n {
+                        for j in 0..<d { a[r * d + j] = (x[(start + r) * d + j] - inputMean[j]) / inputScale[j] }
+                    }
+                    var input = a.baseAddress!, output = b.baseAddress!
+                    for layer in weights.indices {
+                        forward(layer, input, rows: n, into: output, relu: layer < weights.count - 1)
+                        swap(&input, &output)
+                    }
+                    for r in 0..<n { out[start + r] = input[r] * targetScale + targetMean }
+                }
+            }
+            start += n
+        }
+    }
+
+    /// One layer: output = input · W + b, then ReLU unless it is the last layer.
+    func forward(_ layer: Int, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
+        let fanIn = sizes[layer], fanOut = sizes[layer + 1]
+        weights[layer].withUnsafeBufferPointer { w in
+            Matrix.multiply(input, transposeA: false, w.baseAddress!, transposeB: false, into: output, m: rows, n: fanOut, k: fanIn)
+        }
+        biases[layer].withUnsafeBufferPointer { bias in
+            for r in 0..<rows {
+                let row = output + r * fanOut
+                if relu {
+                    for j in 0..<fanOut { row[j] = max(0, row[j] + bias[j]) }
+                } else {
+                    for j in 0..<fanOut { row[j] += bias[j] }
+                }
+            }
+        }
+    }
+
+    /// The number of weights and biases.
+    public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } + biases.reduce(0) { $0 + $1.count } }
+
+    /// A description as JSON: sizes, parameters, normalisation and the training record.
+    public var info: JSONValue {
+        .object([
+            ("sizes", .array(sizes.map { .number(Double($0)) })),
+            ("parameters", .number(Double(parameterCount))),
+            ("input_mean", .array(inputMean.map { .number(Double($0)) })),
+            ("input_scale", .array(inputScale.map { .number(Double($0)) })),
+            ("target_mean", .number(Double(targetMean))), ("target_scale", .number(Double(targetScale))),
+            ("training", training),
+        ])
+    }
+}

@@ -1,0 +1,12 @@
+import COpenBLAS
+
+/// Row-major single-precision matrix products on OpenBLAS, the arithmetic of the MLP predictors.
+enum Matrix {
+    /// C (m×n) = alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n, all row-major.
+    static func multiply(_ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
+                         into c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(transposeA ? m : k), b,
+                    blasint(transposeB ? k : n), beta, c, blasint(n))
+    }
+}
