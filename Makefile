@@ -18,7 +18,7 @@ CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
 RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 
 .PHONY: all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
-	test-local-llm install demo bench clean
+	test-local-llm install demo bench latency-models check-latency-models clean
 
 help:
 	@echo "make          release build of $(LIB) (Swift runtime linked in statically)"
@@ -131,6 +131,21 @@ demo: examples venv
 		$(RUN_EX) LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
 			$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	fi
+
+# Regenerates the built-in latency predictors from data/hat-latency with HAT's recipe, then the library embeds them.
+latency-models:
+	swift build -c release --product llmnas-latency-models
+	.build/release/llmnas-latency-models data/hat-latency data/latency-predictors
+	touch Sources/CLatencyModels/latency_models.c
+
+# The shipped latency predictors are exactly what `make latency-models` produces (on this kind of machine: OpenBLAS
+# picks its kernels by CPU).
+check-latency-models:
+	swift build -c release --product llmnas-latency-models
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	.build/release/llmnas-latency-models data/hat-latency $$tmp && \
+	for f in data/latency-predictors/*.mlp; do cmp "$$f" "$$tmp/$$(basename $$f)" || exit 1; done && \
+	echo "check-latency-models: all 8 predictors regenerated bit for bit"
 
 # Speed, side by side with the peers a user would pick instead, printed as ratios.
 bench: lib venv

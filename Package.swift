@@ -8,6 +8,7 @@ let package = Package(
     name: "llmnas",
     products: [
         .library(name: "llmnas", type: .dynamic, targets: ["LLMNAS"]),
+        .executable(name: "llmnas-latency-models", targets: ["llmnas-latency-models"]),
     ],
     targets: [
         .systemLibrary(
@@ -25,7 +26,15 @@ let package = Package(
             dependencies: ["CCurl", "COpenBLAS"]
         ),
         .target(
+            name: "CLatencyModels",
+            cSettings: [.headerSearchPath("../../data/latency-predictors")]
+        ),
+        .target(
             name: "LLMNAS",
+            dependencies: ["LLMNASCore", "CLatencyModels"]
+        ),
+        .executableTarget(
+            name: "llmnas-latency-models",
             dependencies: ["LLMNASCore"]
         ),
         .target(

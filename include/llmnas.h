@@ -335,6 +335,26 @@ LLMNAS_API llmnas_status llmnas_mlp_info_json(const llmnas_mlp *mlp, char **out_
 /** Releases a model. NULL is ignored. */
 LLMNAS_API void llmnas_mlp_free(llmnas_mlp *mlp);
 
+/** Writes to *out_json a JSON array of the built-in latency predictors: "wmt14ende-titanxp", "wmt14ende-xeon",
+ *  "wmt14ende-raspberrypi", "wmt14enfr-titanxp", "wmt14enfr-xeon", "wmt14enfr-raspberrypi", "wmt19ende-titanxp",
+ *  "iwslt14deen-titanxp" (HAT's measured devices). */
+LLMNAS_API llmnas_status llmnas_latency_predictor_builtin_names(char **out_json);
+
+/** A built-in latency predictor, embedded in the library: an MLP from HAT's 10 features (llmnas_arch_features of a
+ *  HAT space) to the latency in ms (encoder plus decoder), trained by llmnas on HAT's measurements with HAT's recipe.
+ *  Free it with llmnas_mlp_free. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_NOT_FOUND (the message lists the names). */
+LLMNAS_API llmnas_status llmnas_latency_predictor_builtin(const char *name, llmnas_mlp **out_mlp);
+
+/** Trains a latency predictor on a measured data set in HAT's CSV format (HAT's 10 feature columns,
+ *  latency_mean_encoder and latency_mean_decoder in ms): an 80/10/10 split drawn with the config's seed, the MLP
+ *  trained on the 80% (config as llmnas_mlp_train; NULL for HAT's recipe), and a report written to
+ *  *out_report_json: {"train_rows", "validation_rows", "validation_rmse_ms", "validation_mape_percent", "test_rows",
+ *  "test_rmse_ms", "test_mape_percent"}. Errors: LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (missing columns, values that
+ *  are not numbers), LLMNAS_INVALID_ARGUMENT, LLMNAS_CANCELLED. */
+LLMNAS_API llmnas_status llmnas_latency_predictor_train(const char *csv_path, const char *config_json,
+                                                        llmnas_progress_fn progress, void *user_data,
+                                                        llmnas_mlp **out_mlp, char **out_report_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -124,3 +124,64 @@ import LLMNASTestSupport
         #expect(out == nil)
     }
 }
+
+/// The MLP and latency predictor functions of the C interface.
+@Suite struct CABIMLPTests {
+    var lastError: String { String(cString: llmnas_last_error()) }
+
+    @Test func trainPredictSaveLoadThroughC() throws {
+        let x: [Float] = (0..<200).map { Float($0 % 17) / 17 }
+        let y: [Float] = (0..<100).map { Float($0 % 7) }
+        var mlp: OpaquePointer? = nil
+        let config = #"{"hidden": [8], "steps": 50, "learning_rate": 0.01}"#
+        #expect(llmnas_mlp_train(config, x, y, 100, 2, nil, nil, &mlp) == Status.ok.rawValue)
+        defer { llmnas_mlp_free(mlp) }
+        var out = [Float](repeating: .nan, count: 100)
+        #expect(llmnas_mlp_predict(mlp, x, 100, 2, &out) == Status.ok.rawValue)
+        #expect(out.allSatisfy { $0.isFinite })
+        #expect(llmnas_mlp_predict(mlp, x, 100, 3, &out) == Status.invalidArgument.rawValue)
+        #expect(lastError == "dim is 3 but the model takes 2 features")
+        #expect(llmnas_mlp_predict(mlp, nil, 1, 2, &out) == Status.invalidArgument.rawValue)
+        #expect(llmnas_mlp_predict(mlp, [Float.nan, 1], 1, 2, &out) == Status.invalidArgument.rawValue)
+        #expect(llmnas_mlp_predict(mlp, nil, 0, 2, nil) == Status.ok.rawValue)
+        let path = NSTemporaryDirectory() + "llmnas-cabi-\(getpid()).mlp"
+        defer { unlink(path) }
+        #expect(llmnas_mlp_save(mlp, path) == Status.ok.rawValue)
+        var loaded: OpaquePointer? = nil
+        #expect(llmnas_mlp_load(path, &loaded) == Status.ok.rawValue)
+        defer { llmnas_mlp_free(loaded) }
+        var again = [Float](repeating: 0, count: 100)
+        #expect(llmnas_mlp_predict(loaded, x, 100, 2, &again) == Status.ok.rawValue)
+        #expect(again == out)
+        var info: UnsafeMutablePointer<CChar>? = nil
+        #expect(llmnas_mlp_info_json(loaded, &info) == Status.ok.rawValue)
+        #expect(String(cString: info!).hasPrefix(#"{"sizes":[2,8,1],"parameters":33,"#))
+        llmnas_string_free(info)
+        #expect(llmnas_mlp_save(mlp, "/nonexistent-dir/m.mlp") == Status.io.rawValue)
+        #expect(llmnas_mlp_load(RepoData.root + "/README.md", &loaded) == Status.corruptFile.rawValue)
+        #expect(llmnas_mlp_train(config, x, y, 1, 2, nil, nil, &mlp) == Status.invalidArgument.rawValue)
+        #expect(llmnas_mlp_train(config, x, nil, 100, 2, nil, nil, &mlp) == Status.invalidArgument.rawValue)
+        #expect(llmnas_mlp_train(config, x, y, 100, 0, nil, nil, &mlp) == Status.invalidArgument.rawValue)
+        #expect(llmnas_mlp_free(nil) == ())
+    }
+
+    @Test func builtinLatencyPredictorsLoad() throws {
+        var names: UnsafeMutablePointer<CChar>? = nil
+        #expect(llmnas_latency_predictor_builtin_names(&names) == Status.ok.rawValue)
+        let list = try JSONParser.parse(String(cString: names!)).arrayValue!.compactMap(\.stringValue)
+        llmnas_string_free(names)
+        #expect(list == LatencyPredictors.builtins.map(\.name))
+        for name in list {
+            var mlp: OpaquePointer? = nil
+            #expect(llmnas_latency_predictor_builtin(name, &mlp) == Status.ok.rawValue, "\(name): \(lastError)")
+            var latency: Float = 0
+            let features: [Float] = [512, 6, 2048, 6, 512, 3, 2048, 6, 6, 2]
+            #expect(llmnas_mlp_predict(mlp, features, 1, 10, &latency) == Status.ok.rawValue)
+            #expect(latency > 0)
+            llmnas_mlp_free(mlp)
+        }
+        var mlp: OpaquePointer? = nil
+        #expect(llmnas_latency_predictor_builtin("v100", &mlp) == Status.notFound.rawValue)
+        #expect(lastError.contains("wmt14ende-titanxp"))
+    }
+}

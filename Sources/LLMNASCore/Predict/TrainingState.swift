@@ -11,6 +11,7 @@ struct TrainingState {
     private var secondMomentBias: [[Float]]
     private var beta1Power: Float = 1
     private var beta2Power: Float = 1
+    private var scratch = Scratch(sizes: [], rows: 0)
 
     /// Weights and biases drawn uniformly from ±1/√fan-in (PyTorch's default for linear layers).
     init(config: MLPConfig, sizes: [Int], generator: inout SeededGenerator) {
@@ -62,52 +63,42 @@ struct TrainingState {
 
     /// One Adam step on the rows `batch` of the standardised training set; returns the batch loss.
     mutating func step(batch: [Int], x: [Float], y: [Float]) -> Double {
-        let rows = batch.count, dim = sizes[0]
-        var input = [Float](repeating: 0, count: rows * dim)
-        for (i, r) in batch.enumerated() {
-            for j in 0..<dim { input[i * dim + j] = x[r * dim + j] }
+        let rows = batch.count, dim = sizes[0], layerCount = sizes.count - 1
+        if scratch.rows != rows { scratch = Scratch(sizes: sizes, rows: rows) }
+        scratch.activations[0].withUnsafeMutableBufferPointer { input in
+            x.withUnsafeBufferPointer { x in
+                for (i, r) in batch.enumerated() {
+                    (input.baseAddress! + i * dim).update(from: x.baseAddress! + r * dim, count: dim)
+                }
+            }
         }
-        let layers = input.withUnsafeBufferPointer { activations($0.baseAddress!, rows: rows) }
-        var delta = [Float](repeating: 0, count: rows)
+        let model = self.model
+        for layer in 0..<layerCount {
+            let input = scratch.activations[layer]
+            scratch.activations[layer + 1].withUnsafeMutableBufferPointer { out in
+                input.withUnsafeBufferPointer { a in
+                    model.forward(layer, a.baseAddress!, rows: rows, into: out.baseAddress!, relu: layer < layerCount - 1)
+                }
+            }
+        }
         var loss = 0.0
-        for i in 0..<rows {
-            let d = layers.last![i] - y[batch[i]]
-            switch config.loss {
-            case .mse: loss += Double(d * d); delta[i] = 2 * d / Float(rows)
-            case .l1: loss += Double(abs(d)); delta[i] = (d > 0 ? 1 : (d < 0 ? -1 : 0)) / Float(rows)
+        let output = scratch.activations[layerCount]
+        scratch.delta.withUnsafeMutableBufferPointer { delta in
+            for i in 0..<rows {
+                let d = output[i] - y[batch[i]]
+                switch config.loss {
+                case .mse: loss += Double(d * d); delta[i] = 2 * d / Float(rows)
+                case .l1: loss += Double(abs(d)); delta[i] = (d > 0 ? 1 : (d < 0 ? -1 : 0)) / Float(rows)
+                }
             }
         }
         beta1Power *= config.beta1
         beta2Power *= config.beta2
-        for layer in stride(from: sizes.count - 2, through: 0, by: -1) {
+        for layer in stride(from: layerCount - 1, through: 0, by: -1) {
             let fanIn = sizes[layer], fanOut = sizes[layer + 1]
-            var gradient = [Float](repeating: 0, count: fanIn * fanOut)
-            layers[layer].withUnsafeBufferPointer { a in
-                delta.withUnsafeBufferPointer { d in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        Matrix.multiply(a.baseAddress!, transposeA: true, d.baseAddress!, transposeB: false,
-                                        into: g.baseAddress!, m: fanIn, n: fanOut, k: rows)
-                    }
-                }
-            }
-            var biasGradient = [Float](repeating: 0, count: fanOut)
-            for r in 0..<rows { for j in 0..<fanOut { biasGradient[j] += delta[r * fanOut + j] } }
-            if layer > 0 {
-                var previous = [Float](repeating: 0, count: rows * fanIn)
-                delta.withUnsafeBufferPointer { d in
-                    weights[layer].withUnsafeBufferPointer { w in
-                        previous.withUnsafeMutableBufferPointer { p in
-                            Matrix.multiply(d.baseAddress!, transposeA: false, w.baseAddress!, transposeB: true,
-                                            into: p.baseAddress!, m: rows, n: fanIn, k: fanOut)
-                        }
-                    }
-                }
-                let activation = layers[layer]
-                for i in previous.indices where activation[i] <= 0 { previous[i] = 0 }
-                delta = previous
-            }
-            adam(&weights[layer], &firstMoment[layer], &secondMoment[layer], gradient)
-            adam(&biases[layer], &firstMomentBias[layer], &secondMomentBias[layer], biasGradient)
+            scratch.backward(layer: layer, fanIn: fanIn, fanOut: fanOut, weights: weights[layer])
+            adam(&weights[layer], &firstMoment[layer], &secondMoment[layer], scratch.gradients[layer])
+            adam(&biases[layer], &firstMomentBias[layer], &secondMomentBias[layer], scratch.biasGradients[layer])
         }
         return loss / Double(rows)
     }
@@ -131,5 +122,60 @@ struct TrainingState {
                 }
             }
         }
+    }
+}
+
+/// The buffers of one minibatch, allocated once per batch size: activations of every layer, the error signal and the
+/// gradients.
+struct Scratch {
+    let rows: Int
+    var activations: [[Float]]
+    var delta: [Float]
+    var previousDelta: [Float]
+    var gradients: [[Float]]
+    var biasGradients: [[Float]]
+
+    init(sizes: [Int], rows: Int) {
+        self.rows = rows
+        activations = sizes.map { [Float](repeating: 0, count: rows * $0) }
+        let widest = sizes.max() ?? 0
+        delta = [Float](repeating: 0, count: rows * widest)
+        previousDelta = delta
+        gradients = zip(sizes, sizes.dropFirst()).map { [Float](repeating: 0, count: $0 * $1) }
+        biasGradients = sizes.dropFirst().map { [Float](repeating: 0, count: $0) }
+    }
+
+    /// Gradients of `layer` from `delta` (rows × fanOut), and the error signal of the layer below (through ReLU).
+    mutating func backward(layer: Int, fanIn: Int, fanOut: Int, weights: [Float]) {
+        let rows = self.rows
+        let input = activations[layer]
+        input.withUnsafeBufferPointer { a in
+            delta.withUnsafeBufferPointer { d in
+                gradients[layer].withUnsafeMutableBufferPointer { g in
+                    Matrix.multiply(a.baseAddress!, transposeA: true, d.baseAddress!, transposeB: false,
+                                    into: g.baseAddress!, m: fanIn, n: fanOut, k: rows)
+                }
+                biasGradients[layer].withUnsafeMutableBufferPointer { b in
+                    for j in 0..<fanOut { b[j] = 0 }
+                    for r in 0..<rows {
+                        let row = d.baseAddress! + r * fanOut
+                        for j in 0..<fanOut { b[j] += row[j] }
+                    }
+                }
+            }
+        }
+        guard layer > 0 else { return }
+        delta.withUnsafeBufferPointer { d in
+            weights.withUnsafeBufferPointer { w in
+                previousDelta.withUnsafeMutableBufferPointer { p in
+                    Matrix.multiply(d.baseAddress!, transposeA: false, w.baseAddress!, transposeB: true,
+                                    into: p.baseAddress!, m: rows, n: fanIn, k: fanOut)
+                    input.withUnsafeBufferPointer { a in
+                        for i in 0..<(rows * fanIn) where a[i] <= 0 { p[i] = 0 }
+                    }
+                }
+            }
+        }
+        swap(&delta, &previousDelta)
     }
 }

@@ -26,6 +26,7 @@ from .errors import (
     UnsupportedError,
 )
 from .llm import LLM, build_prompt, eval_paper_protocol, kendall_tau, metrics
+from .mlp import MLP, latency_predictor, latency_predictor_names, train_latency_predictor
 from .space import Space
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "MalformedJSONError", "InvalidSpaceError", "InvalidArchitectureError", "NotFoundError", "BufferTooSmallError",
     "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
     "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError", "LLM",
-    "build_prompt", "eval_paper_protocol", "kendall_tau", "metrics",
+    "build_prompt", "eval_paper_protocol", "kendall_tau", "metrics", "MLP", "latency_predictor",
+    "latency_predictor_names", "train_latency_predictor",
 ]

@@ -19,6 +19,10 @@ class _LLM(ctypes.Structure):
     """The opaque llmnas_llm."""
 
 
+class _MLP(ctypes.Structure):
+    """The opaque llmnas_mlp."""
+
+
 class Progress(ctypes.Structure):
     """llmnas_progress: what a long operation reports while it works."""
     _fields_ = [("stage", ctypes.c_char_p), ("done", ctypes.c_size_t), ("total", ctypes.c_size_t),
@@ -27,9 +31,11 @@ class Progress(ctypes.Structure):
 
 SpacePtr = ctypes.POINTER(_Space)
 LLMPtr = ctypes.POINTER(_LLM)
+MLPPtr = ctypes.POINTER(_MLP)
 ProgressFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Progress), ctypes.c_void_p)
 _char_pp = ctypes.POINTER(ctypes.c_void_p)
 _double_p = ctypes.POINTER(ctypes.c_double)
+_float_p = ctypes.POINTER(ctypes.c_float)
 
 
 def _candidates():
@@ -86,6 +92,17 @@ _SIGNATURES = {
                               ctypes.POINTER(ctypes.c_int), ctypes.c_size_t, ProgressFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_metrics": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
     "llmnas_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
+    "llmnas_mlp_train": ([ctypes.c_char_p, _float_p, _float_p, ctypes.c_size_t, ctypes.c_size_t, ProgressFn,
+                          ctypes.c_void_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
+    "llmnas_mlp_predict": ([MLPPtr, _float_p, ctypes.c_size_t, ctypes.c_size_t, _float_p], ctypes.c_int),
+    "llmnas_mlp_save": ([MLPPtr, ctypes.c_char_p], ctypes.c_int),
+    "llmnas_mlp_load": ([ctypes.c_char_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
+    "llmnas_mlp_info_json": ([MLPPtr, _char_pp], ctypes.c_int),
+    "llmnas_mlp_free": ([MLPPtr], None),
+    "llmnas_latency_predictor_builtin_names": ([_char_pp], ctypes.c_int),
+    "llmnas_latency_predictor_builtin": ([ctypes.c_char_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
+    "llmnas_latency_predictor_train": ([ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p,
+                                        ctypes.POINTER(MLPPtr), _char_pp], ctypes.c_int),
     "llmnas_eval_paper_protocol": ([LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
                                    ctypes.c_int),
 }
@@ -150,5 +167,5 @@ def status_string(status):
     return lib.llmnas_status_string(status).decode()
 
 
-__all__ = ["Error", "lib", "check", "call_string", "version", "abi_version", "status_string", "SpacePtr", "LLMPtr",
-           "progress_function"]
+__all__ = ["Error", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
+           "LLMPtr", "MLPPtr", "progress_function"]

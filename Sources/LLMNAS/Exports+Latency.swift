@@ -1,0 +1,46 @@
+import CLatencyModels
+import LLMNASCore
+
+/// `llmnas_latency_predictor_builtin_names`: a JSON array of the built-in latency predictors' names.
+@c public func llmnas_latency_predictor_builtin_names(_ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        out.pointee = try duplicate(JSONWriter.write(.array(LatencyPredictors.builtins.map { .string($0.name) })))
+    }
+}
+
+/// `llmnas_latency_predictor_builtin`: the built-in latency predictor `name`, embedded in the library.
+@c public func llmnas_latency_predictor_builtin(_ name: UnsafePointer<CChar>?, _ outMLP: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outMLP, "out_mlp")
+        let predictor = try text(name, "name")
+        var size = 0
+        guard LatencyPredictors.builtins.contains(where: { $0.name == predictor }),
+              let bytes = embedded_latency_model(predictor, &size) else {
+            let names = LatencyPredictors.builtins.map(\.name).joined(separator: ", ")
+            throw LLMNASError(.notFound, "no built-in latency predictor '\(predictor)'; the built-in ones are \(names)")
+        }
+        let model = try MLP(fileBytes: Array(UnsafeBufferPointer(start: bytes, count: size)), source: "built-in latency predictor '\(predictor)'")
+        out.pointee = MLPHandle(model).retainedPointer()
+    }
+}
+
+/// `llmnas_latency_predictor_train`: a latency predictor trained on a measured data set in HAT's CSV format.
+@c public func llmnas_latency_predictor_train(_ csvPath: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?,
+                                              _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?,
+                                              _ outMLP: UnsafeMutablePointer<OpaquePointer?>?,
+                                              _ outReport: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outMLP, "out_mlp")
+        let report = try output(outReport, "out_report_json")
+        let config = try MLPConfig(json: optionalJSON(configJSON, "config_json"))
+        let dataset = try LatencyPredictors.Dataset(csvPath: text(csvPath, "csv_path"))
+        let callback = ProgressCallback(function: progress, userData: userData)
+        let (model, figures) = try LatencyPredictors.train(dataset, config: config) { step, steps, loss in
+            callback.report(stage: "train", done: step, total: steps, value: loss)
+        }
+        let reportText = try duplicate(JSONWriter.write(figures))
+        report.pointee = reportText
+        out.pointee = MLPHandle(model).retainedPointer()
+    }
+}

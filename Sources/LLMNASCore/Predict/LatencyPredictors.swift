@@ -1,0 +1,79 @@
+/// Latency predictors as HAT builds them: an MLP from HAT's 10 features to the measured latency (encoder plus
+/// decoder, in ms), trained on 80% of a measured data set with HAT's recipe (10-400-400-400-400-1 ReLU, Adam at
+/// 1e-5, batch 128, 5,000 steps, MSE), checked on 10% held out for validation and 10% for the test.
+public enum LatencyPredictors {
+    /// The built-in predictors: name, and the HAT data set each was trained on.
+    public static let builtins: [(name: String, dataset: String)] = [
+        ("wmt14ende-titanxp", "wmt14ende_gpu_titanxp_all.csv"), ("wmt14ende-xeon", "wmt14ende_cpu_xeon_all.csv"),
+        ("wmt14ende-raspberrypi", "wmt14ende_cpu_raspberrypi_all.csv"), ("wmt14enfr-titanxp", "wmt14enfr_gpu_titanxp_all.csv"),
+        ("wmt14enfr-xeon", "wmt14enfr_cpu_xeon_all.csv"), ("wmt14enfr-raspberrypi", "wmt14enfr_cpu_raspberrypi_all.csv"),
+        ("wmt19ende-titanxp", "wmt19ende_gpu_titanxp_all.csv"), ("iwslt14deen-titanxp", "iwslt14deen_gpu_titanxp_all.csv"),
+    ]
+
+    /// The feature columns of HAT's latency files, in order.
+    public static let featureColumns = [
+        "encoder_embed_dim", "encoder_layer_num", "encoder_ffn_embed_dim_avg", "encoder_self_attention_heads_avg",
+        "decoder_embed_dim", "decoder_layer_num", "decoder_ffn_embed_dim_avg", "decoder_self_attention_heads_avg",
+        "decoder_ende_attention_heads_avg", "decoder_arbitrary_ende_attn_avg",
+    ]
+
+    /// A measured data set: features (rows × 10, row-major) and total latency in ms.
+    public struct Dataset {
+        /// HAT's 10 features per row.
+        public let features: [Float]
+        /// Encoder plus decoder mean latency, ms.
+        public let latency: [Float]
+
+        /// Reads a CSV with HAT's 10 feature columns, `latency_mean_encoder` and `latency_mean_decoder`.
+        public init(csvPath: String) throws(LLMNASError) {
+            let table = try CSVTable(path: csvPath)
+            let needed = LatencyPredictors.featureColumns + ["latency_mean_encoder", "latency_mean_decoder"]
+            for column in needed where !table.columns.contains(column) {
+                throw LLMNASError(.corruptFile, "\(csvPath): no column '\(column)'")
+            }
+            var features: [Float] = [], latency: [Float] = []
+            for (i, row) in table.rows.enumerated() {
+                let values = needed.map { row[$0].flatMap(Double.init) }
+                guard values.allSatisfy({ $0?.isFinite == true }) else {
+                    throw LLMNASError(.corruptFile, "\(csvPath): line \(i + 2) has a value that is not a number")
+                }
+                features += values[0..<10].map { Float($0!) }
+                latency.append(Float(values[10]! + values[11]!))
+            }
+            guard latency.count >= 10 else { throw LLMNASError(.corruptFile, "\(csvPath): \(latency.count) rows; at least 10 are needed") }
+            self.features = features
+            self.latency = latency
+        }
+    }
+
+    /// Trains a predictor on `dataset` with `config` (HAT's recipe when default); the 80/10/10 split is drawn with
+    /// `config.seed`. Returns the model and a report: rows per split, RMSE (ms) and mean absolute percentage error on
+    /// the validation and test rows.
+    public static func train(_ dataset: Dataset, config: MLPConfig = MLPConfig(),
+                             progress: MLPTrainer.Progress = { _, _, _ in true }) throws(LLMNASError) -> (MLP, JSONValue) {
+        let rows = dataset.latency.count
+        var order = Array(0..<rows)
+        var generator = SeededGenerator(seed: config.seed)
+        MLPTrainer.shuffle(&order, &generator)
+        let trainCount = rows * 8 / 10, validCount = rows / 10
+        let parts = [Array(order[0..<trainCount]), Array(order[trainCount..<(trainCount + validCount)]), Array(order[(trainCount + validCount)...])]
+        func gather(_ indices: [Int]) -> (x: [Float], y: [Float]) {
+            (indices.flatMap { dataset.features[($0 * 10)..<($0 * 10 + 10)] }, indices.map { dataset.latency[$0] })
+        }
+        let train = gather(parts[0])
+        var trainConfig = config
+        trainConfig.validationFraction = 0
+        let model = try MLPTrainer.train(config: trainConfig, x: train.x, y: train.y, rows: parts[0].count, dim: 10, progress: progress)
+        var report: [(String, JSONValue)] = [("train_rows", .number(Double(parts[0].count)))]
+        for (name, indices) in [("validation", parts[1]), ("test", parts[2])] {
+            let (x, y) = gather(indices)
+            var predicted = [Float](repeating: 0, count: y.count)
+            model.predict(x, rows: y.count, into: &predicted)
+            let squared = zip(predicted, y).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+            let relative = zip(predicted, y).reduce(0.0) { $0 + Double(abs($1.0 - $1.1) / $1.1) }
+            report += [("\(name)_rows", .number(Double(y.count))), ("\(name)_rmse_ms", .number((squared / Double(y.count)).squareRoot())),
+                       ("\(name)_mape_percent", .number(100 * relative / Double(y.count)))]
+        }
+        return (model, .object(report))
+    }
+}

@@ -1,0 +1,108 @@
+"""MLP regressors (LLM-Distill-PP, latency predictors) in the style of scikit-learn: numpy in, numpy out."""
+import ctypes
+import json
+import os
+
+import numpy as np
+
+from ._library import MLPPtr, call_string, check, lib, progress_function, take_string
+from .errors import error_for
+
+
+def _rows(x, dim=None):
+    """x as a C-contiguous float32 matrix (a 1-D array is one row)."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x.reshape(1, -1)
+    if x.ndim != 2 or (dim is not None and x.shape[1] != dim):
+        raise error_for(-1, f"expected a matrix with {dim if dim is not None else 'some'} columns, not shape {x.shape}")
+    return x
+
+
+class MLP:
+    """An MLP regressor on OpenBLAS. `MLP(hidden=[400, 400], steps=2000).fit(x, y).predict(x)`; config keys as
+    llmnas_mlp_train (the paper's recipe by default). A fitted model may predict from several threads at once."""
+
+    def __init__(self, config=None, **options):
+        self.config = dict(config or {}, **options)
+        self._handle = None
+
+    @classmethod
+    def _wrap(cls, handle):
+        model = cls()
+        model._handle = handle
+        model._dim = model.info["sizes"][0]
+        return model
+
+    def __del__(self):
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            lib.llmnas_mlp_free(handle)
+
+    def fit(self, x, y, progress=None):
+        """Trains on rows `x` and targets `y`; `progress(stage, step, steps, loss)` returning True cancels."""
+        x = _rows(x)
+        y = np.ascontiguousarray(y, dtype=np.float32).reshape(-1)
+        if y.shape[0] != x.shape[0]:
+            raise error_for(-1, f"{x.shape[0]} rows but {y.shape[0]} targets")
+        handle = MLPPtr()
+        callback = progress_function(progress)
+        check(lib.llmnas_mlp_train(json.dumps(self.config).encode(), x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+                                   y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0], x.shape[1],
+                                   callback, None, ctypes.byref(handle)))
+        self.__del__()
+        self._handle = handle
+        self._dim = x.shape[1]
+        return self
+
+    def _require_fitted(self):
+        if not self._handle:
+            raise error_for(-1, "the model is not fitted")
+
+    @property
+    def info(self):
+        """Sizes, parameters, standardisation and the training record."""
+        self._require_fitted()
+        return json.loads(call_string(lib.llmnas_mlp_info_json, self._handle))
+
+    def predict(self, x):
+        """Predictions for the rows of `x`, as a float32 array."""
+        self._require_fitted()
+        x = _rows(x, self._dim)
+        out = np.empty(x.shape[0], dtype=np.float32)
+        check(lib.llmnas_mlp_predict(self._handle, x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0],
+                                     x.shape[1], out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))))
+        return out
+
+    def save(self, path):
+        """Writes the model to `path` (atomically)."""
+        self._require_fitted()
+        check(lib.llmnas_mlp_save(self._handle, os.fspath(path).encode()))
+
+    @classmethod
+    def load(cls, path):
+        """Reads a model written by `save`."""
+        handle = MLPPtr()
+        check(lib.llmnas_mlp_load(os.fspath(path).encode(), ctypes.byref(handle)))
+        return cls._wrap(handle)
+
+
+def latency_predictor_names():
+    """The names of the built-in latency predictors."""
+    return json.loads(call_string(lib.llmnas_latency_predictor_builtin_names))
+
+
+def latency_predictor(name):
+    """The built-in latency predictor `name` (an MLP from HAT's 10 features to ms)."""
+    handle = MLPPtr()
+    check(lib.llmnas_latency_predictor_builtin(name.encode(), ctypes.byref(handle)))
+    return MLP._wrap(handle)
+
+
+def train_latency_predictor(csv_path, config=None, progress=None):
+    """A latency predictor trained on a CSV in HAT's format, and its report (RMSE and MAPE on held-out rows)."""
+    handle, report = MLPPtr(), ctypes.c_void_p()
+    callback = progress_function(progress)
+    check(lib.llmnas_latency_predictor_train(os.fspath(csv_path).encode(), json.dumps(config or {}).encode(),
+                                             callback, None, ctypes.byref(handle), ctypes.byref(report)))
+    return MLP._wrap(handle), json.loads(take_string(report))
