@@ -335,6 +335,21 @@ LLMNAS_API llmnas_status llmnas_mlp_info_json(const llmnas_mlp *mlp, char **out_
 /** Releases a model. NULL is ignored. */
 LLMNAS_API void llmnas_mlp_free(llmnas_mlp *mlp);
 
+/** LLM-Distill-PP: draws `labels` architectures (by `seed`, without replacement) from the pool in `pool_path` (JSON
+ *  Lines: one architecture per line, or an object whose "arch" member is one, as data/llmpp-wmt/unlabeled_archs.jsonl),
+ *  labels them with LLM-PP (as llmnas_llmpp_predict with this task and these demonstrations, through the client's
+ *  cache), trains an MLP from their features to the labels (`mlp_config_json` as llmnas_mlp_train; NULL for the
+ *  paper's recipe) and writes it to *out_mlp. Items LLM-PP could not label are left out. *out_report_json: {"pool_size",
+ *  "labels_requested", "labels", "failed", "label_requests", "label_cache_hits", "label_prompt_tokens",
+ *  "label_completion_tokens", "label_cost", "label_seconds", "seconds_per_label", "cost_per_label", "train_seconds",
+ *  "seconds_per_prediction"}: what the labels cost against what a prediction costs afterwards. Progress stages:
+ *  "label (llmpp)" (and "label (calibration)"), then "train". Errors: the input errors of llmnas_llmpp_predict,
+ *  LLMNAS_IO_ERROR (pool file), LLMNAS_BAD_ANSWER (fewer than 2 usable labels), LLMNAS_CANCELLED. */
+LLMNAS_API llmnas_status llmnas_distill_llmpp(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                              const char *demos_json, const char *pool_path, size_t labels,
+                                              uint64_t seed, const char *mlp_config_json, llmnas_progress_fn progress,
+                                              void *user_data, llmnas_mlp **out_mlp, char **out_report_json);
+
 /** Writes to *out_json a JSON array of the built-in latency predictors: "wmt14ende-titanxp", "wmt14ende-xeon",
  *  "wmt14ende-raspberrypi", "wmt14enfr-titanxp", "wmt14enfr-xeon", "wmt14enfr-raspberrypi", "wmt19ende-titanxp",
  *  "iwslt14deen-titanxp" (HAT's measured devices). */

@@ -67,3 +67,32 @@ private func requireRows(_ n: UInt, _ dim: UInt) throws(LLMNASError) {
         throw LLMNASError(.invalidArgument, "n \(n) exceeds the bound of \(ArchitectureBatch.maximumCount * 100) rows")
     }
 }
+
+/// `llmnas_distill_llmpp`: LLM-Distill-PP: label a pool's architectures with LLM-PP and train an MLP on them.
+@c public func llmnas_distill_llmpp(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                                    _ demosJSON: UnsafePointer<CChar>?, _ poolPath: UnsafePointer<CChar>?, _ labels: UInt,
+                                    _ seed: UInt64, _ mlpConfigJSON: UnsafePointer<CChar>?, _ progress: ProgressFunction?,
+                                    _ userData: UnsafeMutableRawPointer?, _ outMLP: UnsafeMutablePointer<OpaquePointer?>?,
+                                    _ outReport: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outMLP, "out_mlp")
+        let report = try output(outReport, "out_report_json")
+        let client = try LLMHandle.client(llm)
+        let space = try SpaceHandle.space(space)
+        let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
+        let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
+        let pool = try Distillation.readPool(text(poolPath, "pool_path"), in: space)
+        guard labels <= UInt(pool.count) else {
+            throw LLMNASError(.invalidArgument, "labels is \(labels) but the pool holds \(pool.count) architectures")
+        }
+        let config = try MLPConfig(json: optionalJSON(mlpConfigJSON, "mlp_config_json"))
+        let callback = ProgressCallback(function: progress, userData: userData)
+        let predictor = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations)
+        let (model, figures) = try Distillation.run(predictor: predictor, pool: pool, labels: Int(labels), seed: seed,
+                                                    config: config) { stage, done, total, value in
+            callback.report(stage: stage, done: done, total: total, value: value)
+        }
+        report.pointee = try duplicate(JSONWriter.write(figures))
+        out.pointee = MLPHandle(model).retainedPointer()
+    }
+}

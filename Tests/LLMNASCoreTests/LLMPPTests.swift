@@ -115,4 +115,36 @@ import LLMNASTestSupport
             #expect(error.kind == .cancelled)
         }
     }
+
+    @Test func distillationLabelsAPoolAndLearnsTheLabels() async throws {
+        try await server.script()
+        let client = try makeClient(server, "\"max_concurrency\": 8")
+        let predictor = LLMPPPredictor(client: client, space: space, task: PredictionTask(), demonstrations: try demonstrations(3))
+        let pool = try Distillation.readPool(RepoData.root + "/data/llmpp-wmt/unlabeled_archs.jsonl", in: space)
+        #expect(pool.count == 8500)
+        let config = try MLPConfig(json: JSONParser.parse(#"{"hidden": [64, 64], "learning_rate": 0.003, "steps": 800, "batch_size": 32}"#))
+        let (model, report) = try Distillation.run(predictor: predictor, pool: pool, labels: 120, seed: 7, config: config)
+        #expect(report["labels"] == .number(120) && report["failed"] == .number(0))
+        #expect(report["label_requests"] == .number(120))
+        #expect(client.ledger.requests == 120)
+        // The server labels 20 + 2 x GFLOPs; the distilled MLP must rank unseen architectures the same way.
+        let unseen = Array(pool.suffix(200))
+        var predicted = [Float](repeating: 0, count: unseen.count)
+        model.predict(unseen.flatMap { space.features(of: $0) }, rows: unseen.count, into: &predicted)
+        let truth = unseen.map { 20 + 2 * Double(space.costModel!.counts(of: $0, in: space).flops) / 1e9 }
+        #expect(RankMetrics.kendallTauB(predicted.map(Double.init), truth) > 0.6)
+    }
+
+    @Test func theProtocolAddsADistilledRow() async throws {
+        try await server.script()
+        let client = try makeClient(server, "\"max_concurrency\": 8")
+        let options = try PaperProtocol.Options(json: JSONParser.parse(#"{"calibrate": false, "distill": {"labels": 40, "tasks": ["wmt14ende"], "seeds": [123], "mlp": {"hidden": [16], "steps": 50}}}"#))
+        let result = try PaperProtocol(data: data, client: client, options: options)
+        #expect(result.rows.map(\.predictor).prefix(2) == ["LLM-PP", "LLM-Distill-PP"])
+        #expect(result.rows[1].cells.keys.sorted() == ["wmt14ende"])
+        #expect(result.rows[1].cells["wmt14ende"]!.mae.count == 1)
+        #expect(result.distillations.keys.sorted() == ["wmt14ende/123"])
+        #expect(client.ledger.requests == 9 * 20 + 40)
+        #expect(throws: LLMNASError.self) { try PaperProtocol.Options(json: JSONParser.parse(#"{"distill": {"tasks": ["wmt16"]}}"#)) }
+    }
 }

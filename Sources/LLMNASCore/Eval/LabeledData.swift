@@ -13,6 +13,8 @@ public struct LabeledData {
         public let values: [String: Double]
     }
 
+    /// The folder the data was read from (it also holds the unlabelled pool, unlabeled_archs.jsonl).
+    public let directory: String
     /// All rows.
     public let rows: [Row]
     /// Split membership: for each (split seed, task), the architecture ids of the demonstrations and of the test set.
@@ -54,6 +56,7 @@ public struct LabeledData {
             if split == "train" { entry.train.append(id) } else { entry.test.append(id) }
             splits[seed, default: [:]][task] = entry
         }
+        self.directory = directory
         self.rows = rows
         self.splits = splits
     }

@@ -16,12 +16,16 @@ public struct PaperProtocol {
         ("Layer-wise MoS", "layerwise_mos_valid_bleu"), ("Neuron-wise MoS", "neuronwise_mos_valid_bleu"),
     ]
 
-    /// How LLM-PP runs in the protocol, from JSON `{"prompt": {…PromptOptions…}, "calibrate": true}`.
+    /// How LLM-PP runs in the protocol, from JSON `{"prompt": {…PromptOptions…}, "calibrate": true,
+    /// "distill": {"labels": 3000, "tasks": [...], "seeds": [...], "mlp": {…MLPConfig…}}}`.
     public struct Options: Sendable {
         /// The prompt's parts.
         public var prompt = PromptOptions()
         /// Add the calibrated LLM-PP row.
         public var calibrate = true
+        /// Add an LLM-Distill-PP row: per split, `labels` architectures of the unlabelled pool labelled by LLM-PP
+        /// with that split's demonstrations, an MLP trained on them, the test architectures predicted by the MLP.
+        public var distill: (labels: Int, tasks: [String], seeds: [Int], mlp: MLPConfig)?
 
         /// Every prompt part on, with calibration.
         public init() {}
@@ -29,9 +33,25 @@ public struct PaperProtocol {
         /// Reads options; nil gives the defaults.
         public init(json: JSONValue?) throws(LLMNASError) {
             guard let json else { return }
-            let r = try JSONObjectReader(json, context: "protocol options", allowed: ["prompt", "calibrate"], kind: .invalidArgument)
+            let r = try JSONObjectReader(json, context: "protocol options", allowed: ["prompt", "calibrate", "distill"], kind: .invalidArgument)
             prompt = try PromptOptions(json: r.value("prompt"))
             calibrate = try r.bool("calibrate") ?? true
+            if let distillJSON = r.value("distill") {
+                let d = try JSONObjectReader(distillJSON, context: "protocol options 'distill'", allowed: ["labels", "tasks", "seeds", "mlp"], kind: .invalidArgument)
+                let tasks = try d.value("tasks").map { (list: JSONValue) throws(LLMNASError) -> [String] in
+                    guard let names = list.arrayValue?.compactMap(\.stringValue), names.allSatisfy(PaperProtocol.tasks.contains) else {
+                        throw LLMNASError(.invalidArgument, "protocol options 'distill': 'tasks' must list tasks of \(PaperProtocol.tasks)")
+                    }
+                    return names
+                } ?? PaperProtocol.tasks
+                let seeds = try d.value("seeds").map { (list: JSONValue) throws(LLMNASError) -> [Int] in
+                    guard let values = list.arrayValue?.compactMap(\.exactInt), values.allSatisfy(PaperProtocol.seeds.contains) else {
+                        throw LLMNASError(.invalidArgument, "protocol options 'distill': 'seeds' must list seeds of \(PaperProtocol.seeds)")
+                    }
+                    return values
+                } ?? PaperProtocol.seeds
+                distill = (try d.int("labels", in: 2...1_000_000) ?? 3000, tasks, seeds, try MLPConfig(json: d.value("mlp")))
+            }
         }
     }
 
@@ -57,6 +77,8 @@ public struct PaperProtocol {
     public private(set) var rows: [Row] = []
     /// The calibration line per task and seed ("wmt14ende/123"), when LLM-PP was calibrated.
     public private(set) var calibrations: [String: AffineCalibration] = [:]
+    /// The distillation report per task and seed ("wmt14ende/123"), when LLM-Distill-PP ran.
+    public private(set) var distillations: [String: JSONValue] = [:]
 
     /// The task description the prompts use for each of the paper's tasks.
     public static func predictionTask(for task: String) -> PredictionTask {
@@ -74,6 +96,8 @@ public struct PaperProtocol {
                 progress: (String, Int, Int) -> Bool = { _, _, _ in true }) throws(LLMNASError) {
         var llm = Row(predictor: "LLM-PP", cells: [:])
         var calibrated = Row(predictor: "LLM-PP calibrated", cells: [:])
+        var distilled = Row(predictor: "LLM-Distill-PP", cells: [:])
+        var pool: [Architecture]?
         var supernetRows = PaperProtocol.supernets.map { Row(predictor: $0.0, cells: [:]) }
         var params = Row(predictor: "Params least squares", cells: [:])
         let totalSplits = PaperProtocol.tasks.count * PaperProtocol.seeds.count
@@ -114,6 +138,18 @@ public struct PaperProtocol {
                 }
                 if cancelled { throw LLMNASError(.cancelled, "the protocol was cancelled during \(stage)") }
                 try llm.cells[task, default: Cell()].add(raw, truth: truth)
+                if let distill = options.distill, distill.tasks.contains(task), distill.seeds.contains(seed) {
+                    if pool == nil { pool = try Distillation.readPool(data.directory + "/unlabeled_archs.jsonl", in: space) }
+                    let (model, report) = try Distillation.run(predictor: predictor, pool: pool!, labels: distill.labels,
+                                                               seed: UInt64(seed), config: distill.mlp) { step, done, total, _ in
+                        progress("LLM-Distill-PP \(step) " + stage, done, total)
+                    }
+                    distillations["\(task)/\(seed)"] = report
+                    let features = test.flatMap { space.features(of: $0.architecture) }
+                    var predicted = [Float](repeating: 0, count: test.count)
+                    model.predict(features, rows: test.count, into: &predicted)
+                    try distilled.cells[task, default: Cell()].add(predicted.map { .success(Double($0)) }, truth: truth)
+                }
                 guard options.calibrate else { continue }
                 let fit = try predictor.fitCalibration { _, done, total in progress("calibration " + stage, done, total) }
                 calibrations["\(task)/\(seed)"] = fit
@@ -122,6 +158,7 @@ public struct PaperProtocol {
         }
         if client != nil { rows.append(llm) }
         if client != nil, options.calibrate { rows.append(calibrated) }
+        if client != nil, options.distill != nil { rows.append(distilled) }
         rows += supernetRows + [params]
     }
 
@@ -150,6 +187,7 @@ public struct PaperProtocol {
             rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
         }
         return .object([("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
+                        ("distillation", .object(distillations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
                         ("text", .string(text))])
     }
 

@@ -1,0 +1,75 @@
+/// LLM-Distill-PP (Jawahar et al., 2024): label architectures of a pool with LLM-PP, then train an MLP from their
+/// features to those labels, so that later predictions cost microseconds and no request.
+public enum Distillation {
+    /// Reads a pool of architectures from JSON Lines: each line an architecture, or an object whose "arch" member is
+    /// one (the form of data/llmpp-wmt/unlabeled_archs.jsonl).
+    public static func readPool(_ path: String, in space: SearchSpace) throws(LLMNASError) -> [Architecture] {
+        var pool: [Architecture] = []
+        for (i, line) in try FileIO.readText(path).split(separator: "\n").enumerated() where !line.allSatisfy(\.isWhitespace) {
+            do {
+                let value = try JSONParser.parse(String(line))
+                pool.append(try space.architecture(from: value["arch"] ?? value))
+            } catch {
+                throw LLMNASError(error.kind, "\(path) line \(i + 1): \(error.message)")
+            }
+        }
+        guard !pool.isEmpty else { throw LLMNASError(.invalidArgument, "\(path) holds no architecture") }
+        return pool
+    }
+
+    /// Labels `labels` architectures drawn from `pool` (without replacement, by `seed`) with `predictor`, trains an
+    /// MLP on the labelled ones with `config`, and reports what the labels cost against the cost of a prediction
+    /// afterwards. Items LLM-PP could not label are left out of training and counted.
+    public static func run(predictor: LLMPPPredictor, pool: [Architecture], labels: Int, seed: UInt64, config: MLPConfig,
+                           progress: (String, Int, Int, Double) -> Bool = { _, _, _, _ in true }) throws(LLMNASError) -> (MLP, JSONValue) {
+        guard labels >= 2 else { throw LLMNASError(.invalidArgument, "distillation needs at least 2 labels, not \(labels)") }
+        let space = predictor.builder.space
+        var order = Array(pool.indices)
+        var generator = SeededGenerator(seed: seed)
+        MLPTrainer.shuffle(&order, &generator)
+        let chosen = order.prefix(labels).map { pool[$0] }
+        let before = predictor.client.ledger
+        var cancelled = false
+        let results = predictor.predict(chosen) { stage, done, total in
+            cancelled = !progress("label (\(stage))", done, total, .nan)
+            return !cancelled
+        }
+        if cancelled { throw LLMNASError(.cancelled, "distillation cancelled while labelling") }
+        let after = predictor.client.ledger
+        var x: [Float] = [], y: [Float] = []
+        for (architecture, result) in zip(chosen, results) {
+            guard case let .success(score) = result else { continue }
+            x += space.features(of: architecture)
+            y.append(Float(score))
+        }
+        guard y.count >= 2 else {
+            throw LLMNASError(.badAnswer, "only \(y.count) of \(chosen.count) architectures got a usable LLM-PP label")
+        }
+        let trainStart = MonotonicClock.now()
+        let model = try MLPTrainer.train(config: config, x: x, y: y, rows: y.count, dim: space.featureCount) { step, steps, loss in
+            progress("train", step, steps, loss)
+        }
+        let trainSeconds = MonotonicClock.now() - trainStart
+        let poolFeatures = pool.flatMap { space.features(of: $0) }
+        var predictions = [Float](repeating: 0, count: pool.count)
+        let predictStart = MonotonicClock.now()
+        model.predict(poolFeatures, rows: pool.count, into: &predictions)
+        let perPrediction = (MonotonicClock.now() - predictStart) / Double(pool.count)
+        let labelled = Double(y.count)
+        let report: JSONValue = .object([
+            ("pool_size", .number(Double(pool.count))), ("labels_requested", .number(Double(chosen.count))),
+            ("labels", .number(labelled)), ("failed", .number(Double(chosen.count - y.count))),
+            ("label_requests", .number(Double(after.requests - before.requests))),
+            ("label_cache_hits", .number(Double(after.cacheHits - before.cacheHits))),
+            ("label_prompt_tokens", .number(Double(after.promptTokens - before.promptTokens))),
+            ("label_completion_tokens", .number(Double(after.completionTokens - before.completionTokens))),
+            ("label_cost", .number(after.cost - before.cost)),
+            ("label_seconds", .number(after.wallSeconds - before.wallSeconds)),
+            ("seconds_per_label", .number((after.wallSeconds - before.wallSeconds) / labelled)),
+            ("cost_per_label", .number((after.cost - before.cost) / labelled)),
+            ("train_seconds", .number(trainSeconds)),
+            ("seconds_per_prediction", .number(perPrediction)),
+        ])
+        return (model, report)
+    }
+}
