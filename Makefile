@@ -65,6 +65,7 @@ examples: lib
 	@mkdir -p $(BUILD)/examples
 	cc $(CFLAGS_EX) examples/spaces.c -o $(BUILD)/examples/spaces -L$(BUILD)/lib -lllmnas
 	cc $(CFLAGS_EX) examples/llmpp_eval.c -o $(BUILD)/examples/llmpp_eval -L$(BUILD)/lib -lllmnas
+	cc $(CFLAGS_EX) examples/distill.c -o $(BUILD)/examples/distill -L$(BUILD)/lib -lllmnas
 	c++ $(CXXFLAGS_EX) examples/spaces.cpp -o $(BUILD)/examples/spaces_cpp -L$(BUILD)/lib -lllmnas
 	c++ $(CXXFLAGS_EX) bindings/cpp/test_llmnas.cpp -o $(BUILD)/examples/test_llmnas_cpp -L$(BUILD)/lib -lllmnas
 
@@ -82,7 +83,11 @@ test-examples: examples
 	$(RUN_EX) LLMNAS_MODEL=scripted OPENAI_BASE_URL=http://127.0.0.1:$$port/v1 $(BUILD)/examples/llmpp_eval \
 		> $(BUILD)/examples/llmpp_eval_llm.out 2> $(BUILD)/examples/llmpp_eval_llm.err && \
 	grep -q "LLM-PP calibrated" $(BUILD)/examples/llmpp_eval_llm.out && grep -q '"requests":270' $(BUILD)/examples/llmpp_eval_llm.out && \
-	echo "llmpp_eval: the protocol ran against the scripted server (270 requests)"
+	echo "llmpp_eval: the protocol ran against the scripted server (270 requests)" && \
+	$(RUN_EX) LLMNAS_MODEL=scripted OPENAI_BASE_URL=http://127.0.0.1:$$port/v1 $(BUILD)/examples/distill 100 data/llmpp-wmt \
+		$(BUILD)/examples/distilled.mlp > $(BUILD)/examples/distill.out 2> $(BUILD)/examples/distill.err && \
+	grep -q '"labels":100' $(BUILD)/examples/distill.out && test -s $(BUILD)/examples/distilled.mlp && \
+	echo "distill: 100 labels from the scripted server, model saved"
 
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
@@ -149,9 +154,10 @@ check-latency-models:
 
 # Speed, side by side with the peers a user would pick instead, printed as ratios.
 bench: lib venv
-	$(VENV)/bin/pip install -q openai
+	$(VENV)/bin/pip install -q openai scikit-learn
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_llm.py
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_mlp.py
 
 clean:
 	rm -rf $(BUILD) .build

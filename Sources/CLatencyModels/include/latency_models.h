@@ -1,4 +1,4 @@
-/* The built-in latency predictors' model files (data/latency-predictors/*.mlp), embedded in the library at build
+/* The built-in latency predictors' model files (the .mlp files of data/latency-predictors), embedded in the library at build
  * time. Internal to libllmnas: none of these symbols is exported. */
 #ifndef LLMNAS_LATENCY_MODELS_H
 #define LLMNAS_LATENCY_MODELS_H

@@ -1,6 +1,7 @@
 """LLM-PP through the library: the client, prompts, predictions, metrics and the paper's protocol."""
 import ctypes
 import json
+import os
 
 import numpy as np
 
@@ -77,6 +78,18 @@ class LLM:
             return scores, statuses
         check(status)
         return scores, statuses
+
+    def distill(self, space, demos, pool_path, labels, seed=0, task=None, mlp_config=None, progress=None):
+        """LLM-Distill-PP: label `labels` architectures of the JSONL pool with LLM-PP, train an MLP on them.
+        Returns (MLP, report) with what the labels cost and what a prediction costs afterwards."""
+        from .mlp import MLP
+        from ._library import MLPPtr, take_string
+        handle, report = MLPPtr(), ctypes.c_void_p()
+        callback = progress_function(progress)
+        check(lib.llmnas_distill_llmpp(self._handle, space._handle, _json_text(task), _demos_text(demos),
+                                       os.fspath(pool_path).encode(), labels, seed, _json_text(mlp_config),
+                                       callback, None, ctypes.byref(handle), ctypes.byref(report)))
+        return MLP._wrap(handle), json.loads(take_string(report))
 
     def eval_paper_protocol(self, data_dir, options=None, progress=None):
         """The paper's protocol with LLM-PP beside the baselines; see `eval_paper_protocol`."""

@@ -114,3 +114,14 @@ def test_paper_protocol_baselines_and_llmpp(server, data_dir):
     assert "LLM-PP" in result["text"]
     with pytest.raises(llmnas.IOError):
         llmnas.eval_paper_protocol(os.path.join(data_dir, "missing"))
+
+
+def test_distill_through_python(server, hat, data_dir):
+    server.script()
+    llm = client(server, max_concurrency=8)
+    model, report = llm.distill(hat, [(A00, 24.3)], os.path.join(data_dir, "unlabeled_archs.jsonl"), labels=30, seed=1,
+                                mlp_config={"hidden": [16], "steps": 50})
+    assert report["labels"] == 30 and report["label_requests"] == 30
+    assert model.predict(hat.features(hat.sample(4, seed=2))).shape == (4,)
+    with pytest.raises(llmnas.InvalidArgumentError, match="pool holds 8500"):
+        llm.distill(hat, [], os.path.join(data_dir, "unlabeled_archs.jsonl"), labels=9000)

@@ -1,0 +1,138 @@
+"""Benchmarks of issue 4, llmnas against the peers a user would pick instead, in one run, as ratios.
+
+1. Inference of the paper's MLP (10-400-400-400-400-1, ReLU) at batch 1, 125 (one search generation) and 8,192:
+   llmnas against numpy with the same weights (read from llmnas's model file) and scikit-learn's `predict`; the
+   sgemm rate this machine reaches (a 2048^3 float32 product in numpy) is the limit.
+2. Training with the paper's recipe (Adam at 1e-5, batch 128, 5,000 steps, MSE, standardised inputs and targets) on
+   HAT's wmt14ende TITAN Xp latency data (80/20 split): llmnas against scikit-learn's MLPRegressor of the same shape
+   and the same number of updates, with the held-out RMSE of both.
+"""
+import os
+import struct
+import time
+import warnings
+
+import numpy as np
+
+import llmnas
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+def read_model(path):
+    """Weights and standardisation from an llmnas MLP file (format in Sources/LLMNASCore/Predict/MLP+File.swift)."""
+    data = open(path, "rb").read()
+    assert data[:8] == b"LLMNASMP"
+    offset = 12
+    layers = struct.unpack_from("<I", data, offset)[0]
+    offset += 4
+    sizes = list(struct.unpack_from(f"<{layers}I", data, offset))
+    offset += 4 * layers
+
+    def floats(n):
+        nonlocal offset
+        values = np.frombuffer(data, dtype="<f4", count=n, offset=offset)
+        offset += 4 * n
+        return values
+
+    mean, scale, target = floats(sizes[0]), floats(sizes[0]), floats(2)
+    weights = []
+    for i in range(layers - 1):
+        w = floats(sizes[i] * sizes[i + 1]).reshape(sizes[i], sizes[i + 1])
+        b = floats(sizes[i + 1])
+        weights.append((w, b))
+    return mean, scale, target, weights
+
+
+def numpy_predict(model, x):
+    mean, scale, target, weights = model
+    a = (x - mean) / scale
+    for i, (w, b) in enumerate(weights):
+        a = a @ w + b
+        if i < len(weights) - 1:
+            np.maximum(a, 0, out=a)
+    return a[:, 0] * target[1] + target[0]
+
+
+def rate(function, rows, seconds=0.5):
+    """Architectures per second: calls of `function` repeated for about `seconds`, the best of 3."""
+    best = 0.0
+    for _ in range(3):
+        calls, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            function()
+            calls += 1
+        best = max(best, calls * rows / (time.perf_counter() - start))
+    return best
+
+
+def latency_data():
+    data = np.genfromtxt(os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), delimiter=",",
+                         names=True)
+    x = np.stack([data[c] for c in data.dtype.names[:10]], axis=1).astype(np.float32)
+    y = (data["latency_mean_encoder"] + data["latency_mean_decoder"]).astype(np.float32)
+    order = np.random.default_rng(0).permutation(len(y))
+    cut = int(0.8 * len(y))
+    return x[order[:cut]], y[order[:cut]], x[order[cut:]], y[order[cut:]]
+
+
+def main():
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.preprocessing import StandardScaler
+    import tempfile
+
+    x_train, y_train, x_test, y_test = latency_data()
+
+    # Training: the paper's recipe, 5,000 updates of batch 128 each.
+    start = time.perf_counter()
+    ours = llmnas.MLP().fit(x_train, y_train)
+    ours_seconds = time.perf_counter() - start
+    ours_rmse = float(np.sqrt(np.mean((ours.predict(x_test) - y_test) ** 2)))
+    epochs = round(5000 / int(np.ceil(len(y_train) / 128)))
+    sx, sy = StandardScaler().fit(x_train), StandardScaler().fit(y_train.reshape(-1, 1))
+    theirs = MLPRegressor(hidden_layer_sizes=(400,) * 4, solver="adam", learning_rate_init=1e-5, batch_size=128,
+                          max_iter=epochs, tol=0, n_iter_no_change=epochs + 1, alpha=0, random_state=0)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.fit(sx.transform(x_train), sy.transform(y_train.reshape(-1, 1)).ravel())
+    theirs_seconds = time.perf_counter() - start
+    theirs_pred = sy.inverse_transform(theirs.predict(sx.transform(x_test)).reshape(-1, 1)).ravel()
+    theirs_rmse = float(np.sqrt(np.mean((theirs_pred - y_test) ** 2)))
+
+    # Inference with the same weights.
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.mlp")
+        ours.save(path)
+        model = read_model(path)
+    rng = np.random.default_rng(1)
+    pool = x_test[rng.integers(0, len(x_test), 8192)]
+    reference = numpy_predict(model, pool)
+    assert np.allclose(ours.predict(pool), reference, rtol=1e-4, atol=1e-3)
+    parameters = ours.info["parameters"]
+    print("MLP inference, 10-400-400-400-400-1 (architectures/s):")
+    for batch in (1, 125, 8192):
+        x = np.ascontiguousarray(pool[:batch])
+        a = rate(lambda: ours.predict(x), batch)
+        b = rate(lambda: numpy_predict(model, x), batch)
+        c = rate(lambda: theirs.predict(x), batch)
+        print(f"  batch {batch:5d}: llmnas {a:11,.0f} | numpy {b:11,.0f} ({a / b:4.2f}x) | "
+              f"scikit-learn {c:11,.0f} ({a / c:4.2f}x)")
+        if batch == 8192:
+            gflops = 2 * parameters * a / 1e9
+    a32 = rng.standard_normal((2048, 2048), dtype=np.float32)
+    best = 0.0
+    for _ in range(5):
+        t0 = time.perf_counter()
+        a32 @ a32
+        best = max(best, 2 * 2048 ** 3 / (time.perf_counter() - t0) / 1e9)
+    print(f"  at batch 8192 llmnas runs {gflops:.1f} GFLOP/s; this machine's sgemm reaches {best:.1f} GFLOP/s "
+          f"({gflops / best:.0%} of it)")
+    print("MLP training, paper's recipe (5,000 Adam steps of batch 128) on HAT wmt14ende TITAN Xp latency:")
+    print(f"  llmnas {ours_seconds:6.1f} s, held-out RMSE {ours_rmse:6.2f} ms | scikit-learn {theirs_seconds:6.1f} s "
+          f"({epochs} epochs), held-out RMSE {theirs_rmse:6.2f} ms | llmnas {theirs_seconds / ours_seconds:4.1f}x faster, "
+          f"error ratio {ours_rmse / theirs_rmse:4.2f}")
+
+
+if __name__ == "__main__":
+    main()
