@@ -3,7 +3,7 @@ import LLMNASCore
 /// `llmnas_arch_validate`: LLMNAS_OK when the architecture belongs to the space.
 @c public func llmnas_arch_validate(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?) -> Int32 {
     boundary { () throws(LLMNASError) in
-        _ = try SpaceHandle.space(space).architecture(fromJSON: text(archJSON, "arch_json"))
+        _ = try SpaceHandle.value(space, "space").architecture(fromJSON: text(archJSON, "arch_json"))
     }
 }
 
@@ -13,7 +13,7 @@ import LLMNASCore
                                    _ outLength: UnsafeMutablePointer<UInt>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let length = try output(outLength, "out_len")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         let architecture = try space.architecture(fromJSON: text(archJSON, "arch_json"))
         length.pointee = UInt(space.featureCount)
         try requireCapacity(capacity, for: space.featureCount, "features")
@@ -28,7 +28,7 @@ import LLMNASCore
                                          _ outRows: UnsafeMutablePointer<UInt>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let rows = try output(outRows, "out_rows")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
         rows.pointee = UInt(architectures.count)
         let width = space.featureCount
@@ -46,7 +46,7 @@ import LLMNASCore
                                   _ seed: UInt64, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         let parent = try space.architecture(fromJSON: text(archJSON, "arch_json"))
         var generator = SeededGenerator(seed: seed)
         out.pointee = try duplicate(space.jsonText(of: space.mutate(parent, probability: probability, using: &generator)))
@@ -58,7 +58,7 @@ import LLMNASCore
                                      _ seed: UInt64, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         let a = try space.architecture(fromJSON: text(aJSON, "a_json"))
         let b = try space.architecture(fromJSON: text(bJSON, "b_json"))
         var generator = SeededGenerator(seed: seed)
@@ -71,7 +71,7 @@ import LLMNASCore
                                  _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         let architecture = try space.architecture(fromJSON: text(archJSON, "arch_json"))
         out.pointee = try duplicate(JSONWriter.write(space.stats(of: architecture)))
     }

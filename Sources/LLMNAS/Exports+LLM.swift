@@ -16,7 +16,7 @@ import LLMNASCore
 @c public func llmnas_llm_usage_json(_ llm: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        out.pointee = try duplicate(JSONWriter.write(LLMHandle.client(llm).ledger.json))
+        out.pointee = try duplicate(JSONWriter.write(LLMHandle.value(llm, "llm").ledger.json))
     }
 }
 
@@ -26,7 +26,7 @@ import LLMNASCore
                                    _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_messages_json")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         var task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
         if let options = try optionalJSON(optionsJSON, "options_json") { task.options = try PromptOptions(json: options) }
         let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
@@ -42,8 +42,8 @@ import LLMNASCore
                                     _ scores: UnsafeMutablePointer<Double>?, _ itemStatus: UnsafeMutablePointer<Int32>?,
                                     _ n: UInt, _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
     boundary { () throws(LLMNASError) in
-        let client = try LLMHandle.client(llm)
-        let space = try SpaceHandle.space(space)
+        let client = try LLMHandle.value(llm, "llm")
+        let space = try SpaceHandle.value(space, "space")
         let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
         let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
         let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
@@ -95,7 +95,7 @@ import LLMNASCore
                                           _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        let client = try llm.map { (pointer: OpaquePointer) throws(LLMNASError) in try LLMHandle.client(pointer) }
+        let client = try llm.map { (pointer: OpaquePointer) throws(LLMNASError) in try LLMHandle.value(pointer, "llm") }
         let data = try LabeledData(directory: text(dataDir, "data_dir"))
         let options = try PaperProtocol.Options(json: optionalJSON(optionsJSON, "options_json"))
         let callback = ProgressCallback(function: progress, userData: userData)

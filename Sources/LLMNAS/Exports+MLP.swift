@@ -21,7 +21,7 @@ import LLMNASCore
 @c public func llmnas_mlp_predict(_ mlp: OpaquePointer?, _ x: UnsafePointer<Float>?, _ n: UInt, _ dim: UInt,
                                   _ out: UnsafeMutablePointer<Float>?) -> Int32 {
     boundary { () throws(LLMNASError) in
-        let model = try MLPHandle.model(mlp)
+        let model = try MLPHandle.value(mlp, "mlp")
         guard dim == UInt(model.inputCount) else {
             throw LLMNASError(.invalidArgument, "dim is \(dim) but the model takes \(model.inputCount) features")
         }
@@ -38,7 +38,7 @@ import LLMNASCore
 
 /// `llmnas_mlp_save`: writes the model to a file, atomically.
 @c public func llmnas_mlp_save(_ mlp: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
-    boundary { () throws(LLMNASError) in try MLPHandle.model(mlp).save(to: text(path, "path")) }
+    boundary { () throws(LLMNASError) in try MLPHandle.value(mlp, "mlp").save(to: text(path, "path")) }
 }
 
 /// `llmnas_mlp_load`: reads a model file.
@@ -53,7 +53,7 @@ import LLMNASCore
 @c public func llmnas_mlp_info_json(_ mlp: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        out.pointee = try duplicate(JSONWriter.write(MLPHandle.model(mlp).info))
+        out.pointee = try duplicate(JSONWriter.write(MLPHandle.value(mlp, "mlp").info))
     }
 }
 
@@ -77,8 +77,8 @@ private func requireRows(_ n: UInt, _ dim: UInt) throws(LLMNASError) {
     boundary { () throws(LLMNASError) in
         let out = try output(outMLP, "out_mlp")
         let report = try output(outReport, "out_report_json")
-        let client = try LLMHandle.client(llm)
-        let space = try SpaceHandle.space(space)
+        let client = try LLMHandle.value(llm, "llm")
+        let space = try SpaceHandle.value(space, "space")
         let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
         let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
         let pool = try Distillation.readPool(text(poolPath, "pool_path"), in: space)

@@ -30,7 +30,7 @@ import LLMNASCore
 @c public func llmnas_space_to_json(_ space: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        out.pointee = try duplicate(JSONWriter.write(SpaceHandle.space(space).json))
+        out.pointee = try duplicate(JSONWriter.write(SpaceHandle.value(space, "space").json))
     }
 }
 
@@ -41,7 +41,7 @@ import LLMNASCore
 @c public func llmnas_space_feature_count(_ space: OpaquePointer?, _ outCount: UnsafeMutablePointer<UInt>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outCount, "out_count")
-        out.pointee = UInt(try SpaceHandle.space(space).featureCount)
+        out.pointee = UInt(try SpaceHandle.value(space, "space").featureCount)
     }
 }
 
@@ -50,7 +50,7 @@ import LLMNASCore
                                    _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        let space = try SpaceHandle.space(space)
+        let space = try SpaceHandle.value(space, "space")
         guard count <= UInt(ArchitectureBatch.maximumCount) else {
             throw LLMNASError(.invalidArgument, "count \(count) exceeds the bound of \(ArchitectureBatch.maximumCount) architectures per call")
         }

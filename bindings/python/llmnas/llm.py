@@ -103,36 +103,34 @@ def build_prompt(space, arch, demos, task=None, options=None):
 
 
 def _paired(a, b):
-    """Two 1-D float64 arrays of equal length, contiguous for C."""
+    """Two 1-D float64 arrays of equal length as C pointers, with their length."""
     a = np.ascontiguousarray(a, dtype=np.float64)
     b = np.ascontiguousarray(b, dtype=np.float64)
     if a.shape != b.shape or a.ndim != 1:
         raise error_for(-1, f"expected two 1-D arrays of equal length, not {a.shape} and {b.shape}")
-    return a, b
+    pointer = ctypes.POINTER(ctypes.c_double)
+    return a.ctypes.data_as(pointer), b.ctypes.data_as(pointer), a.size, (a, b)
 
 
 def metrics(predicted, truth):
     """{"mae", "rmse", "kendall_tau", "spearman", "pearson"} of `predicted` against `truth`."""
-    p, t = _paired(predicted, truth)
-    return json.loads(call_string(lib.llmnas_metrics, p.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                                  t.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), p.size))
+    p, t, n, _keep = _paired(predicted, truth)
+    return json.loads(call_string(lib.llmnas_metrics, p, t, n))
 
 
 def kendall_tau(x, y):
     """Kendall's tau-b of x and y (ties as scipy.stats.kendalltau), O(n log n)."""
-    a, b = _paired(x, y)
+    a, b, n, _keep = _paired(x, y)
     tau = ctypes.c_double()
-    check(lib.llmnas_kendall_tau(a.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                                 b.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), a.size, ctypes.byref(tau)))
+    check(lib.llmnas_kendall_tau(a, b, n, ctypes.byref(tau)))
     return tau.value
 
 
 def kendall_tau(x, y):
     """Kendall's tau-b of x and y (ties as scipy.stats.kendalltau), O(n log n)."""
-    a, b = _paired(x, y)
+    a, b, n, _keep = _paired(x, y)
     tau = ctypes.c_double()
-    check(lib.llmnas_kendall_tau(a.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                                 b.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), a.size, ctypes.byref(tau)))
+    check(lib.llmnas_kendall_tau(a, b, n, ctypes.byref(tau)))
     return tau.value
 
 
