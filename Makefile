@@ -47,7 +47,7 @@ lib: deps
 	ln -sf libllmnas.so.$(VERSION) $(BUILD)/lib/libllmnas.so.$(SOVERSION)
 	ln -sf libllmnas.so.$(SOVERSION) $(LIB)
 
-test: deps test-swift lib check-exports test-examples test-python test-install test-local-llm
+test: deps test-swift lib check-exports test-examples test-python test-install test-local-llm check-latency-models
 	@echo "make test: all checks passed"
 
 test-swift: deps

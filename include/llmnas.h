@@ -315,7 +315,7 @@ LLMNAS_API llmnas_status llmnas_mlp_train(const char *config_json, const float *
                                           llmnas_progress_fn progress, void *user_data, llmnas_mlp **out_mlp);
 
 /** Predicts `n` rows of `dim` features into out[0 .. n), caller-owned. `dim` must equal the model's input count;
- *  n = 0 does nothing. Batches are processed 8,192 rows at a time, so memory stays bounded. Errors:
+ *  n = 0 does nothing. Batches are processed 1,024 rows at a time, so memory stays bounded. Errors:
  *  LLMNAS_INVALID_ARGUMENT (NULL, a dimension that does not match, NaN or infinite inputs). */
 LLMNAS_API llmnas_status llmnas_mlp_predict(const llmnas_mlp *mlp, const float *x, size_t n, size_t dim, float *out);
 

@@ -200,13 +200,25 @@ public struct PaperProtocol {
             var line = pad(row.predictor, width)
             for task in PaperProtocol.tasks {
                 guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 16); continue }
-                let mae = DecimalFormat.fixed(mean(cell.mae), 2) + "±" + DecimalFormat.fixed(standardDeviation(cell.mae), 2)
-                let tau = DecimalFormat.fixed(mean(cell.tau), 2) + "±" + DecimalFormat.fixed(standardDeviation(cell.tau), 2)
-                line += pad(mae, 14) + pad(tau + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 16)
+                line += pad(PaperProtocol.summary(cell.mae), 14)
+                line += pad(PaperProtocol.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 16)
             }
             lines.append(line)
         }
+        if rows.contains(where: { $0.cells.values.contains { $0.tau.contains(where: \.isNaN) } }) {
+            lines.append("* tau-b is undefined for a seed whose predictions were all equal; the figure is over the other seeds")
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension PaperProtocol {
+    /// "mean±std" over the seeds with a defined value, with "*" when some seed has none ("n/a" when none has one).
+    static func summary(_ values: [Double]) -> String {
+        let defined = values.filter { !$0.isNaN }
+        guard !defined.isEmpty else { return "n/a*" }
+        let text = DecimalFormat.fixed(mean(defined), 2) + "±" + DecimalFormat.fixed(standardDeviation(defined), 2)
+        return defined.count < values.count ? text + "*" : text
     }
 }
 

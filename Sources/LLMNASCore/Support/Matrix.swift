@@ -2,9 +2,14 @@ import COpenBLAS
 
 /// Row-major single-precision matrix products on OpenBLAS, the arithmetic of the MLP predictors.
 enum Matrix {
-    /// C (m×n) = alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n, all row-major.
+    /// C (m×n) = alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n, all row-major. A single row with
+    /// untransposed operands goes to sgemv, which OpenBLAS runs without waking its threads.
     static func multiply(_ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
                          into c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
+        if m == 1, !transposeA, !transposeB {
+            cblas_sgemv(CblasRowMajor, CblasTrans, blasint(k), blasint(n), alpha, b, blasint(n), a, 1, beta, c, 1)
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     blasint(m), blasint(n), blasint(k), alpha, a, blasint(transposeA ? m : k), b,
                     blasint(transposeB ? k : n), beta, c, blasint(n))

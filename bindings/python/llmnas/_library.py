@@ -94,7 +94,7 @@ _SIGNATURES = {
     "llmnas_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
     "llmnas_mlp_train": ([ctypes.c_char_p, _float_p, _float_p, ctypes.c_size_t, ctypes.c_size_t, ProgressFn,
                           ctypes.c_void_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
-    "llmnas_mlp_predict": ([MLPPtr, _float_p, ctypes.c_size_t, ctypes.c_size_t, _float_p], ctypes.c_int),
+    "llmnas_mlp_predict": ([MLPPtr, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p], ctypes.c_int),
     "llmnas_mlp_save": ([MLPPtr, ctypes.c_char_p], ctypes.c_int),
     "llmnas_mlp_load": ([ctypes.c_char_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
     "llmnas_mlp_info_json": ([MLPPtr, _char_pp], ctypes.c_int),
