@@ -132,8 +132,9 @@ demo: examples venv
 		$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	else \
 		url=$$(VENV=$(VENV) tools/local_llm.sh start) || exit 1; trap 'tools/local_llm.sh stop' EXIT; \
-		echo "LLM-PP on Gemma 3 270M (base model, llama-server at $$url): 9 splits x (20 predictions + 10 calibration)"; \
-		$(RUN_EX) LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
+		echo "LLM-PP on Gemma 3 270M (base model, llama-server at $$url): 9 splits x (20 predictions + 10 calibration);"; \
+		echo "LLM-Distill-PP on wmt14ende, split seed 123: 200 pool architectures labelled by LLM-PP, the paper's MLP recipe"; \
+		$(RUN_EX) LLMNAS_PROTOCOL_OPTIONS='{"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123]}}' LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
 			$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	fi
 

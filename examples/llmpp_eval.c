@@ -5,7 +5,9 @@
  * Usage: llmpp_eval [DATA_DIR]        (default data/llmpp-wmt)
  * The endpoint: LLMNAS_LLM_CONFIG holds a whole client config (JSON, see llmnas_llm_create); otherwise
  * LLMNAS_MODEL names the model and the library reads OPENAI_BASE_URL and OPENAI_API_KEY. With neither, only the
- * baselines run. Progress goes to stderr, the table to stdout. */
+ * baselines run. LLMNAS_PROTOCOL_OPTIONS may hold the protocol's options (JSON, see llmnas_eval_paper_protocol),
+ * e.g. {"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123]}} for an LLM-Distill-PP row. Progress goes
+ * to stderr, the table to stdout. */
 #include <llmnas.h>
 
 #include <stdio.h>
@@ -46,7 +48,8 @@ int main(int argc, char **argv) {
     }
 
     char *result = NULL;
-    llmnas_status status = llmnas_eval_paper_protocol(llm, data_dir, NULL, show_progress, NULL, &result);
+    llmnas_status status = llmnas_eval_paper_protocol(llm, data_dir, getenv("LLMNAS_PROTOCOL_OPTIONS"), show_progress,
+                                                      NULL, &result);
     if (status != LLMNAS_OK) {
         llmnas_llm_free(llm);
         return fail("llmnas_eval_paper_protocol", status);
@@ -59,6 +62,10 @@ int main(int argc, char **argv) {
         else putchar(*c);
     }
     putchar('\n');
+    /* The distillation reports, when the options asked for LLM-Distill-PP: what labels cost against predictions. */
+    const char *distillation = strstr(result, "\"distillation\":{\"");
+    const char *end = distillation ? strstr(distillation, "},\"text\"") : NULL;
+    if (distillation && end) printf("LLM-Distill-PP: %.*s}\n", (int)(end - distillation), distillation);
     llmnas_string_free(result);
 
     if (llm) {

@@ -68,3 +68,11 @@ import Testing
         #expect(try AffineCalibration(fitting: [4, 4], to: [1, 3]).apply(10) == 2)
     }
 }
+
+@Suite struct ProtocolTableTests {
+    @Test func summariesSkipUndefinedSeedsAndSaySo() {
+        #expect(PaperProtocol.summary([0.5, 0.3]) == "0.40±0.10")
+        #expect(PaperProtocol.summary([0.5, .nan, 0.3]) == "0.40±0.10*")
+        #expect(PaperProtocol.summary([.nan, .nan]) == "n/a*")
+    }
+}
