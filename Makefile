@@ -159,6 +159,7 @@ bench: lib venv
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_llm.py
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_mlp.py
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_latency.py
 
 clean:
 	rm -rf $(BUILD) .build

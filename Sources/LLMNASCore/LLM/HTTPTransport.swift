@@ -20,8 +20,10 @@ enum HTTPOutcome {
 
 /// Runs many HTTP POSTs concurrently on libcurl's multi interface from the calling thread: up to `maxConcurrency`
 /// transfers in flight, each bounded in time and in response size. Retries are the caller's decision: after each
-/// attempt it returns nil (done) or a delay after which the same request runs again.
+/// attempt it returns nil (done) or a delay after which the same request runs again. The multi handle lives as long
+/// as the transport, so its open connections serve the next batch too.
 final class HTTPTransport {
+    private let multi: UnsafeMutableRawPointer
     private let timeoutSeconds: Double
     private let maxConcurrency: Int
     private let maxResponseBytes: Int
@@ -30,11 +32,16 @@ final class HTTPTransport {
     /// A transport with the given bounds; `verifyTLS` false skips peer and host verification (unsafe).
     init(timeoutSeconds: Double, maxConcurrency: Int, maxResponseBytes: Int, verifyTLS: Bool) {
         _ = HTTPTransport.globalInit
+        multi = curl_multi_init()
+        // Keep a connection per concurrent transfer open between requests, so each is reused, not re-established.
+        llmnas_curlm_set_long(multi, CURLMOPT_MAXCONNECTS, maxConcurrency)
         self.timeoutSeconds = timeoutSeconds
         self.maxConcurrency = maxConcurrency
         self.maxResponseBytes = maxResponseBytes
         self.verifyTLS = verifyTLS
     }
+
+    deinit { curl_multi_cleanup(multi) }
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -84,15 +91,11 @@ final class HTTPTransport {
     /// transfers in flight and returns false.
     func run(count: Int, request: (Int) -> HTTPRequest, finished: (Int, HTTPOutcome) -> Double?,
              keepGoing: () -> Bool) -> Bool {
-        guard let multi = curl_multi_init() else { return false }
-        // Keep a connection per concurrent transfer open between requests, so each is reused, not re-established.
-        llmnas_curlm_set_long(multi, CURLMOPT_MAXCONNECTS, maxConcurrency)
         var waiting: [(job: Int, notBefore: Double)] = (0..<count).map { ($0, 0) }
         waiting.reverse()   // popped from the end: job 0 first
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         defer {
             for transfer in active.values { release(transfer, from: multi) }
-            curl_multi_cleanup(multi)
         }
         while !waiting.isEmpty || !active.isEmpty {
             guard keepGoing() else { return false }

@@ -88,5 +88,5 @@ def test_train_a_latency_predictor_from_a_csv():
         {"hidden": [64, 64], "learning_rate": 0.001, "steps": 500})
     assert report["train_rows"] == 1600 and report["test_rows"] == 200 and report["validation_rows"] == 200
     assert report["test_mape_percent"] < 20
-    with pytest.raises(llmnas.CorruptFileError, match="latency_mean_encoder"):
+    with pytest.raises(llmnas.CorruptFileError, match="no column .encoder_embed_dim."):
         llmnas.train_latency_predictor(os.path.join(ROOT, "data", "llmpp-wmt", "splits.csv"))
