@@ -88,9 +88,8 @@ final class HTTPTransport {
 
     /// Runs `count` jobs. `request(i)` builds job i's request; `finished(i, outcome)` returns nil when job i is done
     /// or the seconds to wait before trying it again. `keepGoing()` is asked between events; false aborts the
-    /// transfers in flight and returns false.
-    func run(count: Int, request: (Int) -> HTTPRequest, finished: (Int, HTTPOutcome) -> Double?,
-             keepGoing: () -> Bool) -> Bool {
+    /// transfers in flight and returns.
+    func run(count: Int, request: (Int) -> HTTPRequest, finished: (Int, HTTPOutcome) -> Double?, keepGoing: () -> Bool) {
         var waiting: [(job: Int, notBefore: Double)] = (0..<count).map { ($0, 0) }
         waiting.reverse()   // popped from the end: job 0 first
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -98,7 +97,7 @@ final class HTTPTransport {
             for transfer in active.values { release(transfer, from: multi) }
         }
         while !waiting.isEmpty || !active.isEmpty {
-            guard keepGoing() else { return false }
+            guard keepGoing() else { return }
             let now = MonotonicClock.now()
             var index = waiting.count - 1
             while index >= 0, active.count < maxConcurrency {
@@ -128,7 +127,6 @@ final class HTTPTransport {
             if active.isEmpty, let next = waiting.map(\.notBefore).min() { wait = max(0, min(wait, next - MonotonicClock.now())) }
             curl_multi_poll(multi, nil, 0, Int32(wait * 1000), nil)
         }
-        return true
     }
 
     private func start(_ job: Int, _ request: HTTPRequest, in multi: UnsafeMutableRawPointer) -> Transfer {

@@ -86,7 +86,7 @@ public final class LLMClient {
         guard !jobs.isEmpty, !stop else { return results }
         let headers = requestHeaders()
         var attempts = [Int](repeating: 0, count: jobs.count)
-        _ = transport.run(count: jobs.count, request: { job in
+        transport.run(count: jobs.count, request: { job in
             HTTPRequest(url: url, headers: headers, body: Array(jobs[job].body.utf8))
         }, finished: { job, outcome in
             attempts[job] += 1
