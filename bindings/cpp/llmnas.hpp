@@ -138,6 +138,129 @@ private:
     std::unique_ptr<llmnas_space, void (*)(llmnas_space *)> handle_;
 };
 
+/// The LLM-PP prompt for `arch_json` given `demos_json`, as a JSON array of messages (task and options may be empty).
+inline std::string build_prompt(const Space &space, const std::string &arch_json, const std::string &demos_json,
+                                const std::string &task_json = "", const std::string &options_json = "") {
+    char *out = nullptr;
+    detail::check(llmnas_prompt_build(space.get(), task_json.empty() ? nullptr : task_json.c_str(), demos_json.c_str(),
+                                      arch_json.c_str(), options_json.empty() ? nullptr : options_json.c_str(), &out));
+    return detail::take(out);
+}
+
+/// MAE, RMSE, Kendall tau-b, Spearman and Pearson as JSON.
+inline std::string metrics(const std::vector<double> &predicted, const std::vector<double> &truth) {
+    if (predicted.size() != truth.size()) throw Error(LLMNAS_INVALID_ARGUMENT, "predicted and truth differ in length");
+    char *out = nullptr;
+    detail::check(llmnas_metrics(predicted.data(), truth.data(), predicted.size(), &out));
+    return detail::take(out);
+}
+
+/// Kendall's tau-b.
+inline double kendall_tau(const std::vector<double> &x, const std::vector<double> &y) {
+    if (x.size() != y.size()) throw Error(LLMNAS_INVALID_ARGUMENT, "x and y differ in length");
+    double tau = 0;
+    detail::check(llmnas_kendall_tau(x.data(), y.data(), x.size(), &tau));
+    return tau;
+}
+
+/// A client of an OpenAI-compatible endpoint (an llmnas_llm handle). Use one from one thread at a time.
+class LLM {
+public:
+    /// A client for `config_json` (see llmnas_llm_create).
+    explicit LLM(const std::string &config_json) : handle_(nullptr, llmnas_llm_free) {
+        llmnas_llm *handle = nullptr;
+        detail::check(llmnas_llm_create(config_json.c_str(), &handle));
+        handle_.reset(handle);
+    }
+
+    /// The usage ledger as JSON.
+    std::string usage_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_llm_usage_json(handle_.get(), &out));
+        return detail::take(out);
+    }
+
+    /// LLM-PP scores of a JSON array of `n` architectures; failed items are NaN with their status in `statuses`
+    /// (LLMNAS_INCOMPLETE is not thrown: read the statuses).
+    std::vector<double> predict(const Space &space, const std::string &archs_json, std::size_t n,
+                                const std::string &demos_json, std::vector<llmnas_status> *statuses = nullptr,
+                                const std::string &task_json = "") {
+        std::vector<double> scores(n);
+        std::vector<llmnas_status> items(n);
+        llmnas_status status = llmnas_llmpp_predict(handle_.get(), space.get(),
+                                                    task_json.empty() ? nullptr : task_json.c_str(), demos_json.c_str(),
+                                                    archs_json.c_str(), scores.data(), items.data(), n, nullptr, nullptr);
+        if (status != LLMNAS_INCOMPLETE) detail::check(status);
+        if (statuses) *statuses = items;
+        return scores;
+    }
+
+    /// The C handle, still owned by this object.
+    llmnas_llm *get() const noexcept { return handle_.get(); }
+
+private:
+    std::unique_ptr<llmnas_llm, void (*)(llmnas_llm *)> handle_;
+};
+
+/// The paper's protocol over `data_dir` (baselines only when `llm` is null), as JSON.
+inline std::string eval_paper_protocol(const std::string &data_dir, const LLM *llm = nullptr,
+                                       const std::string &options_json = "") {
+    char *out = nullptr;
+    detail::check(llmnas_eval_paper_protocol(llm ? llm->get() : nullptr, data_dir.c_str(),
+                                             options_json.empty() ? nullptr : options_json.c_str(), nullptr, nullptr,
+                                             &out));
+    return detail::take(out);
+}
+
+/// A trained MLP regressor (an llmnas_mlp handle). Immutable: one model may predict from several threads.
+class MLP {
+public:
+    /// Trains on `rows` rows of `dim` features (row-major) and their targets (see llmnas_mlp_train).
+    static MLP train(const std::string &config_json, const std::vector<float> &x, const std::vector<float> &y,
+                     std::size_t dim) {
+        if (dim == 0 || x.size() != y.size() * dim) throw Error(LLMNAS_INVALID_ARGUMENT, "x must hold y.size() rows of dim");
+        llmnas_mlp *handle = nullptr;
+        detail::check(llmnas_mlp_train(config_json.c_str(), x.data(), y.data(), y.size(), dim, nullptr, nullptr, &handle));
+        return MLP(handle);
+    }
+
+    /// Reads a model file.
+    static MLP load(const std::string &path) {
+        llmnas_mlp *handle = nullptr;
+        detail::check(llmnas_mlp_load(path.c_str(), &handle));
+        return MLP(handle);
+    }
+
+    /// A built-in latency predictor, e.g. "wmt14ende-titanxp".
+    static MLP latency_predictor(const std::string &name) {
+        llmnas_mlp *handle = nullptr;
+        detail::check(llmnas_latency_predictor_builtin(name.c_str(), &handle));
+        return MLP(handle);
+    }
+
+    /// Predictions for rows of `dim` features (row-major).
+    std::vector<float> predict(const std::vector<float> &x, std::size_t dim) const {
+        if (dim == 0 || x.size() % dim != 0) throw Error(LLMNAS_INVALID_ARGUMENT, "x must hold whole rows of dim");
+        std::vector<float> out(x.size() / dim);
+        detail::check(llmnas_mlp_predict(handle_.get(), x.data(), out.size(), dim, out.data()));
+        return out;
+    }
+
+    /// Writes the model to `path`, atomically.
+    void save(const std::string &path) const { detail::check(llmnas_mlp_save(handle_.get(), path.c_str())); }
+
+    /// Sizes, parameters, standardisation and training record as JSON.
+    std::string info_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_mlp_info_json(handle_.get(), &out));
+        return detail::take(out);
+    }
+
+private:
+    explicit MLP(llmnas_mlp *handle) : handle_(handle, llmnas_mlp_free) {}
+    std::unique_ptr<llmnas_mlp, void (*)(llmnas_mlp *)> handle_;
+};
+
 }  // namespace llmnas
 
 #endif  // LLMNAS_HPP

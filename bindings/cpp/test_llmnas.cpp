@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <utility>
+#include <vector>
 
 static int passed = 0, failed = 0;
 
@@ -61,6 +62,30 @@ int main() {
     } catch (const llmnas::Error &e) {
         expect(std::string(e.what()).find("700") != std::string::npos, "the message names the value");
     }
+
+    // MLPs, latency predictors, metrics and the protocol's baselines.
+    std::vector<float> x, y;
+    for (int i = 0; i < 64; i++) {
+        x.push_back(static_cast<float>(i % 8));
+        x.push_back(static_cast<float>(i / 8));
+        y.push_back(static_cast<float>(i % 8 + i / 8));
+    }
+    auto mlp = llmnas::MLP::train(R"({"hidden": [16], "steps": 200, "learning_rate": 0.01})", x, y, 2);
+    auto predicted = mlp.predict(x, 2);
+    expect(predicted.size() == 64, "one prediction per row");
+    mlp.save("build/examples/wrapper.mlp");
+    expect(llmnas::MLP::load("build/examples/wrapper.mlp").predict(x, 2) == predicted, "a saved model predicts the same");
+    expect(status_of([&] { mlp.predict(x, 3); }) == LLMNAS_INVALID_ARGUMENT, "rows of the wrong width");
+    expect(status_of([] { llmnas::MLP::load("build/examples/missing.mlp"); }) == LLMNAS_IO_ERROR, "missing model file");
+    auto latency = llmnas::MLP::latency_predictor("wmt14ende-titanxp");
+    auto ms = latency.predict(space.features(a00), 10);
+    expect(ms.size() == 1 && ms[0] > 10 && ms[0] < 500, "a00's latency on a TITAN Xp is plausible");
+    expect(status_of([] { llmnas::MLP::latency_predictor("v100"); }) == LLMNAS_NOT_FOUND, "unknown latency predictor");
+    expect(llmnas::kendall_tau({1, 2, 3}, {1, 3, 2}) > 0.33 && llmnas::kendall_tau({1, 2, 3}, {1, 3, 2}) < 0.34, "tau-b");
+    expect(llmnas::metrics({1, 2}, {2, 2}).find("\"mae\":0.5") != std::string::npos, "MAE");
+    expect(llmnas::build_prompt(space, a00, "[]").find("BLEU:") != std::string::npos, "a prompt ends in the open score");
+    expect(llmnas::eval_paper_protocol("data/llmpp-wmt").find("HAT supernet") != std::string::npos, "protocol baselines");
+    expect(status_of([] { llmnas::LLM(R"({"temperature": 1})"); }) == LLMNAS_INVALID_ARGUMENT, "a client needs a model");
 
     std::printf("llmnas.hpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
