@@ -129,7 +129,7 @@ DEMO_GRAMMAR := root ::= \" \"? [0-9] [0-9]? \".\" [0-9] [0-9]
 demo: examples venv
 	$(RUN_EX) $(BUILD)/examples/spaces
 	@if [ -n "$$LLMNAS_LLM_CONFIG$$LLMNAS_MODEL" ]; then \
-		$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
+		LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib $(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	else \
 		url=$$(VENV=$(VENV) tools/local_llm.sh start) || exit 1; trap 'tools/local_llm.sh stop' EXIT; \
 		echo "LLM-PP on Gemma 3 270M (base model, llama-server at $$url): 9 splits x (20 predictions + 10 calibration);"; \
