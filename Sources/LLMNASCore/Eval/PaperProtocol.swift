@@ -151,9 +151,14 @@ public struct PaperProtocol {
                     try distilled.cells[task, default: Cell()].add(predicted.map { .success(Double($0)) }, truth: truth)
                 }
                 guard options.calibrate else { continue }
-                let fit = try predictor.fitCalibration { _, done, total in progress("calibration " + stage, done, total) }
-                calibrations["\(task)/\(seed)"] = fit
-                try calibrated.cells[task, default: Cell()].add(raw.map { $0.map(fit.apply) }, truth: truth)
+                do {
+                    let fit = try predictor.fitCalibration { _, done, total in progress("calibration " + stage, done, total) }
+                    calibrations["\(task)/\(seed)"] = fit
+                    try calibrated.cells[task, default: Cell()].add(raw.map { $0.map(fit.apply) }, truth: truth)
+                } catch where error.kind != .cancelled {
+                    // No line could be fitted (too few usable answers): every test item of the split counts as failed.
+                    try calibrated.cells[task, default: Cell()].add(raw.map { _ in .failure(error) }, truth: truth)
+                }
             }
         }
         if client != nil { rows.append(llm) }
@@ -195,18 +200,18 @@ public struct PaperProtocol {
     public var text: String {
         let width = max(22, (rows.map(\.predictor.count).max() ?? 0) + 2)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        var lines = [pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 16) }.joined()]
+        var lines = [pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 19) }.joined()]
         for row in rows {
             var line = pad(row.predictor, width)
             for task in PaperProtocol.tasks {
-                guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 16); continue }
+                guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 19); continue }
                 line += pad(PaperProtocol.summary(cell.mae), 14)
-                line += pad(PaperProtocol.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 16)
+                line += pad(PaperProtocol.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 19)
             }
             lines.append(line)
         }
         if rows.contains(where: { $0.cells.values.contains { $0.tau.contains(where: \.isNaN) } }) {
-            lines.append("* tau-b is undefined for a seed whose predictions were all equal; the figure is over the other seeds")
+            lines.append("* over the seeds with a value: tau-b is undefined where a seed's predictions were all equal; n/a where no seed had one")
         }
         return lines.joined(separator: "\n")
     }
