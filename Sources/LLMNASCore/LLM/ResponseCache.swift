@@ -30,7 +30,7 @@ final class ResponseCache {
             guard existing.count >= ResponseCache.headerBytes, Array(existing[0..<8]) == ResponseCache.magic else {
                 throw LLMNASError(.corruptFile, "'\(path)' is not an llmnas response cache (bad magic)")
             }
-            let version = ResponseCache.readU32(existing, at: 8)
+            let version = LittleEndian.u32(existing, at: 8)
             guard version == ResponseCache.version else {
                 throw LLMNASError(.corruptFile, "'\(path)' is a response cache of format \(version); this library reads format \(ResponseCache.version)")
             }
@@ -42,7 +42,7 @@ final class ResponseCache {
         do throws(LLMNASError) {
             if existing.isEmpty {
                 var header = ResponseCache.magic
-                ResponseCache.appendU32(ResponseCache.version, to: &header)
+                LittleEndian.append(ResponseCache.version, to: &header)
                 try FileIO.writeAll(fd, header[...], path: path)
             } else if goodLength < existing.count {
                 guard ftruncate(fd, off_t(goodLength)) == 0 else { throw FileIO.ioError("cannot drop the damaged tail of '\(path)'") }
@@ -67,11 +67,11 @@ final class ResponseCache {
         let keyBytes = Array(key.utf8), valueBytes = Array(value.utf8)
         var record: [UInt8] = []
         record.reserveCapacity(12 + keyBytes.count + valueBytes.count)
-        ResponseCache.appendU32(UInt32(keyBytes.count), to: &record)
-        ResponseCache.appendU32(UInt32(valueBytes.count), to: &record)
+        LittleEndian.append(UInt32(keyBytes.count), to: &record)
+        LittleEndian.append(UInt32(valueBytes.count), to: &record)
         record += keyBytes
         record += valueBytes
-        ResponseCache.appendU32(CRC32.checksum(record), to: &record)
+        LittleEndian.append(CRC32.checksum(record), to: &record)
         try FileIO.writeAll(fd, record[...], path: path)
         entries[key] = value
     }
@@ -80,9 +80,9 @@ final class ResponseCache {
     private static func readRecords(_ bytes: [UInt8], into entries: inout [String: String]) -> Int {
         var offset = headerBytes
         while offset + 8 <= bytes.count {
-            let keyLength = Int(readU32(bytes, at: offset)), valueLength = Int(readU32(bytes, at: offset + 4))
+            let keyLength = Int(LittleEndian.u32(bytes, at: offset)), valueLength = Int(LittleEndian.u32(bytes, at: offset + 4))
             let end = offset + 8 + keyLength + valueLength
-            guard end + 4 <= bytes.count, CRC32.checksum(bytes[offset..<end]) == readU32(bytes, at: end),
+            guard end + 4 <= bytes.count, CRC32.checksum(bytes[offset..<end]) == LittleEndian.u32(bytes, at: end),
                   let key = String(validating: bytes[(offset + 8)..<(offset + 8 + keyLength)], as: UTF8.self),
                   let value = String(validating: bytes[(offset + 8 + keyLength)..<end], as: UTF8.self)
             else { break }
@@ -90,13 +90,5 @@ final class ResponseCache {
             offset = end + 4
         }
         return offset
-    }
-
-    static func readU32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
-    }
-
-    static func appendU32(_ value: UInt32, to bytes: inout [UInt8]) {
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
     }
 }

@@ -8,7 +8,7 @@ extension MLP {
     /// The model's bytes in the file format.
     public var fileBytes: [UInt8] {
         var out = MLP.magic
-        func u32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+        func u32(_ v: UInt32) { LittleEndian.append(v, to: &out) }
         func floats(_ values: [Float]) { for v in values { u32(v.bitPattern) } }
         u32(MLP.formatVersion)
         u32(UInt32(sizes.count))
@@ -38,19 +38,19 @@ extension MLP {
     public init(fileBytes bytes: [UInt8], source: String) throws(LLMNASError) {
         func corrupt(_ why: String) -> LLMNASError { LLMNASError(.corruptFile, "'\(source)' is not a valid llmnas MLP file: \(why)") }
         guard bytes.count >= 16, Array(bytes[0..<8]) == MLP.magic else { throw corrupt("bad magic") }
-        guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == ResponseCache.readU32(bytes, at: bytes.count - 4) else {
+        guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == LittleEndian.u32(bytes, at: bytes.count - 4) else {
             throw corrupt("checksum mismatch (truncated or damaged)")
         }
         var offset = 8
         func u32() throws(LLMNASError) -> Int {
             guard offset + 4 <= bytes.count - 4 else { throw corrupt("truncated") }
             defer { offset += 4 }
-            return Int(ResponseCache.readU32(bytes, at: offset))
+            return Int(LittleEndian.u32(bytes, at: offset))
         }
         func floats(_ count: Int) throws(LLMNASError) -> [Float] {
             guard count >= 0, offset + 4 * count <= bytes.count - 4 else { throw corrupt("truncated") }
             defer { offset += 4 * count }
-            return (0..<count).map { Float(bitPattern: ResponseCache.readU32(bytes, at: offset + 4 * $0)) }
+            return (0..<count).map { Float(bitPattern: LittleEndian.u32(bytes, at: offset + 4 * $0)) }
         }
         let version = try u32()
         guard version == Int(MLP.formatVersion) else { throw corrupt("format \(version); this library reads format \(MLP.formatVersion)") }
