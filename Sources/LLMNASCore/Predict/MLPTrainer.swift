@@ -31,7 +31,7 @@ public enum MLPTrainer {
         var evaluationsWithoutGain = 0
         var lastLoss = Double.nan
         var stepsRun = 0
-        for step in 1...max(steps, 1) where steps > 0 {
+        for step in stride(from: 1, through: steps, by: 1) {
             var batch: [Int] = []
             while batch.count < min(config.batchSize, training.count) {
                 if cursor == permutation.count { shuffle(&permutation, &generator); cursor = 0 }

@@ -36,60 +36,50 @@ struct TrainingState {
             training: .null)
     }
 
-    /// The activations of every layer for `rows` standardised rows: index 0 is the input, the last the output.
-    private func activations(_ x: UnsafePointer<Float>, rows: Int) -> [[Float]] {
-        let model = self.model
-        var layers = [Array(UnsafeBufferPointer(start: x, count: rows * sizes[0]))]
-        for layer in 0..<(sizes.count - 1) {
-            var output = [Float](repeating: 0, count: rows * sizes[layer + 1])
-            layers[layer].withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { out in
-                    model.forward(layer, input.baseAddress!, rows: rows, into: out.baseAddress!, relu: layer < sizes.count - 2)
-                }
-            }
-            layers.append(output)
-        }
-        return layers
-    }
-
-    /// The loss over `rows` standardised rows.
-    func loss(x: [Float], y: [Float], rows: Int) -> Double {
-        let output = x.withUnsafeBufferPointer { activations($0.baseAddress!, rows: rows) }.last!
-        return zip(output, y).reduce(0.0) { total, pair in
-            let d = Double(pair.0 - pair.1)
-            return total + (config.loss == .mse ? d * d : abs(d))
-        } / Double(rows)
-    }
-
-    /// One Adam step on the rows `batch` of the standardised training set; returns the batch loss.
-    mutating func step(batch: [Int], x: [Float], y: [Float]) -> Double {
-        let rows = batch.count, dim = sizes[0], layerCount = sizes.count - 1
-        if scratch.rows != rows { scratch = Scratch(sizes: sizes, rows: rows) }
+    /// Runs the layers on the standardised rows `rows` of `x`, leaving every layer's activations in `scratch`
+    /// (resized when the row count changed).
+    private static func forward(_ model: MLP, _ rows: [Int], of x: [Float], into scratch: inout Scratch) {
+        let dim = model.sizes[0], layerCount = model.sizes.count - 1
+        if scratch.rows != rows.count { scratch = Scratch(sizes: model.sizes, rows: rows.count) }
         scratch.activations[0].withUnsafeMutableBufferPointer { input in
             x.withUnsafeBufferPointer { x in
-                for (i, r) in batch.enumerated() {
+                for (i, r) in rows.enumerated() {
                     (input.baseAddress! + i * dim).update(from: x.baseAddress! + r * dim, count: dim)
                 }
             }
         }
-        let model = self.model
         for layer in 0..<layerCount {
             let input = scratch.activations[layer]
             scratch.activations[layer + 1].withUnsafeMutableBufferPointer { out in
                 input.withUnsafeBufferPointer { a in
-                    model.forward(layer, a.baseAddress!, rows: rows, into: out.baseAddress!, relu: layer < layerCount - 1)
+                    model.forward(layer, a.baseAddress!, rows: rows.count, into: out.baseAddress!, relu: layer < layerCount - 1)
                 }
             }
         }
+    }
+
+    /// One row's loss for the error `d` (prediction minus target).
+    private static func lossTerm(_ d: Float, _ loss: MLPConfig.Loss) -> Double { loss == .mse ? Double(d * d) : Double(abs(d)) }
+
+    /// The loss over `rows` standardised rows.
+    func loss(x: [Float], y: [Float], rows: Int) -> Double {
+        var scratch = Scratch(sizes: sizes, rows: 0)
+        TrainingState.forward(model, Array(0..<rows), of: x, into: &scratch)
+        let output = scratch.activations[sizes.count - 1]
+        return (0..<rows).reduce(0.0) { $0 + TrainingState.lossTerm(output[$1] - y[$1], config.loss) } / Double(rows)
+    }
+
+    /// One Adam step on the rows `batch` of the standardised training set; returns the batch loss.
+    mutating func step(batch: [Int], x: [Float], y: [Float]) -> Double {
+        let rows = batch.count, layerCount = sizes.count - 1
+        TrainingState.forward(model, batch, of: x, into: &scratch)
         var loss = 0.0
-        let output = scratch.activations[layerCount]
+        let output = scratch.activations[layerCount], kind = config.loss
         scratch.delta.withUnsafeMutableBufferPointer { delta in
             for i in 0..<rows {
                 let d = output[i] - y[batch[i]]
-                switch config.loss {
-                case .mse: loss += Double(d * d); delta[i] = 2 * d / Float(rows)
-                case .l1: loss += Double(abs(d)); delta[i] = (d > 0 ? 1 : (d < 0 ? -1 : 0)) / Float(rows)
-                }
+                loss += TrainingState.lossTerm(d, kind)
+                delta[i] = (kind == .mse ? 2 * d : (d > 0 ? 1 : (d < 0 ? -1 : 0))) / Float(rows)
             }
         }
         beta1Power *= config.beta1

@@ -140,8 +140,3 @@ public struct SearchSpace: Sendable {
 
     private func isLayerCount(_ index: Int) -> Bool { counterIndex.contains(index) }
 }
-
-/// x to the power n (n ≥ 0) for counting architectures, without Foundation.
-func power(_ x: Double, _ n: Int) -> Double {
-    (0..<max(n, 0)).reduce(1.0) { product, _ in product * x }
-}
