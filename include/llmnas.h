@@ -370,6 +370,114 @@ LLMNAS_API llmnas_status llmnas_latency_predictor_train(const char *csv_path, co
                                                         llmnas_progress_fn progress, void *user_data,
                                                         llmnas_mlp **out_mlp, char **out_report_json);
 
+/* ------------------------------------------------------------------------------------------------------------- */
+/* HS-NAS: evolutionary search under constraints with a hybrid estimator schedule                                 */
+/* ------------------------------------------------------------------------------------------------------------- */
+
+/** A search in progress: HAT's evolution (Wang et al., 2020) with the estimator schedule of HS-NAS (Jawahar et al.,
+ *  2024). One thread at a time; callbacks must not call back into the same search. */
+typedef struct llmnas_search llmnas_search;
+
+/** A host estimator for llmnas_search_run: score the `n` architectures of `candidates_json` (a JSON array) into
+ *  scores[0 .. n), in order, finite. Return 0 to go on; nonzero stops the run with LLMNAS_CANCELLED, keeping every
+ *  score told before. */
+typedef int (*llmnas_score_fn)(const char *candidates_json, size_t n, double *scores, void *user_data);
+
+/** A named host estimator and its callback, for llmnas_search_run. */
+typedef struct llmnas_estimator {
+    const char *name;       /**< The estimator's name in the search config. */
+    llmnas_score_fn score;  /**< Its callback. */
+    void *user_data;        /**< Passed to the callback. */
+} llmnas_estimator;
+
+/** A host constraint's value for one architecture (`arch_json`) into *value. Return 0, or nonzero to fail the
+ *  search step with LLMNAS_CANCELLED. */
+typedef int (*llmnas_value_fn)(const char *arch_json, double *value, void *user_data);
+
+/** The most iterations, and the largest population, a search config may ask for. */
+#define LLMNAS_MAX_SEARCH_ITERATIONS 100000
+#define LLMNAS_MAX_POPULATION 100000
+
+/** Creates a search of `space` (the search keeps its own reference) and writes it to *out_search. `config_json`
+ *  (NULL or "{}": HAT's defaults and one host estimator named "host", higher better):
+ *  {"seed": 0, "population": 125, "parents": 25, "mutations": 50, "mutation_probability": 0.3, "crossovers": 50,
+ *   "iterations": 30,
+ *   "estimators": [{"name": "...", "kind": "host" | "mlp" | "llm", "higher_is_better": true,
+ *                   "model": "file.mlp" (mlp; else bind one with llmnas_search_bind_mlp),
+ *                   "task": {...}, "demonstrations": [{"arch", "score"}] (llm, as llmnas_llmpp_predict)}],
+ *   "schedule": [{"estimator": "name", "iterations": [first, last]} or {"estimator": "name", "fraction": [0, 0.5]}]
+ *               (the ranges cover every iteration once; optional with one estimator),
+ *   "constraints": [{"kind": "latency", "predictor": "wmt14ende-titanxp" | "model": "file.mlp" | "name": "bound",
+ *                    "max": 150}, {"kind": "params", "max": 5e7}, {"kind": "flops", "max": 3e9},
+ *                   {"kind": "host", "name": "...", "max": ...}],
+ *   "initial": [architectures to start the first population from],
+ *   "checkpoint": "path" (the whole state is written there atomically after every tell and every finished step)}.
+ *  Every new candidate meets all constraints and differs from the rest of its population; it is drawn up to 10,000
+ *  times before the step fails with LLMNAS_INFEASIBLE. An architecture an estimator has scored is never sent to it
+ *  again. Errors: LLMNAS_INVALID_ARGUMENT (unknown estimator in the schedule, overlapping or missing iterations,
+ *  inconsistent sizes), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (initial), LLMNAS_NOT_FOUND (built-in
+ *  predictor), LLMNAS_UNSUPPORTED (params or FLOPs without a cost model), LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE. */
+LLMNAS_API llmnas_status llmnas_search_create(const llmnas_space *space, const char *config_json,
+                                              llmnas_search **out_search);
+
+/** Continues a search from its checkpoint file exactly where it stood: the same candidates, the same random draws,
+ *  the same result as a run that never stopped. It keeps saving to `path`. Models, clients and callbacks bound by
+ *  name must be bound again. Errors: LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (truncated, damaged, foreign, another
+ *  version), and the errors of llmnas_search_create. */
+LLMNAS_API llmnas_status llmnas_search_resume(const char *path, llmnas_search **out_search);
+
+/** Binds `mlp` to the config's MLP estimator or latency constraint called `name` (the search keeps its own
+ *  reference). Errors: LLMNAS_NOT_FOUND (no such entry waiting for a model), LLMNAS_INVALID_ARGUMENT (the model's
+ *  input count is not the space's feature count). */
+LLMNAS_API llmnas_status llmnas_search_bind_mlp(llmnas_search *search, const char *name, const llmnas_mlp *mlp);
+
+/** Binds an LLM client to the config's LLM estimator called `name`; the search keeps its own reference and uses the
+ *  client (cache, ledger) during ask, tell and run, so the client must not be used elsewhere at the same time. */
+LLMNAS_API llmnas_status llmnas_search_bind_llm(llmnas_search *search, const char *name, llmnas_llm *llm);
+
+/** Binds a callback to the config's host constraint called `name`; it is called with each candidate. */
+LLMNAS_API llmnas_status llmnas_search_bind_constraint(llmnas_search *search, const char *name, llmnas_value_fn fn,
+                                                       void *user_data);
+
+/** Writes to *out_candidates_json the JSON array of architectures the current iteration needs scored by its host
+ *  estimator, and to *out_estimator_name that estimator's name; "[]" and "" once the search is finished. Runs the
+ *  built-in estimators (MLP, LLM) and breeding as far as it can first. Asking again before a tell gives the same
+ *  batch. Errors: LLMNAS_INFEASIBLE, the errors of a bound LLM, LLMNAS_CANCELLED (a host constraint failed). */
+LLMNAS_API llmnas_status llmnas_search_ask(llmnas_search *search, char **out_candidates_json,
+                                           char **out_estimator_name);
+
+/** Gives the scores of the last ask's candidates, in its order; they are checkpointed before the search moves on.
+ *  Errors (the search is left unchanged): LLMNAS_INVALID_ARGUMENT (NULL, n not the count asked, a NaN or infinite
+ *  score, nothing asked, the search finished). */
+LLMNAS_API llmnas_status llmnas_search_tell(llmnas_search *search, const double *scores, size_t n);
+
+/** Runs the search to its end, scoring host estimators with the callbacks of `estimators` (n_estimators entries,
+ *  matched by name). `progress` (may be NULL) is called after each iteration with stage "search", done = finished
+ *  iterations, total = iterations and value = that iteration's best score; nonzero cancels (LLMNAS_CANCELLED; the
+ *  search can go on later). Errors: those of ask and tell, LLMNAS_INVALID_ARGUMENT (no callback for a host estimator
+ *  the schedule uses), LLMNAS_CANCELLED. */
+LLMNAS_API llmnas_status llmnas_search_run(llmnas_search *search, const llmnas_estimator *estimators,
+                                           size_t n_estimators, llmnas_progress_fn progress, void *user_data);
+
+/** Writes to *out_json the best architecture of the last finished iteration, under that iteration's estimator:
+ *  {"finished", "iteration", "estimator", "evaluated", "best_score", "parent_mean", "population", "constraints":
+ *  {name: value}, "architecture", "stats": {"params", "flops", ...} (spaces with a cost model)}.
+ *  Errors: LLMNAS_NOT_FOUND (no iteration finished yet). */
+LLMNAS_API llmnas_status llmnas_search_best_json(const llmnas_search *search, char **out_json);
+
+/** Writes to *out_json {"finished", "iteration" (under way), "iterations", "estimator_calls": {name: scores
+ *  given}, "history": [one record per finished iteration, as llmnas_search_best_json without "stats"]}. */
+LLMNAS_API llmnas_status llmnas_search_history_json(const llmnas_search *search, char **out_json);
+
+/** Writes the history to `path` atomically as "jsonl" (a record per line), "csv" (a row per iteration, the
+ *  architecture as a JSON cell) or "html" (a standalone page with inline SVG: best score per iteration for each
+ *  estimator, the final population's score against the first constraint with its Pareto front). Errors:
+ *  LLMNAS_INVALID_ARGUMENT (unknown format), LLMNAS_IO_ERROR. */
+LLMNAS_API llmnas_status llmnas_search_write_report(const llmnas_search *search, const char *path, const char *format);
+
+/** Releases a search (its checkpoint file stays). NULL is ignored. */
+LLMNAS_API void llmnas_search_free(llmnas_search *search);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,16 +13,19 @@ import LLMNASCore
 @c public func llmnas_latency_predictor_builtin(_ name: UnsafePointer<CChar>?, _ outMLP: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     boundary { () throws(LLMNASError) in
         let out = try output(outMLP, "out_mlp")
-        let predictor = try text(name, "name")
-        var size = 0
-        guard LatencyPredictors.builtins.contains(where: { $0.name == predictor }),
-              let bytes = embedded_latency_model(predictor, &size) else {
-            let names = LatencyPredictors.builtins.map(\.name).joined(separator: ", ")
-            throw LLMNASError(.notFound, "no built-in latency predictor '\(predictor)'; the built-in ones are \(names)")
-        }
-        let model = try MLP(fileBytes: Array(UnsafeBufferPointer(start: bytes, count: size)), source: "built-in latency predictor '\(predictor)'")
+        let model = try builtinLatencyModel(text(name, "name"))
         out.pointee = MLPHandle(model).retainedPointer()
     }
+}
+
+/// The built-in latency predictor `name`, read from the model file embedded in the library.
+func builtinLatencyModel(_ name: String) throws(LLMNASError) -> MLP {
+    var size = 0
+    guard LatencyPredictors.builtins.contains(where: { $0.name == name }), let bytes = embedded_latency_model(name, &size) else {
+        let names = LatencyPredictors.builtins.map(\.name).joined(separator: ", ")
+        throw LLMNASError(.notFound, "no built-in latency predictor '\(name)'; the built-in ones are \(names)")
+    }
+    return try MLP(fileBytes: Array(UnsafeBufferPointer(start: bytes, count: size)), source: "built-in latency predictor '\(name)'")
 }
 
 /// `llmnas_latency_predictor_train`: a latency predictor trained on a measured data set in HAT's CSV format.

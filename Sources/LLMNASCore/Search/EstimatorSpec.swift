@@ -1,0 +1,58 @@
+/// One estimator a search may score candidates with, as its config declares it.
+public struct EstimatorSpec: Sendable {
+    /// Where the estimator's scores come from.
+    public enum Kind: Sendable {
+        /// The host scores the candidates: through `ask`/`tell` or a callback of `run` (a supernet, a training run).
+        case host
+        /// An MLP on the architecture's features (LLM-Distill-PP): loaded from the file `model` when given,
+        /// otherwise bound to the search by name.
+        case mlp(model: String?)
+        /// LLM-PP directly: a client bound to the search by name, with the prediction task and demonstrations.
+        case llm(task: PredictionTask, demonstrations: [Demonstration])
+    }
+
+    /// The name the schedule and the host use.
+    public let name: String
+    /// Where scores come from.
+    public let kind: Kind
+    /// Whether a higher score is a better architecture (BLEU, accuracy) or a lower one (validation loss).
+    public let higherIsBetter: Bool
+
+    /// An estimator from its parts.
+    public init(name: String, kind: Kind, higherIsBetter: Bool) {
+        self.name = name
+        self.kind = kind
+        self.higherIsBetter = higherIsBetter
+    }
+
+    /// Whether the host scores this estimator's candidates.
+    public var isHost: Bool { if case .host = kind { true } else { false } }
+
+    /// Whether this is an MLP estimator whose model is bound by name rather than read from a file.
+    var awaitsModel: Bool { if case .mlp(nil) = kind { true } else { false } }
+
+    /// Reads `{"name", "kind": "host"|"mlp"|"llm", "higher_is_better", "model", "task", "demonstrations"}`.
+    init(json: JSONValue, index: Int, space: SearchSpace) throws(LLMNASError) {
+        let context = "search config: estimator \(index)"
+        let r = try JSONObjectReader(json, context: context, allowed: ["name", "kind", "higher_is_better", "model", "task", "demonstrations"],
+                                     kind: .invalidArgument)
+        name = try r.requiredString("name")
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw LLMNASError(.invalidArgument, "\(context): the name must have 1 to 200 bytes") }
+        higherIsBetter = try r.bool("higher_is_better") ?? true
+        let kindName = try r.string("kind") ?? "host"
+        let keysOfKind: [String: Set<String>] = ["host": [], "mlp": ["model"], "llm": ["task", "demonstrations"]]
+        guard let own = keysOfKind[kindName] else {
+            throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of host, mlp, llm")
+        }
+        for key in ["model", "task", "demonstrations"] where r.value(key) != nil && !own.contains(key) {
+            throw LLMNASError(.invalidArgument, "\(context): '\(key)' does not apply to kind '\(kindName)'")
+        }
+        switch kindName {
+        case "mlp": kind = .mlp(model: try r.string("model"))
+        case "llm":
+            let demonstrations = try Demonstration.list(fromJSON: JSONWriter.write(r.required("demonstrations")), in: space)
+            kind = .llm(task: try PredictionTask(json: r.value("task")), demonstrations: demonstrations)
+        default: kind = .host
+        }
+    }
+}

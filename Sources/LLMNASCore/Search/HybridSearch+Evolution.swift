@@ -1,0 +1,117 @@
+/// The evolutionary half of the search, as HAT runs it: a first population sampled under the constraints (after any
+/// warm-start architectures), then each iteration keeps the best `parents` and adds `mutations` children of a
+/// uniformly drawn parent and `crossovers` children of two distinct parents. Every new member must meet the
+/// constraints and should differ from the members already in the population: after `duplicateTolerance` draws that
+/// only repeat members (a converged population), a repeat is admitted, as HAT admits them. Each is drawn at most
+/// `SearchSpace.maximumAttempts` times before the search reports the constraints infeasible. Random draws work on a
+/// copy of the generator that is kept only when the whole step succeeds, so a failed step changes nothing.
+extension HybridSearch {
+    /// Draws repeating population members after which a feasible repeat is admitted.
+    static let duplicateTolerance = 100
+
+    /// Draws the first population.
+    func startPopulation() throws(LLMNASError) {
+        var generator = state.generator
+        var population: [SearchMember] = []
+        var seen = Set<Architecture>()
+        for (i, architecture) in config.initial.enumerated() {
+            guard seen.insert(space.canonical(architecture)).inserted else { continue }
+            guard let values = try admitted(architecture) else {
+                throw LLMNASError(.infeasible, "initial architecture \(i) breaks a constraint: \(try describeConstraints(of: architecture))")
+            }
+            population.append(SearchMember(architecture: architecture, constraintValues: values))
+        }
+        while population.count < config.population {
+            try population.append(draw(avoiding: &seen, what: "a first-population member") { () throws(LLMNASError) in
+                try space.sample(using: &generator)
+            })
+        }
+        state.population = population
+        state.generator = generator
+        state.started = true
+    }
+
+    /// Ranks the scored population, records the iteration and breeds the next population (none after the last).
+    func finishIteration() throws(LLMNASError) {
+        let estimatorIndex = config.schedule.estimatorOfIteration[state.iteration]
+        let estimator = config.estimators[estimatorIndex]
+        let scores = state.population.map { state.scores[estimatorIndex].score(of: space.canonical($0.architecture))! }
+        let ranked = scores.indices.sorted { a, b in
+            scores[a] != scores[b] ? (estimator.higherIsBetter ? scores[a] > scores[b] : scores[a] < scores[b]) : a < b
+        }
+        let parents = ranked.prefix(config.parents).map { state.population[$0] }
+        let parentMean = ranked.prefix(config.parents).reduce(0.0) { $0 + scores[$1] } / Double(parents.count)
+        let record = IterationRecord(iteration: state.iteration, estimator: estimator.name, evaluated: state.evaluated,
+                                     best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,
+                                     populationSize: state.population.count)
+        let isLast = state.iteration + 1 == config.iterations
+        if !isLast { try breed(from: parents) }
+        state.history.append(record)
+        state.evaluated = 0
+        state.iteration += 1
+    }
+
+    /// Replaces the population with the parents, their mutants and their crossovers.
+    private func breed(from parents: [SearchMember]) throws(LLMNASError) {
+        var generator = state.generator
+        var population = parents
+        var seen = Set(parents.map { space.canonical($0.architecture) })
+        for _ in 0..<config.mutations {
+            try population.append(draw(avoiding: &seen, what: "a mutant") { () throws(LLMNASError) in
+                let parent = parents[generator.index(below: parents.count)]
+                return try space.mutate(parent.architecture, probability: config.mutationProbability, using: &generator)
+            })
+        }
+        for _ in 0..<config.crossovers {
+            try population.append(draw(avoiding: &seen, what: "a crossover child") { () throws(LLMNASError) in
+                let first = generator.index(below: parents.count)
+                var second = generator.index(below: parents.count - 1)
+                if second >= first { second += 1 }
+                return try space.crossover(parents[first].architecture, parents[second].architecture, using: &generator)
+            })
+        }
+        state.population = population
+        state.generator = generator
+    }
+
+    /// The first architecture from `propose` that is new to the population and meets the constraints.
+    private func draw(avoiding seen: inout Set<Architecture>, what: String,
+                      _ propose: () throws(LLMNASError) -> Architecture) throws(LLMNASError) -> SearchMember {
+        var duplicates = 0
+        var repeated: SearchMember?
+        var closest: [Double] = config.constraints.map { _ in .infinity }
+        for _ in 0..<SearchSpace.maximumAttempts {
+            let architecture = try propose()
+            let canonical = space.canonical(architecture)
+            if seen.contains(canonical) {
+                duplicates += 1
+                if repeated == nil, let values = try admitted(architecture) {
+                    repeated = SearchMember(architecture: architecture, constraintValues: values)
+                }
+                if duplicates >= HybridSearch.duplicateTolerance, let repeated { return repeated }
+                continue
+            }
+            if let values = try admitted(architecture) {
+                seen.insert(canonical)
+                return SearchMember(architecture: architecture, constraintValues: values)
+            }
+            for (i, constraint) in config.constraints.enumerated() {
+                closest[i] = min(closest[i], try value(of: constraint, for: architecture))
+            }
+        }
+        let limits = zip(config.constraints, closest).map { "\($0.name) <= \(JSONWriter.formatNumber($0.maximum)) (lowest seen \(JSONWriter.formatNumber($1)))" }
+        let why = duplicates == SearchSpace.maximumAttempts ? "every draw repeated a member: the space is smaller than the population"
+                                                            : "the constraints \(limits.joined(separator: ", ")) left nothing feasible"
+        throw LLMNASError(.infeasible, "no \(what) found in \(SearchSpace.maximumAttempts) draws: \(why)")
+    }
+
+    /// Each constraint's value and limit for a message.
+    func describeConstraints(of architecture: Architecture) throws(LLMNASError) -> String {
+        var parts: [String] = []
+        for constraint in config.constraints {
+            let value = try value(of: constraint, for: architecture)
+            parts.append("\(constraint.name) = \(JSONWriter.formatNumber(value)) (max \(JSONWriter.formatNumber(constraint.maximum)))")
+        }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,47 @@
+/// What a search has found, as JSON for hosts: the best architecture and the record of every iteration.
+extension HybridSearch {
+    /// The best member of the last finished iteration under that iteration's estimator: architecture, score,
+    /// estimator, iteration, constraint values and, for spaces with a cost model, parameters and FLOPs.
+    public func bestJSON() throws(LLMNASError) -> JSONValue {
+        guard let last = state.history.last else {
+            throw LLMNASError(.notFound, "no iteration has finished yet: tell the scores of the first batch first")
+        }
+        var members = record(last).objectMembers!
+        members.insert(("finished", .bool(isFinished)), at: 0)
+        if let stats = try? space.stats(of: last.best.architecture) { members.append(("stats", stats)) }
+        return .object(members)
+    }
+
+    /// Progress and history: whether finished, the iteration under way, the calls each estimator has answered, and
+    /// one record per finished iteration.
+    public func historyJSON() -> JSONValue {
+        .object([
+            ("finished", .bool(isFinished)), ("iteration", .number(Double(state.iteration))),
+            ("iterations", .number(Double(config.iterations))),
+            ("estimator_calls", .object(zip(config.estimators, state.scores).map { ($0.name, .number(Double($1.count))) })),
+            ("history", .array(state.history.map(record))),
+        ])
+    }
+
+    /// One iteration as JSON.
+    func record(_ r: IterationRecord) -> JSONValue {
+        .object([
+            ("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)), ("evaluated", .number(Double(r.evaluated))),
+            ("best_score", .number(r.bestScore)), ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize))),
+            ("constraints", constraintsJSON(r.best)), ("architecture", space.json(of: r.best.architecture)),
+        ])
+    }
+
+    /// A member's constraint values by name.
+    func constraintsJSON(_ member: SearchMember) -> JSONValue {
+        .object(zip(config.constraints, member.constraintValues).map { ($0.name, .number($1)) })
+    }
+
+    /// The final (or current) population with each member's score under the last finished iteration's estimator.
+    func scoredPopulation() -> [(member: SearchMember, score: Double)] {
+        guard let last = state.history.last, let index = config.estimators.firstIndex(where: { $0.name == last.estimator }) else { return [] }
+        return state.population.compactMap { member in
+            state.scores[index].score(of: space.canonical(member.architecture)).map { (member, $0) }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+/// HS-NAS (Jawahar et al., 2024) on HAT's evolutionary search (Wang et al., 2020): each iteration scores the
+/// population with the estimator its schedule names, keeps the best as parents, and breeds the next population by
+/// mutation and crossover, admitting a child only when every constraint holds. Built-in estimators (an MLP, an LLM)
+/// score inside the search; a host estimator's candidates go out through `ask` and come back through `tell`.
+/// An architecture an estimator has scored is never sent to it again. One thread at a time.
+public final class HybridSearch {
+    /// A host callback's value for an architecture (a host constraint).
+    public typealias HostValue = (Architecture) throws(LLMNASError) -> Double
+    /// Turns a built-in latency predictor's name into its model.
+    public typealias BuiltinModels = (String) throws(LLMNASError) -> MLP
+
+    /// The space searched.
+    public let space: SearchSpace
+    /// How the search runs.
+    public let config: SearchConfig
+    /// Everything needed to continue; saved in checkpoints.
+    public internal(set) var state: SearchState
+    /// MLPs by estimator name and by constraint name.
+    private var estimatorModels: [String: MLP] = [:]
+    private var constraintModels: [String: MLP] = [:]
+    private var predictors: [String: LLMPPPredictor] = [:]
+    private var hostConstraints: [String: HostValue] = [:]
+
+    /// A search that has drawn nothing yet; models named by file or built-in name in the config are loaded now.
+    public init(space: SearchSpace, config: SearchConfig, builtinModels: BuiltinModels) throws(LLMNASError) {
+        self.space = space
+        self.config = config
+        state = SearchState(config: config)
+        for estimator in config.estimators {
+            if case let .mlp(path?) = estimator.kind { estimatorModels[estimator.name] = try checkedModel(MLP.load(from: path), for: estimator.name) }
+        }
+        for constraint in config.constraints {
+            guard case let .latency(predictor, path) = constraint.kind else { continue }
+            if let predictor { constraintModels[constraint.name] = try checkedModel(builtinModels(predictor), for: constraint.name) }
+            if let path { constraintModels[constraint.name] = try checkedModel(MLP.load(from: path), for: constraint.name) }
+        }
+    }
+
+    private func checkedModel(_ model: MLP, for name: String) throws(LLMNASError) -> MLP {
+        guard model.inputCount == space.featureCount else {
+            throw LLMNASError(.invalidArgument, "the model for '\(name)' takes \(model.inputCount) features; space '\(space.name)' has \(space.featureCount)")
+        }
+        return model
+    }
+
+    // MARK: Binding what the config names
+
+    /// Binds `model` to the MLP estimator or latency constraint called `name` that names no file or built-in.
+    public func bind(model: MLP, to name: String) throws(LLMNASError) {
+        let estimator = config.estimators.contains { $0.name == name && $0.awaitsModel }
+        let constraint = config.constraints.contains {
+            if case .latency(nil, nil) = $0.kind { return $0.name == name } else { return false }
+        }
+        guard estimator || constraint else {
+            throw LLMNASError(.notFound, "the search config has no MLP estimator or latency constraint '\(name)' waiting for a model")
+        }
+        let checked = try checkedModel(model, for: name)
+        if estimator { estimatorModels[name] = checked }
+        if constraint { constraintModels[name] = checked }
+    }
+
+    /// Binds an LLM client to the LLM estimator called `name`.
+    public func bind(client: LLMClient, to name: String) throws(LLMNASError) {
+        guard let estimator = config.estimators.first(where: { $0.name == name }), case let .llm(task, demonstrations) = estimator.kind else {
+            throw LLMNASError(.notFound, "the search config has no LLM estimator '\(name)'")
+        }
+        predictors[name] = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations)
+    }
+
+    /// Binds a host callback to the host constraint called `name`.
+    public func bind(constraint name: String, _ value: @escaping HostValue) throws(LLMNASError) {
+        guard config.constraints.contains(where: { $0.name == name && { if case .host = $0 { true } else { false } }($0.kind) }) else {
+            throw LLMNASError(.notFound, "the search config has no host constraint '\(name)'")
+        }
+        hostConstraints[name] = value
+    }
+
+    // MARK: Ask and tell
+
+    /// Whether every iteration has been scored.
+    public var isFinished: Bool { state.iteration >= config.iterations }
+
+    /// The candidates the current iteration needs from its host estimator and that estimator's name; an empty list
+    /// once the search is finished. Runs built-in estimators and breeding as far as it can first. Asking twice
+    /// without a tell gives the same batch.
+    public func ask() throws(LLMNASError) -> (candidates: [Architecture], estimator: String) {
+        try advance()
+        guard !isFinished else { return ([], "") }
+        return (state.pending, config.estimator(ofIteration: state.iteration).name)
+    }
+
+    /// Takes the host's scores for the last `ask`, in its order. Scores are kept and checkpointed before the search
+    /// moves on; a wrong count, a non-finite score or a tell with nothing asked changes nothing.
+    public func tell(_ scores: [Double]) throws(LLMNASError) {
+        guard !isFinished else { throw LLMNASError(.invalidArgument, "the search is finished; there is nothing to tell") }
+        guard !state.pending.isEmpty else { throw LLMNASError(.invalidArgument, "tell without a pending ask: call ask first") }
+        guard scores.count == state.pending.count else {
+            throw LLMNASError(.invalidArgument, "tell got \(scores.count) scores; the last ask handed out \(state.pending.count) candidates")
+        }
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+            throw LLMNASError(.invalidArgument, "score \(bad) is \(scores[bad]); scores must be finite")
+        }
+        let estimator = config.schedule.estimatorOfIteration[state.iteration]
+        for (architecture, score) in zip(state.pending, scores) { state.scores[estimator].record(architecture, score) }
+        state.evaluated += scores.count
+        state.pending = []
+        try saveCheckpoint()
+        try advance()
+    }
+
+    /// Moves on until the current iteration waits for host scores or the search is finished, then checkpoints
+    /// (also when a step fails, so the iterations finished before it are kept).
+    private func advance() throws(LLMNASError) {
+        guard state.pending.isEmpty, !isFinished else { return }
+        do {
+            try steps()
+        } catch {
+            try? saveCheckpoint()
+            throw error
+        }
+        try saveCheckpoint()
+    }
+
+    private func steps() throws(LLMNASError) {
+        if !state.started { try startPopulation() }
+        while !isFinished {
+            let estimator = config.schedule.estimatorOfIteration[state.iteration]
+            var missing: [Architecture] = []
+            var seen = Set<Architecture>()
+            for member in state.population {
+                let canonical = space.canonical(member.architecture)
+                if state.scores[estimator].score(of: canonical) == nil, seen.insert(canonical).inserted { missing.append(canonical) }
+            }
+            if !missing.isEmpty {
+                if config.estimators[estimator].isHost {
+                    state.pending = missing
+                    return
+                }
+                let scores = try builtinScores(missing, estimator: config.estimators[estimator])
+                for (architecture, score) in zip(missing, scores) { state.scores[estimator].record(architecture, score) }
+                state.evaluated += missing.count
+            }
+            try finishIteration()
+        }
+    }
+
+    /// Scores from an MLP or LLM estimator.
+    private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError) -> [Double] {
+        switch estimator.kind {
+        case .mlp:
+            guard let model = estimatorModels[estimator.name] else {
+                throw LLMNASError(.invalidArgument, "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
+            }
+            return model.predict(architectures, in: space).map(Double.init)
+        case .llm:
+            guard let predictor = predictors[estimator.name] else {
+                throw LLMNASError(.invalidArgument, "LLM estimator '\(estimator.name)' has no client: bind one before the search reaches it")
+            }
+            var scores: [Double] = []
+            for result in predictor.predict(architectures) {
+                switch result {
+                case let .success(score): scores.append(score)
+                case let .failure(error): throw LLMNASError(error.kind, "LLM estimator '\(estimator.name)': \(error.message)")
+                }
+            }
+            return scores
+        case .host:
+            preconditionFailure("host estimators score through ask and tell")
+        }
+    }
+
+    // MARK: Constraints
+
+    /// The constraint values of `architecture`, or nil when one exceeds its maximum.
+    func admitted(_ architecture: Architecture) throws(LLMNASError) -> [Double]? {
+        var values: [Double] = []
+        values.reserveCapacity(config.constraints.count)
+        for constraint in config.constraints {
+            let value = try self.value(of: constraint, for: architecture)
+            guard value <= constraint.maximum else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// The constrained value of one architecture.
+    func value(of constraint: SearchConstraint, for architecture: Architecture) throws(LLMNASError) -> Double {
+        switch constraint.kind {
+        case .latency:
+            guard let model = constraintModels[constraint.name] else {
+                throw LLMNASError(.invalidArgument, "latency constraint '\(constraint.name)' has no model: bind one before the search starts")
+            }
+            return Double(model.predict([architecture], in: space)[0])
+        case .parameters: return Double(space.costModel!.counts(of: architecture, in: space).parameters)
+        case .flops: return Double(space.costModel!.counts(of: architecture, in: space).flops)
+        case .host:
+            guard let callback = hostConstraints[constraint.name] else {
+                throw LLMNASError(.invalidArgument, "host constraint '\(constraint.name)' has no callback: bind one before the search starts")
+            }
+            let value = try callback(architecture)
+            guard !value.isNaN else { throw LLMNASError(.invalidArgument, "host constraint '\(constraint.name)' returned NaN") }
+            return value
+        }
+    }
+
+    /// Saves the state if the config names a checkpoint.
+    func saveCheckpoint() throws(LLMNASError) {
+        guard let path = config.checkpoint else { return }
+        try SearchCheckpoint.write(self, to: path)
+    }
+}
+
+extension MLP {
+    /// Predictions for architectures of `space` from their features.
+    func predict(_ architectures: [Architecture], in space: SearchSpace) -> [Float] {
+        let width = space.featureCount
+        var x = [Float](repeating: 0, count: architectures.count * width)
+        x.withUnsafeMutableBufferPointer { buffer in
+            for (i, architecture) in architectures.enumerated() {
+                space.writeFeatures(of: architecture, into: UnsafeMutableBufferPointer(rebasing: buffer[(i * width)..<((i + 1) * width)]))
+            }
+        }
+        var out = [Float](repeating: 0, count: architectures.count)
+        predict(x, rows: architectures.count, into: &out)
+        return out
+    }
+}

@@ -1,0 +1,111 @@
+/// How a hybrid search runs, read from JSON. `{}` gives HAT's evolution (population 125, 25 parents, 50 mutations
+/// with probability 0.3, 50 crossovers, 30 iterations, seed 0) scored by one host estimator named "host", higher
+/// better, with no constraints.
+public struct SearchConfig: Sendable {
+    /// Seeds every random choice of the search.
+    public var seed: UInt64 = 0
+    /// Size of the first population.
+    public var population = 125
+    /// Architectures kept as parents each iteration.
+    public var parents = 25
+    /// Children made by mutation each iteration.
+    public var mutations = 50
+    /// Probability that mutation redraws a gene.
+    public var mutationProbability = 0.3
+    /// Children made by crossover each iteration.
+    public var crossovers = 50
+    /// Iterations (generations) of the search.
+    public var iterations = 30
+    /// The estimators the schedule may use.
+    public var estimators = [EstimatorSpec(name: "host", kind: .host, higherIsBetter: true)]
+    /// Which estimator scores each iteration.
+    public var schedule = IterationSchedule(single: 30)
+    /// Limits every candidate must meet.
+    public var constraints: [SearchConstraint] = []
+    /// Architectures the first population starts from (a warm start); the rest is sampled.
+    public var initial: [Architecture] = []
+    /// Where the state is saved after every tell, if anywhere.
+    public var checkpoint: String?
+    /// The config as given, kept in checkpoints.
+    public var json: JSONValue = .object([])
+
+    /// The largest population, iteration count and warm start a config may ask for.
+    public static let maximumPopulation = 100_000
+    /// The largest number of iterations.
+    public static let maximumIterations = 100_000
+
+    /// Reads a config for a search of `space`; unknown keys and inconsistent values are errors.
+    public init(json given: JSONValue?, space: SearchSpace) throws(LLMNASError) {
+        let json = given ?? .object([])
+        self.json = json
+        let keys: Set<String> = ["seed", "population", "parents", "mutations", "mutation_probability", "crossovers", "iterations",
+                                 "estimators", "schedule", "constraints", "initial", "checkpoint"]
+        let r = try JSONObjectReader(json, context: "search config", allowed: keys, kind: .invalidArgument)
+        seed = UInt64(try r.int("seed", in: 0...Int.max) ?? 0)
+        population = try r.int("population", in: 1...SearchConfig.maximumPopulation) ?? population
+        parents = try r.int("parents", in: 1...SearchConfig.maximumPopulation) ?? parents
+        mutations = try r.int("mutations", in: 0...SearchConfig.maximumPopulation) ?? mutations
+        mutationProbability = try r.number("mutation_probability", in: 0...1) ?? mutationProbability
+        crossovers = try r.int("crossovers", in: 0...SearchConfig.maximumPopulation) ?? crossovers
+        iterations = try r.int("iterations", in: 1...SearchConfig.maximumIterations) ?? iterations
+        guard parents <= population else {
+            throw LLMNASError(.invalidArgument, "search config: parents (\(parents)) cannot exceed the population (\(population))")
+        }
+        guard crossovers == 0 || parents >= 2 else {
+            throw LLMNASError(.invalidArgument, "search config: crossover needs at least 2 parents")
+        }
+        guard parents + mutations + crossovers <= SearchConfig.maximumPopulation else {
+            throw LLMNASError(.invalidArgument, "search config: parents + mutations + crossovers exceed \(SearchConfig.maximumPopulation)")
+        }
+        if let list = r.value("estimators") {
+            guard let elements = list.arrayValue, !elements.isEmpty, elements.count <= 64 else {
+                throw LLMNASError(.invalidArgument, "search config: 'estimators' must list 1 to 64 estimators")
+            }
+            var declared: [EstimatorSpec] = []
+            for (i, element) in elements.enumerated() {
+                let estimator = try EstimatorSpec(json: element, index: i, space: space)
+                guard !declared.contains(where: { $0.name == estimator.name }) else {
+                    throw LLMNASError(.invalidArgument, "search config: estimator name '\(estimator.name)' is declared twice")
+                }
+                declared.append(estimator)
+            }
+            estimators = declared
+        }
+        if let list = r.value("schedule") {
+            schedule = try IterationSchedule(json: list, estimators: estimators, iterations: iterations)
+        } else if estimators.count == 1 {
+            schedule = IterationSchedule(single: iterations)
+        } else {
+            throw LLMNASError(.invalidArgument, "search config: with \(estimators.count) estimators a 'schedule' must say which scores which iterations")
+        }
+        if let list = r.value("constraints") {
+            guard let elements = list.arrayValue, elements.count <= 64 else {
+                throw LLMNASError(.invalidArgument, "search config: 'constraints' must be a list of at most 64 constraints")
+            }
+            for (i, element) in elements.enumerated() {
+                let constraint = try SearchConstraint(json: element, index: i, space: space)
+                guard !constraints.contains(where: { $0.name == constraint.name }) else {
+                    throw LLMNASError(.invalidArgument, "search config: two constraints are named '\(constraint.name)'")
+                }
+                constraints.append(constraint)
+            }
+        }
+        if let list = r.value("initial") {
+            guard let elements = list.arrayValue, elements.count <= population else {
+                throw LLMNASError(.invalidArgument, "search config: 'initial' must be a list of at most population (\(population)) architectures")
+            }
+            for (i, element) in elements.enumerated() {
+                do {
+                    initial.append(try space.architecture(from: element))
+                } catch {
+                    throw LLMNASError(error.kind, "search config: initial architecture \(i): \(error.message)")
+                }
+            }
+        }
+        checkpoint = try r.string("checkpoint")
+        if let checkpoint, checkpoint.isEmpty { throw LLMNASError(.invalidArgument, "search config: 'checkpoint' is an empty path") }
+    }
+
+    /// The estimator scoring `iteration`.
+    public func estimator(ofIteration iteration: Int) -> EstimatorSpec { estimators[schedule.estimatorOfIteration[iteration]] }
+}
