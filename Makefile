@@ -66,6 +66,7 @@ examples: lib
 	cc $(CFLAGS_EX) examples/spaces.c -o $(BUILD)/examples/spaces -L$(BUILD)/lib -lllmnas
 	cc $(CFLAGS_EX) examples/llmpp_eval.c -o $(BUILD)/examples/llmpp_eval -L$(BUILD)/lib -lllmnas
 	cc $(CFLAGS_EX) examples/distill.c -o $(BUILD)/examples/distill -L$(BUILD)/lib -lllmnas
+	cc $(CFLAGS_EX) examples/hsnas.c -o $(BUILD)/examples/hsnas -L$(BUILD)/lib -lllmnas
 	c++ $(CXXFLAGS_EX) examples/spaces.cpp -o $(BUILD)/examples/spaces_cpp -L$(BUILD)/lib -lllmnas
 	c++ $(CXXFLAGS_EX) bindings/cpp/test_llmnas.cpp -o $(BUILD)/examples/test_llmnas_cpp -L$(BUILD)/lib -lllmnas
 
@@ -88,6 +89,9 @@ test-examples: examples
 		$(BUILD)/examples/distilled.mlp > $(BUILD)/examples/distill.out 2> $(BUILD)/examples/distill.err && \
 	grep -q '"labels":100' $(BUILD)/examples/distill.out && test -s $(BUILD)/examples/distilled.mlp && \
 	echo "distill: 100 labels from the scripted server, model saved"
+	$(RUN_EX) $(BUILD)/examples/hsnas $(BUILD)/examples/distilled.mlp $(BUILD)/examples > $(BUILD)/examples/hsnas.out
+	grep -q "latency <= 200 ms" $(BUILD)/examples/hsnas.out && test -s $(BUILD)/examples/hsnas-100ms.html
+	@echo "hsnas: three searches under 100/150/200 ms with the distilled predictor"
 
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
@@ -95,11 +99,14 @@ $(VENV)/.ready: bindings/python/pyproject.toml
 	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=70"
 	touch $@
 
-test-python: lib venv
+test-python: lib venv test-examples
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python -m pytest -q bindings/python/tests
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python examples/python/spaces.py > $(BUILD)/examples/spaces_py.out
 	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_py.out
+	$(RUN_EX) LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python examples/python/hsnas.py $(BUILD)/examples/distilled.mlp \
+		$(BUILD)/examples > $(BUILD)/examples/hsnas_py.out
+	cmp $(BUILD)/examples/hsnas.out $(BUILD)/examples/hsnas_py.out
 
 # Installs into a temporary prefix and builds the C example with pkg-config alone.
 test-install: lib
@@ -122,21 +129,28 @@ install: lib
 	ln -sf libllmnas.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmnas.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/llmnas.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/llmnas.pc
 
-# The main job: the spaces example, then the paper's protocol with LLM-PP on a real local model (Gemma 3 270M on
-# llama-server) beside the baselines. Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL/OPENAI_API_KEY)
-# to use another endpoint instead.
+# The main job: the spaces example; the paper's protocol with LLM-PP on a real local model (Gemma 3 270M on
+# llama-server) beside the baselines, and LLM-Distill-PP on 200 labels (wmt14ende, split 123), whose model is saved;
+# HS-NAS on hat-wmt14ende under 100/150/200 ms with that distilled predictor; one seed of the NAS-Bench-Graph
+# comparison. Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL/OPENAI_API_KEY) to use another endpoint.
 DEMO_GRAMMAR := root ::= \" \"? [0-9] [0-9]? \".\" [0-9] [0-9]
+DEMO_PROTOCOL := {"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123], "save_dir": "$(BUILD)"}}
 demo: examples venv
 	$(RUN_EX) $(BUILD)/examples/spaces
+	@echo "LLM-Distill-PP on wmt14ende, split seed 123: 200 pool architectures labelled by LLM-PP, the paper's MLP recipe"
 	@if [ -n "$$LLMNAS_LLM_CONFIG$$LLMNAS_MODEL" ]; then \
-		LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib $(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
+		LLMNAS_PROTOCOL_OPTIONS="$${LLMNAS_PROTOCOL_OPTIONS:-$(DEMO_PROTOCOL)}" LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib \
+			$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	else \
 		url=$$(VENV=$(VENV) tools/local_llm.sh start) || exit 1; trap 'tools/local_llm.sh stop' EXIT; \
 		echo "LLM-PP on Gemma 3 270M (base model, llama-server at $$url): 9 splits x (20 predictions + 10 calibration);"; \
-		echo "LLM-Distill-PP on wmt14ende, split seed 123: 200 pool architectures labelled by LLM-PP, the paper's MLP recipe"; \
-		$(RUN_EX) LLMNAS_PROTOCOL_OPTIONS='{"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123]}}' LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
+		$(RUN_EX) LLMNAS_PROTOCOL_OPTIONS='$(DEMO_PROTOCOL)' LLMNAS_LLM_CONFIG='{"base_url": "'$$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300, "answer_format": "grammar", "grammar": "$(DEMO_GRAMMAR)", "cache_file": "$(BUILD)/demo-cache.llmnas"}' \
 			$(BUILD)/examples/llmpp_eval data/llmpp-wmt; \
 	fi
+	@echo "HS-NAS on hat-wmt14ende (HAT's evolution, 30 x 125), estimator: the distilled LLM-PP predictor above"
+	$(RUN_EX) $(BUILD)/examples/hsnas $(BUILD)/distilled-wmt14ende-123.mlp $(BUILD)
+	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_search.py --datasets cora --seeds 1 --skip-speed
 
 # Regenerates the built-in latency predictors from data/hat-latency with HAT's recipe, then the library embeds them.
 latency-models:
@@ -155,11 +169,12 @@ check-latency-models:
 
 # Speed, side by side with the peers a user would pick instead, printed as ratios.
 bench: lib venv
-	$(VENV)/bin/pip install -q openai scikit-learn
+	$(VENV)/bin/pip install -q openai scikit-learn optuna
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_llm.py
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_mlp.py
 	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_latency.py
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python benchmarks/bench_search.py
 
 clean:
 	rm -rf $(BUILD) .build

@@ -287,7 +287,10 @@ LLMNAS_API llmnas_status llmnas_kendall_tau(const double *x, const double *y, si
  *  "train" architectures are the demonstrations and the 20 "test" ones are predicted, scored by MAE and Kendall
  *  tau-b against scratch_valid_bleu. Predictors: LLM-PP and LLM-PP calibrated (when `llm` is not NULL), the four
  *  supernets of the data, and a least-squares line of BLEU on the parameter count. `options_json` (may be NULL):
- *  {"prompt": {prompt options}, "calibrate": true}. *out_json: {"seeds", "rows": [{"predictor", "tasks": {task:
+ *  {"prompt": {prompt options}, "calibrate": true, "distill": {"labels": 3000, "tasks": [...], "seeds": [...],
+ *  "mlp": {MLP config}, "save_dir": "dir"}}; "distill" adds an LLM-Distill-PP row (per chosen split, `labels` pool
+ *  architectures labelled by LLM-PP and an MLP trained on them, saved as dir/distilled-<task>-<seed>.mlp when
+ *  "save_dir" is given). *out_json: {"seeds", "rows": [{"predictor", "tasks": {task:
  *  {"mae_mean", "mae_std", "tau_mean", "tau_std", "mae": per seed, "tau": per seed, "failures"}}}], "text": the table
  *  with two decimals, mean±std (population) over the seeds}. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_IO_ERROR,
  *  LLMNAS_CORRUPT_FILE, LLMNAS_CANCELLED. */

@@ -138,8 +138,12 @@ import LLMNASTestSupport
     @Test func theProtocolAddsADistilledRow() async throws {
         try await server.script()
         let client = try makeClient(server, "\"max_concurrency\": 8")
-        let options = try PaperProtocol.Options(json: JSONParser.parse(#"{"calibrate": false, "distill": {"labels": 40, "tasks": ["wmt14ende"], "seeds": [123], "mlp": {"hidden": [16], "steps": 50}}}"#))
+        let directory = NSTemporaryDirectory()
+        let options = try PaperProtocol.Options(json: JSONParser.parse(#"{"calibrate": false, "distill": {"labels": 40, "tasks": ["wmt14ende"], "seeds": [123], "mlp": {"hidden": [16], "steps": 50}, "save_dir": "\#(directory)"}}"#))
         let result = try PaperProtocol(data: data, client: client, options: options)
+        let saved = directory + "/distilled-wmt14ende-123.mlp"
+        defer { unlink(saved) }
+        #expect(try MLP.load(from: saved).inputCount == 10, "the distilled model is saved for later use (a search)")
         #expect(result.rows.map(\.predictor).prefix(2) == ["LLM-PP", "LLM-Distill-PP"])
         #expect(result.rows[1].cells.keys.sorted() == ["wmt14ende"])
         #expect(result.rows[1].cells["wmt14ende"]!.mae.count == 1)

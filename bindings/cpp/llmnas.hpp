@@ -256,9 +256,72 @@ public:
         return detail::take(out);
     }
 
+    /// The C handle, still owned by this object.
+    const llmnas_mlp *get() const noexcept { return handle_.get(); }
+
 private:
     explicit MLP(llmnas_mlp *handle) : handle_(handle, llmnas_mlp_free) {}
     std::unique_ptr<llmnas_mlp, void (*)(llmnas_mlp *)> handle_;
+};
+
+/// An HS-NAS search (an llmnas_search handle): ask for candidates, tell their scores. One thread at a time.
+class Search {
+public:
+    /// A search of `space` configured by `config_json` (see llmnas_search_create; "" for HAT's defaults).
+    Search(const Space &space, const std::string &config_json) : handle_(nullptr, llmnas_search_free) {
+        llmnas_search *handle = nullptr;
+        detail::check(llmnas_search_create(space.get(), config_json.empty() ? nullptr : config_json.c_str(), &handle));
+        handle_.reset(handle);
+    }
+
+    /// The search saved in the checkpoint file `path`, exactly where it stood.
+    static Search resume(const std::string &path) {
+        llmnas_search *handle = nullptr;
+        detail::check(llmnas_search_resume(path.c_str(), &handle));
+        return Search(handle);
+    }
+
+    /// Binds a model to the config's MLP estimator or latency constraint `name`.
+    void bind_mlp(const std::string &name, const MLP &mlp) { detail::check(llmnas_search_bind_mlp(get(), name.c_str(), mlp.get())); }
+
+    /// The candidates (a JSON array) the current iteration needs from the estimator named in `estimator`; "[]" once
+    /// the search is finished.
+    std::string ask(std::string *estimator = nullptr) {
+        char *candidates = nullptr, *name = nullptr;
+        detail::check(llmnas_search_ask(get(), &candidates, &name));
+        std::string text = detail::take(candidates), who = detail::take(name);
+        if (estimator) *estimator = who;
+        return text;
+    }
+
+    /// The scores of the last ask's candidates, in its order.
+    void tell(const std::vector<double> &scores) { detail::check(llmnas_search_tell(get(), scores.data(), scores.size())); }
+
+    /// The best architecture so far, with its score, constraint values and stats, as JSON.
+    std::string best_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_search_best_json(get(), &out));
+        return detail::take(out);
+    }
+
+    /// Progress, estimator calls and one record per finished iteration, as JSON.
+    std::string history_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_search_history_json(get(), &out));
+        return detail::take(out);
+    }
+
+    /// Writes the history to `path` as "jsonl", "csv" or "html".
+    void write_report(const std::string &path, const std::string &format = "html") const {
+        detail::check(llmnas_search_write_report(get(), path.c_str(), format.c_str()));
+    }
+
+    /// The C handle, still owned by this object.
+    llmnas_search *get() const noexcept { return handle_.get(); }
+
+private:
+    explicit Search(llmnas_search *handle) : handle_(handle, llmnas_search_free) {}
+    std::unique_ptr<llmnas_search, void (*)(llmnas_search *)> handle_;
 };
 
 }  // namespace llmnas

@@ -87,6 +87,22 @@ int main() {
     expect(llmnas::eval_paper_protocol("data/llmpp-wmt").find("HAT supernet") != std::string::npos, "protocol baselines");
     expect(status_of([] { llmnas::LLM(R"({"temperature": 1})"); }) == LLMNAS_INVALID_ARGUMENT, "a client needs a model");
 
+    llmnas::Search search(graph, R"({"iterations": 3, "seed": 5, "checkpoint": "build/examples/wrapper.ckpt"})");
+    std::string estimator, batch = search.ask(&estimator);
+    int batches = 0;
+    for (; batch != "[]"; batch = search.ask(&estimator), batches++) {
+        std::vector<double> scores;
+        for (std::size_t at = batch.find("\"ops\""); at != std::string::npos; at = batch.find("\"ops\"", at + 1)) {
+            scores.push_back(static_cast<double>(batch.compare(at + 7, 5, "\"gcn\"") == 0));  /* first op is gcn */
+        }
+        search.tell(scores);
+    }
+    expect(estimator.empty() && batches == 3, "three batches, then a finished search");
+    expect(search.best_json().find("\"finished\":true") != std::string::npos, "the best of a finished search");
+    expect(llmnas::Search::resume("build/examples/wrapper.ckpt").history_json() == search.history_json(), "resume");
+    expect(status_of([&] { search.tell({1.0}); }) == LLMNAS_INVALID_ARGUMENT, "a tell after the end");
+    expect(status_of([&] { llmnas::Search(graph, R"({"iterations": 0})"); }) == LLMNAS_INVALID_ARGUMENT, "zero iterations");
+
     std::printf("llmnas.hpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

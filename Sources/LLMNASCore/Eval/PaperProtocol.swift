@@ -17,7 +17,7 @@ public struct PaperProtocol {
     ]
 
     /// How LLM-PP runs in the protocol, from JSON `{"prompt": {…PromptOptions…}, "calibrate": true,
-    /// "distill": {"labels": 3000, "tasks": [...], "seeds": [...], "mlp": {…MLPConfig…}}}`.
+    /// "distill": {"labels": 3000, "tasks": [...], "seeds": [...], "mlp": {…MLPConfig…}, "save_dir": "dir"}}`.
     public struct Options: Sendable {
         /// The prompt's parts.
         public var prompt = PromptOptions()
@@ -25,7 +25,8 @@ public struct PaperProtocol {
         public var calibrate = true
         /// Add an LLM-Distill-PP row: per split, `labels` architectures of the unlabelled pool labelled by LLM-PP
         /// with that split's demonstrations, an MLP trained on them, the test architectures predicted by the MLP.
-        public var distill: (labels: Int, tasks: [String], seeds: [Int], mlp: MLPConfig)?
+        /// With `saveDirectory`, each model is saved there as `distilled-<task>-<seed>.mlp`.
+        public var distill: (labels: Int, tasks: [String], seeds: [Int], mlp: MLPConfig, saveDirectory: String?)?
 
         /// Every prompt part on, with calibration.
         public init() {}
@@ -37,7 +38,7 @@ public struct PaperProtocol {
             prompt = try PromptOptions(json: r.value("prompt"))
             calibrate = try r.bool("calibrate") ?? true
             if let distillJSON = r.value("distill") {
-                let d = try JSONObjectReader(distillJSON, context: "protocol options 'distill'", allowed: ["labels", "tasks", "seeds", "mlp"], kind: .invalidArgument)
+                let d = try JSONObjectReader(distillJSON, context: "protocol options 'distill'", allowed: ["labels", "tasks", "seeds", "mlp", "save_dir"], kind: .invalidArgument)
                 let tasks = try d.value("tasks").map { (list: JSONValue) throws(LLMNASError) -> [String] in
                     guard let names = list.arrayValue?.compactMap(\.stringValue), names.allSatisfy(PaperProtocol.tasks.contains) else {
                         throw LLMNASError(.invalidArgument, "protocol options 'distill': 'tasks' must list tasks of \(PaperProtocol.tasks)")
@@ -50,7 +51,8 @@ public struct PaperProtocol {
                     }
                     return values
                 } ?? PaperProtocol.seeds
-                distill = (try d.int("labels", in: 2...1_000_000) ?? 3000, tasks, seeds, try MLPConfig(json: d.value("mlp")))
+                distill = (try d.int("labels", in: 2...1_000_000) ?? 3000, tasks, seeds, try MLPConfig(json: d.value("mlp")),
+                           try d.string("save_dir"))
             }
         }
     }
@@ -145,6 +147,7 @@ public struct PaperProtocol {
                         progress("LLM-Distill-PP \(step) " + stage, done, total)
                     }
                     distillations["\(task)/\(seed)"] = report
+                    if let directory = distill.saveDirectory { try model.save(to: "\(directory)/distilled-\(task)-\(seed).mlp") }
                     let features = test.flatMap { space.features(of: $0.architecture) }
                     var predicted = [Float](repeating: 0, count: test.count)
                     model.predict(features, rows: test.count, into: &predicted)

@@ -23,6 +23,10 @@ class _MLP(ctypes.Structure):
     """The opaque llmnas_mlp."""
 
 
+class _Search(ctypes.Structure):
+    """The opaque llmnas_search."""
+
+
 class Progress(ctypes.Structure):
     """llmnas_progress: what a long operation reports while it works."""
     _fields_ = [("stage", ctypes.c_char_p), ("done", ctypes.c_size_t), ("total", ctypes.c_size_t),
@@ -32,10 +36,12 @@ class Progress(ctypes.Structure):
 SpacePtr = ctypes.POINTER(_Space)
 LLMPtr = ctypes.POINTER(_LLM)
 MLPPtr = ctypes.POINTER(_MLP)
+SearchPtr = ctypes.POINTER(_Search)
 ProgressFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Progress), ctypes.c_void_p)
 _char_pp = ctypes.POINTER(ctypes.c_void_p)
 _double_p = ctypes.POINTER(ctypes.c_double)
 _float_p = ctypes.POINTER(ctypes.c_float)
+ValueFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, ctypes.c_void_p)
 
 
 def _candidates():
@@ -106,6 +112,17 @@ _SIGNATURES = {
     "llmnas_latency_predictor_builtin": ([ctypes.c_char_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
     "llmnas_latency_predictor_train": ([ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p,
                                         ctypes.POINTER(MLPPtr), _char_pp], ctypes.c_int),
+    "llmnas_search_create": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(SearchPtr)], ctypes.c_int),
+    "llmnas_search_resume": ([ctypes.c_char_p, ctypes.POINTER(SearchPtr)], ctypes.c_int),
+    "llmnas_search_bind_mlp": ([SearchPtr, ctypes.c_char_p, MLPPtr], ctypes.c_int),
+    "llmnas_search_bind_llm": ([SearchPtr, ctypes.c_char_p, LLMPtr], ctypes.c_int),
+    "llmnas_search_bind_constraint": ([SearchPtr, ctypes.c_char_p, ValueFn, ctypes.c_void_p], ctypes.c_int),
+    "llmnas_search_ask": ([SearchPtr, _char_pp, _char_pp], ctypes.c_int),
+    "llmnas_search_tell": ([SearchPtr, _double_p, ctypes.c_size_t], ctypes.c_int),
+    "llmnas_search_best_json": ([SearchPtr, _char_pp], ctypes.c_int),
+    "llmnas_search_history_json": ([SearchPtr, _char_pp], ctypes.c_int),
+    "llmnas_search_write_report": ([SearchPtr, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
+    "llmnas_search_free": ([SearchPtr], None),
     "llmnas_eval_paper_protocol": ([LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
                                    ctypes.c_int),
 }
@@ -171,4 +188,4 @@ def status_string(status):
 
 
 __all__ = ["Error", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
-           "LLMPtr", "MLPPtr", "progress_function"]
+           "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "progress_function"]

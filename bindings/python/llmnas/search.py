@@ -1,0 +1,131 @@
+"""HS-NAS: HAT's evolutionary search with a hybrid estimator schedule, driven by ask/tell or by Python callables."""
+import ctypes
+import json
+
+import numpy as np
+
+from ._library import SearchPtr, ValueFn, call_string, check, lib, take_string
+from .errors import error_for
+
+
+class Search:
+    """A search of `space` configured as llmnas_search_create documents (a dict or JSON text; None for HAT's
+    defaults with one host estimator "host"). Use one thread at a time.
+
+    Ask/tell::
+
+        for candidates, estimator in search:      # stops when the search is finished
+            search.tell([score(arch) for arch in candidates])
+
+    or `search.run({"host": lambda candidates: [...]})`.
+    """
+
+    def __init__(self, space, config=None):
+        text = config if isinstance(config, str) else json.dumps(config or {})
+        handle = SearchPtr()
+        check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
+        self._handle = handle
+        self._keep = []  # models, clients and callbacks the search holds on to
+
+    @classmethod
+    def resume(cls, path):
+        """The search saved in the checkpoint file `path`, exactly where it stood. Bind models, clients and host
+        constraints again before going on."""
+        handle = SearchPtr()
+        check(lib.llmnas_search_resume(str(path).encode(), ctypes.byref(handle)))
+        search = cls.__new__(cls)
+        search._handle = handle
+        search._keep = []
+        return search
+
+    def __del__(self):
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            lib.llmnas_search_free(handle)
+
+    def bind_mlp(self, name, model):
+        """Binds an `MLP` to the config's MLP estimator or latency constraint `name`."""
+        model._require_fitted()
+        check(lib.llmnas_search_bind_mlp(self._handle, name.encode(), model._handle))
+        self._keep.append(model)
+        return self
+
+    def bind_llm(self, name, llm):
+        """Binds an `LLM` client to the config's LLM estimator `name`."""
+        check(lib.llmnas_search_bind_llm(self._handle, name.encode(), llm._handle))
+        self._keep.append(llm)
+        return self
+
+    def bind_constraint(self, name, function):
+        """Binds `function(arch) -> float` to the config's host constraint `name`. An exception in it fails the
+        search step (as a CancelledError) and leaves the search unchanged."""
+        def trampoline(arch_json, value, _user):
+            try:
+                value[0] = float(function(json.loads(arch_json)))
+                return 0
+            except Exception:  # an exception cannot cross into C
+                return 1
+        callback = ValueFn(trampoline)
+        check(lib.llmnas_search_bind_constraint(self._handle, name.encode(), callback, None))
+        self._keep.append(callback)
+        return self
+
+    def ask(self):
+        """(candidates, estimator): the architectures the current iteration needs from its host estimator, or
+        ([], "") once finished. Built-in estimators run inside."""
+        candidates, estimator = ctypes.c_void_p(), ctypes.c_void_p()
+        check(lib.llmnas_search_ask(self._handle, ctypes.byref(candidates), ctypes.byref(estimator)))
+        return json.loads(take_string(candidates)), take_string(estimator)
+
+    def tell(self, scores):
+        """The scores of the last ask's candidates, in order (finite floats)."""
+        values = np.ascontiguousarray(scores, dtype=np.float64).reshape(-1)
+        check(lib.llmnas_search_tell(self._handle, values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), values.size))
+
+    def __iter__(self):
+        while True:
+            candidates, estimator = self.ask()
+            if not candidates:
+                return
+            yield candidates, estimator
+
+    def run(self, estimators, progress=None):
+        """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`.
+        `progress(done, total, best_score)` after each iteration; a truthy return stops the run (it can go on
+        later). Returns the best architecture's record."""
+        reported = len(self.history()["history"])
+        while True:
+            candidates, estimator = self.ask()
+            if progress is not None:
+                history = self.history()
+                for record in history["history"][reported:]:
+                    if progress(record["iteration"] + 1, history["iterations"], record["best_score"]):
+                        return self.best()
+                reported = len(history["history"])
+            if not candidates:
+                return self.best()
+            if estimator not in estimators:
+                raise error_for(-1, f"no callable for host estimator '{estimator}' (given: {sorted(estimators)})")
+            self.tell(estimators[estimator](candidates))
+
+    @property
+    def iterations(self):
+        """The number of iterations the search runs."""
+        return self.history()["iterations"]
+
+    @property
+    def finished(self):
+        """Whether every iteration has been scored."""
+        return self.history()["finished"]
+
+    def best(self):
+        """The best architecture of the last finished iteration, with its score, constraints and stats."""
+        return json.loads(call_string(lib.llmnas_search_best_json, self._handle))
+
+    def history(self):
+        """Progress, estimator calls and one record per finished iteration."""
+        return json.loads(call_string(lib.llmnas_search_history_json, self._handle))
+
+    def write_report(self, path, format="html"):
+        """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
+        check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))
