@@ -34,6 +34,8 @@ import LLMNASTestSupport
         }
         #expect(header.contains("#define LLMNAS_ABI_VERSION \(llmnas_abi_version())\n"))
         #expect(header.contains("#define LLMNAS_MAX_BATCH \(ArchitectureBatch.maximumCount)\n"))
+        #expect(header.contains("#define LLMNAS_MAX_SEARCH_ITERATIONS \(SearchConfig.maximumIterations)\n"))
+        #expect(header.contains("#define LLMNAS_MAX_POPULATION \(SearchConfig.maximumPopulation)\n"))
     }
 
     @Test func everyStatusHasANameThatTheHeaderDeclares() throws {

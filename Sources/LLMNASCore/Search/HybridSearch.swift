@@ -48,9 +48,7 @@ public final class HybridSearch {
     /// Binds `model` to the MLP estimator or latency constraint called `name` that names no file or built-in.
     public func bind(model: MLP, to name: String) throws(LLMNASError) {
         let estimator = config.estimators.contains { $0.name == name && $0.awaitsModel }
-        let constraint = config.constraints.contains {
-            if case .latency(nil, nil) = $0.kind { return $0.name == name } else { return false }
-        }
+        let constraint = config.constraints.contains { $0.name == name && $0.awaitsModel }
         guard estimator || constraint else {
             throw LLMNASError(.notFound, "the search config has no MLP estimator or latency constraint '\(name)' waiting for a model")
         }
@@ -69,7 +67,7 @@ public final class HybridSearch {
 
     /// Binds a host callback to the host constraint called `name`.
     public func bind(constraint name: String, _ value: @escaping HostValue) throws(LLMNASError) {
-        guard config.constraints.contains(where: { $0.name == name && { if case .host = $0 { true } else { false } }($0.kind) }) else {
+        guard config.constraints.contains(where: { $0.name == name && $0.isHost }) else {
             throw LLMNASError(.notFound, "the search config has no host constraint '\(name)'")
         }
         hostConstraints[name] = value
@@ -165,7 +163,7 @@ public final class HybridSearch {
             }
             return scores
         case .host:
-            preconditionFailure("host estimators score through ask and tell")
+            throw LLMNASError(.invalidArgument, "host estimator '\(estimator.name)' scores through ask and tell")
         }
     }
 

@@ -29,7 +29,8 @@ public struct SearchConfig: Sendable {
     /// The config as given, kept in checkpoints.
     public var json: JSONValue = .object([])
 
-    /// The largest population, iteration count and warm start a config may ask for.
+    /// The largest population (and number of parents, mutations, crossovers or warm-start architectures) a config
+    /// may ask for.
     public static let maximumPopulation = 100_000
     /// The largest number of iterations.
     public static let maximumIterations = 100_000

@@ -21,6 +21,12 @@ public struct SearchConstraint: Sendable {
     /// The largest admitted value.
     public let maximum: Double
 
+    /// Whether a host callback computes the value.
+    var isHost: Bool { if case .host = kind { true } else { false } }
+
+    /// Whether this is a latency constraint whose model is bound by name rather than named in the config.
+    var awaitsModel: Bool { if case .latency(nil, nil) = kind { true } else { false } }
+
     /// Reads `{"kind": "latency"|"params"|"flops"|"host", "max", "name", "predictor", "model"}`.
     init(json: JSONValue, index: Int, space: SearchSpace) throws(LLMNASError) {
         let context = "search config: constraint \(index)"

@@ -81,5 +81,8 @@ extension SearchState {
                                            populationSize: size))
         }
         guard history.count == iteration, started || (population.isEmpty && iteration == 0) else { throw bad("history and iteration disagree") }
+        guard !started || iteration == config.iterations || population.count >= config.parents else {
+            throw bad("a population of \(population.count) cannot give \(config.parents) parents")
+        }
     }
 }
