@@ -137,7 +137,7 @@ def speed(limit_ms=200.0):
     theirs = time.perf_counter() - start
     feasible = [t for t in study.trials if t.user_attrs["latency"] <= limit_ms]
     print(f"search time, 30 iterations x 125 on hat-wmt14ende, latency <= {limit_ms:.0f} ms (TITAN Xp predictor), "
-          f"trivial estimator: llmnas {ours:.2f} s ({trials} distinct candidates scored) |  optuna NSGAIISampler {theirs:.2f} s (3750 trials) | "
+          f"trivial estimator: llmnas {ours:.2f} s ({trials} distinct candidates scored) | optuna NSGAIISampler {theirs:.2f} s (3750 trials) | "
           f"ratio {theirs / ours:.1f}x | best score llmnas {best['best_score']:.1f} (latency {best['constraints']['latency_ms']:.0f} ms) "
           f"vs optuna {max(t.value for t in feasible):.1f} ({len(feasible)} of optuna's trials feasible)")
 
