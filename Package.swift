@@ -21,9 +21,10 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .target(name: "CKernels"),
         .target(
             name: "LLMNASCore",
-            dependencies: ["CCurl", "COpenBLAS"]
+            dependencies: ["CCurl", "COpenBLAS", "CKernels"]
         ),
         .target(
             name: "CLatencyModels",

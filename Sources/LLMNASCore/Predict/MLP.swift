@@ -1,3 +1,5 @@
+import CKernels
+
 /// A trained multi-layer perceptron regressor: dense layers with ReLU between them and one output, with the input
 /// and target standardisation stored inside, so callers pass raw features and get raw predictions. Immutable after
 /// training: one model may predict from many threads at once.
@@ -58,14 +60,7 @@ public struct MLP: Sendable {
             Matrix.multiply(input, transposeA: false, w.baseAddress!, transposeB: false, into: output, m: rows, n: fanOut, k: fanIn)
         }
         biases[layer].withUnsafeBufferPointer { bias in
-            for r in 0..<rows {
-                let row = output + r * fanOut
-                if relu {
-                    for j in 0..<fanOut { row[j] = max(0, row[j] + bias[j]) }
-                } else {
-                    for j in 0..<fanOut { row[j] += bias[j] }
-                }
-            }
+            llmnas_kernel_bias_relu(output, bias.baseAddress!, rows, fanOut, relu ? 1 : 0)
         }
     }
 

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The weights, Adam's moments and the scratch buffers of one training run: forward, backward and update for a
 /// minibatch.
 struct TrainingState {
@@ -87,27 +89,37 @@ struct TrainingState {
         for layer in stride(from: layerCount - 1, through: 0, by: -1) {
             let fanIn = sizes[layer], fanOut = sizes[layer + 1]
             scratch.backward(layer: layer, fanIn: fanIn, fanOut: fanOut, weights: weights[layer])
-            adam(&weights[layer], &firstMoment[layer], &secondMoment[layer], scratch.gradients[layer])
-            adam(&biases[layer], &firstMomentBias[layer], &secondMomentBias[layer], scratch.biasGradients[layer])
+            let rates = AdamRates(config: config, beta1Power: beta1Power, beta2Power: beta2Power)
+            TrainingState.adam(rates, &weights[layer], &firstMoment[layer], &secondMoment[layer], scratch.gradients[layer])
+            TrainingState.adam(rates, &biases[layer], &firstMomentBias[layer], &secondMomentBias[layer], scratch.biasGradients[layer])
         }
         return loss / Double(rows)
     }
 
-    /// Adam's update of `parameters` with bias-corrected moments.
-    private func adam(_ parameters: inout [Float], _ m: inout [Float], _ v: inout [Float], _ gradient: [Float]) {
-        let b1 = config.beta1, b2 = config.beta2
-        let correction1 = 1 - beta1Power, correction2 = 1 - beta2Power
-        let stepSize = config.learningRate / correction1
-        let root2 = correction2.squareRoot()
+    /// The constants of one Adam step: decays, epsilon, the bias-corrected step size and second-moment root.
+    private struct AdamRates {
+        let b1: Float, b2: Float, epsilon: Float, stepSize: Float, root2: Float
+
+        init(config: MLPConfig, beta1Power: Float, beta2Power: Float) {
+            b1 = config.beta1
+            b2 = config.beta2
+            epsilon = config.epsilon
+            stepSize = config.learningRate / (1 - beta1Power)
+            root2 = (1 - beta2Power).squareRoot()
+        }
+    }
+
+    /// Adam's update of `parameters` with bias-corrected moments (a vectorised C kernel). Static, so that updating
+    /// the state's own arrays in place does not copy them.
+    private static func adam(_ rates: AdamRates, _ parameters: inout [Float], _ m: inout [Float], _ v: inout [Float],
+                             _ gradient: [Float]) {
+        let count = parameters.count
         parameters.withUnsafeMutableBufferPointer { p in
             m.withUnsafeMutableBufferPointer { m in
                 v.withUnsafeMutableBufferPointer { v in
                     gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<p.count {
-                            m[i] = b1 * m[i] + (1 - b1) * g[i]
-                            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                            p[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + config.epsilon)
-                        }
+                        llmnas_kernel_adam(p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, count,
+                                           rates.b1, rates.b2, rates.epsilon, rates.stepSize, rates.root2)
                     }
                 }
             }
@@ -146,11 +158,7 @@ struct Scratch {
                                     into: g.baseAddress!, m: fanIn, n: fanOut, k: rows)
                 }
                 biasGradients[layer].withUnsafeMutableBufferPointer { b in
-                    for j in 0..<fanOut { b[j] = 0 }
-                    for r in 0..<rows {
-                        let row = d.baseAddress! + r * fanOut
-                        for j in 0..<fanOut { b[j] += row[j] }
-                    }
+                    llmnas_kernel_column_sums(b.baseAddress!, d.baseAddress!, rows, fanOut)
                 }
             }
         }
@@ -160,9 +168,7 @@ struct Scratch {
                 previousDelta.withUnsafeMutableBufferPointer { p in
                     Matrix.multiply(d.baseAddress!, transposeA: false, w.baseAddress!, transposeB: true,
                                     into: p.baseAddress!, m: rows, n: fanIn, k: fanOut)
-                    input.withUnsafeBufferPointer { a in
-                        for i in 0..<(rows * fanIn) where a[i] <= 0 { p[i] = 0 }
-                    }
+                    input.withUnsafeBufferPointer { a in llmnas_kernel_relu_mask(p.baseAddress!, a.baseAddress!, rows * fanIn) }
                 }
             }
         }
