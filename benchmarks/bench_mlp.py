@@ -76,6 +76,19 @@ def latency_data():
     return x[order[:cut]], y[order[:cut]], x[order[cut:]], y[order[cut:]]
 
 
+def openblas_kernels():
+    """The kernel family the system OpenBLAS (the one libllmnas links) picked, and why."""
+    import ctypes
+    try:
+        name = ctypes.CDLL("libopenblas.so.0").openblas_get_corename
+        name.restype = ctypes.c_char_p
+        core = name().decode()
+    except (OSError, AttributeError):
+        core = "unknown"
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return f"{core} ({'forced by OPENBLAS_CORETYPE' if forced else 'detected'})"
+
+
 def main():
     from sklearn.neural_network import MLPRegressor
     from sklearn.preprocessing import StandardScaler
@@ -110,6 +123,7 @@ def main():
     reference = numpy_predict(model, pool)
     assert np.allclose(ours.predict(pool), reference, rtol=1e-4, atol=1e-3)
     parameters = ours.info["parameters"]
+    print(f"system OpenBLAS kernels: {openblas_kernels()}")
     print("MLP inference, 10-400-400-400-400-1 (architectures/s):")
     for batch in (1, 125, 8192):
         x = np.ascontiguousarray(pool[:batch])
