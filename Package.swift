@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "llmnas", type: .dynamic, targets: ["LLMNAS"]),
         .executable(name: "llmnas-latency-models", targets: ["llmnas-latency-models"]),
+        .executable(name: "llmnas-fuzz", targets: ["llmnas-fuzz"]),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +37,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "llmnas-latency-models",
+            dependencies: ["LLMNASCore"]
+        ),
+        .executableTarget(
+            name: "llmnas-fuzz",
             dependencies: ["LLMNASCore"]
         ),
         .target(

@@ -3,7 +3,8 @@
  * MLP on their features, saves it, and predicts BLEU for new architectures at microseconds each; then a built-in
  * latency predictor gives their latency on a TITAN Xp.
  *
- * Usage: distill [LABELS [DATA_DIR [MODEL_PATH]]]   (defaults 200, data/llmpp-wmt, build/distilled.mlp)
+ * Usage: distill [LABELS [DATA_DIR [MODEL_PATH [MLP_CONFIG]]]]
+ *        (defaults 200, data/llmpp-wmt, build/distilled.mlp, the paper's MLP recipe)
  * The endpoint as in llmpp_eval.c: LLMNAS_LLM_CONFIG, or LLMNAS_MODEL with OPENAI_BASE_URL / OPENAI_API_KEY. */
 #include <llmnas.h>
 
@@ -58,6 +59,7 @@ int main(int argc, char **argv) {
     size_t labels = argc > 1 ? (size_t)atol(argv[1]) : 200;
     const char *data_dir = argc > 2 ? argv[2] : "data/llmpp-wmt";
     const char *model_path = argc > 3 ? argv[3] : "build/distilled.mlp";
+    const char *mlp_config = argc > 4 ? argv[4] : NULL;
     const char *config = getenv("LLMNAS_LLM_CONFIG");
     char built[512];
     if (!config && getenv("LLMNAS_MODEL")) {
@@ -80,7 +82,7 @@ int main(int argc, char **argv) {
     if (status == LLMNAS_OK) status = llmnas_space_builtin("hat-wmt14ende", &space);
     if (status == LLMNAS_OK) {
         status = llmnas_distill_llmpp(llm, space, "{\"task\": \"machine translation\", \"dataset\": \"WMT'14 English-German\"}",
-                                      demos, pool, labels, 123, NULL, show_progress, NULL, &mlp, &report);
+                                      demos, pool, labels, 123, mlp_config, show_progress, NULL, &mlp, &report);
     }
     free(demos);
     if (status != LLMNAS_OK) {

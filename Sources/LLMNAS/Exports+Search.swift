@@ -86,9 +86,10 @@ public typealias ValueFunction = @convention(c) (UnsafePointer<CChar>?, UnsafeMu
 @c public func llmnas_search_tell(_ search: OpaquePointer?, _ scores: UnsafePointer<Double>?, _ n: UInt) -> Int32 {
     boundary { () throws(LLMNASError) in
         let target = try SearchHandle.value(search, "search")
-        guard n <= UInt(SearchConfig.maximumPopulation) else { throw LLMNASError(.invalidArgument, "n \(n) exceeds any batch a search asks") }
-        guard n == 0 || scores != nil else { throw LLMNASError(.invalidArgument, "scores is NULL") }
-        try target.tell(n == 0 ? [] : Array(UnsafeBufferPointer(start: scores, count: Int(n))))
+        // The count is checked against the batch asked before the buffer is read: a wrong n reads nothing.
+        try target.checkTellCount(Int(clamping: n))
+        guard let scores else { throw LLMNASError(.invalidArgument, "scores is NULL") }
+        try target.tell(Array(UnsafeBufferPointer(start: scores, count: Int(n))))
     }
 }
 

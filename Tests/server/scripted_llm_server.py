@@ -4,7 +4,8 @@
 Start: `scripted_llm_server.py [--port N]`; it prints "PORT <n>" on its first line, then serves until killed.
 POST /v1/chat/completions and /v1/completions answer like an OpenAI server. What they answer is scripted through
 POST /_control/script with {"rules": [...], "delay": seconds for every answer}. A rule applies to requests whose body
-contains "match" (any request when absent), at most "times" times (unlimited when absent), and does one of:
+contains "match" (any request when absent), at most "times" times (unlimited when absent), with probability
+"probability" (1 when absent; drawn from a generator seeded by the script's "seed", default 0), and does one of:
   {"status": 429, "retry_after": 1, "body": "..."}   an HTTP error, optionally with Retry-After
   {"hang": 5}                                          wait that long before answering normally
   {"raw": "{\"choices\": [..."}                      send this body as is with status 200 (e.g. truncated JSON)
@@ -17,6 +18,7 @@ POST /_control/reset empties the log and the script.
 """
 import argparse
 import json
+import random
 import re
 import socket
 import sys
@@ -24,7 +26,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-STATE = {"rules": [], "delay": 0.0, "log": []}
+STATE = {"rules": [], "delay": 0.0, "log": [], "random": random.Random(0)}
 LOCK = threading.Lock()
 
 
@@ -38,9 +40,11 @@ def choose_rule(body_text):
         for rule in STATE["rules"]:
             if rule.get("match") and rule["match"] not in body_text:
                 continue
+            if "times" in rule and rule["times"] <= 0:
+                continue
+            if "probability" in rule and STATE["random"].random() >= float(rule["probability"]):
+                continue
             if "times" in rule:
-                if rule["times"] <= 0:
-                    continue
                 rule["times"] -= 1
             return dict(rule)
     return {}
@@ -100,6 +104,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["rules"] = script.get("rules", [])
                 STATE["delay"] = float(script.get("delay", 0))
+                STATE["random"] = random.Random(int(script.get("seed", 0)))
             return self.send(200, "{}")
         if self.path == "/_control/reset":
             with LOCK:

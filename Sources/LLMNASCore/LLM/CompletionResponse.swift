@@ -1,15 +1,15 @@
 /// The parts of an OpenAI-compatible completion response the library uses: the text of each choice and the token
 /// counts.
-struct CompletionResponse {
+package struct CompletionResponse {
     /// One text per returned choice (a chat message's content or a completion's text; "" when null).
-    let texts: [String]
+    package let texts: [String]
     /// Prompt tokens, if the server reported usage.
     let promptTokens: Int
     /// Completion tokens, if the server reported usage.
     let completionTokens: Int
 
     /// Parses a response body; malformed or truncated JSON, an error object or no choices is `badResponse`.
-    init(body: String) throws(LLMNASError) {
+    package init(body: String) throws(LLMNASError) {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)

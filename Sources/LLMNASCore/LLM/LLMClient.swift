@@ -91,7 +91,7 @@ public final class LLMClient {
         }, finished: { job, outcome in
             attempts[job] += 1
             ledger.requests += 1
-            let result = interpret(outcome, key: jobs[job].key, attempt: attempts[job])
+            let result = redacted(interpret(outcome, key: jobs[job].key, attempt: attempts[job]))
             if case let .retry(delay) = result {
                 ledger.retries += 1
                 return delay
@@ -148,6 +148,13 @@ public final class LLMClient {
         if let retryAfter { return min(retryAfter, config.backoffMaxSeconds) }
         let ceiling = min(config.backoffMaxSeconds, config.backoffSeconds * power(2, attempt - 1))
         return ceiling * (0.5 + 0.5 * jitter.unit())
+    }
+
+    /// A decision whose error message cannot carry the API key, even when a server echoes it in an error body.
+    private func redacted(_ decision: Decision) -> Decision {
+        guard case let .done(.failure(error)) = decision, let key = environment(config.apiKeyVariable), key.count >= 4,
+              error.message.contains(key) else { return decision }
+        return .done(.failure(LLMNASError(error.kind, error.message.replacing(key, with: "[redacted]"))))
     }
 
     /// Content type and, when the key variable is set, the key: `Authorization: Bearer` or Azure's `api-key`.

@@ -11,7 +11,7 @@ import Musl
 /// the CRC-32 of all of it. A crash can only cut the last record short; opening the file drops such a tail (and a
 /// tail whose checksum fails) and appends after the last good record. A file with another header is refused, never
 /// overwritten. Keys are the endpoint and the full request body, never a header, so no API key reaches the file.
-final class ResponseCache {
+package final class ResponseCache {
     private static let magic = Array("LLMNASRC".utf8)
     private static let version: UInt32 = 1
     private static let headerBytes = magic.count + 4
@@ -22,7 +22,7 @@ final class ResponseCache {
     private let fd: Int32
 
     /// Opens (or creates) the cache file at `path` and reads its records.
-    init(path: String) throws(LLMNASError) {
+    package init(path: String) throws(LLMNASError) {
         self.path = path
         let existing = FileIO.exists(path) ? try FileIO.read(path) : []
         var goodLength = existing.count
@@ -56,13 +56,13 @@ final class ResponseCache {
     deinit { close(fd) }
 
     /// How many responses the cache holds.
-    var count: Int { entries.count }
+    package var count: Int { entries.count }
 
     /// The cached response for `key`, if any.
     func value(for key: String) -> String? { entries[key] }
 
     /// Stores `value` under `key`, in memory and appended to the file.
-    func store(_ value: String, for key: String) throws(LLMNASError) {
+    package func store(_ value: String, for key: String) throws(LLMNASError) {
         guard entries[key] == nil else { return }
         let keyBytes = Array(key.utf8), valueBytes = Array(value.utf8)
         var record: [UInt8] = []

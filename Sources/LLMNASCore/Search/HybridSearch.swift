@@ -90,11 +90,7 @@ public final class HybridSearch {
     /// Takes the host's scores for the last `ask`, in its order. Scores are kept and checkpointed before the search
     /// moves on; a wrong count, a non-finite score or a tell with nothing asked changes nothing.
     public func tell(_ scores: [Double]) throws(LLMNASError) {
-        guard !isFinished else { throw LLMNASError(.invalidArgument, "the search is finished; there is nothing to tell") }
-        guard !state.pending.isEmpty else { throw LLMNASError(.invalidArgument, "tell without a pending ask: call ask first") }
-        guard scores.count == state.pending.count else {
-            throw LLMNASError(.invalidArgument, "tell got \(scores.count) scores; the last ask handed out \(state.pending.count) candidates")
-        }
+        try checkTellCount(scores.count)
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
             throw LLMNASError(.invalidArgument, "score \(bad) is \(scores[bad]); scores must be finite")
         }
@@ -104,6 +100,16 @@ public final class HybridSearch {
         state.pending = []
         try saveCheckpoint()
         try advance()
+    }
+
+    /// Checks that a tell of `count` scores answers a pending ask: the search is not finished, a batch was asked, and
+    /// `count` is its size.
+    public func checkTellCount(_ count: Int) throws(LLMNASError) {
+        guard !isFinished else { throw LLMNASError(.invalidArgument, "the search is finished; there is nothing to tell") }
+        guard !state.pending.isEmpty else { throw LLMNASError(.invalidArgument, "tell without a pending ask: call ask first") }
+        guard count == state.pending.count else {
+            throw LLMNASError(.invalidArgument, "tell got \(count) scores; the last ask handed out \(state.pending.count) candidates")
+        }
     }
 
     /// Moves on until the current iteration waits for host scores or the search is finished, then checkpoints

@@ -24,10 +24,10 @@ class ScriptedServer:
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(payload).encode())
         urllib.request.urlopen(request).read()
 
-    def script(self, rules=(), delay=0.0):
-        """Empties the log and sets the rules."""
+    def script(self, rules=(), delay=0.0, seed=0):
+        """Empties the log and sets the rules (`seed` drives rules with a "probability")."""
         self._post("/_control/reset", {})
-        self._post("/_control/script", {"rules": list(rules), "delay": delay})
+        self._post("/_control/script", {"rules": list(rules), "delay": delay, "seed": seed})
 
     def log(self):
         """The completion requests received since the last script."""
