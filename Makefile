@@ -27,6 +27,8 @@ help:
 	@echo "make demo     the main job: run the spaces example on the built library"
 	@echo "make bench    benchmarks against the peers (openai client, scipy), as ratios"
 	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper and llmnas.pc"
+	@echo "make test-asan / test-tsan / test-valgrind   the Swift tests under ASan, TSan; valgrind over the C programs"
+	@echo "make fuzz     libFuzzer harnesses of every parser, FUZZ_RUNS=$(FUZZ_RUNS) inputs each"
 
 all: lib
 
@@ -97,7 +99,7 @@ test-examples: examples
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=70"
+	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=70" "ray==2.60.0"
 	touch $@
 
 test-python: lib venv test-examples

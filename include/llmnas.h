@@ -11,8 +11,15 @@
  *   gives LLMNAS_BUFFER_TOO_SMALL, with the needed length written to the length out-parameter first.
  * - Handles are opaque. Constructors write *out only on success; destructors accept NULL.
  * - Threads: each handle type states what may be shared. Functions without a handle may be called from any thread.
- * - Bounds: at most LLMNAS_MAX_BATCH architectures per call; JSON nesting at most 128 levels; lists and layer
- *   counts at most 64 values.
+ * - Bounds (each refused with a status and a message, never exceeded): at most LLMNAS_MAX_BATCH architectures per
+ *   call; JSON nesting at most 128 levels; lists and layer counts at most 64 values; at most 10,000 demonstrations;
+ *   a prompt of at most 1 MiB (LLMNAS_MAX_PROMPT_BYTES; the item fails with LLMNAS_INVALID_ARGUMENT, nothing is
+ *   sent); a response of at most "max_response_bytes" (4 MiB by default; LLMNAS_BAD_RESPONSE); files read whole of
+ *   at most 1 GiB (model files, checkpoints, caches); searches of at most LLMNAS_MAX_POPULATION and
+ *   LLMNAS_MAX_SEARCH_ITERATIONS. A space is held as its description, never enumerated, so the product of its
+ *   choices may be astronomically large: sampling, features and search work in memory linear in its genes.
+ * - Secrets: an API key is read from the environment variable the client config names and sent only as a header;
+ *   it is written to no file (caches key on the endpoint and body) and redacted from every error message.
  * - Nothing traps or unwinds across this interface: bad input is a status, never a crash.
  */
 #ifndef LLMNAS_H
@@ -45,6 +52,9 @@ extern "C" {
 
 /** The most architectures one call accepts or returns (llmnas_space_sample, llmnas_arch_features_batch). */
 #define LLMNAS_MAX_BATCH 1000000
+
+/** The largest request body (prompt and settings) the LLM client sends. */
+#define LLMNAS_MAX_PROMPT_BYTES 1048576
 
 /** The library's version as "MAJOR.MINOR.PATCH". Static storage: do not free. Thread-safe. */
 LLMNAS_API const char *llmnas_version_string(void);

@@ -36,6 +36,7 @@ import LLMNASTestSupport
         #expect(header.contains("#define LLMNAS_MAX_BATCH \(ArchitectureBatch.maximumCount)\n"))
         #expect(header.contains("#define LLMNAS_MAX_SEARCH_ITERATIONS \(SearchConfig.maximumIterations)\n"))
         #expect(header.contains("#define LLMNAS_MAX_POPULATION \(SearchConfig.maximumPopulation)\n"))
+        #expect(header.contains("#define LLMNAS_MAX_PROMPT_BYTES \(LLMConfig.maximumPromptBytes)\n"))
     }
 
     @Test func everyStatusHasANameThatTheHeaderDeclares() throws {

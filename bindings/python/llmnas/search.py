@@ -17,7 +17,7 @@ class Search:
         for candidates, estimator in search:      # stops when the search is finished
             search.tell([score(arch) for arch in candidates])
 
-    or `search.run({"host": lambda candidates: [...]})`.
+    or `search.run({"host": lambda candidates: [...]})`. `checkpoint_path` is where the state is saved, if anywhere.
     """
 
     def __init__(self, space, config=None):
@@ -26,6 +26,7 @@ class Search:
         check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
         self._handle = handle
         self._keep = []  # models, clients and callbacks the search holds on to
+        self.checkpoint_path = json.loads(text).get("checkpoint")
 
     @classmethod
     def resume(cls, path):
@@ -36,6 +37,7 @@ class Search:
         search = cls.__new__(cls)
         search._handle = handle
         search._keep = []
+        search.checkpoint_path = str(path)
         return search
 
     def __del__(self):

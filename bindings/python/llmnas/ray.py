@@ -1,0 +1,188 @@
+"""Ray runs the expensive parts of HS-NAS across a cluster: the host's estimator on a pool of actors, and LLM-PP
+labelling fanned out over actors that share one response cache. Ray is an optional extra (`pip install
+llmnas[ray]`); connect to a cluster with `ray.init(address=...)` or RAY_ADDRESS before calling these.
+
+    search = llmnas.Search(space, config)                       # with "checkpoint" to make the driver restartable
+    best = llmnas.ray.run_search(search, {"supernet": SupernetFactory("weights.pt")}, actors=4,
+                                 resources={"num_gpus": 1})
+"""
+import json
+import os
+
+import numpy as np
+
+from .errors import Error, error_for
+from .llm import LLM
+from .search import Search
+
+try:
+    import ray
+except ImportError as _missing:  # pragma: no cover - exercised only without the extra
+    raise ImportError("llmnas.ray needs Ray: pip install 'llmnas[ray]'") from _missing
+
+
+class BatchFailed(Error):
+    """Some candidates of a batch could not be scored, even after Ray's retries: `failures` lists
+    (architecture, reason) pairs; the scores of the others are kept for the next attempt."""
+
+    status = -15
+
+    def __init__(self, failures):
+        self.failures = failures
+        super().__init__(-15, f"{len(failures)} architectures could not be scored; the first: "
+                              f"{json.dumps(failures[0][0])}: {failures[0][1]}")
+
+
+@ray.remote
+class _EstimatorActor:
+    """Holds one host estimator, built once by its factory (a supernet loads its weights here), and scores batches."""
+
+    def __init__(self, factory):
+        self.estimator = factory()
+
+    def score(self, candidates):
+        return [float(s) for s in self.estimator(candidates)]
+
+
+def _key(arch):
+    return json.dumps(arch, sort_keys=True, separators=(",", ":"))
+
+
+class _PartialScores:
+    """Scores of the current batch that have arrived, kept in a JSON Lines file beside the checkpoint so that a
+    restarted driver re-submits only the candidates that had none. Emptied once the batch is told."""
+
+    def __init__(self, path):
+        self.path = path
+        self.scores = {}
+        if path and os.path.exists(path):
+            with open(path) as f:
+                for line in f:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        break  # a line cut by a crash: what follows it was never written whole
+                    self.scores[record["key"]] = record["score"]
+
+    def add(self, archs, scores):
+        for arch, score in zip(archs, scores):
+            self.scores[_key(arch)] = score
+        if self.path:
+            with open(self.path, "a") as f:
+                for arch, score in zip(archs, scores):
+                    f.write(json.dumps({"key": _key(arch), "score": score}) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+
+    def clear(self):
+        self.scores = {}
+        if self.path and os.path.exists(self.path):
+            os.remove(self.path)
+
+
+def run_search(search, estimators, actors=2, resources=None, max_retries=3, chunk_size=None, progress=None):
+    """Runs `search` (an llmnas.Search) to its end with its host estimators on Ray actors and returns the best
+    architecture's record.
+
+    estimators: {name: factory}, one per host estimator of the config; `factory()` runs inside each actor and returns
+    a callable scoring a list of architectures (dicts). Each estimator gets a pool of `actors` actors with Ray
+    `resources` (e.g. {"num_gpus": 1}); each batch is split into chunks (`chunk_size`, by default even shares)
+    scored in parallel and told back in the order asked. Ray restarts a dead actor and retries its chunk up to
+    `max_retries` times; a chunk that still fails raises BatchFailed naming the architectures. With a "checkpoint"
+    in the search's config, scores of a batch in progress are kept beside it, so a driver killed and started again
+    (Search.resume) re-submits only the candidates that had none. `progress(done, total, best)` as Search.run.
+    """
+    options = dict(resources or {})
+    pools = {name: [_EstimatorActor.options(max_restarts=max_retries, max_task_retries=max_retries, **options)
+                    .remote(factory) for _ in range(actors)] for name, factory in estimators.items()}
+    checkpoint = search.checkpoint_path
+    partial = _PartialScores(checkpoint + ".partial.jsonl" if checkpoint else None)
+    reported = len(search.history()["history"])
+    while True:
+        candidates, estimator = search.ask()
+        if progress is not None:
+            history = search.history()
+            for record in history["history"][reported:]:
+                if progress(record["iteration"] + 1, history["iterations"], record["best_score"]):
+                    return search.best()
+            reported = len(history["history"])
+        if not candidates:
+            partial.clear()
+            return search.best()
+        if estimator not in pools:
+            raise error_for(-1, f"no estimator factory for host estimator '{estimator}' (given: {sorted(pools)})")
+        _score_batch(candidates, pools[estimator], partial, chunk_size)
+        search.tell([partial.scores[_key(arch)] for arch in candidates])
+        partial.clear()
+
+
+def _score_batch(candidates, pool, partial, chunk_size):
+    """Scores the candidates that have no score yet on the actor pool, recording each chunk as it arrives."""
+    todo = [arch for arch in candidates if _key(arch) not in partial.scores]
+    if not todo:
+        return
+    size = chunk_size or max(1, -(-len(todo) // len(pool)))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    pending = {pool[i % len(pool)].score.remote(chunk): chunk for i, chunk in enumerate(chunks)}
+    failures = []
+    while pending:
+        done, _ = ray.wait(list(pending), num_returns=1)
+        chunk = pending.pop(done[0])
+        try:
+            scores = ray.get(done[0])
+            if len(scores) != len(chunk) or not np.all(np.isfinite(scores)):
+                raise ValueError(f"the estimator returned {len(scores)} scores for {len(chunk)} architectures, "
+                                 "or a score that is not finite")
+            partial.add(chunk, scores)
+        except Exception as exc:  # an actor that died past its restarts, or an estimator that raised
+            failures += [(arch, f"{type(exc).__name__}: {exc}") for arch in chunk]
+    if failures:
+        raise BatchFailed(failures)
+
+
+@ray.remote
+class _LabellerActor:
+    """One LLM client (own connections, shared cache file) labelling its share of the architectures."""
+
+    def __init__(self, llm_options):
+        self.llm = LLM(**llm_options)
+
+    def ready(self):
+        return True
+
+    def label(self, space_json, archs, demos, task):
+        from .space import Space
+        space = Space.from_json(space_json)
+        scores, statuses = self.llm.predict(space, archs, demos, task=task)
+        return [float(s) for s in scores], [int(s) for s in statuses], self.llm.usage
+
+
+def label_llmpp(space, archs, demos, llm_options, actors=2, max_in_flight=8, task=None):
+    """LLM-PP labels for `archs` fanned out over `actors` Ray actors, each with its own client built from
+    `llm_options` (llmnas.LLM keyword arguments; give a "cache_file" on storage every actor sees, so that no
+    architecture is ever paid twice, in this run or the next). At most `max_in_flight` requests are in flight over
+    all actors together. Equal architectures are labelled once. Returns (scores, statuses, usage): NumPy arrays in
+    the order of `archs` (NaN and a status for failed items) and the actors' ledgers added into one."""
+    if max_in_flight < actors:
+        raise error_for(-1, f"max_in_flight ({max_in_flight}) must allow one request per actor ({actors})")
+    unique, index = [], {}
+    for arch in archs:
+        if _key(arch) not in index:
+            index[_key(arch)] = len(unique)
+            unique.append(arch)
+    shares = [max_in_flight // actors + (1 if i < max_in_flight % actors else 0) for i in range(actors)]
+    pool = [_LabellerActor.remote(dict(llm_options, max_concurrency=share)) for share in shares]
+    ray.get([actor.ready.remote() for actor in pool])  # every actor has read the cache before any writes to it
+    space_json = space.to_json()
+    parts = [unique[i::actors] for i in range(actors)]
+    results = ray.get([actor.label.remote(space_json, part, demos, task) for actor, part in zip(pool, parts) if part])
+    scores, statuses, usage = {}, {}, {}
+    for part, (part_scores, part_statuses, ledger) in zip([p for p in parts if p], results):
+        for arch, score, status in zip(part, part_scores, part_statuses):
+            scores[_key(arch)], statuses[_key(arch)] = score, status
+        for name, value in ledger.items():
+            usage[name] = usage.get(name, 0) + value
+    for actor in pool:
+        ray.kill(actor)
+    return (np.array([scores[_key(a)] for a in archs]), np.array([statuses[_key(a)] for a in archs], dtype=np.intc),
+            usage)
