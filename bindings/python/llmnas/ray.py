@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from .errors import Error, error_for
+from .errors import IncompleteError, error_for
 from .llm import LLM
 from .search import Search
 
@@ -21,16 +21,14 @@ except ImportError as _missing:  # pragma: no cover - exercised only without the
     raise ImportError("llmnas.ray needs Ray: pip install 'llmnas[ray]'") from _missing
 
 
-class BatchFailed(Error):
-    """Some candidates of a batch could not be scored, even after Ray's retries: `failures` lists
+class BatchFailed(IncompleteError):
+    """Some candidates of a batch could not be scored, even after Ray's retries (LLMNAS_INCOMPLETE): `failures` lists
     (architecture, reason) pairs; the scores of the others are kept for the next attempt."""
-
-    status = -15
 
     def __init__(self, failures):
         self.failures = failures
-        super().__init__(-15, f"{len(failures)} architectures could not be scored; the first: "
-                              f"{json.dumps(failures[0][0])}: {failures[0][1]}")
+        super().__init__(f"{len(failures)} architectures could not be scored; the first: "
+                         f"{json.dumps(failures[0][0])}: {failures[0][1]}")
 
 
 @ray.remote

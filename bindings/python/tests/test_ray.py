@@ -82,6 +82,7 @@ def test_a_batch_that_keeps_failing_names_its_architectures(cluster, graph):
     search = llmnas.Search(graph, CONFIG)
     with pytest.raises(llmnas.ray.BatchFailed) as failure:
         llmnas.ray.run_search(search, {"host": lambda: Scorer(fail_on="0-1-2-3")}, actors=2, max_retries=1)
+    assert failure.value.status == llmnas.IncompleteError.status and "could not be scored" in str(failure.value)
     assert failure.value.failures and all("cannot score link 0-1-2-3" in why for _, why in failure.value.failures)
     assert any(arch["link"] == "0-1-2-3" for arch, _ in failure.value.failures)
 
