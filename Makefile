@@ -110,6 +110,8 @@ test-python: lib venv test-examples
 	$(RUN_EX) LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python examples/python/hsnas.py $(BUILD)/examples/distilled.mlp \
 		$(BUILD)/examples > $(BUILD)/examples/hsnas_py.out
 	cmp $(BUILD)/examples/hsnas.out $(BUILD)/examples/hsnas_py.out
+	LLMNAS_LIBRARY=$(CURDIR)/$(LIB) $(VENV)/bin/python examples/python/ray_hsnas.py --seconds-per-arch 0 \
+		2>/dev/null | tee $(BUILD)/examples/ray_hsnas.out | grep -q "same result: True"
 
 # Installs into a temporary prefix and builds the C example with pkg-config alone.
 test-install: lib
