@@ -13,7 +13,6 @@ import numpy as np
 
 from .errors import IncompleteError, error_for
 from .llm import LLM
-from .search import Search
 
 try:
     import ray
@@ -42,8 +41,9 @@ class _EstimatorActor:
         return [float(s) for s in self.estimator(candidates)]
 
 
-def _key(arch):
-    return json.dumps(arch, sort_keys=True, separators=(",", ":"))
+def _key(estimator, arch):
+    """An architecture's key for one estimator's scores."""
+    return estimator + " " + json.dumps(arch, sort_keys=True, separators=(",", ":"))
 
 
 class _PartialScores:
@@ -62,13 +62,13 @@ class _PartialScores:
                         break  # a line cut by a crash: what follows it was never written whole
                     self.scores[record["key"]] = record["score"]
 
-    def add(self, archs, scores):
+    def add(self, estimator, archs, scores):
         for arch, score in zip(archs, scores):
-            self.scores[_key(arch)] = score
+            self.scores[_key(estimator, arch)] = score
         if self.path:
             with open(self.path, "a") as f:
                 for arch, score in zip(archs, scores):
-                    f.write(json.dumps({"key": _key(arch), "score": score}) + "\n")
+                    f.write(json.dumps({"key": _key(estimator, arch), "score": score}) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
 
@@ -95,28 +95,25 @@ def run_search(search, estimators, actors=2, resources=None, max_retries=3, chun
                     .remote(factory) for _ in range(actors)] for name, factory in estimators.items()}
     checkpoint = search.checkpoint_path
     partial = _PartialScores(checkpoint + ".partial.jsonl" if checkpoint else None)
-    reported = len(search.history()["history"])
-    while True:
-        candidates, estimator = search.ask()
-        if progress is not None:
-            history = search.history()
-            for record in history["history"][reported:]:
-                if progress(record["iteration"] + 1, history["iterations"], record["best_score"]):
-                    return search.best()
-            reported = len(history["history"])
-        if not candidates:
-            partial.clear()
-            return search.best()
-        if estimator not in pools:
-            raise error_for(-1, f"no estimator factory for host estimator '{estimator}' (given: {sorted(pools)})")
-        _score_batch(candidates, pools[estimator], partial, chunk_size)
-        search.tell([partial.scores[_key(arch)] for arch in candidates])
-        partial.clear()
+
+    first = True
+
+    def score(estimator, candidates):
+        nonlocal first
+        if not first:
+            partial.clear()  # the previous batch has been told: its scores are in the checkpoint now
+        first = False
+        _score_batch(estimator, candidates, pools[estimator], partial, chunk_size)
+        return [partial.scores[_key(estimator, arch)] for arch in candidates]
+
+    best = search.drive(score, set(pools), progress)
+    partial.clear()
+    return best
 
 
-def _score_batch(candidates, pool, partial, chunk_size):
+def _score_batch(estimator, candidates, pool, partial, chunk_size):
     """Scores the candidates that have no score yet on the actor pool, recording each chunk as it arrives."""
-    todo = [arch for arch in candidates if _key(arch) not in partial.scores]
+    todo = [arch for arch in candidates if _key(estimator, arch) not in partial.scores]
     if not todo:
         return
     size = chunk_size or max(1, -(-len(todo) // len(pool)))
@@ -131,7 +128,7 @@ def _score_batch(candidates, pool, partial, chunk_size):
             if len(scores) != len(chunk) or not np.all(np.isfinite(scores)):
                 raise ValueError(f"the estimator returned {len(scores)} scores for {len(chunk)} architectures, "
                                  "or a score that is not finite")
-            partial.add(chunk, scores)
+            partial.add(estimator, chunk, scores)
         except Exception as exc:  # an actor that died past its restarts, or an estimator that raised
             failures += [(arch, f"{type(exc).__name__}: {exc}") for arch in chunk]
     if failures:
@@ -163,10 +160,10 @@ def label_llmpp(space, archs, demos, llm_options, actors=2, max_in_flight=8, tas
     the order of `archs` (NaN and a status for failed items) and the actors' ledgers added into one."""
     if max_in_flight < actors:
         raise error_for(-1, f"max_in_flight ({max_in_flight}) must allow one request per actor ({actors})")
-    unique, index = [], {}
+    unique, seen = [], set()
     for arch in archs:
-        if _key(arch) not in index:
-            index[_key(arch)] = len(unique)
+        if _key("llmpp", arch) not in seen:
+            seen.add(_key("llmpp", arch))
             unique.append(arch)
     shares = [max_in_flight // actors + (1 if i < max_in_flight % actors else 0) for i in range(actors)]
     pool = [_LabellerActor.remote(dict(llm_options, max_concurrency=share)) for share in shares]
@@ -177,10 +174,10 @@ def label_llmpp(space, archs, demos, llm_options, actors=2, max_in_flight=8, tas
     scores, statuses, usage = {}, {}, {}
     for part, (part_scores, part_statuses, ledger) in zip([p for p in parts if p], results):
         for arch, score, status in zip(part, part_scores, part_statuses):
-            scores[_key(arch)], statuses[_key(arch)] = score, status
+            scores[_key("llmpp", arch)], statuses[_key("llmpp", arch)] = score, status
         for name, value in ledger.items():
             usage[name] = usage.get(name, 0) + value
     for actor in pool:
         ray.kill(actor)
-    return (np.array([scores[_key(a)] for a in archs]), np.array([statuses[_key(a)] for a in archs], dtype=np.intc),
-            usage)
+    return (np.array([scores[_key("llmpp", a)] for a in archs]),
+            np.array([statuses[_key("llmpp", a)] for a in archs], dtype=np.intc), usage)

@@ -95,6 +95,11 @@ class Search:
         """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`.
         `progress(done, total, best_score)` after each iteration; a truthy return stops the run (it can go on
         later). Returns the best architecture's record."""
+        return self.drive(lambda name, candidates: estimators[name](candidates), set(estimators), progress)
+
+    def drive(self, score, names, progress=None):
+        """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` serves the
+        host estimators in `names`; `progress` as in `run`. Returns the best architecture's record."""
         reported = len(self.history()["history"])
         while True:
             candidates, estimator = self.ask()
@@ -106,9 +111,9 @@ class Search:
                 reported = len(history["history"])
             if not candidates:
                 return self.best()
-            if estimator not in estimators:
-                raise error_for(-1, f"no callable for host estimator '{estimator}' (given: {sorted(estimators)})")
-            self.tell(estimators[estimator](candidates))
+            if estimator not in names:
+                raise error_for(-1, f"no callable for host estimator '{estimator}' (given: {sorted(names)})")
+            self.tell(score(estimator, candidates))
 
     @property
     def iterations(self):
