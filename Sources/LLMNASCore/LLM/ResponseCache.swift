@@ -10,7 +10,9 @@ import Musl
 /// one by one, each written with a single `write`: key length and value length (u32 each), the key, the value, and
 /// the CRC-32 of all of it. A crash can only cut the last record short; opening the file drops such a tail (and a
 /// tail whose checksum fails) and appends after the last good record. A file with another header is refused, never
-/// overwritten. Keys are the endpoint and the full request body, never a header, so no API key reaches the file.
+/// overwritten. Processes sharing a file (e.g. Ray actors) serialise through an exclusive `flock`, so one never
+/// mistakes another's record in progress for a damaged tail. Keys are the endpoint and the full request body, never
+/// a header, so no API key reaches the file.
 package final class ResponseCache {
     private static let magic = Array("LLMNASRC".utf8)
     private static let version: UInt32 = 1
@@ -21,12 +23,23 @@ package final class ResponseCache {
     private var entries: [String: String] = [:]
     private let fd: Int32
 
-    /// Opens (or creates) the cache file at `path` and reads its records.
+    /// Opens (or creates) the cache file at `path` and reads its records. Several processes may share one file:
+    /// opening (header, reading, dropping a damaged tail) and every append hold an exclusive `flock` on it.
     package init(path: String) throws(LLMNASError) {
         self.path = path
-        let existing = FileIO.exists(path) ? try FileIO.read(path) : []
-        var goodLength = existing.count
-        if !existing.isEmpty {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileIO.ioError("cannot open the response cache '\(path)'") }
+        self.fd = fd
+        do throws(LLMNASError) {
+            try ResponseCache.lock(fd, path)
+            defer { flock(fd, LOCK_UN) }
+            let existing = try FileIO.read(path)
+            if existing.isEmpty {
+                var header = ResponseCache.magic
+                LittleEndian.append(ResponseCache.version, to: &header)
+                try FileIO.writeAll(fd, header[...], path: path)
+                return
+            }
             guard existing.count >= ResponseCache.headerBytes, Array(existing[0..<8]) == ResponseCache.magic else {
                 throw LLMNASError(.corruptFile, "'\(path)' is not an llmnas response cache (bad magic)")
             }
@@ -34,22 +47,20 @@ package final class ResponseCache {
             guard version == ResponseCache.version else {
                 throw LLMNASError(.corruptFile, "'\(path)' is a response cache of format \(version); this library reads format \(ResponseCache.version)")
             }
-            goodLength = ResponseCache.readRecords(existing, into: &entries)
-        }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw FileIO.ioError("cannot open the response cache '\(path)'") }
-        self.fd = fd
-        do throws(LLMNASError) {
-            if existing.isEmpty {
-                var header = ResponseCache.magic
-                LittleEndian.append(ResponseCache.version, to: &header)
-                try FileIO.writeAll(fd, header[...], path: path)
-            } else if goodLength < existing.count {
+            let goodLength = ResponseCache.readRecords(existing, into: &entries)
+            if goodLength < existing.count {
                 guard ftruncate(fd, off_t(goodLength)) == 0 else { throw FileIO.ioError("cannot drop the damaged tail of '\(path)'") }
             }
         } catch {
             close(fd)
             throw error
+        }
+    }
+
+    /// Takes the exclusive lock that serialises openings and appends across processes sharing the file.
+    private static func lock(_ fd: Int32, _ path: String) throws(LLMNASError) {
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw FileIO.ioError("cannot lock the response cache '\(path)'") }
         }
     }
 
@@ -72,6 +83,8 @@ package final class ResponseCache {
         record += keyBytes
         record += valueBytes
         LittleEndian.append(CRC32.checksum(record), to: &record)
+        try ResponseCache.lock(fd, path)
+        defer { flock(fd, LOCK_UN) }
         try FileIO.writeAll(fd, record[...], path: path)
         entries[key] = value
     }
