@@ -12,6 +12,7 @@ Usage: python hsnas.py [MODEL_PATH [OUT_DIR [ITERATIONS]]] [--supernet FILE.py]
 """
 import argparse
 import importlib.util
+import json
 
 import llmnas
 
@@ -60,7 +61,6 @@ def main():
 
 def json_text(value):
     """Compact JSON, as the library writes it."""
-    import json
     return json.dumps(value, separators=(",", ":"))
 
 

@@ -91,15 +91,17 @@ extension HybridSearch {
                 if duplicates >= HybridSearch.duplicateTolerance, let repeated { return repeated }
                 continue
             }
-            if let values = try admitted(architecture) {
+            let values = try constraintValues(architecture)
+            if allHold(values) {
                 seen.insert(canonical)
                 return SearchMember(architecture: architecture, constraintValues: values)
             }
-            for (i, constraint) in config.constraints.enumerated() {
-                closest[i] = min(closest[i], try value(of: constraint, for: architecture))
-            }
+            for (i, value) in values.enumerated() { closest[i] = min(closest[i], value) }
         }
-        let limits = zip(config.constraints, closest).map { "\($0.name) <= \(JSONWriter.formatNumber($0.maximum)) (lowest seen \(JSONWriter.formatNumber($1)))" }
+        let limits = zip(config.constraints, closest).map { constraint, lowest in
+            let seenText = lowest.isFinite ? "lowest seen \(JSONWriter.formatNumber(lowest))" : "never reached: an earlier constraint failed first"
+            return "\(constraint.name) <= \(JSONWriter.formatNumber(constraint.maximum)) (\(seenText))"
+        }
         let why = duplicates == SearchSpace.maximumAttempts ? "every draw repeated a member: the space is smaller than the population"
                                                             : "the constraints \(limits.joined(separator: ", ")) left nothing feasible"
         throw LLMNASError(.infeasible, "no \(what) found in \(SearchSpace.maximumAttempts) draws: \(why)")

@@ -87,8 +87,9 @@ public final class HybridSearch {
         return (state.pending, config.estimator(ofIteration: state.iteration).name)
     }
 
-    /// Takes the host's scores for the last `ask`, in its order. Scores are kept and checkpointed before the search
-    /// moves on; a wrong count, a non-finite score or a tell with nothing asked changes nothing.
+    /// Takes the host's scores for the last `ask`, in its order, and moves on; the checkpoint written after that
+    /// step (or after its failure) holds them. A wrong count, a non-finite score or a tell with nothing asked changes
+    /// nothing.
     public func tell(_ scores: [Double]) throws(LLMNASError) {
         try checkTellCount(scores.count)
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
@@ -98,7 +99,6 @@ public final class HybridSearch {
         for (architecture, score) in zip(state.pending, scores) { state.scores[estimator].record(architecture, score) }
         state.evaluated += scores.count
         state.pending = []
-        try saveCheckpoint()
         try advance()
     }
 
@@ -175,16 +175,28 @@ public final class HybridSearch {
 
     // MARK: Constraints
 
-    /// The constraint values of `architecture`, or nil when one exceeds its maximum.
-    func admitted(_ architecture: Architecture) throws(LLMNASError) -> [Double]? {
+    /// The constraint values of `architecture` in the config's order, stopping after the first one over its
+    /// maximum (the rest are not computed).
+    func constraintValues(_ architecture: Architecture) throws(LLMNASError) -> [Double] {
         var values: [Double] = []
         values.reserveCapacity(config.constraints.count)
         for constraint in config.constraints {
             let value = try self.value(of: constraint, for: architecture)
-            guard value <= constraint.maximum else { return nil }
             values.append(value)
+            if value > constraint.maximum { break }
         }
         return values
+    }
+
+    /// Whether constraint values from `constraintValues` show every constraint holding.
+    func allHold(_ values: [Double]) -> Bool {
+        values.count == config.constraints.count && zip(values, config.constraints).allSatisfy { $0 <= $1.maximum }
+    }
+
+    /// The constraint values of `architecture`, or nil when one exceeds its maximum.
+    func admitted(_ architecture: Architecture) throws(LLMNASError) -> [Double]? {
+        let values = try constraintValues(architecture)
+        return allHold(values) ? values : nil
     }
 
     /// The constrained value of one architecture.
