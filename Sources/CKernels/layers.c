@@ -18,7 +18,10 @@ void llmnas_kernel_bias_relu(float *x, const float *bias, size_t rows, size_t co
 }
 
 void llmnas_kernel_relu_mask(float *restrict delta, const float *restrict activation, size_t n) {
-    for (size_t i = 0; i < n; i++) delta[i] = activation[i] <= 0 ? 0 : delta[i];
+    for (size_t i = 0; i < n; i++) {
+        float d = delta[i]; /* loaded whatever the sign, so the select vectorises instead of branching */
+        delta[i] = activation[i] <= 0 ? 0 : d;
+    }
 }
 
 void llmnas_kernel_column_sums(float *restrict out, const float *restrict x, size_t rows, size_t cols) {

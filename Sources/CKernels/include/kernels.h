@@ -1,5 +1,5 @@
 /* kernels.h: the elementwise loops of MLP training and inference that the Swift compiler leaves scalar, in C that
- * the C compiler vectorises (Adam with explicit SSE2 vectors, the x86-64 baseline, and a scalar fallback elsewhere).
+ * the C compiler vectorises (Adam for AVX-512, AVX2 or the x86-64 baseline, whichever the CPU runs).
  * Every lane computes exactly what the scalar code would, in the same order of IEEE operations, so results do not
  * depend on the path taken. */
 #ifndef LLMNAS_KERNELS_H

@@ -53,15 +53,21 @@ public struct MLP: Sendable {
         }
     }
 
-    /// One layer: output = input · W + b, then ReLU unless it is the last layer.
+    /// One layer of this model: output = input · W + b, then ReLU unless it is the last layer.
     func forward(_ layer: Int, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
-        let fanIn = sizes[layer], fanOut = sizes[layer + 1]
         weights[layer].withUnsafeBufferPointer { w in
-            Matrix.multiply(input, transposeA: false, w.baseAddress!, transposeB: false, into: output, m: rows, n: fanOut, k: fanIn)
+            biases[layer].withUnsafeBufferPointer { b in
+                MLP.dense(input, rows: rows, weights: w.baseAddress!, bias: b.baseAddress!, fanIn: sizes[layer],
+                          fanOut: sizes[layer + 1], into: output, relu: relu)
+            }
         }
-        biases[layer].withUnsafeBufferPointer { bias in
-            llmnas_kernel_bias_relu(output, bias.baseAddress!, rows, fanOut, relu ? 1 : 0)
-        }
+    }
+
+    /// A dense layer on `rows` rows: output = input · weights (fanIn × fanOut, row-major) + bias, then ReLU if `relu`.
+    static func dense(_ input: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                      fanIn: Int, fanOut: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
+        Matrix.multiply(input, transposeA: false, weights, transposeB: false, into: output, m: rows, n: fanOut, k: fanIn)
+        llmnas_kernel_bias_relu(output, bias, rows, fanOut, relu ? 1 : 0)
     }
 
     /// The number of weights and biases.

@@ -20,14 +20,14 @@ public enum MLPTrainer {
         guard rows - validationRows >= 1 else { throw LLMNASError(.invalidArgument, "no rows left for training after the validation split") }
         let validation = Array(order[0..<validationRows]), training = Array(order[validationRows...]).sorted()
         let normalizer = Normalizer(x: x, y: y, rows: training, dim: dim)
-        var state = TrainingState(config: config, sizes: [dim] + config.hidden + [1], generator: &generator)
+        let state = TrainingState(config: config, sizes: [dim] + config.hidden + [1], generator: &generator)
         let trainX = normalizer.inputs(x, training, dim), trainY = normalizer.targets(y, training)
         let validX = normalizer.inputs(x, validation, dim), validY = normalizer.targets(y, validation)
         let batches = (training.count + config.batchSize - 1) / config.batchSize
         let steps = config.epochs.map { $0 * batches } ?? config.steps
         var permutation = Array(0..<training.count)
         var cursor = permutation.count
-        var best = (loss: Double.infinity, weights: state.weights, biases: state.biases, step: 0)
+        var best = (loss: Double.infinity, parameters: [Float](), step: 0)
         var evaluationsWithoutGain = 0
         var lastLoss = Double.nan
         var stepsRun = 0
@@ -44,7 +44,7 @@ public enum MLPTrainer {
             if !validation.isEmpty {
                 let loss = state.loss(x: validX, y: validY, rows: validation.count) * normalizer.lossScale(config.loss)
                 if loss < best.loss {
-                    best = (loss, state.weights, state.biases, step)
+                    best = (loss, state.snapshot, step)
                     evaluationsWithoutGain = 0
                 } else {
                     evaluationsWithoutGain += 1
@@ -54,8 +54,7 @@ public enum MLPTrainer {
             if config.patience > 0, evaluationsWithoutGain >= config.patience { break }
         }
         if !validation.isEmpty, best.step > 0 {
-            state.weights = best.weights
-            state.biases = best.biases
+            state.restore(best.parameters)
         }
         var record: [(String, JSONValue)] = [
             ("rows", .number(Double(training.count))), ("validation_rows", .number(Double(validation.count))),
@@ -66,7 +65,8 @@ public enum MLPTrainer {
         if !validation.isEmpty {
             record += [("best_validation_loss", .number(best.loss)), ("best_step", .number(Double(best.step)))]
         }
-        return MLP(sizes: state.sizes, weights: state.weights, biases: state.biases, inputMean: normalizer.inputMean,
+        let (weights, biases) = state.layers
+        return MLP(sizes: state.sizes, weights: weights, biases: biases, inputMean: normalizer.inputMean,
                    inputScale: normalizer.inputScale, targetMean: normalizer.targetMean, targetScale: normalizer.targetScale,
                    training: .object(record))
     }

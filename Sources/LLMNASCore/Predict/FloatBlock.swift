@@ -1,0 +1,24 @@
+/// Zero-initialised floats owned by one object and freed with it: the buffers of a training run, which its hot loops
+/// address through plain pointers (no copy-on-write checks, no nested closures).
+final class FloatBlock {
+    /// The first float.
+    let base: UnsafeMutablePointer<Float>
+    /// How many floats.
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    /// A copy of the floats.
+    var values: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Overwrites the first floats with `values` (as many as both hold).
+    func assign(_ values: [Float]) {
+        values.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: min(count, $0.count)) }
+    }
+
+    deinit { base.deallocate() }
+}
