@@ -6,6 +6,9 @@
 2. Training with the paper's recipe (Adam at 1e-5, batch 128, 5,000 steps, MSE, standardised inputs and targets) on
    HAT's wmt14ende TITAN Xp latency data (80/20 split): llmnas against scikit-learn's MLPRegressor of the same shape
    and the same number of updates, with the held-out RMSE of both.
+3. The bounds: the matrix products alone (numpy, the same shapes) for one inference batch of 125 and for the 5,000
+   training steps. Every implementation of the same arithmetic does these products, so no ratio against a peer can
+   exceed the peer's time over the products' time.
 """
 import os
 import struct
@@ -64,6 +67,39 @@ def rate(function, rows, seconds=0.5):
             calls += 1
         best = max(best, calls * rows / (time.perf_counter() - start))
     return best
+
+
+def products_seconds(shapes, repeats):
+    """Seconds for the matrix products `shapes` (pairs of (rows, inner, columns, transposes)) done `repeats` times in
+    numpy, the best of 3."""
+    rng = np.random.default_rng(2)
+    operands = []
+    for m, k, n, transpose_a, transpose_b in shapes:
+        a = rng.standard_normal((k, m) if transpose_a else (m, k), dtype=np.float32)
+        b = rng.standard_normal((n, k) if transpose_b else (k, n), dtype=np.float32)
+        operands.append((a.T if transpose_a else a, b.T if transpose_b else b))
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            for a, b in operands:
+                a @ b
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def training_products(sizes, rows):
+    """One training step's products: forward through every layer, then per layer from the top the weight gradient
+    (activations' transpose times error) and, above the first layer, the error below (error times weights' transpose)."""
+    layers = list(zip(sizes, sizes[1:]))
+    forward = [(rows, fan_in, fan_out, False, False) for fan_in, fan_out in layers]
+    backward = []
+    for index in reversed(range(len(layers))):
+        fan_in, fan_out = layers[index]
+        backward.append((fan_in, rows, fan_out, True, False))
+        if index > 0:
+            backward.append((rows, fan_out, fan_in, False, True))
+    return forward + backward
 
 
 def latency_data():
@@ -142,10 +178,19 @@ def main():
         best = max(best, 2 * 2048 ** 3 / (time.perf_counter() - t0) / 1e9)
     print(f"  at batch 8192 llmnas runs {gflops:.1f} GFLOP/s; this machine's sgemm reaches {best:.1f} GFLOP/s "
           f"({gflops / best:.0%} of it)")
+    sizes = ours.info["sizes"]
+    inference = products_seconds([(125, a, b, False, False) for a, b in zip(sizes, sizes[1:])], 2000) / 2000
+    numpy_125 = 125 / rate(lambda: numpy_predict(model, np.ascontiguousarray(pool[:125])), 125)
+    print(f"  bound at batch 125: the five products alone take {inference * 1e6:.0f} us in numpy, its whole prediction "
+          f"{numpy_125 * 1e6:.0f} us: no implementation beats numpy by more than {numpy_125 / inference:4.2f}x here")
     print("MLP training, paper's recipe (5,000 Adam steps of batch 128) on HAT wmt14ende TITAN Xp latency:")
     print(f"  llmnas {ours_seconds:6.1f} s, held-out RMSE {ours_rmse:6.2f} ms | scikit-learn {theirs_seconds:6.1f} s "
           f"({epochs} epochs), held-out RMSE {theirs_rmse:6.2f} ms | llmnas {theirs_seconds / ours_seconds:4.1f}x faster, "
           f"error ratio {ours_rmse / theirs_rmse:4.2f}")
+    products = products_seconds(training_products(sizes, 128), 500) * 10
+    print(f"  bound: the 5,000 steps' products alone take {products:.1f} s in numpy: no implementation of this recipe "
+          f"beats scikit-learn by more than {theirs_seconds / products:3.1f}x here; llmnas spends "
+          f"{ours_seconds - products:.1f} s beyond them")
 
 
 if __name__ == "__main__":

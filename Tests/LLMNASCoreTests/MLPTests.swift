@@ -44,6 +44,18 @@ import Testing
         #expect(model.parameterCount == 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1)
     }
 
+    /// A single row goes through sgemv on the transposed weights, a batch through sgemm; 1,500 rows cross a chunk
+    /// boundary. All three give one row the same prediction, up to float rounding.
+    @Test func aRowPredictsTheSameAloneAndInABatch() throws {
+        let model = try train(try fast(", \"steps\": 100"), dataset(rows: 300, seed: 4))
+        let test = dataset(rows: 1500, seed: 5)
+        let batched = predictions(model, test.x)
+        for row in [0, 1, 777, 1023, 1024, 1499] {
+            let alone = predictions(model, Array(test.x[(2 * row)..<(2 * row + 2)]))[0]
+            #expect(abs(alone - batched[row]) <= 1e-5 * max(1, abs(alone)), "row \(row): \(alone) alone, \(batched[row]) in a batch")
+        }
+    }
+
     @Test func isDeterministicForASeed() throws {
         let data = dataset(rows: 300, seed: 3)
         let a = try train(try fast(", \"steps\": 200"), data), b = try train(try fast(", \"steps\": 200"), data)

@@ -1,4 +1,5 @@
 import CKernels
+import COpenBLAS
 
 /// A trained multi-layer perceptron regressor: dense layers with ReLU between them and one output, with the input
 /// and target standardisation stored inside, so callers pass raw features and get raw predictions. Immutable after
@@ -18,6 +19,28 @@ public struct MLP: Sendable {
     let targetScale: Float
     /// What the model was trained with, for `info`.
     public let training: JSONValue
+    /// Per layer, the weights transposed (outputs × inputs): a single row goes through sgemv on these, which reads
+    /// them row by row (measured here: 11-14 us for the three 400 × 400 layers against 14-28 us on `weights`).
+    private let transposedWeights: [[Float]]
+
+    init(sizes: [Int], weights: [[Float]], biases: [[Float]], inputMean: [Float], inputScale: [Float], targetMean: Float,
+         targetScale: Float, training: JSONValue) {
+        self.sizes = sizes
+        self.weights = weights
+        self.biases = biases
+        self.inputMean = inputMean
+        self.inputScale = inputScale
+        self.targetMean = targetMean
+        self.targetScale = targetScale
+        self.training = training
+        transposedWeights = weights.indices.map { layer in
+            let fanIn = sizes[layer], fanOut = sizes[layer + 1], w = weights[layer]
+            return [Float](unsafeUninitializedCapacity: fanIn * fanOut) { t, count in
+                for i in 0..<fanIn { for j in 0..<fanOut { t[j * fanIn + i] = w[i * fanOut + j] } }
+                count = fanIn * fanOut
+            }
+        }
+    }
 
     /// The number of input features.
     public var inputCount: Int { sizes[0] }
@@ -30,8 +53,9 @@ public struct MLP: Sendable {
     public func predict(_ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         let widest = sizes.max()!
         let chunk = min(rows, MLP.chunkRows)
-        var a = [Float](repeating: 0, count: chunk * widest)
-        var b = [Float](repeating: 0, count: chunk * widest)
+        // Uninitialised: every float is written (by the standardisation or a layer) before it is read.
+        var a = [Float](unsafeUninitializedCapacity: chunk * widest) { _, count in count = chunk * widest }
+        var b = [Float](unsafeUninitializedCapacity: chunk * widest) { _, count in count = chunk * widest }
         var start = 0
         while start < rows {
             let n = min(chunk, rows - start)
@@ -55,11 +79,20 @@ public struct MLP: Sendable {
 
     /// One layer of this model: output = input · W + b, then ReLU unless it is the last layer.
     func forward(_ layer: Int, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
-        weights[layer].withUnsafeBufferPointer { w in
-            biases[layer].withUnsafeBufferPointer { b in
-                MLP.dense(input, rows: rows, weights: w.baseAddress!, bias: b.baseAddress!, fanIn: sizes[layer],
-                          fanOut: sizes[layer + 1], into: output, relu: relu)
+        let fanIn = sizes[layer], fanOut = sizes[layer + 1]
+        biases[layer].withUnsafeBufferPointer { b in
+            guard rows == 1 else {
+                weights[layer].withUnsafeBufferPointer { w in
+                    MLP.dense(input, rows: rows, weights: w.baseAddress!, bias: b.baseAddress!, fanIn: fanIn, fanOut: fanOut,
+                              into: output, relu: relu)
+                }
+                return
             }
+            transposedWeights[layer].withUnsafeBufferPointer { t in
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(fanOut), blasint(fanIn), 1, t.baseAddress!, blasint(fanIn),
+                            input, 1, 0, output, 1)
+            }
+            llmnas_kernel_bias_relu(output, b.baseAddress!, 1, fanOut, relu ? 1 : 0)
         }
     }
 
