@@ -5,7 +5,8 @@
    sgemm rate this machine reaches (a 2048^3 float32 product in numpy) is the limit.
 2. Training with the paper's recipe (Adam at 1e-5, batch 128, 5,000 steps, MSE, standardised inputs and targets) on
    HAT's wmt14ende TITAN Xp latency data (80/20 split): llmnas against scikit-learn's MLPRegressor of the same shape
-   and the same number of updates, with the held-out RMSE of both.
+   and the same number of updates, with the held-out RMSE of both; best of TRAINING_RUNS (default 3) alternating
+   runs each.
 3. The bounds: the matrix products alone (numpy, the same shapes) for one inference batch of 125 and for the 5,000
    training steps. Every implementation of the same arithmetic does these products, so no ratio against a peer can
    exceed the peer's time over the products' time.
@@ -20,6 +21,7 @@ import numpy as np
 import llmnas
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+TRAINING_RUNS = int(os.environ.get("TRAINING_RUNS", "3"))
 
 
 def read_model(path):
@@ -132,20 +134,24 @@ def main():
 
     x_train, y_train, x_test, y_test = latency_data()
 
-    # Training: the paper's recipe, 5,000 updates of batch 128 each.
-    start = time.perf_counter()
-    ours = llmnas.MLP().fit(x_train, y_train)
-    ours_seconds = time.perf_counter() - start
-    ours_rmse = float(np.sqrt(np.mean((ours.predict(x_test) - y_test) ** 2)))
+    # Training: the paper's recipe, 5,000 updates of batch 128 each; the two alternate, TRAINING_RUNS times each, and
+    # each keeps its best time, so a slow spell of this shared machine does not decide the ratio.
     epochs = round(5000 / int(np.ceil(len(y_train) / 128)))
     sx, sy = StandardScaler().fit(x_train), StandardScaler().fit(y_train.reshape(-1, 1))
-    theirs = MLPRegressor(hidden_layer_sizes=(400,) * 4, solver="adam", learning_rate_init=1e-5, batch_size=128,
-                          max_iter=epochs, tol=0, n_iter_no_change=epochs + 1, alpha=0, random_state=0)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs.fit(sx.transform(x_train), sy.transform(y_train.reshape(-1, 1)).ravel())
-    theirs_seconds = time.perf_counter() - start
+    ours_times, theirs_times = [], []
+    for _ in range(TRAINING_RUNS):
+        start = time.perf_counter()
+        ours = llmnas.MLP().fit(x_train, y_train)
+        ours_times.append(time.perf_counter() - start)
+        theirs = MLPRegressor(hidden_layer_sizes=(400,) * 4, solver="adam", learning_rate_init=1e-5, batch_size=128,
+                              max_iter=epochs, tol=0, n_iter_no_change=epochs + 1, alpha=0, random_state=0)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs.fit(sx.transform(x_train), sy.transform(y_train.reshape(-1, 1)).ravel())
+        theirs_times.append(time.perf_counter() - start)
+    ours_seconds, theirs_seconds = min(ours_times), min(theirs_times)
+    ours_rmse = float(np.sqrt(np.mean((ours.predict(x_test) - y_test) ** 2)))
     theirs_pred = sy.inverse_transform(theirs.predict(sx.transform(x_test)).reshape(-1, 1)).ravel()
     theirs_rmse = float(np.sqrt(np.mean((theirs_pred - y_test) ** 2)))
 
@@ -185,11 +191,13 @@ def main():
           f"{numpy_125 * 1e6:.0f} us: no implementation beats numpy by more than {numpy_125 / inference:4.2f}x here")
     print("MLP training, paper's recipe (5,000 Adam steps of batch 128) on HAT wmt14ende TITAN Xp latency:")
     print(f"  llmnas {ours_seconds:6.1f} s, held-out RMSE {ours_rmse:6.2f} ms | scikit-learn {theirs_seconds:6.1f} s "
-          f"({epochs} epochs), held-out RMSE {theirs_rmse:6.2f} ms | llmnas {theirs_seconds / ours_seconds:4.1f}x faster, "
+          f"({epochs} epochs), held-out RMSE {theirs_rmse:6.2f} ms | llmnas {theirs_seconds / ours_seconds:4.2f}x faster, "
           f"error ratio {ours_rmse / theirs_rmse:4.2f}")
+    print(f"  (best of {TRAINING_RUNS}, alternating; all runs: llmnas {', '.join(f'{t:.1f}' for t in ours_times)} s | "
+          f"scikit-learn {', '.join(f'{t:.1f}' for t in theirs_times)} s)")
     products = products_seconds(training_products(sizes, 128), 500) * 10
     print(f"  bound: the 5,000 steps' products alone take {products:.1f} s in numpy: no implementation of this recipe "
-          f"beats scikit-learn by more than {theirs_seconds / products:3.1f}x here; llmnas spends "
+          f"beats scikit-learn by more than {theirs_seconds / products:4.2f}x here; llmnas spends "
           f"{ours_seconds - products:.1f} s beyond them")
 
 
