@@ -6,6 +6,7 @@ final class FloatBlock {
     /// How many floats.
     let count: Int
 
+    /// `count` floats, all zero.
     init(count: Int) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
@@ -17,7 +18,10 @@ final class FloatBlock {
 
     /// Overwrites the first floats with `values` (as many as both hold).
     func assign(_ values: [Float]) {
-        values.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: min(count, $0.count)) }
+        values.withUnsafeBufferPointer { source in
+            guard let start = source.baseAddress else { return }
+            base.update(from: start, count: min(count, source.count))
+        }
     }
 
     deinit { base.deallocate() }

@@ -10,6 +10,7 @@ final class Minibatch {
     private var delta: FloatBlock
     private var previousDelta: FloatBlock
 
+    /// Buffers for `rows` rows through layers of widths `sizes`.
     init(sizes: [Int], rows: Int) {
         self.rows = rows
         activations = sizes.map { FloatBlock(count: rows * $0) }

@@ -11,6 +11,7 @@ struct ParameterLayout {
     /// Parameters in all.
     let count: Int
 
+    /// The layout of a network with layer widths `sizes`, from the input to the output.
     init(sizes: [Int]) {
         self.sizes = sizes
         var weightOffsets: [Int] = [], biasOffsets: [Int] = [], offset = 0
