@@ -1,5 +1,4 @@
 import CKernels
-import COpenBLAS
 
 /// A trained multi-layer perceptron regressor: dense layers with ReLU between them and one output, with the input
 /// and target standardisation stored inside, so callers pass raw features and get raw predictions. Immutable after
@@ -19,8 +18,7 @@ public struct MLP: Sendable {
     let targetScale: Float
     /// What the model was trained with, for `info`.
     public let training: JSONValue
-    /// Per layer, the weights transposed (outputs × inputs): a single row goes through sgemv on these, which reads
-    /// them row by row (measured here: 11-14 us for the three 400 × 400 layers against 14-28 us on `weights`).
+    /// Per layer, the weights transposed (outputs × inputs), which a single row reads faster (see `Matrix.multiply`).
     private let transposedWeights: [[Float]]
 
     /// A model from its parts (validated by the caller: `weights[l]` holds sizes[l] × sizes[l + 1] floats).
@@ -78,29 +76,24 @@ public struct MLP: Sendable {
         }
     }
 
-    /// One layer of this model: output = input · W + b, then ReLU unless it is the last layer.
+    /// One layer of this model: output = input · W + b, then ReLU unless it is the last layer. A single row reads the
+    /// transposed copy of W (see `Matrix.multiply`).
     func forward(_ layer: Int, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
-        let fanIn = sizes[layer], fanOut = sizes[layer + 1]
-        biases[layer].withUnsafeBufferPointer { b in
-            guard rows == 1 else {
-                weights[layer].withUnsafeBufferPointer { w in
-                    MLP.dense(input, rows: rows, weights: w.baseAddress!, bias: b.baseAddress!, fanIn: fanIn, fanOut: fanOut,
-                              into: output, relu: relu)
-                }
-                return
+        let single = rows == 1
+        (single ? transposedWeights[layer] : weights[layer]).withUnsafeBufferPointer { w in
+            biases[layer].withUnsafeBufferPointer { b in
+                MLP.dense(input, rows: rows, weights: w.baseAddress!, transposed: single, bias: b.baseAddress!,
+                          fanIn: sizes[layer], fanOut: sizes[layer + 1], into: output, relu: relu)
             }
-            transposedWeights[layer].withUnsafeBufferPointer { t in
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, blasint(fanOut), blasint(fanIn), 1, t.baseAddress!, blasint(fanIn),
-                            input, 1, 0, output, 1)
-            }
-            llmnas_kernel_bias_relu(output, b.baseAddress!, 1, fanOut, relu ? 1 : 0)
         }
     }
 
-    /// A dense layer on `rows` rows: output = input · weights (fanIn × fanOut, row-major) + bias, then ReLU if `relu`.
-    static func dense(_ input: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                      fanIn: Int, fanOut: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
-        Matrix.multiply(input, transposeA: false, weights, transposeB: false, into: output, m: rows, n: fanOut, k: fanIn)
+    /// A dense layer on `rows` rows: output = input · W + bias, then ReLU if `relu`; `weights` holds W (fanIn × fanOut,
+    /// row-major) or, when `transposed`, Wᵀ (fanOut × fanIn).
+    static func dense(_ input: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, transposed: Bool = false,
+                      bias: UnsafePointer<Float>, fanIn: Int, fanOut: Int, into output: UnsafeMutablePointer<Float>,
+                      relu: Bool) {
+        Matrix.multiply(input, transposeA: false, weights, transposeB: transposed, into: output, m: rows, n: fanOut, k: fanIn)
         llmnas_kernel_bias_relu(output, bias, rows, fanOut, relu ? 1 : 0)
     }
 
