@@ -72,8 +72,8 @@ def rate(function, rows, seconds=0.5):
 
 
 def products_seconds(shapes, repeats):
-    """Seconds for the matrix products `shapes` (pairs of (rows, inner, columns, transposes)) done `repeats` times in
-    numpy, the best of 3."""
+    """Seconds for the matrix products `shapes` ((rows, inner, columns, transpose A, transpose B) each) done `repeats`
+    times in numpy, the best of 3."""
     rng = np.random.default_rng(2)
     operands = []
     for m, k, n, transpose_a, transpose_b in shapes:
@@ -156,8 +156,7 @@ def main():
 
     # Training: the paper's recipe, 5,000 updates of batch 128 each. llmnas and scikit-learn (on float32, llmnas's
     # precision, and on float64, numpy's default dtype, which scikit-learn then trains in) take turns, TRAINING_RUNS
-    # rounds, and each keeps its best time: this shared machine has slow spells, and scikit-learn's first fit in a
-    # process is slower than its next ones.
+    # rounds, and each keeps its best time: this shared machine's speed drifts by up to a third between runs.
     ours_times, theirs_times = [], {np.float32: [], np.float64: []}
     for _ in range(TRAINING_RUNS):
         start = time.perf_counter()

@@ -3,8 +3,6 @@ import CKernels
 /// The parameters, gradients and Adam's moments of one training run, each one flat vector (`ParameterLayout`), and
 /// the step that updates them from a minibatch. Used by one thread at a time.
 final class TrainingState {
-    /// Layer widths from the input to the output.
-    let sizes: [Int]
     private let layout: ParameterLayout
     private let config: MLPConfig
     private let parameters: FloatBlock
@@ -15,12 +13,13 @@ final class TrainingState {
     private var beta2Power: Float = 1
     /// The buffers of the latest batch size seen.
     private var batch: Minibatch
+    /// The buffers of the validation loss, made at its first evaluation.
+    private var evaluation: Minibatch?
 
     /// Weights and biases drawn uniformly from ±1/√fan-in (PyTorch's default for linear layers), layer by layer,
     /// weights before biases.
     init(config: MLPConfig, sizes: [Int], generator: inout SeededGenerator) {
         self.config = config
-        self.sizes = sizes
         layout = ParameterLayout(sizes: sizes)
         parameters = FloatBlock(count: layout.count)
         for layer in 0..<layout.layerCount {
@@ -36,6 +35,9 @@ final class TrainingState {
         batch = Minibatch(sizes: sizes, rows: 0)
     }
 
+    /// Layer widths from the input to the output.
+    var sizes: [Int] { layout.sizes }
+
     /// A copy of every parameter, for `restore`.
     var snapshot: [Float] { parameters.values }
 
@@ -50,7 +52,8 @@ final class TrainingState {
 
     /// The loss over the first `rows` standardised rows of `x` and `y`.
     func loss(x: [Float], y: [Float], rows: Int) -> Double {
-        let evaluation = Minibatch(sizes: sizes, rows: rows)
+        let evaluation = self.evaluation.flatMap { $0.rows == rows ? $0 : nil } ?? Minibatch(sizes: sizes, rows: rows)
+        self.evaluation = evaluation
         x.withUnsafeBufferPointer { evaluation.forward(layout, parameters.base, rows: Array(0..<rows), of: $0.baseAddress!) }
         return (0..<rows).reduce(0.0) { $0 + TrainingState.lossTerm(evaluation.output[$1] - y[$1], config.loss) } / Double(rows)
     }
