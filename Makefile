@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 VERSION := $(shell sed -n 's/^\#define LLMNAS_VERSION_\(MAJOR\|MINOR\|PATCH\) //p' include/llmnas.h | paste -sd.)
-SOVERSION := $(shell sed -n 's/^\#define LLMNAS_VERSION_MAJOR //p' include/llmnas.h)
+SOVERSION := $(shell sed -n 's/^\#define LLMNAS_ABI_VERSION //p' include/llmnas.h)
 PREFIX ?= /usr/local
 BUILD := build
 LIB := $(BUILD)/lib/libllmnas.so
@@ -17,7 +17,7 @@ CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
 # Examples run with nothing but the built library on their path: no Swift toolchain libraries.
 RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 
-.PHONY: fuzz fuzz-build test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
+.PHONY: check-cpp-coverage fuzz fuzz-build test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
 	test-local-llm install demo bench latency-models check-latency-models clean
 
 help:
@@ -49,7 +49,7 @@ lib: deps
 	ln -sf libllmnas.so.$(VERSION) $(BUILD)/lib/libllmnas.so.$(SOVERSION)
 	ln -sf libllmnas.so.$(SOVERSION) $(LIB)
 
-test: deps test-swift lib check-exports test-examples test-python test-install test-local-llm check-latency-models \
+test: deps test-swift lib check-exports check-cpp-coverage test-examples test-python test-install test-local-llm check-latency-models \
 	test-fuzz-regressions
 	@echo "make test: all checks passed"
 
@@ -63,6 +63,10 @@ check-exports: lib
 	@diff -u $(BUILD)/declared.txt $(BUILD)/exported.txt || { echo "exports differ from include/llmnas.h"; exit 1; }
 	@! ldd $(LIB) | grep -q libswift || { echo "$(LIB) depends on libswift*"; exit 1; }
 	@echo "check-exports: $$(wc -l < $(BUILD)/exported.txt) functions, header and library agree; no libswift* dependency"
+
+# The C++ wrapper uses every function of the header (tools/check_cpp_coverage.py lists any left out on purpose).
+check-cpp-coverage:
+	$(PYTHON) tools/check_cpp_coverage.py
 
 examples: lib
 	@mkdir -p $(BUILD)/examples

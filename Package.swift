@@ -22,10 +22,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(name: "CLLMNAS"),
         .target(name: "CKernels"),
         .target(
             name: "LLMNASCore",
-            dependencies: ["CCurl", "COpenBLAS", "CKernels"]
+            dependencies: ["CCurl", "COpenBLAS", "CKernels", "CLatencyModels"]
         ),
         .target(
             name: "CLatencyModels",
@@ -33,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "LLMNAS",
-            dependencies: ["LLMNASCore", "CLatencyModels"]
+            dependencies: ["LLMNASCore", "CLLMNAS"]
         ),
         .executableTarget(
             name: "llmnas-latency-models",
@@ -54,7 +55,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LLMNASTests",
-            dependencies: ["LLMNAS", "LLMNASCore", "LLMNASTestSupport"]
+            dependencies: ["LLMNAS", "CLLMNAS", "LLMNASCore", "LLMNASTestSupport"]
         ),
     ]
 )

@@ -28,11 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
-#define LLMNAS_API __declspec(dllimport)
-#else
+/** Marks the functions libllmnas.so exports. */
 #define LLMNAS_API __attribute__((visibility("default")))
-#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,13 +39,15 @@ extern "C" {
 /* Versions                                                                                                       */
 /* ------------------------------------------------------------------------------------------------------------- */
 
-/** The version of this header. llmnas_version_string() gives the binary's. */
+/** The version of this header, the only place it is stated: the Makefile, the library's version string and the
+ *  Python package's version are derived from it. llmnas_version_string() gives the binary's. */
 #define LLMNAS_VERSION_MAJOR 0
-#define LLMNAS_VERSION_MINOR 1
+#define LLMNAS_VERSION_MINOR 2
 #define LLMNAS_VERSION_PATCH 0
 
-/** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). */
-#define LLMNAS_ABI_VERSION 1
+/** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). The library's SONAME is
+ *  libllmnas.so.<LLMNAS_ABI_VERSION>; docs/ABI.md says which change raises it. */
+#define LLMNAS_ABI_VERSION 2
 
 /** The most architectures one call accepts or returns (llmnas_space_sample, llmnas_arch_features_batch). */
 #define LLMNAS_MAX_BATCH 1000000
@@ -66,27 +65,36 @@ LLMNAS_API int llmnas_abi_version(void);
 /* Status codes and errors                                                                                        */
 /* ------------------------------------------------------------------------------------------------------------- */
 
-/** The result of every fallible call. Values are fixed forever: new codes get new numbers, none is reused. */
+/** Every status code: X(name, value, meaning), the one list of the codes, their values and their meanings.
+ *  LLMNAS_OK (0) is success, every error is negative. Values are fixed forever: a new code gets a new number at the
+ *  end, the next lower number, so the values run down from 0 without gaps; none is renumbered or reused.
+ *  llmnas_status_string() gives "NAME: meaning". */
+#define LLMNAS_STATUS_LIST(X) \
+    X(LLMNAS_OK, 0, "success") \
+    X(LLMNAS_INVALID_ARGUMENT, -1, "a required pointer is NULL, text is not UTF-8, or a value is out of range") \
+    X(LLMNAS_MALFORMED_JSON, -2, "text that should be JSON is not; the message gives the byte offset") \
+    X(LLMNAS_INVALID_SPACE, -3, "a search space definition is inconsistent or incomplete") \
+    X(LLMNAS_INVALID_ARCH, -4, "an architecture is not in the space; the message names the hyperparameter") \
+    X(LLMNAS_NOT_FOUND, -5, "no item has that name") \
+    X(LLMNAS_BUFFER_TOO_SMALL, -6, "a caller-owned buffer is too small; the length out-parameter says how large") \
+    X(LLMNAS_UNSUPPORTED, -7, "the operation is not defined for this input (e.g. FLOPs without a cost model)") \
+    X(LLMNAS_INFEASIBLE, -8, "no architecture satisfied the constraints within the sampling bound") \
+    X(LLMNAS_OUT_OF_MEMORY, -9, "memory for a result could not be allocated") \
+    X(LLMNAS_HTTP_ERROR, -10, "the LLM server answered with an HTTP error (429/5xx after the retries)") \
+    X(LLMNAS_TIMEOUT, -11, "the LLM server did not answer within the timeout, after the retries") \
+    X(LLMNAS_CONNECTION_FAILED, -12, "no connection to the LLM server could be made, after the retries") \
+    X(LLMNAS_BAD_RESPONSE, -13, "the response is not a valid completion (malformed JSON, no choices, too large)") \
+    X(LLMNAS_BAD_ANSWER, -14, "the model's answer holds no number in the metric's range") \
+    X(LLMNAS_CANCELLED, -15, "a callback asked to stop; what was done is kept") \
+    X(LLMNAS_IO_ERROR, -16, "a file could not be read or written; the message gives the reason") \
+    X(LLMNAS_CORRUPT_FILE, -17, "a file is damaged, truncated or of another kind") \
+    X(LLMNAS_INCOMPLETE, -18, "a batch finished with some items failed; their own statuses say why")
+
+/** The result of every fallible call: one enumerator per entry of LLMNAS_STATUS_LIST. */
 typedef enum llmnas_status {
-    LLMNAS_OK = 0,                 /**< Success. */
-    LLMNAS_INVALID_ARGUMENT = -1,  /**< A required pointer is NULL, text is not UTF-8, or a value is out of range. */
-    LLMNAS_MALFORMED_JSON = -2,    /**< Text that should be JSON is not; the message gives the byte offset. */
-    LLMNAS_INVALID_SPACE = -3,     /**< A search space definition is inconsistent or incomplete. */
-    LLMNAS_INVALID_ARCH = -4,      /**< An architecture is not in the space; the message names the hyperparameter. */
-    LLMNAS_NOT_FOUND = -5,         /**< No built-in item has that name. */
-    LLMNAS_BUFFER_TOO_SMALL = -6,  /**< A caller-owned buffer is too small; the length out-parameter says how large. */
-    LLMNAS_UNSUPPORTED = -7,       /**< The operation is not defined for this input (e.g. FLOPs without a cost model). */
-    LLMNAS_INFEASIBLE = -8,        /**< No architecture satisfied the constraints within the sampling bound. */
-    LLMNAS_OUT_OF_MEMORY = -9,     /**< Memory for a result could not be allocated. */
-    LLMNAS_HTTP_ERROR = -10,       /**< The LLM server answered with an HTTP error (429/5xx after the retries). */
-    LLMNAS_TIMEOUT = -11,          /**< The LLM server did not answer within the timeout, after the retries. */
-    LLMNAS_CONNECTION_FAILED = -12,/**< No connection to the LLM server could be made, after the retries. */
-    LLMNAS_BAD_RESPONSE = -13,     /**< The response is not a valid completion (malformed JSON, no choices, too large). */
-    LLMNAS_BAD_ANSWER = -14,       /**< The model's answer holds no number in the metric's range. */
-    LLMNAS_CANCELLED = -15,        /**< The progress callback returned nonzero; what was done is kept. */
-    LLMNAS_IO_ERROR = -16,         /**< A file could not be read or written; the message gives the reason. */
-    LLMNAS_CORRUPT_FILE = -17,     /**< A file is damaged, truncated or of another kind. */
-    LLMNAS_INCOMPLETE = -18        /**< A batch finished with some items failed; their own statuses say why. */
+#define LLMNAS_STATUS_ENUMERATOR_(name, value, meaning) name = value,
+    LLMNAS_STATUS_LIST(LLMNAS_STATUS_ENUMERATOR_)
+#undef LLMNAS_STATUS_ENUMERATOR_
 } llmnas_status;
 
 /** The name and meaning of a status, e.g. "LLMNAS_INVALID_ARCH: ...". Static storage, never NULL; an unknown value
@@ -396,12 +404,21 @@ typedef struct llmnas_search llmnas_search;
  *  score told before. */
 typedef int (*llmnas_score_fn)(const char *candidates_json, size_t n, double *scores, void *user_data);
 
-/** A named host estimator and its callback, for llmnas_search_run. */
+/** The layout generation of llmnas_estimator this header describes. */
+#define LLMNAS_ESTIMATOR_VERSION 1
+
+/** A named host estimator and its callback, for llmnas_search_run. Start from LLMNAS_ESTIMATOR_INIT, so `version`
+ *  says which fields the caller knows: the library reads an array of them with the stride of that version, and
+ *  later versions only append fields. */
 typedef struct llmnas_estimator {
+    unsigned int version;   /**< LLMNAS_ESTIMATOR_VERSION of the header the caller compiled against. */
     const char *name;       /**< The estimator's name in the search config. */
     llmnas_score_fn score;  /**< Its callback. */
     void *user_data;        /**< Passed to the callback. */
 } llmnas_estimator;
+
+/** An llmnas_estimator with its version set and every other field empty. */
+#define LLMNAS_ESTIMATOR_INIT {LLMNAS_ESTIMATOR_VERSION, NULL, NULL, NULL}
 
 /** A host constraint's value for one architecture (`arch_json`) into *value. Return 0, or nonzero to fail the
  *  search step with LLMNAS_CANCELLED. */

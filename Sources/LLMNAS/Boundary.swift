@@ -1,27 +1,19 @@
-#if canImport(Glibc)
+import CLLMNAS
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import LLMNASCore
 
 /// Runs the body of an exported function: clears the thread's last error, maps a thrown error onto its status and
 /// message, and returns `LLMNAS_OK` otherwise. Every exported function that can fail goes through here, so no Swift
 /// error crosses the C boundary.
-func boundary(_ body: () throws(LLMNASError) -> Void) -> Int32 {
+func boundary(_ body: () throws(LLMNASError) -> Void) -> llmnas_status {
     LastError.clear()
     do {
         try body()
-        return Status.ok.rawValue
+        return LLMNAS_OK
     } catch {
-        return fail(Status(error.kind), error.message)
+        LastError.set(error.message)
+        return error.kind.status
     }
-}
-
-/// Records `message` as the thread's last error and returns `status`.
-func fail(_ status: Status, _ message: String) -> Int32 {
-    LastError.set(message)
-    return status.rawValue
 }
 
 /// The UTF-8 text behind a borrowed C string argument named `name`.
@@ -44,8 +36,8 @@ func duplicate(_ string: String) throws(LLMNASError) -> UnsafeMutablePointer<CCh
 }
 
 /// Checks that a caller-owned buffer of `capacity` elements holds the `needed` elements of `what`.
-func requireCapacity(_ capacity: UInt, for needed: Int, _ what: String) throws(LLMNASError) {
-    guard capacity >= UInt(needed) else {
+func requireCapacity(_ capacity: Int, for needed: Int, _ what: String) throws(LLMNASError) {
+    guard UInt(bitPattern: capacity) >= UInt(needed) else {
         throw LLMNASError(.bufferTooSmall, "the buffer holds \(capacity) values; the \(what) need \(needed)")
     }
 }

@@ -1,21 +1,22 @@
+import CLLMNAS
 import LLMNASCore
 
 /// `llmnas_arch_validate`: LLMNAS_OK when the architecture belongs to the space.
-@c public func llmnas_arch_validate(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?) -> Int32 {
+@c @implementation public func llmnas_arch_validate(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         _ = try SpaceHandle.value(space, "space").architecture(fromJSON: text(archJSON, "arch_json"))
     }
 }
 
 /// `llmnas_arch_features`: the architecture's features into a caller-owned buffer.
-@c public func llmnas_arch_features(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?,
-                                   _ out: UnsafeMutablePointer<Float>?, _ capacity: UInt,
-                                   _ outLength: UnsafeMutablePointer<UInt>?) -> Int32 {
+@c @implementation public func llmnas_arch_features(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?,
+                                   _ out: UnsafeMutablePointer<Float>?, _ capacity: Int,
+                                   _ outLength: UnsafeMutablePointer<Int>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let length = try output(outLength, "out_len")
         let space = try SpaceHandle.value(space, "space")
         let architecture = try space.architecture(fromJSON: text(archJSON, "arch_json"))
-        length.pointee = UInt(space.featureCount)
+        length.pointee = space.featureCount
         try requireCapacity(capacity, for: space.featureCount, "features")
         let buffer = try output(out, "out")
         space.writeFeatures(of: architecture, into: UnsafeMutableBufferPointer(start: buffer, count: space.featureCount))
@@ -23,14 +24,14 @@ import LLMNASCore
 }
 
 /// `llmnas_arch_features_batch`: the features of a JSON array of architectures as a row-major matrix.
-@c public func llmnas_arch_features_batch(_ space: OpaquePointer?, _ archsJSON: UnsafePointer<CChar>?,
-                                         _ out: UnsafeMutablePointer<Float>?, _ capacity: UInt,
-                                         _ outRows: UnsafeMutablePointer<UInt>?) -> Int32 {
+@c @implementation public func llmnas_arch_features_batch(_ space: OpaquePointer?, _ archsJSON: UnsafePointer<CChar>?,
+                                         _ out: UnsafeMutablePointer<Float>?, _ capacity: Int,
+                                         _ outRows: UnsafeMutablePointer<Int>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let rows = try output(outRows, "out_rows")
         let space = try SpaceHandle.value(space, "space")
         let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
-        rows.pointee = UInt(architectures.count)
+        rows.pointee = architectures.count
         let width = space.featureCount
         try requireCapacity(capacity, for: architectures.count * width, "features")
         guard !architectures.isEmpty else { return }
@@ -42,8 +43,8 @@ import LLMNASCore
 }
 
 /// `llmnas_arch_mutate`: the architecture with each gene redrawn with `probability`.
-@c public func llmnas_arch_mutate(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?, _ probability: Double,
-                                  _ seed: UInt64, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_arch_mutate(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?, _ probability: Double,
+                                  _ seed: UInt64, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let space = try SpaceHandle.value(space, "space")
@@ -54,8 +55,8 @@ import LLMNASCore
 }
 
 /// `llmnas_arch_crossover`: a child taking each gene from either parent.
-@c public func llmnas_arch_crossover(_ space: OpaquePointer?, _ aJSON: UnsafePointer<CChar>?, _ bJSON: UnsafePointer<CChar>?,
-                                     _ seed: UInt64, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_arch_crossover(_ space: OpaquePointer?, _ aJSON: UnsafePointer<CChar>?, _ bJSON: UnsafePointer<CChar>?,
+                                     _ seed: UInt64, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let space = try SpaceHandle.value(space, "space")
@@ -67,8 +68,8 @@ import LLMNASCore
 }
 
 /// `llmnas_arch_stats`: parameter count and FLOPs of the architecture, as JSON.
-@c public func llmnas_arch_stats(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?,
-                                 _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_arch_stats(_ space: OpaquePointer?, _ archJSON: UnsafePointer<CChar>?,
+                                 _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let space = try SpaceHandle.value(space, "space")

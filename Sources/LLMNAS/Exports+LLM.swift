@@ -1,7 +1,8 @@
+import CLLMNAS
 import LLMNASCore
 
 /// `llmnas_llm_create`: a client for the endpoint a config JSON describes.
-@c public func llmnas_llm_create(_ configJSON: UnsafePointer<CChar>?, _ outLLM: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+@c @implementation public func llmnas_llm_create(_ configJSON: UnsafePointer<CChar>?, _ outLLM: UnsafeMutablePointer<OpaquePointer?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outLLM, "out_llm")
         let config = try LLMConfig(json: JSONParser.parse(text(configJSON, "config_json")))
@@ -10,10 +11,10 @@ import LLMNASCore
 }
 
 /// `llmnas_llm_free`: releases a client handle and closes its cache; NULL is ignored.
-@c public func llmnas_llm_free(_ llm: OpaquePointer?) { LLMHandle.release(llm) }
+@c @implementation public func llmnas_llm_free(_ llm: OpaquePointer?) { LLMHandle.release(llm) }
 
 /// `llmnas_llm_usage_json`: the client's usage ledger as JSON.
-@c public func llmnas_llm_usage_json(_ llm: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_llm_usage_json(_ llm: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         out.pointee = try duplicate(JSONWriter.write(LLMHandle.value(llm, "llm").ledger.json))
@@ -21,9 +22,9 @@ import LLMNASCore
 }
 
 /// `llmnas_prompt_build`: the LLM-PP messages for one architecture, as a JSON array.
-@c public func llmnas_prompt_build(_ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?, _ demosJSON: UnsafePointer<CChar>?,
+@c @implementation public func llmnas_prompt_build(_ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?, _ demosJSON: UnsafePointer<CChar>?,
                                    _ archJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
-                                   _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+                                   _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_messages_json")
         let space = try SpaceHandle.value(space, "space")
@@ -37,62 +38,52 @@ import LLMNASCore
 }
 
 /// `llmnas_llmpp_predict`: LLM-PP scores of a JSON array of architectures, one status per item.
-@c public func llmnas_llmpp_predict(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+@c @implementation public func llmnas_llmpp_predict(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
                                     _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,
-                                    _ scores: UnsafeMutablePointer<Double>?, _ itemStatus: UnsafeMutablePointer<Int32>?,
-                                    _ n: UInt, _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+                                    _ scores: UnsafeMutablePointer<Double>?, _ itemStatus: UnsafeMutablePointer<llmnas_status>?,
+                                    _ n: Int, _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let client = try LLMHandle.value(llm, "llm")
         let space = try SpaceHandle.value(space, "space")
         let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
         let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
         let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
-        guard UInt(architectures.count) == n else {
+        guard architectures.count == n else {
             throw LLMNASError(.invalidArgument, "n is \(n) but archs_json holds \(architectures.count) architectures")
         }
         let out = try output(scores, "scores")
         let callback = ProgressCallback(function: progress, userData: userData)
         let predictor = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations)
         let results = predictor.predict(architectures) { stage, done, total in callback.report(stage: stage, done: done, total: total) }
-        var failed = 0, cancelled = 0
         for (i, result) in results.enumerated() {
             switch result {
             case let .success(score):
                 out[i] = score
-                itemStatus?[i] = Status.ok.rawValue
+                itemStatus?[i] = LLMNAS_OK
             case let .failure(error):
                 out[i] = .nan
-                itemStatus?[i] = Status(error.kind).rawValue
-                failed += 1
-                if error.kind == .cancelled { cancelled += 1 }
+                itemStatus?[i] = error.kind.status
             }
         }
-        if cancelled > 0 { throw LLMNASError(.cancelled, "cancelled: \(results.count - failed) of \(results.count) architectures predicted") }
-        if failed > 0 {
-            let first = results.compactMap { if case let .failure(e) = $0 { return e.message } else { return nil } }.first!
-            throw LLMNASError(.incomplete, "\(failed) of \(results.count) architectures failed; the first: \(first)")
-        }
+        try BatchOutcome.check(results)
     }
 }
 
 /// `llmnas_metrics`: MAE, RMSE, Kendall tau-b, Spearman and Pearson of predictions against the truth.
-@c public func llmnas_metrics(_ predicted: UnsafePointer<Double>?, _ truth: UnsafePointer<Double>?, _ n: UInt,
-                              _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_metrics(_ predicted: UnsafePointer<Double>?, _ truth: UnsafePointer<Double>?, _ n: Int,
+                              _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        guard n > 0 else { throw LLMNASError(.invalidArgument, "n is 0") }
-        guard n <= UInt(ArchitectureBatch.maximumCount * 100) else { throw LLMNASError(.invalidArgument, "n \(n) is beyond the bound") }
         guard let predicted, let truth else { throw LLMNASError(.invalidArgument, predicted == nil ? "predicted is NULL" : "truth is NULL") }
-        let metrics = try RankMetrics(predicted: Array(UnsafeBufferPointer(start: predicted, count: Int(n))),
-                                      truth: Array(UnsafeBufferPointer(start: truth, count: Int(n))))
+        let metrics = try RankMetrics(predicted: predicted, truth: truth, count: n)
         out.pointee = try duplicate(JSONWriter.write(metrics.json))
     }
 }
 
 /// `llmnas_eval_paper_protocol`: the paper's evaluation over the labelled data in `data_dir`.
-@c public func llmnas_eval_paper_protocol(_ llm: OpaquePointer?, _ dataDir: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
-                                          _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?,
-                                          _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_eval_paper_protocol(_ llm: OpaquePointer?, _ dataDir: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+                                          _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+                                          _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let client = try llm.map { (pointer: OpaquePointer) throws(LLMNASError) in try LLMHandle.value(pointer, "llm") }
@@ -107,14 +98,11 @@ import LLMNASCore
 }
 
 /// `llmnas_kendall_tau`: Kendall's tau-b of two arrays, the hot-path form of `llmnas_metrics`.
-@c public func llmnas_kendall_tau(_ x: UnsafePointer<Double>?, _ y: UnsafePointer<Double>?, _ n: UInt,
-                                  _ outTau: UnsafeMutablePointer<Double>?) -> Int32 {
+@c @implementation public func llmnas_kendall_tau(_ x: UnsafePointer<Double>?, _ y: UnsafePointer<Double>?, _ n: Int,
+                                  _ outTau: UnsafeMutablePointer<Double>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outTau, "out_tau")
         guard let x, let y else { throw LLMNASError(.invalidArgument, x == nil ? "x is NULL" : "y is NULL") }
-        guard n >= 2, n <= UInt(Int32.max) else { throw LLMNASError(.invalidArgument, "n must be at least 2, not \(n)") }
-        let xs = Array(UnsafeBufferPointer(start: x, count: Int(n))), ys = Array(UnsafeBufferPointer(start: y, count: Int(n)))
-        guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else { throw LLMNASError(.invalidArgument, "x and y must be finite numbers") }
-        out.pointee = RankMetrics.kendallTauB(xs, ys)
+        out.pointee = try RankMetrics.kendallTauB(x, y, count: n)
     }
 }

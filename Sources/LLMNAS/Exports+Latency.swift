@@ -1,8 +1,8 @@
-import CLatencyModels
+import CLLMNAS
 import LLMNASCore
 
 /// `llmnas_latency_predictor_builtin_names`: a JSON array of the built-in latency predictors' names.
-@c public func llmnas_latency_predictor_builtin_names(_ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_latency_predictor_builtin_names(_ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         out.pointee = try duplicate(JSONWriter.write(.array(LatencyPredictors.builtins.map { .string($0.name) })))
@@ -10,29 +10,18 @@ import LLMNASCore
 }
 
 /// `llmnas_latency_predictor_builtin`: the built-in latency predictor `name`, embedded in the library.
-@c public func llmnas_latency_predictor_builtin(_ name: UnsafePointer<CChar>?, _ outMLP: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+@c @implementation public func llmnas_latency_predictor_builtin(_ name: UnsafePointer<CChar>?, _ outMLP: UnsafeMutablePointer<OpaquePointer?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outMLP, "out_mlp")
-        let model = try builtinLatencyModel(text(name, "name"))
-        out.pointee = MLPHandle(model).retainedPointer()
+        out.pointee = MLPHandle(try LatencyPredictors.builtin(named: text(name, "name"))).retainedPointer()
     }
-}
-
-/// The built-in latency predictor `name`, read from the model file embedded in the library.
-func builtinLatencyModel(_ name: String) throws(LLMNASError) -> MLP {
-    var size = 0
-    guard LatencyPredictors.builtins.contains(where: { $0.name == name }), let bytes = embedded_latency_model(name, &size) else {
-        let names = LatencyPredictors.builtins.map(\.name).joined(separator: ", ")
-        throw LLMNASError(.notFound, "no built-in latency predictor '\(name)'; the built-in ones are \(names)")
-    }
-    return try MLP(fileBytes: Array(UnsafeBufferPointer(start: bytes, count: size)), source: "built-in latency predictor '\(name)'")
 }
 
 /// `llmnas_latency_predictor_train`: a latency predictor trained on a measured data set in HAT's CSV format.
-@c public func llmnas_latency_predictor_train(_ csvPath: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?,
-                                              _ progress: ProgressFunction?, _ userData: UnsafeMutableRawPointer?,
+@c @implementation public func llmnas_latency_predictor_train(_ csvPath: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?,
+                                              _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?,
                                               _ outMLP: UnsafeMutablePointer<OpaquePointer?>?,
-                                              _ outReport: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+                                              _ outReport: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outMLP, "out_mlp")
         let report = try output(outReport, "out_report_json")

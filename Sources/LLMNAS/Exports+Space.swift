@@ -1,7 +1,8 @@
+import CLLMNAS
 import LLMNASCore
 
 /// `llmnas_space_builtin_names`: a JSON array of the built-in spaces' names.
-@c public func llmnas_space_builtin_names(_ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_space_builtin_names(_ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         out.pointee = try duplicate(JSONWriter.write(.array(BuiltinSpaces.names.map { .string($0) })))
@@ -9,7 +10,7 @@ import LLMNASCore
 }
 
 /// `llmnas_space_builtin`: a handle on the built-in space called `name`.
-@c public func llmnas_space_builtin(_ name: UnsafePointer<CChar>?, _ outSpace: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+@c @implementation public func llmnas_space_builtin(_ name: UnsafePointer<CChar>?, _ outSpace: UnsafeMutablePointer<OpaquePointer?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outSpace, "out_space")
         let space = try BuiltinSpaces.space(named: text(name, "name"))
@@ -18,7 +19,7 @@ import LLMNASCore
 }
 
 /// `llmnas_space_from_json`: a handle on the space that JSON text defines.
-@c public func llmnas_space_from_json(_ json: UnsafePointer<CChar>?, _ outSpace: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+@c @implementation public func llmnas_space_from_json(_ json: UnsafePointer<CChar>?, _ outSpace: UnsafeMutablePointer<OpaquePointer?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outSpace, "out_space")
         let space = try SearchSpace.fromJSON(text(json, "json"))
@@ -27,7 +28,7 @@ import LLMNASCore
 }
 
 /// `llmnas_space_to_json`: the space's definition as JSON.
-@c public func llmnas_space_to_json(_ space: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_space_to_json(_ space: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         out.pointee = try duplicate(JSONWriter.write(SpaceHandle.value(space, "space").json))
@@ -35,29 +36,29 @@ import LLMNASCore
 }
 
 /// `llmnas_space_free`: releases a space handle; NULL is ignored.
-@c public func llmnas_space_free(_ space: OpaquePointer?) { SpaceHandle.release(space) }
+@c @implementation public func llmnas_space_free(_ space: OpaquePointer?) { SpaceHandle.release(space) }
 
 /// `llmnas_space_feature_count`: how many features each architecture of the space has.
-@c public func llmnas_space_feature_count(_ space: OpaquePointer?, _ outCount: UnsafeMutablePointer<UInt>?) -> Int32 {
+@c @implementation public func llmnas_space_feature_count(_ space: OpaquePointer?, _ outCount: UnsafeMutablePointer<Int>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outCount, "out_count")
-        out.pointee = UInt(try SpaceHandle.value(space, "space").featureCount)
+        out.pointee = try SpaceHandle.value(space, "space").featureCount
     }
 }
 
 /// `llmnas_space_sample`: `count` architectures drawn uniformly under the space's constraints, as a JSON array.
-@c public func llmnas_space_sample(_ space: OpaquePointer?, _ seed: UInt64, _ count: UInt,
-                                   _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+@c @implementation public func llmnas_space_sample(_ space: OpaquePointer?, _ seed: UInt64, _ count: Int,
+                                   _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let space = try SpaceHandle.value(space, "space")
-        guard count <= UInt(ArchitectureBatch.maximumCount) else {
+        guard (0...ArchitectureBatch.maximumCount).contains(count) else {
             throw LLMNASError(.invalidArgument, "count \(count) exceeds the bound of \(ArchitectureBatch.maximumCount) architectures per call")
         }
         var generator = SeededGenerator(seed: seed)
         var archs: [JSONValue] = []
-        archs.reserveCapacity(Int(count))
-        for _ in 0..<Int(count) { archs.append(space.json(of: try space.sample(using: &generator))) }
+        archs.reserveCapacity(count)
+        for _ in 0..<count { archs.append(space.json(of: try space.sample(using: &generator))) }
         out.pointee = try duplicate(JSONWriter.write(.array(archs)))
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// The thread-local message of the last failed call, as `llmnas_last_error` returns it. Each thread owns one
 /// malloc'd C string, replaced by the next call on that thread and freed when the thread exits.

@@ -90,10 +90,8 @@ enum Harnesses {
     /// A search checkpoint, as given and with its checksum made valid; a restored search must answer ask (with its
     /// estimators unbound) without trapping.
     static func checkpoint(_ bytes: [UInt8]) {
-        let models: HybridSearch.BuiltinModels = { name throws(LLMNASError) in throw LLMNASError(.notFound, name) }
-        _ = try? SearchCheckpoint.read(bytes: bytes, source: "fuzz", savingTo: nil, builtinModels: models)
-        guard let search = try? SearchCheckpoint.read(bytes: withValidChecksum(bytes), source: "fuzz", savingTo: nil,
-                                                      builtinModels: models) else { return }
+        _ = try? SearchCheckpoint.read(bytes: bytes, source: "fuzz", savingTo: nil)
+        guard let search = try? SearchCheckpoint.read(bytes: withValidChecksum(bytes), source: "fuzz", savingTo: nil) else { return }
         _ = search.historyJSON()
         _ = try? search.bestJSON()
         _ = try? search.ask()

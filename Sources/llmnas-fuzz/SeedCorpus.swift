@@ -35,7 +35,7 @@ enum SeedCorpus {
         seeds["mlp"] = [model.fileBytes]
         let path = directory + "/.seed.tmp"
         let config = try SearchConfig(json: JSONParser.parse(#"{"iterations": 3, "population": 8, "parents": 3, "mutations": 3, "crossovers": 2, "checkpoint": "\#(path)"}"#), space: Harnesses.graph)
-        let search = try HybridSearch(space: Harnesses.graph, config: config, builtinModels: { name throws(LLMNASError) in throw LLMNASError(.notFound, name) })
+        let search = try HybridSearch(space: Harnesses.graph, config: config)
         let (batch, _) = try search.ask()
         try search.tell(batch.map { Double($0.genes.reduce(0, +)) })
         seeds["checkpoint"] = [try FileIO.read(path)]

@@ -31,8 +31,7 @@ import LLMNASTestSupport
     @Test func llmppScoresTheFirstIterationsThroughTheClient() async throws {
         try await server.script()
         let client = try makeClient(server, "\"max_concurrency\": 4")
-        let search = try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config()), space: space),
-                                      builtinModels: { name throws(LLMNASError) in throw LLMNASError(.notFound, name) })
+        let search = try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config()), space: space))
         #expect { _ = try search.ask() } throws: { ($0 as! LLMNASError).message.contains("has no client") }
         try search.bind(client: client, to: "llmpp")
         let (batch, estimator) = try search.ask()
@@ -54,12 +53,11 @@ import LLMNASTestSupport
     @Test func aDeadLLMServerFailsTheStepAndKeepsTheSearchUsable() async throws {
         try await server.script(#"[{"status": 500}]"#)
         let client = try makeClient(server, "\"retries\": 0")
-        let search = try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config()), space: space),
-                                      builtinModels: { name throws(LLMNASError) in throw LLMNASError(.notFound, name) })
+        let search = try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config()), space: space))
         try search.bind(client: client, to: "llmpp")
         #expect { _ = try search.ask() } throws: { error in
             let e = error as! LLMNASError
-            return e.kind == .httpError && e.message.hasPrefix("LLM estimator 'llmpp'")
+            return e.kind == .incomplete && e.message.hasPrefix("LLM estimator 'llmpp'") && e.message.contains("HTTP")
         }
         #expect(search.state.iteration == 0 && search.state.scores[0].count == 0)
         try await server.script()

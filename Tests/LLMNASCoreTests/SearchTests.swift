@@ -7,11 +7,6 @@ import LLMNASTestSupport
     let graph = try! BuiltinSpaces.space(named: "nas-bench-graph")
     let hat = try! BuiltinSpaces.space(named: "hat-wmt14ende")
 
-    /// Built-in latency predictors read from the repository's model files.
-    static func models(_ name: String) throws(LLMNASError) -> MLP {
-        try MLP.load(from: RepoData.root + "/data/latency-predictors/\(name).mlp")
-    }
-
     /// A smooth, seedless score: a fixed weight per (gene, choice), so the optimum is unique and known.
     static func synthetic(_ architecture: Architecture, in space: SearchSpace) -> Double {
         let canonical = space.canonical(architecture)
@@ -21,7 +16,7 @@ import LLMNASTestSupport
     }
 
     func search(_ space: SearchSpace, _ config: String) throws -> HybridSearch {
-        try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config), space: space), builtinModels: Self.models)
+        try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config), space: space))
     }
 
     /// Runs a search to its end with the synthetic host score, recording every batch asked.
@@ -74,7 +69,7 @@ import LLMNASTestSupport
         let s = try search(hat, config)
         var batches: [[Architecture]] = []
         try finish(s, batches: &batches)
-        let latency = try Self.models("wmt14ende-titanxp")
+        let latency = try LatencyPredictors.builtin(named: "wmt14ende-titanxp")
         for architecture in batches.joined() {
             #expect(latency.predict([architecture], in: hat)[0] <= 150)
             #expect(hat.costModel!.counts(of: architecture, in: hat).parameters <= 40_000_000)
@@ -193,7 +188,7 @@ import LLMNASTestSupport
             try first.tell(candidates.map { Self.synthetic($0, in: graph) })
         }
         _ = try first.ask()   // a batch asked but never told: the resumed search asks it again
-        let resumed = try SearchCheckpoint.read(path, builtinModels: Self.models)
+        let resumed = try SearchCheckpoint.read(path)
         try finish(resumed, batches: &batches)
         #expect(batches == uninterrupted)
         #expect(JSONWriter.write(resumed.historyJSON()) == JSONWriter.write(reference.historyJSON()))
@@ -212,7 +207,7 @@ import LLMNASTestSupport
                                              (Array("LLMNASMP".utf8) + good.dropFirst(8), "bad magic"), ([], "bad magic")]
         for (bytes, reason) in variants {
             try FileIO.writeAtomically(bytes, to: path)
-            #expect { _ = try SearchCheckpoint.read(path, builtinModels: Self.models) } throws: { error in
+            #expect { _ = try SearchCheckpoint.read(path) } throws: { error in
                 (error as! LLMNASError).kind == .corruptFile && (error as! LLMNASError).message.contains(reason)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import CLLMNAS
 import Testing
 @testable import LLMNAS
 import LLMNASCore
@@ -16,15 +17,15 @@ import LLMNASTestSupport
     /// A search of nas-bench-graph with `config`, freed after `body`.
     func withSearch<T>(_ config: String, _ body: (OpaquePointer) throws -> T) throws -> T {
         var space: OpaquePointer? = nil, search: OpaquePointer? = nil
-        #expect(llmnas_space_builtin("nas-bench-graph", &space) == 0)
+        #expect(llmnas_space_builtin("nas-bench-graph", &space) == LLMNAS_OK)
         defer { llmnas_space_free(space) }
-        #expect(llmnas_search_create(space, config, &search) == 0, "\(lastError)")
+        #expect(llmnas_search_create(space, config, &search) == LLMNAS_OK, "\(lastError)")
         defer { llmnas_search_free(search) }
         return try body(try #require(search))
     }
 
     /// A C score function: the number of gcn operations plus a link bonus, read from the candidates' JSON.
-    static let countGCN: ScoreFunction = { json, n, scores, _ in
+    static let countGCN: llmnas_score_fn = { json, n, scores, _ in
         guard let json, let scores, let list = try? JSONParser.parse(String(cString: json)).arrayValue, list.count == Int(n) else { return 1 }
         for (i, arch) in list.enumerated() {
             let ops = arch["ops"]!.arrayValue!.filter { $0.stringValue == "gcn" }.count
@@ -33,38 +34,37 @@ import LLMNASTestSupport
         return 0
     }
 
-    typealias ScoreFunction = @convention(c) (UnsafePointer<CChar>?, UInt, UnsafeMutablePointer<Double>?, UnsafeMutableRawPointer?) -> Int32
 
     /// `llmnas_search_run` with one estimator record.
-    func run(_ search: OpaquePointer, _ name: String, _ score: ScoreFunction, _ progress: ProgressFunction? = nil,
-             _ user: UnsafeMutableRawPointer? = nil) -> Int32 {
+    func run(_ search: OpaquePointer, _ name: String, _ score: llmnas_score_fn, _ progress: llmnas_progress_fn? = nil,
+             _ user: UnsafeMutableRawPointer? = nil) -> llmnas_status {
         name.withCString { cName in
-            var record = EstimatorRecord(name: cName, score: score, userData: nil)
-            return withUnsafePointer(to: &record) { llmnas_search_run(search, UnsafeRawPointer($0), 1, progress, user) }
+            var record = llmnas_estimator(version: UInt32(LLMNAS_ESTIMATOR_VERSION), name: cName, score: score, user_data: nil)
+            return llmnas_search_run(search, &record, 1, progress, user)
         }
     }
 
     @Test func askAndTellThroughTheCInterface() throws {
         try withSearch(#"{"iterations": 5, "seed": 2}"#) { search in
             var json: UnsafeMutablePointer<CChar>? = nil, name: UnsafeMutablePointer<CChar>? = nil
-            #expect(llmnas_search_best_json(search, &json) == Status.notFound.rawValue)
+            #expect(llmnas_search_best_json(search, &json) == LLMNAS_NOT_FOUND)
             while true {
-                #expect(llmnas_search_ask(search, &json, &name) == 0, "\(lastError)")
+                #expect(llmnas_search_ask(search, &json, &name) == LLMNAS_OK, "\(lastError)")
                 let candidates = take(json)!, estimator = take(name)!
                 if candidates == "[]" { #expect(estimator == ""); break }
                 #expect(estimator == "host")
                 let count = try JSONParser.parse(candidates).arrayValue!.count
                 var scores = [Double](repeating: 0, count: count)
-                #expect(candidates.withCString { Self.countGCN($0, UInt(count), &scores, nil) } == 0)
-                #expect(llmnas_search_tell(search, scores, UInt(count) + 1) == Status.invalidArgument.rawValue)
-                #expect(llmnas_search_tell(search, scores, UInt(count)) == 0)
+                #expect(candidates.withCString { Self.countGCN($0, count, &scores, nil) } == 0)
+                #expect(llmnas_search_tell(search, scores, count + 1) == LLMNAS_INVALID_ARGUMENT)
+                #expect(llmnas_search_tell(search, scores, count) == LLMNAS_OK)
             }
-            #expect(llmnas_search_best_json(search, &json) == 0)
+            #expect(llmnas_search_best_json(search, &json) == LLMNAS_OK)
             let best = try JSONParser.parse(take(json)!)
             #expect(best["finished"] == .bool(true) && best["iteration"]?.exactInt == 4)
             guard case let .number(score)? = best["best_score"] else { Issue.record("no best_score"); return }
             #expect(score >= 3)
-            #expect(llmnas_search_tell(search, [1], 1) == Status.invalidArgument.rawValue)
+            #expect(llmnas_search_tell(search, [1], 1) == LLMNAS_INVALID_ARGUMENT)
             #expect(lastError.contains("finished"))
         }
     }
@@ -79,21 +79,21 @@ import LLMNASTestSupport
                     return 0
                 }, counter)
             }
-            #expect(status == 0, "\(lastError)")
+            #expect(status == LLMNAS_OK, "\(lastError)")
             #expect(progressCalls == 4)
             var json: UnsafeMutablePointer<CChar>? = nil
-            #expect(llmnas_search_history_json(search, &json) == 0)
+            #expect(llmnas_search_history_json(search, &json) == LLMNAS_OK)
             return take(json)!
         }
         let viaAskTell = try withSearch(config) { search -> String in
             var json: UnsafeMutablePointer<CChar>? = nil, name: UnsafeMutablePointer<CChar>? = nil
-            while llmnas_search_ask(search, &json, &name) == 0, let text = take(json), take(name) != "" {
+            while llmnas_search_ask(search, &json, &name) == LLMNAS_OK, let text = take(json), take(name) != "" {
                 let count = try JSONParser.parse(text).arrayValue!.count
                 var scores = [Double](repeating: 0, count: count)
-                _ = text.withCString { Self.countGCN($0, UInt(count), &scores, nil) }
-                #expect(llmnas_search_tell(search, scores, UInt(count)) == 0)
+                _ = text.withCString { Self.countGCN($0, count, &scores, nil) }
+                #expect(llmnas_search_tell(search, scores, count) == LLMNAS_OK)
             }
-            #expect(llmnas_search_history_json(search, &json) == 0)
+            #expect(llmnas_search_history_json(search, &json) == LLMNAS_OK)
             return take(json)!
         }
         #expect(viaRun == viaAskTell)
@@ -101,13 +101,13 @@ import LLMNASTestSupport
 
     @Test func runRefusesAMissingCallbackAndStopsOnAFailingOne() throws {
         try withSearch(#"{"iterations": 3}"#) { search in
-            #expect(llmnas_search_run(search, nil, 0, nil, nil) == Status.invalidArgument.rawValue)
+            #expect(llmnas_search_run(search, nil, 0, nil, nil) == LLMNAS_INVALID_ARGUMENT)
             #expect(lastError.contains("no callback for host estimator 'host'"))
-            #expect(run(search, "host", { _, _, _, _ in 7 }) == Status.cancelled.rawValue)
+            #expect(run(search, "host", { _, _, _, _ in 7 }) == LLMNAS_CANCELLED)
             #expect(lastError.contains("returned 7"))
-            #expect(run(search, "host", Self.countGCN, { _, _ in 1 }) == Status.cancelled.rawValue)
+            #expect(run(search, "host", Self.countGCN, { _, _ in 1 }) == LLMNAS_CANCELLED)
             var json: UnsafeMutablePointer<CChar>? = nil
-            #expect(llmnas_search_history_json(search, &json) == 0)
+            #expect(llmnas_search_history_json(search, &json) == LLMNAS_OK)
             let history = try JSONParser.parse(take(json)!)
             #expect(history["iteration"]?.exactInt == 1, "the cancelled run kept its first iteration")
         }
@@ -115,38 +115,38 @@ import LLMNASTestSupport
 
     @Test func bindingsAndBadArguments() throws {
         var out: OpaquePointer? = nil
-        #expect(llmnas_search_create(nil, "{}", &out) == Status.invalidArgument.rawValue)
+        #expect(llmnas_search_create(nil, "{}", &out) == LLMNAS_INVALID_ARGUMENT)
         #expect(lastError == "space is NULL")
         try withSearch(#"{"estimators": [{"name": "d", "kind": "mlp"}], "constraints": [{"kind": "host", "name": "mem", "max": 2}]}"#) { search in
             var latency: OpaquePointer? = nil
-            #expect(llmnas_latency_predictor_builtin("wmt14ende-titanxp", &latency) == 0)
+            #expect(llmnas_latency_predictor_builtin("wmt14ende-titanxp", &latency) == LLMNAS_OK)
             defer { llmnas_mlp_free(latency) }
-            #expect(llmnas_search_bind_mlp(search, "d", latency) == Status.invalidArgument.rawValue)
+            #expect(llmnas_search_bind_mlp(search, "d", latency) == LLMNAS_INVALID_ARGUMENT)
             #expect(lastError.contains("takes 10 features"))
-            #expect(llmnas_search_bind_mlp(search, "nobody", latency) == Status.notFound.rawValue)
-            #expect(llmnas_search_bind_constraint(search, "mem", nil, nil) == Status.invalidArgument.rawValue)
-            #expect(llmnas_search_bind_constraint(search, "cpu", { _, _, _ in 0 }, nil) == Status.notFound.rawValue)
-            #expect(llmnas_search_bind_llm(search, "d", nil) == Status.invalidArgument.rawValue)
-            #expect(llmnas_search_write_report(search, "/tmp/x", "pdf") == Status.invalidArgument.rawValue)
-            #expect(llmnas_search_tell(search, nil, 3) == Status.invalidArgument.rawValue)
+            #expect(llmnas_search_bind_mlp(search, "nobody", latency) == LLMNAS_NOT_FOUND)
+            #expect(llmnas_search_bind_constraint(search, "mem", nil, nil) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_search_bind_constraint(search, "cpu", { _, _, _ in 0 }, nil) == LLMNAS_NOT_FOUND)
+            #expect(llmnas_search_bind_llm(search, "d", nil) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_search_write_report(search, "/tmp/x", "pdf") == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_search_tell(search, nil, 3) == LLMNAS_INVALID_ARGUMENT)
         }
         var missing: OpaquePointer? = nil
-        #expect(llmnas_search_resume("/nonexistent/ckpt", &missing) == Status.io.rawValue)
+        #expect(llmnas_search_resume("/nonexistent/ckpt", &missing) == LLMNAS_IO_ERROR)
         #expect(missing == nil)
     }
 
     @Test func aFailingHostConstraintFailsTheStepAndChangesNothing() throws {
         try withSearch(#"{"iterations": 2, "constraints": [{"kind": "host", "name": "mem", "max": 2}]}"#) { search in
-            #expect(llmnas_search_bind_constraint(search, "mem", { _, _, _ in 3 }, nil) == 0)
+            #expect(llmnas_search_bind_constraint(search, "mem", { _, _, _ in 3 }, nil) == LLMNAS_OK)
             var json: UnsafeMutablePointer<CChar>? = nil, name: UnsafeMutablePointer<CChar>? = nil
-            #expect(llmnas_search_ask(search, &json, &name) == Status.cancelled.rawValue)
+            #expect(llmnas_search_ask(search, &json, &name) == LLMNAS_CANCELLED)
             #expect(lastError.contains("host constraint 'mem' returned 3"))
             #expect(json == nil && name == nil)
             #expect(llmnas_search_bind_constraint(search, "mem", { arch, value, _ in
                 value!.pointee = String(cString: arch!).contains("gat") ? 5 : 1
                 return 0
-            }, nil) == 0)
-            #expect(llmnas_search_ask(search, &json, &name) == 0)
+            }, nil) == LLMNAS_OK)
+            #expect(llmnas_search_ask(search, &json, &name) == LLMNAS_OK)
             #expect(!take(json)!.contains("gat"))
             _ = take(name)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import CLLMNAS
 import Testing
 @testable import LLMNAS
 import LLMNASCore
@@ -22,35 +23,35 @@ import LLMNASTestSupport
     static func ownHandles(_ index: Int, port: Int) -> String {
         var space: OpaquePointer? = nil, search: OpaquePointer? = nil, mlp: OpaquePointer? = nil, llm: OpaquePointer? = nil
         defer { llmnas_search_free(search); llmnas_mlp_free(mlp); llmnas_llm_free(llm); llmnas_space_free(space) }
-        guard llmnas_space_builtin("nas-bench-graph", &space) == 0 else { return "space: \(String(cString: llmnas_last_error()))" }
+        guard llmnas_space_builtin("nas-bench-graph", &space) == LLMNAS_OK else { return "space: \(String(cString: llmnas_last_error()))" }
         var archs: UnsafeMutablePointer<CChar>? = nil
-        guard llmnas_space_sample(space, UInt64(index), 64, &archs) == 0 else { return "sample" }
+        guard llmnas_space_sample(space, UInt64(index), 64, &archs) == LLMNAS_OK else { return "sample" }
         let text = take(archs)
-        var features = [Float](repeating: 0, count: 64 * 45), rows: UInt = 0
-        guard llmnas_arch_features_batch(space, text, &features, UInt(features.count), &rows) == 0 else { return "features" }
+        var features = [Float](repeating: 0, count: 64 * 45), rows: Int = 0
+        guard llmnas_arch_features_batch(space, text, &features, features.count, &rows) == LLMNAS_OK else { return "features" }
         let targets = (0..<64).map { Float(features[$0 * 45..<($0 + 1) * 45].reduce(0, +)) }
-        guard llmnas_mlp_train(#"{"hidden": [16], "steps": 100, "seed": 1}"#, features, targets, 64, 45, nil, nil, &mlp) == 0 else { return "train" }
+        guard llmnas_mlp_train(#"{"hidden": [16], "steps": 100, "seed": 1}"#, features, targets, 64, 45, nil, nil, &mlp) == LLMNAS_OK else { return "train" }
         var predicted = [Float](repeating: 0, count: 64)
-        guard llmnas_mlp_predict(mlp, features, 64, 45, &predicted) == 0 else { return "predict" }
-        guard llmnas_search_create(space, #"{"iterations": 3, "population": 20, "parents": 5, "mutations": 8, "crossovers": 7, "seed": 2}"#, &search) == 0 else { return "search" }
+        guard llmnas_mlp_predict(mlp, features, 64, 45, &predicted) == LLMNAS_OK else { return "predict" }
+        guard llmnas_search_create(space, #"{"iterations": 3, "population": 20, "parents": 5, "mutations": 8, "crossovers": 7, "seed": 2}"#, &search) == LLMNAS_OK else { return "search" }
         var candidates: UnsafeMutablePointer<CChar>? = nil, name: UnsafeMutablePointer<CChar>? = nil
-        while llmnas_search_ask(search, &candidates, &name) == 0 {
+        while llmnas_search_ask(search, &candidates, &name) == LLMNAS_OK {
             let batch = take(candidates)
             _ = take(name)
             guard batch != "[]", let list = try? JSONParser.parse(batch).arrayValue else { break }
             let scores = list.map { Double(JSONWriter.write($0).count) }
-            guard llmnas_search_tell(search, scores, UInt(scores.count)) == 0 else { return "tell" }
+            guard llmnas_search_tell(search, scores, scores.count) == LLMNAS_OK else { return "tell" }
         }
         var best: UnsafeMutablePointer<CChar>? = nil
-        guard llmnas_search_best_json(search, &best) == 0 else { return "best" }
+        guard llmnas_search_best_json(search, &best) == LLMNAS_OK else { return "best" }
         let config = #"{"model": "m", "base_url": "http://127.0.0.1:\#(port)/v1", "max_concurrency": 2}"#
-        guard llmnas_llm_create(config, &llm) == 0 else { return "llm" }
+        guard llmnas_llm_create(config, &llm) == LLMNAS_OK else { return "llm" }
         var hat: OpaquePointer? = nil
         defer { llmnas_space_free(hat) }
-        guard llmnas_space_builtin("hat-wmt14ende", &hat) == 0, llmnas_space_sample(hat, UInt64(index), 3, &archs) == 0 else { return "hat" }
-        var llmScores = [Double](repeating: 0, count: 3), statuses = [Int32](repeating: 0, count: 3)
+        guard llmnas_space_builtin("hat-wmt14ende", &hat) == LLMNAS_OK, llmnas_space_sample(hat, UInt64(index), 3, &archs) == LLMNAS_OK else { return "hat" }
+        var llmScores = [Double](repeating: 0, count: 3), statuses = [llmnas_status](repeating: LLMNAS_OK, count: 3)
         let hatArchs = take(archs)
-        guard llmnas_llmpp_predict(llm, hat, nil, "[]", hatArchs, &llmScores, &statuses, 3, nil, nil) == 0 else { return "llmpp: \(String(cString: llmnas_last_error()))" }
+        guard llmnas_llmpp_predict(llm, hat, nil, "[]", hatArchs, &llmScores, &statuses, 3, nil, nil) == LLMNAS_OK else { return "llmpp: \(String(cString: llmnas_last_error()))" }
         return "\(predicted.reduce(0, +)) \(take(best).count) \(llmScores)"
     }
 
@@ -69,18 +70,18 @@ import LLMNASTestSupport
 
     @Test func sharedSpaceAndModelServeSeveralThreadsAtOnce() throws {
         var space: OpaquePointer? = nil, latency: OpaquePointer? = nil
-        #expect(llmnas_space_builtin("hat-wmt14ende", &space) == 0)
-        #expect(llmnas_latency_predictor_builtin("wmt14ende-titanxp", &latency) == 0)
+        #expect(llmnas_space_builtin("hat-wmt14ende", &space) == LLMNAS_OK)
+        #expect(llmnas_latency_predictor_builtin("wmt14ende-titanxp", &latency) == LLMNAS_OK)
         defer { llmnas_space_free(space); llmnas_mlp_free(latency) }
         let (spaceBits, modelBits) = (Int(bitPattern: space), Int(bitPattern: latency))
         @Sendable func work(_ seed: Int) -> [Float] {
             let sharedSpace = OpaquePointer(bitPattern: spaceBits), sharedModel = OpaquePointer(bitPattern: modelBits)
             var archs: UnsafeMutablePointer<CChar>? = nil
-            guard llmnas_space_sample(sharedSpace, UInt64(seed), 200, &archs) == 0 else { return [] }
+            guard llmnas_space_sample(sharedSpace, UInt64(seed), 200, &archs) == LLMNAS_OK else { return [] }
             let text = Self.take(archs)
-            var features = [Float](repeating: 0, count: 2000), rows: UInt = 0, ms = [Float](repeating: 0, count: 200)
-            guard llmnas_arch_features_batch(sharedSpace, text, &features, 2000, &rows) == 0,
-                  llmnas_mlp_predict(sharedModel, features, 200, 10, &ms) == 0 else { return [] }
+            var features = [Float](repeating: 0, count: 2000), rows: Int = 0, ms = [Float](repeating: 0, count: 200)
+            guard llmnas_arch_features_batch(sharedSpace, text, &features, 2000, &rows) == LLMNAS_OK,
+                  llmnas_mlp_predict(sharedModel, features, 200, 10, &ms) == LLMNAS_OK else { return [] }
             return ms
         }
         let alone = (0..<8).map(work)

@@ -7,6 +7,9 @@
 #include <llmnas.h>
 
 #include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -42,12 +45,24 @@ inline std::string take(char *text) {
 /// The library's version, "MAJOR.MINOR.PATCH".
 inline std::string version() { return llmnas_version_string(); }
 
+/// The ABI generation of the loaded library; LLMNAS_ABI_VERSION when header and library agree.
+inline int abi_version() { return llmnas_abi_version(); }
+
+/// "NAME: meaning" of a status code.
+inline std::string status_string(llmnas_status status) { return llmnas_status_string(status); }
+
 /// A JSON array of the built-in spaces' names.
 inline std::string builtin_space_names_json() {
     char *out = nullptr;
     detail::check(llmnas_space_builtin_names(&out));
     return detail::take(out);
 }
+
+class LLM;
+class MLP;
+class Space;
+MLP distill_llmpp(LLM &, const Space &, const std::string &, const std::string &, std::size_t, std::uint64_t,
+                  const std::string &, const std::string &, std::string *);
 
 /// A search space (an llmnas_space handle). Immutable: one Space may be used from several threads at once.
 class Space {
@@ -256,13 +271,52 @@ public:
         return detail::take(out);
     }
 
+    /// Trains a latency predictor on a measured data set in HAT's CSV format (see llmnas_latency_predictor_train;
+    /// "" for HAT's recipe); the validation and test errors go to `report_json` when it is given.
+    static MLP train_latency_predictor(const std::string &csv_path, const std::string &config_json = "",
+                                       std::string *report_json = nullptr) {
+        llmnas_mlp *handle = nullptr;
+        char *report = nullptr;
+        detail::check(llmnas_latency_predictor_train(csv_path.c_str(), config_json.empty() ? nullptr : config_json.c_str(),
+                                                     nullptr, nullptr, &handle, &report));
+        std::string text = detail::take(report);
+        if (report_json) *report_json = text;
+        return MLP(handle);
+    }
+
     /// The C handle, still owned by this object.
     const llmnas_mlp *get() const noexcept { return handle_.get(); }
 
 private:
     explicit MLP(llmnas_mlp *handle) : handle_(handle, llmnas_mlp_free) {}
     std::unique_ptr<llmnas_mlp, void (*)(llmnas_mlp *)> handle_;
+    friend MLP distill_llmpp(LLM &, const Space &, const std::string &, const std::string &, std::size_t, std::uint64_t,
+                             const std::string &, const std::string &, std::string *);
 };
+
+/// A JSON array of the built-in latency predictors' names.
+inline std::string latency_predictor_names_json() {
+    char *out = nullptr;
+    detail::check(llmnas_latency_predictor_builtin_names(&out));
+    return detail::take(out);
+}
+
+/// LLM-Distill-PP (see llmnas_distill_llmpp): `labels` architectures of the JSON Lines pool at `pool_path`
+/// labelled by LLM-PP and an MLP trained on them ("" configs for the defaults); what the labels cost goes to
+/// `report_json` when it is given.
+inline MLP distill_llmpp(LLM &llm, const Space &space, const std::string &demos_json, const std::string &pool_path,
+                         std::size_t labels, std::uint64_t seed, const std::string &task_json = "",
+                         const std::string &mlp_config_json = "", std::string *report_json = nullptr) {
+    llmnas_mlp *handle = nullptr;
+    char *report = nullptr;
+    detail::check(llmnas_distill_llmpp(llm.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
+                                       demos_json.c_str(), pool_path.c_str(), labels, seed,
+                                       mlp_config_json.empty() ? nullptr : mlp_config_json.c_str(), nullptr, nullptr,
+                                       &handle, &report));
+    std::string text = detail::take(report);
+    if (report_json) *report_json = text;
+    return MLP(handle);
+}
 
 /// An HS-NAS search (an llmnas_search handle): ask for candidates, tell their scores. One thread at a time.
 class Search {
@@ -281,14 +335,31 @@ public:
         return Search(handle);
     }
 
+    /// A host estimator for run(): scores the candidates (a JSON array of `n` architectures) in their order.
+    using Estimator = std::function<std::vector<double>(const std::string &candidates_json, std::size_t n)>;
+    /// A host constraint's value for one architecture (JSON).
+    using Constraint = std::function<double(const std::string &arch_json)>;
+
     /// Binds a model to the config's MLP estimator or latency constraint `name`.
     void bind_mlp(const std::string &name, const MLP &mlp) { detail::check(llmnas_search_bind_mlp(get(), name.c_str(), mlp.get())); }
+
+    /// Binds a client to the config's LLM estimator `name`; the search keeps its own reference and uses the client
+    /// during ask, tell and run.
+    void bind_llm(const std::string &name, LLM &llm) { detail::check(llmnas_search_bind_llm(get(), name.c_str(), llm.get())); }
+
+    /// Binds `constraint` to the config's host constraint `name`. An exception it throws stops the step and is
+    /// rethrown, as itself, by the ask or run that called it.
+    void bind_constraint(const std::string &name, Constraint constraint) {
+        auto binding = std::make_unique<Callback<Constraint>>(Callback<Constraint>{state_.get(), std::move(constraint)});
+        detail::check(llmnas_search_bind_constraint(get(), name.c_str(), &Search::value_trampoline, binding.get()));
+        state_->constraints[name] = std::move(binding);
+    }
 
     /// The candidates (a JSON array) the current iteration needs from the estimator named in `estimator`; "[]" once
     /// the search is finished.
     std::string ask(std::string *estimator = nullptr) {
         char *candidates = nullptr, *name = nullptr;
-        detail::check(llmnas_search_ask(get(), &candidates, &name));
+        finish(llmnas_search_ask(get(), &candidates, &name));
         std::string text = detail::take(candidates), who = detail::take(name);
         if (estimator) *estimator = who;
         return text;
@@ -296,6 +367,24 @@ public:
 
     /// The scores of the last ask's candidates, in its order.
     void tell(const std::vector<double> &scores) { detail::check(llmnas_search_tell(get(), scores.data(), scores.size())); }
+
+    /// Runs the search to its end, scoring each host estimator the schedule uses with its entry of `estimators`
+    /// (by name). An exception an estimator or constraint throws stops the run, keeping every score told before,
+    /// and is rethrown as itself; the search can go on later.
+    void run(const std::map<std::string, Estimator> &estimators) {
+        std::vector<Callback<Estimator>> callbacks;
+        callbacks.reserve(estimators.size());
+        std::vector<llmnas_estimator> records;
+        for (const auto &entry : estimators) {
+            callbacks.push_back(Callback<Estimator>{state_.get(), entry.second});
+            llmnas_estimator record = LLMNAS_ESTIMATOR_INIT;
+            record.name = entry.first.c_str();
+            record.score = &Search::score_trampoline;
+            record.user_data = &callbacks.back();
+            records.push_back(record);
+        }
+        finish(llmnas_search_run(get(), records.data(), records.size(), nullptr, nullptr));
+    }
 
     /// The best architecture so far, with its score, constraint values and stats, as JSON.
     std::string best_json() const {
@@ -320,8 +409,59 @@ public:
     llmnas_search *get() const noexcept { return handle_.get(); }
 
 private:
+    struct State;
+
+    /// A host function and the search state that keeps what it throws, as a C callback's user data.
+    template <typename Function>
+    struct Callback {
+        State *state;
+        Function function;
+    };
+
+    /// The bound constraints (the C side keeps pointers to them) and the exception a callback caught, to rethrow.
+    struct State {
+        std::map<std::string, std::unique_ptr<Callback<Constraint>>> constraints;
+        std::exception_ptr pending;
+    };
+
     explicit Search(llmnas_search *handle) : handle_(handle, llmnas_search_free) {}
+
+    /// Rethrows what a callback threw during the call, else throws for a failed status.
+    void finish(llmnas_status status) {
+        if (state_->pending) {
+            std::exception_ptr pending = state_->pending;
+            state_->pending = nullptr;
+            std::rethrow_exception(pending);
+        }
+        detail::check(status);
+    }
+
+    static int value_trampoline(const char *arch_json, double *value, void *user_data) {
+        auto *callback = static_cast<Callback<Constraint> *>(user_data);
+        try {
+            *value = callback->function(arch_json);
+            return 0;
+        } catch (...) {
+            callback->state->pending = std::current_exception();
+            return 1;
+        }
+    }
+
+    static int score_trampoline(const char *candidates_json, std::size_t n, double *scores, void *user_data) {
+        auto *callback = static_cast<Callback<Estimator> *>(user_data);
+        try {
+            std::vector<double> result = callback->function(candidates_json, n);
+            if (result.size() != n) throw Error(LLMNAS_INVALID_ARGUMENT, "a host estimator returned the wrong number of scores");
+            for (std::size_t i = 0; i < n; i++) scores[i] = result[i];
+            return 0;
+        } catch (...) {
+            callback->state->pending = std::current_exception();
+            return 1;
+        }
+    }
+
     std::unique_ptr<llmnas_search, void (*)(llmnas_search *)> handle_;
+    std::unique_ptr<State> state_ = std::make_unique<State>();
 };
 
 }  // namespace llmnas

@@ -3,6 +3,8 @@
 #include <llmnas.hpp>
 
 #include <cstdio>
+#include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -102,6 +104,53 @@ int main() {
     expect(llmnas::Search::resume("build/examples/wrapper.ckpt").history_json() == search.history_json(), "resume");
     expect(status_of([&] { search.tell({1.0}); }) == LLMNAS_INVALID_ARGUMENT, "a tell after the end");
     expect(status_of([&] { llmnas::Search(graph, R"({"iterations": 0})"); }) == LLMNAS_INVALID_ARGUMENT, "zero iterations");
+
+    // The rest of the interface: versions, statuses, latency training, distillation, bind_llm, constraints, run.
+    expect(llmnas::abi_version() == LLMNAS_ABI_VERSION, "header and library agree on the ABI");
+    expect(llmnas::status_string(LLMNAS_NOT_FOUND).rfind("LLMNAS_NOT_FOUND: ", 0) == 0, "a status names itself");
+    expect(llmnas::latency_predictor_names_json().find("\"wmt14ende-titanxp\"") != std::string::npos, "latency names");
+    std::string report;
+    auto trained = llmnas::MLP::train_latency_predictor("data/hat-latency/wmt14ende_gpu_titanxp_all.csv",
+                                                        R"({"hidden": [8], "steps": 20})", &report);
+    expect(report.find("\"test_rmse_ms\"") != std::string::npos && trained.predict(space.features(a00), 10).size() == 1,
+           "a latency predictor trained from a CSV, with its report");
+    llmnas::LLM dead(R"({"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0, "timeout_seconds": 5})");
+    expect(status_of([&] {
+               llmnas::distill_llmpp(dead, space, "[]", "data/llmpp-wmt/unlabeled_archs.jsonl", 2, 0);
+           }) == LLMNAS_BAD_ANSWER, "distillation without an answering server has no labels");
+
+    llmnas::Search hosted(graph, R"({"iterations": 2, "seed": 1, "constraints": [{"kind": "host", "name": "mem", "max": 3}]})");
+    expect(status_of([&] { hosted.bind_llm("llmpp", dead); }) == LLMNAS_NOT_FOUND, "no LLM estimator of that name");
+    struct Refused : std::runtime_error {
+        Refused() : std::runtime_error("refused") {}
+    };
+    hosted.bind_constraint("mem", [](const std::string &) -> double { throw Refused(); });
+    bool rethrown = false;
+    try {
+        hosted.ask();
+    } catch (const Refused &) {
+        rethrown = true;
+    }
+    expect(rethrown, "a constraint's exception comes back as itself");
+    hosted.bind_constraint("mem", [](const std::string &arch) { return arch.find("gat") != std::string::npos ? 5.0 : 1.0; });
+    auto count_gcn = [](const std::string &candidates, std::size_t n) {
+        std::vector<double> scores;
+        for (std::size_t at = candidates.find("\"ops\""); at != std::string::npos; at = candidates.find("\"ops\"", at + 1)) {
+            scores.push_back(static_cast<double>(candidates.compare(at + 7, 5, "\"gcn\"") == 0));
+        }
+        scores.resize(n);
+        return scores;
+    };
+    bool estimator_rethrown = false;
+    try {
+        hosted.run({{"host", [](const std::string &, std::size_t) -> std::vector<double> { throw Refused(); }}});
+    } catch (const Refused &) {
+        estimator_rethrown = true;
+    }
+    expect(estimator_rethrown, "an estimator's exception comes back as itself");
+    hosted.run({{"host", count_gcn}});
+    expect(hosted.best_json().find("\"finished\":true") != std::string::npos &&
+               hosted.best_json().find("gat") == std::string::npos, "run finishes the search under the host constraint");
 
     std::printf("llmnas.hpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

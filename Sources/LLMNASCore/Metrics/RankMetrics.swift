@@ -28,6 +28,28 @@ public struct RankMetrics: Sendable, Equatable {
         pearson = RankMetrics.pearson(predicted, truth)
     }
 
+    /// The most values one call compares.
+    public static let maximumCount = 100_000_000
+
+    /// The metrics of `count` values at `predicted` against as many at `truth`: 1 to `maximumCount`, finite.
+    public init(predicted: UnsafePointer<Double>, truth: UnsafePointer<Double>, count: Int) throws(LLMNASError) {
+        guard (1...RankMetrics.maximumCount).contains(count) else {
+            throw LLMNASError(.invalidArgument, "n must be 1 to \(RankMetrics.maximumCount), not \(count)")
+        }
+        try self.init(predicted: Array(UnsafeBufferPointer(start: predicted, count: count)),
+                      truth: Array(UnsafeBufferPointer(start: truth, count: count)))
+    }
+
+    /// Kendall's tau-b of `count` values at `x` and at `y`: 2 to `maximumCount`, finite; NaN when a side is constant.
+    public static func kendallTauB(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) throws(LLMNASError) -> Double {
+        guard (2...maximumCount).contains(count) else {
+            throw LLMNASError(.invalidArgument, "n must be at least 2 and at most \(maximumCount), not \(count)")
+        }
+        let xs = Array(UnsafeBufferPointer(start: x, count: count)), ys = Array(UnsafeBufferPointer(start: y, count: count))
+        guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else { throw LLMNASError(.invalidArgument, "x and y must be finite numbers") }
+        return kendallTauB(xs, ys)
+    }
+
     /// The metrics as JSON: `{"n", "mae", "rmse", "kendall_tau", "spearman", "pearson"}` (NaN as null).
     public var json: JSONValue {
         .object([("mae", .number(mae)), ("rmse", .number(rmse)), ("kendall_tau", .number(kendallTau)),

@@ -23,6 +23,9 @@ public enum Distillation {
     public static func run(predictor: LLMPPPredictor, pool: [Architecture], labels: Int, seed: UInt64, config: MLPConfig,
                            progress: (String, Int, Int, Double) -> Bool = { _, _, _, _ in true }) throws(LLMNASError) -> (MLP, JSONValue) {
         guard labels >= 2 else { throw LLMNASError(.invalidArgument, "distillation needs at least 2 labels, not \(labels)") }
+        guard labels <= pool.count else {
+            throw LLMNASError(.invalidArgument, "labels is \(labels) but the pool holds \(pool.count) architectures")
+        }
         let space = predictor.builder.space
         var order = Array(pool.indices)
         var generator = SeededGenerator(seed: seed)

@@ -1,14 +1,23 @@
-/// Latency predictors as HAT builds them: an MLP from HAT's 10 features to the measured latency (encoder plus
+import CLatencyModels
+
+/// Latency predictors as HAT builds them: an MLP from HAT's features (`featureColumns`) to the measured latency (encoder plus
 /// decoder, in ms), trained on 80% of a measured data set with HAT's recipe (10-400-400-400-400-1 ReLU, Adam at
 /// 1e-5, batch 128, 5,000 steps, MSE), checked on 10% held out for validation and 10% for the test.
 public enum LatencyPredictors {
-    /// The built-in predictors: name, and the HAT data set each was trained on.
-    public static let builtins: [(name: String, dataset: String)] = [
-        ("wmt14ende-titanxp", "wmt14ende_gpu_titanxp_all.csv"), ("wmt14ende-xeon", "wmt14ende_cpu_xeon_all.csv"),
-        ("wmt14ende-raspberrypi", "wmt14ende_cpu_raspberrypi_all.csv"), ("wmt14enfr-titanxp", "wmt14enfr_gpu_titanxp_all.csv"),
-        ("wmt14enfr-xeon", "wmt14enfr_cpu_xeon_all.csv"), ("wmt14enfr-raspberrypi", "wmt14enfr_cpu_raspberrypi_all.csv"),
-        ("wmt19ende-titanxp", "wmt19ende_gpu_titanxp_all.csv"), ("iwslt14deen-titanxp", "iwslt14deen_gpu_titanxp_all.csv"),
-    ]
+    /// The built-in predictors: name, and the HAT data set each was trained on (the list in CLatencyModels).
+    public static let builtins: [(name: String, dataset: String)] = (0..<embedded_latency_model_count()).map {
+        (String(cString: embedded_latency_model_name($0)), String(cString: embedded_latency_model_dataset($0)))
+    }
+
+    /// The built-in predictor `name`, read from the model file embedded in the library.
+    public static func builtin(named name: String) throws(LLMNASError) -> MLP {
+        guard let index = builtins.firstIndex(where: { $0.name == name }) else {
+            throw LLMNASError(.notFound, "no built-in latency predictor '\(name)'; the built-in ones are \(builtins.map(\.name).joined(separator: ", "))")
+        }
+        var size = 0
+        let bytes = embedded_latency_model_bytes(index, &size)!
+        return try MLP(fileBytes: Array(UnsafeBufferPointer(start: bytes, count: size)), source: "built-in latency predictor '\(name)'")
+    }
 
     /// The feature columns of HAT's latency files, in order.
     public static let featureColumns = [
@@ -17,16 +26,17 @@ public enum LatencyPredictors {
         "decoder_ende_attention_heads_avg", "decoder_arbitrary_ende_attn_avg",
     ]
 
-    /// A measured data set: features (rows × 10, row-major) and total latency in ms.
+    /// A measured data set: features (rows × `featureColumns.count`, row-major) and total latency in ms.
     public struct Dataset {
-        /// HAT's 10 features per row.
+        /// HAT's features, row after row.
         public let features: [Float]
         /// Encoder plus decoder mean latency, ms.
         public let latency: [Float]
 
-        /// Reads a CSV with HAT's 10 feature columns, `latency_mean_encoder` and `latency_mean_decoder`.
+        /// Reads a CSV with HAT's feature columns, `latency_mean_encoder` and `latency_mean_decoder`.
         public init(csvPath: String) throws(LLMNASError) {
             let table = try CSVTable(path: csvPath)
+            let width = LatencyPredictors.featureColumns.count
             let needed = LatencyPredictors.featureColumns + ["latency_mean_encoder", "latency_mean_decoder"]
             for column in needed where !table.columns.contains(column) {
                 throw LLMNASError(.corruptFile, "\(csvPath): no column '\(column)'")
@@ -37,8 +47,8 @@ public enum LatencyPredictors {
                 guard values.allSatisfy({ $0?.isFinite == true }) else {
                     throw LLMNASError(.corruptFile, "\(csvPath): line \(i + 2) has a value that is not a number")
                 }
-                features += values[0..<10].map { Float($0!) }
-                latency.append(Float(values[10]! + values[11]!))
+                features += values[0..<width].map { Float($0!) }
+                latency.append(Float(values[width]! + values[width + 1]!))
             }
             guard latency.count >= 10 else { throw LLMNASError(.corruptFile, "\(csvPath): \(latency.count) rows; at least 10 are needed") }
             self.features = features
@@ -57,13 +67,14 @@ public enum LatencyPredictors {
         MLPTrainer.shuffle(&order, &generator)
         let trainCount = rows * 8 / 10, validCount = rows / 10
         let parts = [Array(order[0..<trainCount]), Array(order[trainCount..<(trainCount + validCount)]), Array(order[(trainCount + validCount)...])]
+        let width = featureColumns.count
         func gather(_ indices: [Int]) -> (x: [Float], y: [Float]) {
-            (indices.flatMap { dataset.features[($0 * 10)..<($0 * 10 + 10)] }, indices.map { dataset.latency[$0] })
+            (indices.flatMap { dataset.features[($0 * width)..<($0 * width + width)] }, indices.map { dataset.latency[$0] })
         }
         let train = gather(parts[0])
         var trainConfig = config
         trainConfig.validationFraction = 0
-        let model = try MLPTrainer.train(config: trainConfig, x: train.x, y: train.y, rows: parts[0].count, dim: 10, progress: progress)
+        let model = try MLPTrainer.train(config: trainConfig, x: train.x, y: train.y, rows: parts[0].count, dim: width, progress: progress)
         var report: [(String, JSONValue)] = [("train_rows", .number(Double(parts[0].count)))]
         for (name, indices) in [("validation", parts[1]), ("test", parts[2])] {
             let (x, y) = gather(indices)

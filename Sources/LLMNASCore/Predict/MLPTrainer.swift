@@ -8,7 +8,7 @@ public enum MLPTrainer {
     public static func train(config: MLPConfig, x: UnsafePointer<Float>, y: UnsafePointer<Float>, rows: Int, dim: Int,
                              progress: Progress = { _, _, _ in true }) throws(LLMNASError) -> MLP {
         guard rows >= 2 else { throw LLMNASError(.invalidArgument, "training needs at least 2 rows, not \(rows)") }
-        guard (1...100_000).contains(dim) else { throw LLMNASError(.invalidArgument, "dim must be 1 to 100000, not \(dim)") }
+        try MLP.checkShape(rows: rows, dim: dim)
         for i in 0..<(rows * dim) where !x[i].isFinite {
             throw LLMNASError(.invalidArgument, "x holds a non-finite value at row \(i / dim), column \(i % dim)")
         }

@@ -6,8 +6,6 @@
 public final class HybridSearch {
     /// A host callback's value for an architecture (a host constraint).
     public typealias HostValue = (Architecture) throws(LLMNASError) -> Double
-    /// Turns a built-in latency predictor's name into its model.
-    public typealias BuiltinModels = (String) throws(LLMNASError) -> MLP
 
     /// The space searched.
     public let space: SearchSpace
@@ -22,7 +20,7 @@ public final class HybridSearch {
     private var hostConstraints: [String: HostValue] = [:]
 
     /// A search that has drawn nothing yet; models named by file or built-in name in the config are loaded now.
-    public init(space: SearchSpace, config: SearchConfig, builtinModels: BuiltinModels) throws(LLMNASError) {
+    public init(space: SearchSpace, config: SearchConfig) throws(LLMNASError) {
         self.space = space
         self.config = config
         state = SearchState(config: config)
@@ -31,7 +29,7 @@ public final class HybridSearch {
         }
         for constraint in config.constraints {
             guard case let .latency(predictor, path) = constraint.kind else { continue }
-            if let predictor { constraintModels[constraint.name] = try checkedModel(builtinModels(predictor), for: constraint.name) }
+            if let predictor { constraintModels[constraint.name] = try checkedModel(LatencyPredictors.builtin(named: predictor), for: constraint.name) }
             if let path { constraintModels[constraint.name] = try checkedModel(MLP.load(from: path), for: constraint.name) }
         }
     }
@@ -140,34 +138,32 @@ public final class HybridSearch {
                     state.pending = missing
                     return
                 }
-                let scores = try builtinScores(missing, estimator: config.estimators[estimator])
-                for (architecture, score) in zip(missing, scores) { state.scores[estimator].record(architecture, score) }
-                state.evaluated += missing.count
+                // Scores that came back are kept even when others failed: the next ask asks only for the rest.
+                let results = try builtinScores(missing, estimator: config.estimators[estimator])
+                for (architecture, result) in zip(missing, results) {
+                    guard case let .success(score) = result else { continue }
+                    state.scores[estimator].record(architecture, score)
+                    state.evaluated += 1
+                }
+                try BatchOutcome.check(results, what: "LLM estimator '\(config.estimators[estimator].name)'")
             }
             try finishIteration()
         }
     }
 
-    /// Scores from an MLP or LLM estimator.
-    private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError) -> [Double] {
+    /// Scores from an MLP or LLM estimator, one result per architecture.
+    private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError) -> [Result<Double, LLMNASError>] {
         switch estimator.kind {
         case .mlp:
             guard let model = estimatorModels[estimator.name] else {
                 throw LLMNASError(.invalidArgument, "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
             }
-            return model.predict(architectures, in: space).map(Double.init)
+            return model.predict(architectures, in: space).map { .success(Double($0)) }
         case .llm:
             guard let predictor = predictors[estimator.name] else {
                 throw LLMNASError(.invalidArgument, "LLM estimator '\(estimator.name)' has no client: bind one before the search reaches it")
             }
-            var scores: [Double] = []
-            for result in predictor.predict(architectures) {
-                switch result {
-                case let .success(score): scores.append(score)
-                case let .failure(error): throw LLMNASError(error.kind, "LLM estimator '\(estimator.name)': \(error.message)")
-                }
-            }
-            return scores
+            return predictor.predict(architectures)
         case .host:
             throw LLMNASError(.invalidArgument, "host estimator '\(estimator.name)' scores through ask and tell")
         }

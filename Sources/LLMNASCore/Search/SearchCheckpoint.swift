@@ -19,13 +19,12 @@ public enum SearchCheckpoint {
 
     /// Reads a checkpoint and rebuilds its search; the config's checkpoint path is replaced by `path`, so the
     /// resumed search keeps saving where it was read.
-    public static func read(_ path: String, builtinModels: HybridSearch.BuiltinModels) throws(LLMNASError) -> HybridSearch {
-        try read(bytes: FileIO.read(path), source: path, savingTo: path, builtinModels: builtinModels)
+    public static func read(_ path: String) throws(LLMNASError) -> HybridSearch {
+        try read(bytes: FileIO.read(path), source: path, savingTo: path)
     }
 
     /// Rebuilds a search from checkpoint bytes (`source` names them in messages) that saves to `checkpoint`.
-    public static func read(bytes: [UInt8], source path: String, savingTo checkpoint: String?,
-                            builtinModels: HybridSearch.BuiltinModels) throws(LLMNASError) -> HybridSearch {
+    public static func read(bytes: [UInt8], source path: String, savingTo checkpoint: String?) throws(LLMNASError) -> HybridSearch {
         func corrupt(_ why: String) -> LLMNASError { LLMNASError(.corruptFile, "'\(path)' is not a valid llmnas search checkpoint: \(why)") }
         guard bytes.count >= 20, Array(bytes[0..<8]) == magic else { throw corrupt("bad magic") }
         guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == LittleEndian.u32(bytes, at: bytes.count - 4) else {
@@ -45,7 +44,7 @@ public enum SearchCheckpoint {
         let space = try SearchSpace(json: spaceJSON)
         var config = try SearchConfig(json: configJSON, space: space)
         config.checkpoint = checkpoint
-        let search = try HybridSearch(space: space, config: config, builtinModels: builtinModels)
+        let search = try HybridSearch(space: space, config: config)
         search.state = try SearchState(json: stateJSON, space: space, config: config)
         return search
     }

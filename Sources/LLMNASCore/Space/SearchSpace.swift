@@ -95,6 +95,13 @@ public struct SearchSpace: Sendable {
             for required in TransformerCostModel.requiredHyperparameters where indexByName[required] == nil {
                 throw fail("the transformer cost model needs the hyperparameter '\(required)'")
             }
+            let attention = hyperparameters[indexByName["decoder_arbitrary_ende_attn"]!]
+            guard attention.isNumeric, attention.choices.indices.allSatisfy({
+                let layers = attention.featureValue(ofChoiceAt: $0)
+                return layers >= 1 && layers == layers.rounded()
+            }) else {
+                throw fail("the transformer cost model counts 'decoder_arbitrary_ende_attn' as attended encoder layers: its choices, or its feature_values, must be integers of at least 1")
+            }
         }
         self.name = name
         self.task = task

@@ -66,7 +66,11 @@ public struct TransformerCostModel: Sendable, Equatable {
             parameters += 2 * e * f + f + e + 4 * e                      // FFN and two LayerNorms
             macs += 4 * l * e * q + 2 * l * l * q + 2 * l * e * f + 2 * l * e + l * q
         }
-        let attended = values("decoder_arbitrary_ende_attn").map { $0 == -1 ? 1 : $0 + 1 }
+        // The encoder layers each decoder layer attends to: the hyperparameter's feature values (HAT's -1, 1, 2 as 1, 2, 3).
+        let attention = space.index(of: "decoder_arbitrary_ende_attn")!
+        let attended = space.activeGenes(ofHyperparameter: attention, in: architecture).map {
+            Int(space.hyperparameters[attention].featureValue(ofChoiceAt: $0))
+        }
         for (f, k) in zip(values("decoder_ffn_embed_dim"), attended) {
             parameters += 3 * (d * q + q) + q * d + d                    // self attention
             parameters += (d * q + q) + 2 * (e * q + q) + q * d + d      // cross attention

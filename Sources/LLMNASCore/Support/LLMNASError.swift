@@ -2,7 +2,7 @@
 /// for a person, naming the offending input.
 public struct LLMNASError: Error, Equatable, CustomStringConvertible {
     /// The kinds of failure. The C ABI maps each to a fixed `llmnas_status` value.
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable, CaseIterable {
         /// A required argument is missing or a value is out of its range.
         case invalidArgument
         /// Text that should be JSON is not.

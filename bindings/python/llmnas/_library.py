@@ -3,10 +3,10 @@ import ctypes
 import ctypes.util
 import os
 
-from .errors import Error, error_for
+from .errors import Error, bind_status_values, error_for
 
 #: The ABI generation this binding was written for; the library must report the same.
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,6 +42,12 @@ _char_pp = ctypes.POINTER(ctypes.c_void_p)
 _double_p = ctypes.POINTER(ctypes.c_double)
 _float_p = ctypes.POINTER(ctypes.c_float)
 ValueFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, ctypes.c_void_p)
+ScoreFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, ctypes.c_void_p)
+
+
+class Estimator(ctypes.Structure):
+    """llmnas_estimator: a named host estimator for llmnas_search_run (`Search.run` drives ask and tell instead)."""
+    _fields_ = [("version", ctypes.c_uint), ("name", ctypes.c_char_p), ("score", ScoreFn), ("user_data", ctypes.c_void_p)]
 
 
 def _candidates():
@@ -50,7 +56,7 @@ def _candidates():
         return [env]
     found = [os.path.join(_HERE, name) for name in sorted(os.listdir(_HERE)) if name.startswith("libllmnas.so")]
     system = ctypes.util.find_library("llmnas")
-    return found + ([system] if system else []) + ["libllmnas.so.0"]
+    return found + ([system] if system else []) + [f"libllmnas.so.{ABI_VERSION}"]
 
 
 def _load():
@@ -119,6 +125,8 @@ _SIGNATURES = {
     "llmnas_search_bind_constraint": ([SearchPtr, ctypes.c_char_p, ValueFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_search_ask": ([SearchPtr, _char_pp, _char_pp], ctypes.c_int),
     "llmnas_search_tell": ([SearchPtr, _double_p, ctypes.c_size_t], ctypes.c_int),
+    "llmnas_search_run": ([SearchPtr, ctypes.POINTER(Estimator), ctypes.c_size_t, ProgressFn, ctypes.c_void_p],
+                          ctypes.c_int),
     "llmnas_search_best_json": ([SearchPtr, _char_pp], ctypes.c_int),
     "llmnas_search_history_json": ([SearchPtr, _char_pp], ctypes.c_int),
     "llmnas_search_write_report": ([SearchPtr, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
@@ -134,6 +142,21 @@ for _name, (_args, _result) in _SIGNATURES.items():
 
 if lib.llmnas_abi_version() != ABI_VERSION:
     raise ImportError(f"libllmnas ABI {lib.llmnas_abi_version()} does not match the binding's ABI {ABI_VERSION}")
+
+
+def _status_values():
+    """{name: value} of every status the loaded library knows. The header numbers them down from 0 without gaps
+    (a new code takes the next number), so the names are read down from 0 until the library knows no more."""
+    values, value = {}, 0
+    while True:
+        name = lib.llmnas_status_string(value).decode().split(":", 1)[0]
+        if name == "LLMNAS_UNKNOWN_STATUS":
+            return values
+        values[name] = value
+        value -= 1
+
+
+bind_status_values(_status_values())
 
 
 def check(status):

@@ -1,11 +1,16 @@
-"""Exceptions: one class per llmnas_status of include/llmnas.h, all derived from `Error`."""
+"""Exceptions: one class per llmnas_status of include/llmnas.h, all derived from `Error`.
+
+Each class names its status as the header does (`status_name`); its value (`status`) is read from the loaded library
+when the package is imported (see `bind_status_values`), so no status number is written down twice."""
 import builtins
 
 
 class Error(Exception):
-    """A failed library call. `status` is the llmnas_status value, `str(error)` the library's message."""
+    """A failed library call. `status` is the llmnas_status value, `status_name` its name in the header,
+    `str(error)` the library's message."""
 
     status = None
+    status_name = None
 
     def __init__(self, message, status=None):
         super().__init__(message)
@@ -15,95 +20,105 @@ class Error(Exception):
 
 class InvalidArgumentError(Error, ValueError):
     """A required argument was missing or a value out of range (LLMNAS_INVALID_ARGUMENT)."""
-    status = -1
+    status_name = "LLMNAS_INVALID_ARGUMENT"
 
 
 class MalformedJSONError(Error, ValueError):
     """Text that should be JSON is not (LLMNAS_MALFORMED_JSON)."""
-    status = -2
+    status_name = "LLMNAS_MALFORMED_JSON"
 
 
 class InvalidSpaceError(Error, ValueError):
     """A search space definition is invalid (LLMNAS_INVALID_SPACE)."""
-    status = -3
+    status_name = "LLMNAS_INVALID_SPACE"
 
 
 class InvalidArchitectureError(Error, ValueError):
     """An architecture is not in the search space (LLMNAS_INVALID_ARCH)."""
-    status = -4
+    status_name = "LLMNAS_INVALID_ARCH"
 
 
 class NotFoundError(Error, LookupError):
     """No built-in item has that name (LLMNAS_NOT_FOUND)."""
-    status = -5
+    status_name = "LLMNAS_NOT_FOUND"
 
 
 class BufferTooSmallError(Error):
     """An output buffer was too small (LLMNAS_BUFFER_TOO_SMALL); the binding sizes buffers itself."""
-    status = -6
+    status_name = "LLMNAS_BUFFER_TOO_SMALL"
 
 
 class UnsupportedError(Error):
     """The operation is not defined for this input (LLMNAS_UNSUPPORTED)."""
-    status = -7
+    status_name = "LLMNAS_UNSUPPORTED"
 
 
 class InfeasibleError(Error):
     """No architecture satisfied the constraints (LLMNAS_INFEASIBLE)."""
-    status = -8
+    status_name = "LLMNAS_INFEASIBLE"
 
 
 class OutOfMemoryError(Error, MemoryError):
     """The library could not allocate memory (LLMNAS_OUT_OF_MEMORY)."""
-    status = -9
+    status_name = "LLMNAS_OUT_OF_MEMORY"
 
 
 class HTTPError(Error):
     """The LLM server answered with an HTTP error (LLMNAS_HTTP_ERROR)."""
-    status = -10
+    status_name = "LLMNAS_HTTP_ERROR"
 
 
 class TimeoutError(Error, builtins.TimeoutError):
     """The LLM server did not answer in time (LLMNAS_TIMEOUT)."""
-    status = -11
+    status_name = "LLMNAS_TIMEOUT"
 
 
 class ConnectionFailedError(Error, ConnectionError):
     """No connection to the LLM server (LLMNAS_CONNECTION_FAILED)."""
-    status = -12
+    status_name = "LLMNAS_CONNECTION_FAILED"
 
 
 class BadResponseError(Error):
     """The server's response is not a valid completion (LLMNAS_BAD_RESPONSE)."""
-    status = -13
+    status_name = "LLMNAS_BAD_RESPONSE"
 
 
 class BadAnswerError(Error):
     """The model's answer holds no valid score (LLMNAS_BAD_ANSWER)."""
-    status = -14
+    status_name = "LLMNAS_BAD_ANSWER"
 
 
 class CancelledError(Error):
     """A progress callback cancelled the operation (LLMNAS_CANCELLED)."""
-    status = -15
+    status_name = "LLMNAS_CANCELLED"
 
 
 class IOError(Error, OSError):
     """A file could not be read or written (LLMNAS_IO_ERROR)."""
-    status = -16
+    status_name = "LLMNAS_IO_ERROR"
 
 
 class CorruptFileError(Error):
     """A file is damaged or of another kind (LLMNAS_CORRUPT_FILE)."""
-    status = -17
+    status_name = "LLMNAS_CORRUPT_FILE"
 
 
 class IncompleteError(Error):
     """Some items of a batch failed (LLMNAS_INCOMPLETE)."""
-    status = -18
+    status_name = "LLMNAS_INCOMPLETE"
 
 
-_BY_STATUS = {cls.status: cls for cls in Error.__subclasses__()}
+_CLASSES = {cls.status_name: cls for cls in Error.__subclasses__()}
+_BY_STATUS = {}
+
+
+def bind_status_values(values):
+    """Gives each class its status value from `values` ({name: value}, as the loaded library names its codes)."""
+    for name, value in values.items():
+        cls = _CLASSES.get(name)
+        if cls is not None:
+            cls.status = value
+            _BY_STATUS[value] = cls
 
 
 def error_for(status, message):

@@ -6,7 +6,7 @@ import os
 import numpy as np
 
 from ._library import LLMPtr, call_string, check, lib, progress_function
-from .errors import error_for
+from .errors import IncompleteError, InvalidArgumentError, MalformedJSONError
 from .space import _arch_text, _archs_text
 
 
@@ -65,7 +65,7 @@ class LLM:
             try:
                 archs = json.loads(text)
             except ValueError as exc:
-                raise error_for(-2, f"archs is not JSON: {exc}") from None
+                raise MalformedJSONError(f"archs is not JSON: {exc}") from None
         n = len(archs)
         scores = np.full(n, np.nan)
         statuses = np.zeros(n, dtype=np.intc)
@@ -74,7 +74,7 @@ class LLM:
             self._handle, space._handle, _json_text(task), _demos_text(demos), text,
             scores.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
             statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callback, None)
-        if status == -18 and not raise_on_failure:
+        if status == IncompleteError.status and not raise_on_failure:
             return scores, statuses
         check(status)
         return scores, statuses
@@ -107,7 +107,7 @@ def _paired(a, b):
     a = np.ascontiguousarray(a, dtype=np.float64)
     b = np.ascontiguousarray(b, dtype=np.float64)
     if a.shape != b.shape or a.ndim != 1:
-        raise error_for(-1, f"expected two 1-D arrays of equal length, not {a.shape} and {b.shape}")
+        raise InvalidArgumentError(f"expected two 1-D arrays of equal length, not {a.shape} and {b.shape}")
     pointer = ctypes.POINTER(ctypes.c_double)
     return a.ctypes.data_as(pointer), b.ctypes.data_as(pointer), a.size, (a, b)
 

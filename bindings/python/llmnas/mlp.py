@@ -6,7 +6,7 @@ import os
 import numpy as np
 
 from ._library import MLPPtr, call_string, check, lib, progress_function, take_string
-from .errors import error_for
+from .errors import InvalidArgumentError
 
 
 def _rows(x, dim=None):
@@ -15,7 +15,7 @@ def _rows(x, dim=None):
     if x.ndim == 1:
         x = x.reshape(1, -1)
     if x.ndim != 2 or (dim is not None and x.shape[1] != dim):
-        raise error_for(-1, f"expected a matrix with {dim if dim is not None else 'some'} columns, not shape {x.shape}")
+        raise InvalidArgumentError(f"expected a matrix with {dim if dim is not None else 'some'} columns, not shape {x.shape}")
     return x
 
 
@@ -44,7 +44,7 @@ class MLP:
         x = _rows(x)
         y = np.ascontiguousarray(y, dtype=np.float32).reshape(-1)
         if y.shape[0] != x.shape[0]:
-            raise error_for(-1, f"{x.shape[0]} rows but {y.shape[0]} targets")
+            raise InvalidArgumentError(f"{x.shape[0]} rows but {y.shape[0]} targets")
         handle = MLPPtr()
         callback = progress_function(progress)
         check(lib.llmnas_mlp_train(json.dumps(self.config).encode(), x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
@@ -57,7 +57,7 @@ class MLP:
 
     def _require_fitted(self):
         if not self._handle:
-            raise error_for(-1, "the model is not fitted")
+            raise InvalidArgumentError("the model is not fitted")
 
     @property
     def info(self):

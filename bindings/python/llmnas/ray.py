@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from .errors import IncompleteError, error_for
+from .errors import IncompleteError, InvalidArgumentError
 from .llm import LLM
 
 try:
@@ -159,7 +159,7 @@ def label_llmpp(space, archs, demos, llm_options, actors=2, max_in_flight=8, tas
     all actors together. Equal architectures are labelled once. Returns (scores, statuses, usage): NumPy arrays in
     the order of `archs` (NaN and a status for failed items) and the actors' ledgers added into one."""
     if max_in_flight < actors:
-        raise error_for(-1, f"max_in_flight ({max_in_flight}) must allow one request per actor ({actors})")
+        raise InvalidArgumentError(f"max_in_flight ({max_in_flight}) must allow one request per actor ({actors})")
     unique, seen = [], set()
     for arch in archs:
         if _key("llmpp", arch) not in seen:

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from ._library import SearchPtr, ValueFn, call_string, check, lib, take_string
-from .errors import error_for
+from .errors import InvalidArgumentError
 
 
 class Search:
@@ -112,7 +112,7 @@ class Search:
             if not candidates:
                 return self.best()
             if estimator not in names:
-                raise error_for(-1, f"no callable for host estimator '{estimator}' (given: {sorted(names)})")
+                raise InvalidArgumentError(f"no callable for host estimator '{estimator}' (given: {sorted(names)})")
             self.tell(score(estimator, candidates))
 
     @property

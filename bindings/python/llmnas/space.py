@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from ._library import SpacePtr, call_string, check, lib
-from .errors import InvalidArgumentError
+from .errors import BufferTooSmallError, InvalidArgumentError
 
 
 def _arch_text(arch):
@@ -85,7 +85,7 @@ class Space:
         text = _archs_text(archs)
         rows = ctypes.c_size_t()
         status = lib.llmnas_arch_features_batch(self._handle, text, None, 0, ctypes.byref(rows))
-        if status not in (0, -6):
+        if status != 0 and status != BufferTooSmallError.status:
             check(status)
         out = np.empty((rows.value, self.feature_count), dtype=np.float32)
         pointer = out.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
