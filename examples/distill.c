@@ -41,7 +41,7 @@ static char *read_demonstrations(const char *data_dir) {
         bleu = strchr(bleu, ',') + 1;                  /* scratch_valid_bleu */
         char *arch = strstr(line, ",\"{");             /* arch_json, quoted with doubled quotes */
         if (!arch) continue;
-        length += (size_t)snprintf(demos + length, capacity - length, "%s{\"score\": %.2f, \"arch\": ", count ? "," : "",
+        length += (size_t)snprintf(demos + length, capacity - length, "%s{\"score\": %.2f, \"architecture\": ", count ? "," : "",
                                    atof(bleu));
         for (char *c = arch + 2; *c && !(c[0] == '"' && c[1] != '"'); c++) {
             if (c[0] == '"' && c[1] == '"') c++;

@@ -20,6 +20,8 @@
  *   choices may be astronomically large: sampling, features and search work in memory linear in its genes.
  * - Secrets: an API key is read from the environment variable the client config names and sent only as a header;
  *   it is written to no file (caches key on the endpoint and body) and redacted from every error message.
+ * - JSON: structured inputs and outputs are JSON documents, each specified once, key by key, in docs/formats.md;
+ *   the comments below name the document ("docs/formats.md, "search config""). Unknown keys are errors.
  * - Nothing traps or unwinds across this interface: bad input is a status, never a crash.
  */
 #ifndef LLMNAS_H
@@ -134,8 +136,8 @@ typedef int (*llmnas_progress_fn)(const llmnas_progress *progress, void *user_da
  *  of threads at once. */
 typedef struct llmnas_space llmnas_space;
 
-/** Writes to *out_json a JSON array of the built-in spaces' names: "hat-wmt14ende", "hat-wmt14enfr",
- *  "hat-wmt19ende", "hat-iwslt14deen" (HAT's Transformer spaces) and "nas-bench-graph".
+/** Writes to *out_json a JSON array of the built-in spaces' names: HAT's Transformer spaces ("hat-wmt14ende",
+ *  "hat-wmt14enfr", "hat-wmt19ende", "hat-iwslt14deen") and "nas-bench-graph".
  *  Errors: LLMNAS_INVALID_ARGUMENT (out_json NULL). */
 LLMNAS_API llmnas_status llmnas_space_builtin_names(char **out_json);
 
@@ -143,29 +145,22 @@ LLMNAS_API llmnas_status llmnas_space_builtin_names(char **out_json);
  *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument), LLMNAS_NOT_FOUND (unknown name; the message lists the names). */
 LLMNAS_API llmnas_status llmnas_space_builtin(const char *name, llmnas_space **out_space);
 
-/** Creates a handle on the space defined by `json`:
- *  {"name": "...", "task": "...", "metric": {"name": "BLEU", "higher_is_better": true, "min": 0, "max": 100},
- *   "hyperparameters": [{"name": "...", "meaning": "...", "choices": [512, 640]},
- *                       {"name": "...", "meaning": "...", "choices": [...], "layers": "<layer count hyperparameter>"},
- *                       {"name": "...", "meaning": "...", "choices": ["a", "b"], "length": 4},
- *                       {"...": "...", "feature_values": [1, 2, 3]}],
- *   "constraints": [{"type": "not_all_equal", "hyperparameter": "ops", "value": "skip"}],
- *   "cost_model": {"kind": "hat-transformer", "vocabulary_size": 32768, "sequence_length": 30, "qkv_dim": 512}}
- *  Choices are integers or strings. "layers" makes a per-layer hyperparameter whose length is the value of the named
- *  scalar hyperparameter (integer choices 1 to 64); "length" a list of fixed length. "constraints" and "cost_model"
- *  are optional; unknown keys are errors. llmnas_space_to_json of a built-in space is a complete example.
- *  Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_SPACE (the message names the key). */
+/** Creates a handle on the space defined by `json` (docs/formats.md, "search space"): hyperparameters with their
+ *  meanings and choices (scalars, per-layer values counted by another hyperparameter, fixed-length lists), the
+ *  metric, optional constraints between values and an optional cost model. llmnas_space_to_json of a built-in
+ *  space is a complete example. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_SPACE (the
+ *  message names the key). */
 LLMNAS_API llmnas_status llmnas_space_from_json(const char *json, llmnas_space **out_space);
 
-/** Writes the space's definition to *out_json, in the format llmnas_space_from_json reads.
- *  Errors: LLMNAS_INVALID_ARGUMENT. */
+/** Writes the space's definition to *out_json, in the format llmnas_space_from_json reads (docs/formats.md,
+ *  "search space"). Errors: LLMNAS_INVALID_ARGUMENT. */
 LLMNAS_API llmnas_status llmnas_space_to_json(const llmnas_space *space, char **out_json);
 
 /** Releases a space handle. NULL is ignored. */
 LLMNAS_API void llmnas_space_free(llmnas_space *space);
 
-/** Writes to *out_count how many features each architecture of the space has (10 for HAT's spaces, 45 for
- *  NAS-Bench-Graph). Errors: LLMNAS_INVALID_ARGUMENT. */
+/** Writes to *out_count how many features each architecture of the space has (HAT's feature set for HAT's
+ *  spaces). Errors: LLMNAS_INVALID_ARGUMENT. */
 LLMNAS_API llmnas_status llmnas_space_feature_count(const llmnas_space *space, size_t *out_count);
 
 /** Draws `count` architectures (0 to LLMNAS_MAX_BATCH) uniformly, gene by gene, under the space's constraints and
@@ -176,12 +171,9 @@ LLMNAS_API llmnas_status llmnas_space_sample(const llmnas_space *space, uint64_t
 /* ------------------------------------------------------------------------------------------------------------- */
 /* Architectures                                                                                                  */
 /* ------------------------------------------------------------------------------------------------------------- */
-/* An architecture is a JSON object with one key per hyperparameter: a value for scalars, a list of the active layers'
- * values for per-layer hyperparameters, a list of fixed length for lists. HAT: {"encoder_embed_dim": 512,
- * "encoder_layer_num": 6, "encoder_ffn_embed_dim": [1024, 1024, 2048, 2048, 2048, 1024], ..., "decoder_layer_num": 1,
- * "decoder_ffn_embed_dim": [3072], ...}. NAS-Bench-Graph: {"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}.
- * Every function below validates its architectures first and fails with LLMNAS_INVALID_ARCH on a missing or unknown
- * key, a list of the wrong length, a value outside the choices or a broken constraint, naming it. */
+/* An architecture is a JSON object with one key per hyperparameter (docs/formats.md, "architecture"). Every function
+ * below validates its architectures first and fails with LLMNAS_INVALID_ARCH on a missing or unknown key, a list of
+ * the wrong length, a value outside the choices or a broken constraint, naming it. */
 
 /** LLMNAS_OK when `arch_json` is an architecture of the space; otherwise the error and a message naming the
  *  offending hyperparameter and value. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH. */
@@ -191,7 +183,7 @@ LLMNAS_API llmnas_status llmnas_arch_validate(const llmnas_space *space, const c
  *  `capacity` is too small (then LLMNAS_BUFFER_TOO_SMALL; out may be NULL to ask for the count). Each numeric
  *  hyperparameter gives its value (the mean over active layers for per-layer ones, each value for lists); a named
  *  one gives a one-hot vector (the mean one-hot over active layers; one per list position). For HAT's spaces these
- *  are HAT's 10 features. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH,
+ *  are HAT's features. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH,
  *  LLMNAS_BUFFER_TOO_SMALL. */
 LLMNAS_API llmnas_status llmnas_arch_features(const llmnas_space *space, const char *arch_json, float *out,
                                               size_t capacity, size_t *out_len);
@@ -215,31 +207,25 @@ LLMNAS_API llmnas_status llmnas_arch_mutate(const llmnas_space *space, const cha
 LLMNAS_API llmnas_status llmnas_arch_crossover(const llmnas_space *space, const char *a_json, const char *b_json,
                                                uint64_t seed, char **out_json);
 
-/** Size and cost of the architecture as JSON: {"params": parameters without embeddings, "embedding_params",
- *  "flops": FLOPs of one forward pass with source and target length 30 as HAT counts them, output projection
- *  included, "gflops", "output_projection_flops"}. Errors: the architecture errors, LLMNAS_UNSUPPORTED (a space
- *  without a cost model, such as nas-bench-graph). */
+/** Size and cost of the architecture (docs/formats.md, "stats"): parameters without embeddings, embedding
+ *  parameters and the FLOPs of one forward pass as HAT counts them. Errors: the architecture errors,
+ *  LLMNAS_UNSUPPORTED (a space without a cost model, such as nas-bench-graph). */
 LLMNAS_API llmnas_status llmnas_arch_stats(const llmnas_space *space, const char *arch_json, char **out_json);
 
 /* ------------------------------------------------------------------------------------------------------------- */
 /* LLM-PP: prompts, the client, predictions                                                                       */
 /* ------------------------------------------------------------------------------------------------------------- */
-/* A task (task_json, NULL for the defaults) says what the LLM predicts, every key optional:
- *   {"task": "machine translation", "dataset": "WMT'14 English-German", "description": "... (default: the space's)",
- *    "examples": [{"input": "...", "output": "..."}], "backbone": "the Transformer of Vaswani et al. (2017)",
- *    "prompt": {options}, "calibrate": false}
- * Prompt options switch the prompt's parts (all true by default): {"role", "instructions", "hyperparameters",
- * "dataset", "examples", "backbone", "gflops", "study_demonstrations"}; "instructions": false keeps only the role,
- * the hyperparameters, the demonstrations and the architecture to judge.
- * Demonstrations (demos_json) are architectures with measured scores: [{"arch": {...}, "score": 25.3}, ...]. */
+/* A task (task_json, NULL for the defaults; docs/formats.md, "task") says what the LLM predicts beyond the space:
+ * the task, dataset, examples, backbone, prompt options (docs/formats.md, "prompt options") and calibration.
+ * Demonstrations (demos_json; docs/formats.md, "demonstrations") are architectures with measured scores. */
 
 /** Builds the LLM-PP prompt for `arch_json` and writes it to *out_messages_json as a JSON array of chat messages
- *  [{"role": "system", "content": ...}, {"role": "user", "content": ...}]: a role; instructions (task, dataset and
- *  metric, dataset examples, backbone, GFLOPs, the study-the-demonstrations line, the answer format); one line per
- *  hyperparameter with its meaning; the demonstrations as "name: value" lines (lists as [a, b]), "GFLOPs: x.x" and
- *  "<metric>: x.xx"; last the architecture to judge with its "<metric>:" line open. `options_json` (NULL: the
- *  task's "prompt" options) switches parts off. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON,
- *  LLMNAS_INVALID_ARCH (in the architecture or a demonstration, named). */
+ *  (docs/formats.md, "prompt messages"): a role; instructions (task, dataset and metric, dataset examples, backbone,
+ *  GFLOPs, the study-the-demonstrations line, the answer format); one line per hyperparameter with its meaning; the
+ *  demonstrations as "name: value" lines (lists as [a, b]), "GFLOPs: x.x" and "<metric>: x.xx"; last the
+ *  architecture to judge with its "<metric>:" line open. `options_json` (NULL: the task's "prompt" options) switches
+ *  parts off. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (in the architecture or a
+ *  demonstration, named). */
 LLMNAS_API llmnas_status llmnas_prompt_build(const llmnas_space *space, const char *task_json, const char *demos_json,
                                              const char *arch_json, const char *options_json,
                                              char **out_messages_json);
@@ -248,40 +234,33 @@ LLMNAS_API llmnas_status llmnas_prompt_build(const llmnas_space *space, const ch
  *  thread at a time; independent handles may run on different threads at once. */
 typedef struct llmnas_llm llmnas_llm;
 
-/** Creates a client from `config_json` (only "model" is required):
- *  {"base_url": default $OPENAI_BASE_URL, else "https://api.openai.com/v1"; "api_key_env": the environment variable
- *   holding the key, default "OPENAI_API_KEY" (read per batch, sent as "Authorization: Bearer", written nowhere);
- *   "model"; "api": "chat" (default) or "completions" (base models: messages joined by blank lines);
- *   "azure": {"api_version", "deployment"} (Azure OpenAI: deployment URL, "api-key" header);
- *   "temperature": 0; "max_tokens": 16; "n": 1 samples per architecture; "aggregate": "median" or "mean";
- *   "answer_format": "text", "json_schema" ({"type": "number"} as structured output) or "grammar" with "grammar": a
- *   GBNF string; "seed"; "timeout_seconds": 60 per attempt; "retries": 4 more attempts after a 429, a 5xx, a timeout
- *   or a failed connection, with exponential backoff from "backoff_seconds": 0.5 to "backoff_max_seconds": 30, with
- *   jitter from "jitter_seed": 0, a server's Retry-After honoured up to the maximum; "max_concurrency": 8 requests in
- *   flight; "cache_file": a persistent response cache; "price_prompt_per_1k", "price_completion_per_1k": dollars;
- *   "max_response_bytes": 4 MiB; "insecure_skip_tls_verify": false (UNSAFE when true: no TLS peer verification)}.
- *  The cache file holds the endpoint and the full request of each answer (never a header or key), one checksummed
- *  record appended per answer: a crash loses at most the answers in flight, and a rerun of cached work makes no
- *  request. Bounds: a prompt of at most 1 MiB. Errors: LLMNAS_INVALID_ARGUMENT (the message names the key),
- *  LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (a cache file of another kind). */
+/** Creates a client from `config_json` (docs/formats.md, "LLM client config"; only "model" is required): the
+ *  endpoint (default $OPENAI_BASE_URL, else OpenAI's), the environment variable holding the API key (read per
+ *  batch, sent as a header, written nowhere), sampling, the answer format, timeouts and retries with backoff,
+ *  concurrency, a persistent response cache and prices. The cache file holds the endpoint and the full request of
+ *  each answer (never a header or key), one checksummed record appended per answer: a crash loses at most the
+ *  answers in flight, and a rerun of cached work makes no request. Errors: LLMNAS_INVALID_ARGUMENT (the message
+ *  names the key), LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (a cache file of another kind). */
 LLMNAS_API llmnas_status llmnas_llm_create(const char *config_json, llmnas_llm **out_llm);
 
 /** Releases a client and closes its cache file. NULL is ignored. */
 LLMNAS_API void llmnas_llm_free(llmnas_llm *llm);
 
-/** Writes the client's usage ledger to *out_json: {"requests": HTTP attempts, "retries", "failures": items that got
- *  no response, "cache_hits", "prompt_tokens", "completion_tokens", "cost": dollars, "wall_seconds"}. */
+/** Writes the client's usage ledger to *out_json (docs/formats.md, "usage"): HTTP attempts, retries, failed items,
+ *  cache hits, tokens, cost and time. Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
 LLMNAS_API llmnas_status llmnas_llm_usage_json(const llmnas_llm *llm, char **out_json);
 
 /** LLM-PP: predicts the score of each of the `n` architectures in `archs_json` (a JSON array) by asking the LLM with
- *  the demonstrations, `max_concurrency` requests at a time. scores[i] receives the score (the first number of the
- *  answer; with "n" samples their median or mean) or NaN; item_status[i] (item_status may be NULL) its status:
- *  LLMNAS_OK, or the item's own error (LLMNAS_HTTP_ERROR, LLMNAS_TIMEOUT, LLMNAS_CONNECTION_FAILED,
+ *  the demonstrations, up to the client's "max_concurrency" requests at a time. scores[i] receives the score (the
+ *  first number of the answer; with "n" samples their median or mean) or NaN; item_status[i] (item_status may be
+ *  NULL) its status: LLMNAS_OK, or the item's own error (LLMNAS_HTTP_ERROR, LLMNAS_TIMEOUT, LLMNAS_CONNECTION_FAILED,
  *  LLMNAS_BAD_RESPONSE, LLMNAS_BAD_ANSWER for no number or one outside the metric's range, LLMNAS_CANCELLED). With
  *  "calibrate": true in the task, each demonstration is first predicted from the others and the least-squares line
  *  from predicted to measured is applied to every score. `progress` (may be NULL) is called as items finish.
- *  Returns LLMNAS_OK when every item succeeded, LLMNAS_INCOMPLETE when some failed (scores and statuses are written
- *  in both cases), LLMNAS_CANCELLED when the callback stopped it, or an input error (nothing written). */
+ *  Returns LLMNAS_OK when every item succeeded, LLMNAS_INCOMPLETE when some failed, LLMNAS_CANCELLED when the
+ *  callback stopped it (scores and statuses are written in these three cases). Errors (nothing written):
+ *  LLMNAS_INVALID_ARGUMENT (NULL argument, n not the number of architectures), LLMNAS_MALFORMED_JSON,
+ *  LLMNAS_INVALID_ARCH. */
 LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
                                               const char *demos_json, const char *archs_json, double *scores,
                                               llmnas_status *item_status, size_t n, llmnas_progress_fn progress,
@@ -291,27 +270,23 @@ LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_spac
 /* Metrics and the paper's evaluation protocol                                                                    */
 /* ------------------------------------------------------------------------------------------------------------- */
 
-/** Writes to *out_json how `predicted` agrees with `truth` (n > 0 finite values each): {"mae", "rmse",
- *  "kendall_tau": tau-b with ties as scipy.stats.kendalltau (O(n log n)), "spearman", "pearson"}; an undefined
- *  correlation (constant input) is null. Errors: LLMNAS_INVALID_ARGUMENT. */
+/** Writes to *out_json how `predicted` agrees with `truth` (docs/formats.md, "metrics"; 1 to 100,000,000 finite
+ *  values each): MAE, RMSE, Kendall tau-b with ties as scipy.stats.kendalltau (O(n log n)), Spearman and Pearson;
+ *  an undefined correlation (constant input) is null. Errors: LLMNAS_INVALID_ARGUMENT. */
 LLMNAS_API llmnas_status llmnas_metrics(const double *predicted, const double *truth, size_t n, char **out_json);
 
-/** Writes Kendall's tau-b of x and y (n >= 2 finite values each) to *out_tau, NaN when one side is constant: the
- *  hot-path form of llmnas_metrics, O(n log n) with integer sorts. Errors: LLMNAS_INVALID_ARGUMENT. */
+/** Writes Kendall's tau-b of x and y (2 to 100,000,000 finite values each) to *out_tau, NaN when one side is
+ *  constant: the hot-path form of llmnas_metrics, O(n log n) with integer sorts. Errors: LLMNAS_INVALID_ARGUMENT. */
 LLMNAS_API llmnas_status llmnas_kendall_tau(const double *x, const double *y, size_t n, double *out_tau);
 
 /** Runs the evaluation of Jawahar et al. (2024) on the labelled data in `data_dir` (labeled.csv and splits.csv, as
  *  shipped in data/llmpp-wmt): for each task (wmt14ende, wmt14enfr, wmt19ende) and split seed (123, 456, 789) the 10
  *  "train" architectures are the demonstrations and the 20 "test" ones are predicted, scored by MAE and Kendall
  *  tau-b against scratch_valid_bleu. Predictors: LLM-PP and LLM-PP calibrated (when `llm` is not NULL), the four
- *  supernets of the data, and a least-squares line of BLEU on the parameter count. `options_json` (may be NULL):
- *  {"prompt": {prompt options}, "calibrate": true, "distill": {"labels": 3000, "tasks": [...], "seeds": [...],
- *  "mlp": {MLP config}, "save_dir": "dir"}}; "distill" adds an LLM-Distill-PP row (per chosen split, `labels` pool
- *  architectures labelled by LLM-PP and an MLP trained on them, saved as dir/distilled-<task>-<seed>.mlp when
- *  "save_dir" is given). *out_json: {"seeds", "rows": [{"predictor", "tasks": {task:
- *  {"mae_mean", "mae_std", "tau_mean", "tau_std", "mae": per seed, "tau": per seed, "failures"}}}], "text": the table
- *  with two decimals, mean±std (population) over the seeds}. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_IO_ERROR,
- *  LLMNAS_CORRUPT_FILE, LLMNAS_CANCELLED. */
+ *  supernets of the data, a least-squares line of BLEU on the parameter count and, with "distill" in the options,
+ *  LLM-Distill-PP. `options_json` (may be NULL): docs/formats.md, "protocol options". *out_json: docs/formats.md,
+ *  "protocol result" (per predictor and task, MAE and tau mean±std over the seeds, and the printed table).
+ *  Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE, LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_eval_paper_protocol(llmnas_llm *llm, const char *data_dir, const char *options_json,
                                                     llmnas_progress_fn progress, void *user_data, char **out_json);
 
@@ -324,14 +299,11 @@ LLMNAS_API llmnas_status llmnas_eval_paper_protocol(llmnas_llm *llm, const char 
 typedef struct llmnas_mlp llmnas_mlp;
 
 /** Trains an MLP on `n` rows (n >= 2) of `dim` features (`x`, row-major float32) and their targets `y`, and writes
- *  it to *out_mlp. `config_json` (NULL or "{}" for the paper's recipe): {"hidden": [400, 400, 400, 400],
- *  "learning_rate": 1e-5, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8 (Adam), "loss": "mse" or "l1",
- *  "batch_size": 128, "steps": 5000 or "epochs": passes over the data, "validation_fraction": 0 (held out; the best
- *  weights on it are kept), "patience": 0 (evaluations without improvement before stopping early; 0 never),
- *  "evaluate_every": 100 steps, "seed": 0}. Deterministic for a seed and an OpenBLAS thread count. `progress` (may be
- *  NULL) is called every "evaluate_every" steps with stage "train", done = step, total = steps and value = the
- *  training loss in target units; nonzero cancels (LLMNAS_CANCELLED, no model). Errors: LLMNAS_INVALID_ARGUMENT
- *  (NULL, NaN or infinite values, too few rows), LLMNAS_MALFORMED_JSON, LLMNAS_CANCELLED. */
+ *  it to *out_mlp. `config_json` (NULL or "{}" for the paper's recipe: 400-400-400-400 ReLU, Adam at 1e-5, batch
+ *  128, 5,000 steps, MSE): docs/formats.md, "MLP config". Deterministic for a seed and an OpenBLAS thread count.
+ *  `progress` (may be NULL) is called every "evaluate_every" steps with stage "train", done = step, total = steps
+ *  and value = the training loss in target units; nonzero cancels (LLMNAS_CANCELLED, no model). Errors:
+ *  LLMNAS_INVALID_ARGUMENT (NULL, NaN or infinite values, too few rows), LLMNAS_MALFORMED_JSON, LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_mlp_train(const char *config_json, const float *x, const float *y, size_t n, size_t dim,
                                           llmnas_progress_fn progress, void *user_data, llmnas_mlp **out_mlp);
 
@@ -349,44 +321,41 @@ LLMNAS_API llmnas_status llmnas_mlp_save(const llmnas_mlp *mlp, const char *path
  *  truncated, damaged or foreign file, or another format version). */
 LLMNAS_API llmnas_status llmnas_mlp_load(const char *path, llmnas_mlp **out_mlp);
 
-/** Writes to *out_json the model's "sizes" (input to output), "parameters", "input_mean", "input_scale",
- *  "target_mean", "target_scale" and "training" (rows, validation_rows, steps, final_train_loss, ...). */
+/** Writes to *out_json the model's shape, standardisation and training record (docs/formats.md, "MLP info").
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
 LLMNAS_API llmnas_status llmnas_mlp_info_json(const llmnas_mlp *mlp, char **out_json);
 
 /** Releases a model. NULL is ignored. */
 LLMNAS_API void llmnas_mlp_free(llmnas_mlp *mlp);
 
 /** LLM-Distill-PP: draws `labels` architectures (by `seed`, without replacement) from the pool in `pool_path` (JSON
- *  Lines: one architecture per line, or an object whose "arch" member is one, as data/llmpp-wmt/unlabeled_archs.jsonl),
- *  labels them with LLM-PP (as llmnas_llmpp_predict with this task and these demonstrations, through the client's
- *  cache), trains an MLP from their features to the labels (`mlp_config_json` as llmnas_mlp_train; NULL for the
- *  paper's recipe) and writes it to *out_mlp. Items LLM-PP could not label are left out. *out_report_json: {"pool_size",
- *  "labels_requested", "labels", "failed", "label_requests", "label_cache_hits", "label_prompt_tokens",
- *  "label_completion_tokens", "label_cost", "label_seconds", "seconds_per_label", "cost_per_label", "train_seconds",
- *  "seconds_per_prediction"}: what the labels cost against what a prediction costs afterwards. Progress stages:
- *  "label (llmpp)" (and "label (calibration)"), then "train". Errors: the input errors of llmnas_llmpp_predict,
+ *  Lines: one architecture per line, or an object whose "architecture" member is one; "arch" in the paper's
+ *  data/llmpp-wmt/unlabeled_archs.jsonl), labels them with LLM-PP (as llmnas_llmpp_predict with this task and these
+ *  demonstrations, through the client's cache), trains an MLP from their features to the labels (`mlp_config_json`
+ *  as llmnas_mlp_train; NULL for the paper's recipe) and writes it to *out_mlp. Items LLM-PP could not label are left
+ *  out. *out_report_json (docs/formats.md, "distillation report"): what the labels cost against what a prediction
+ *  costs afterwards. Progress stages: "label (llmpp)" (and "label (calibration)"), then "train". Errors: the input
+ *  errors of llmnas_llmpp_predict, LLMNAS_INVALID_ARGUMENT (labels fewer than 2 or more than the pool),
  *  LLMNAS_IO_ERROR (pool file), LLMNAS_BAD_ANSWER (fewer than 2 usable labels), LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_distill_llmpp(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
                                               const char *demos_json, const char *pool_path, size_t labels,
                                               uint64_t seed, const char *mlp_config_json, llmnas_progress_fn progress,
                                               void *user_data, llmnas_mlp **out_mlp, char **out_report_json);
 
-/** Writes to *out_json a JSON array of the built-in latency predictors: "wmt14ende-titanxp", "wmt14ende-xeon",
- *  "wmt14ende-raspberrypi", "wmt14enfr-titanxp", "wmt14enfr-xeon", "wmt14enfr-raspberrypi", "wmt19ende-titanxp",
- *  "iwslt14deen-titanxp" (HAT's measured devices). */
+/** Writes to *out_json a JSON array of the built-in latency predictors' names, "<task>-<device>" for each of HAT's
+ *  measured devices (e.g. "wmt14ende-titanxp"). Errors: LLMNAS_INVALID_ARGUMENT (out_json NULL). */
 LLMNAS_API llmnas_status llmnas_latency_predictor_builtin_names(char **out_json);
 
-/** A built-in latency predictor, embedded in the library: an MLP from HAT's 10 features (llmnas_arch_features of a
+/** A built-in latency predictor, embedded in the library: an MLP from HAT's features (llmnas_arch_features of a
  *  HAT space) to the latency in ms (encoder plus decoder), trained by llmnas on HAT's measurements with HAT's recipe.
  *  Free it with llmnas_mlp_free. Errors: LLMNAS_INVALID_ARGUMENT, LLMNAS_NOT_FOUND (the message lists the names). */
 LLMNAS_API llmnas_status llmnas_latency_predictor_builtin(const char *name, llmnas_mlp **out_mlp);
 
-/** Trains a latency predictor on a measured data set in HAT's CSV format (HAT's 10 feature columns,
+/** Trains a latency predictor on a measured data set in HAT's CSV format (HAT's feature columns,
  *  latency_mean_encoder and latency_mean_decoder in ms): an 80/10/10 split drawn with the config's seed, the MLP
- *  trained on the 80% (config as llmnas_mlp_train; NULL for HAT's recipe), and a report written to
- *  *out_report_json: {"train_rows", "validation_rows", "validation_rmse_ms", "validation_mape_percent", "test_rows",
- *  "test_rmse_ms", "test_mape_percent"}. Errors: LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (missing columns, values that
- *  are not numbers), LLMNAS_INVALID_ARGUMENT, LLMNAS_CANCELLED. */
+ *  trained on the 80% (config as llmnas_mlp_train; NULL for HAT's recipe), and the validation and test errors written
+ *  to *out_report_json (docs/formats.md, "latency report"). Errors: LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (missing
+ *  columns, values that are not numbers), LLMNAS_INVALID_ARGUMENT, LLMNAS_MALFORMED_JSON, LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_latency_predictor_train(const char *csv_path, const char *config_json,
                                                         llmnas_progress_fn progress, void *user_data,
                                                         llmnas_mlp **out_mlp, char **out_report_json);
@@ -429,24 +398,15 @@ typedef int (*llmnas_value_fn)(const char *arch_json, double *value, void *user_
 #define LLMNAS_MAX_POPULATION 100000
 
 /** Creates a search of `space` (the search keeps its own reference) and writes it to *out_search. `config_json`
- *  (NULL or "{}": HAT's defaults and one host estimator named "host", higher better):
- *  {"seed": 0, "population": 125, "parents": 25, "mutations": 50, "mutation_probability": 0.3, "crossovers": 50,
- *   "iterations": 30,
- *   "estimators": [{"name": "...", "kind": "host" | "mlp" | "llm", "higher_is_better": true,
- *                   "model": "file.mlp" (mlp; else bind one with llmnas_search_bind_mlp),
- *                   "task": {...}, "demonstrations": [{"arch", "score"}] (llm, as llmnas_llmpp_predict)}],
- *   "schedule": [{"estimator": "name", "iterations": [first, last]} or {"estimator": "name", "fraction": [0, 0.5]}]
- *               (the ranges cover every iteration once; optional with one estimator),
- *   "constraints": [{"kind": "latency", "predictor": "wmt14ende-titanxp" | "model": "file.mlp" | "name": "bound",
- *                    "max": 150}, {"kind": "params", "max": 5e7}, {"kind": "flops", "max": 3e9},
- *                   {"kind": "host", "name": "...", "max": ...}],
- *   "initial": [architectures to start the first population from],
- *   "checkpoint": "path" (the whole state is written there atomically after every tell and every finished step)}.
- *  Every new candidate meets all constraints and differs from the rest of its population; it is drawn up to 10,000
- *  times before the step fails with LLMNAS_INFEASIBLE. An architecture an estimator has scored is never sent to it
- *  again. Errors: LLMNAS_INVALID_ARGUMENT (unknown estimator in the schedule, overlapping or missing iterations,
- *  inconsistent sizes), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (initial), LLMNAS_NOT_FOUND (built-in
- *  predictor), LLMNAS_UNSUPPORTED (params or FLOPs without a cost model), LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE. */
+ *  (NULL or "{}": HAT's defaults, population 125, 30 iterations, and one host estimator named "host", higher
+ *  better): docs/formats.md, "search config": the evolution's sizes, the estimators (host, MLP, LLM), the schedule
+ *  saying which estimator scores which iterations, constraints (predicted latency, params, FLOPs, host values), a
+ *  warm start and a checkpoint file. Every new candidate meets all constraints and differs from the rest of its
+ *  population; it is drawn up to 10,000 times before the step fails with LLMNAS_INFEASIBLE. An architecture an
+ *  estimator has scored is never sent to it again. Errors: LLMNAS_INVALID_ARGUMENT (an unknown key, an unknown
+ *  estimator in the schedule, overlapping or missing iterations, inconsistent sizes), LLMNAS_MALFORMED_JSON,
+ *  LLMNAS_INVALID_ARCH (initial), LLMNAS_NOT_FOUND (built-in predictor), LLMNAS_UNSUPPORTED (params or FLOPs without
+ *  a cost model), LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE. */
 LLMNAS_API llmnas_status llmnas_search_create(const llmnas_space *space, const char *config_json,
                                               llmnas_search **out_search);
 
@@ -462,23 +422,29 @@ LLMNAS_API llmnas_status llmnas_search_resume(const char *path, llmnas_search **
 LLMNAS_API llmnas_status llmnas_search_bind_mlp(llmnas_search *search, const char *name, const llmnas_mlp *mlp);
 
 /** Binds an LLM client to the config's LLM estimator called `name`; the search keeps its own reference and uses the
- *  client (cache, ledger) during ask, tell and run, so the client must not be used elsewhere at the same time. */
+ *  client (cache, ledger) during ask, tell and run, so the client must not be used elsewhere at the same time.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument), LLMNAS_NOT_FOUND (no LLM estimator of that name). */
 LLMNAS_API llmnas_status llmnas_search_bind_llm(llmnas_search *search, const char *name, llmnas_llm *llm);
 
-/** Binds a callback to the config's host constraint called `name`; it is called with each candidate. */
+/** Binds a callback to the config's host constraint called `name`; it is called with each candidate.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument), LLMNAS_NOT_FOUND (no host constraint of that name). */
 LLMNAS_API llmnas_status llmnas_search_bind_constraint(llmnas_search *search, const char *name, llmnas_value_fn fn,
                                                        void *user_data);
 
 /** Writes to *out_candidates_json the JSON array of architectures the current iteration needs scored by its host
  *  estimator, and to *out_estimator_name that estimator's name; "[]" and "" once the search is finished. Runs the
- *  built-in estimators (MLP, LLM) and breeding as far as it can first. Asking again before a tell gives the same
- *  batch. Errors: LLMNAS_INFEASIBLE, the errors of a bound LLM, LLMNAS_CANCELLED (a host constraint failed). */
+ *  built-in estimators (MLP, LLM) and breeding as far as it can first; scores an LLM estimator returned are kept
+ *  even when others of its batch failed, so asking again requests only the rest. Asking again before a tell gives
+ *  the same batch. Errors: LLMNAS_INVALID_ARGUMENT (an estimator or constraint without its binding),
+ *  LLMNAS_INFEASIBLE, LLMNAS_INCOMPLETE (some architectures of an LLM estimator's batch got no score; the message
+ *  quotes the first failure), LLMNAS_CANCELLED (a host constraint failed), LLMNAS_IO_ERROR (checkpoint). */
 LLMNAS_API llmnas_status llmnas_search_ask(llmnas_search *search, char **out_candidates_json,
                                            char **out_estimator_name);
 
 /** Gives the scores of the last ask's candidates, in its order; they are checkpointed before the search moves on.
  *  Errors (the search is left unchanged): LLMNAS_INVALID_ARGUMENT (NULL, n not the count asked, a NaN or infinite
- *  score, nothing asked, the search finished). */
+ *  score, nothing asked, the search finished); after the scores are taken, the errors of llmnas_search_ask for the
+ *  steps that follow. */
 LLMNAS_API llmnas_status llmnas_search_tell(llmnas_search *search, const double *scores, size_t n);
 
 /** Runs the search to its end, scoring host estimators with the callbacks of `estimators` (n_estimators entries,
@@ -489,20 +455,20 @@ LLMNAS_API llmnas_status llmnas_search_tell(llmnas_search *search, const double 
 LLMNAS_API llmnas_status llmnas_search_run(llmnas_search *search, const llmnas_estimator *estimators,
                                            size_t n_estimators, llmnas_progress_fn progress, void *user_data);
 
-/** Writes to *out_json the best architecture of the last finished iteration, under that iteration's estimator:
- *  {"finished", "iteration", "estimator", "evaluated", "best_score", "parent_mean", "population", "constraints":
- *  {name: value}, "architecture", "stats": {"params", "flops", ...} (spaces with a cost model)}.
- *  Errors: LLMNAS_NOT_FOUND (no iteration finished yet). */
+/** Writes to *out_json the best architecture of the last finished iteration, under that iteration's estimator, with
+ *  its score, constraint values and, for spaces with a cost model, its stats (docs/formats.md, "search best").
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument), LLMNAS_NOT_FOUND (no iteration finished yet). */
 LLMNAS_API llmnas_status llmnas_search_best_json(const llmnas_search *search, char **out_json);
 
-/** Writes to *out_json {"finished", "iteration" (under way), "iterations", "estimator_calls": {name: scores
- *  given}, "history": [one record per finished iteration, as llmnas_search_best_json without "stats"]}. */
+/** Writes to *out_json whether the search is finished, the iteration under way, the scores each estimator has given
+ *  and one record per finished iteration (docs/formats.md, "search history"). Errors: LLMNAS_INVALID_ARGUMENT (NULL
+ *  argument). */
 LLMNAS_API llmnas_status llmnas_search_history_json(const llmnas_search *search, char **out_json);
 
-/** Writes the history to `path` atomically as "jsonl" (a record per line), "csv" (a row per iteration, the
- *  architecture as a JSON cell) or "html" (a standalone page with inline SVG: best score per iteration for each
- *  estimator, the final population's score against the first constraint with its Pareto front). Errors:
- *  LLMNAS_INVALID_ARGUMENT (unknown format), LLMNAS_IO_ERROR. */
+/** Writes the history to `path` atomically as "jsonl" (a record per line, as docs/formats.md, "search history"),
+ *  "csv" (a row per iteration, the architecture as a JSON cell) or "html" (a standalone page with inline SVG: best
+ *  score per iteration for each estimator, the final population's score against the first constraint with its
+ *  Pareto front). Errors: LLMNAS_INVALID_ARGUMENT (unknown format), LLMNAS_IO_ERROR. */
 LLMNAS_API llmnas_status llmnas_search_write_report(const llmnas_search *search, const char *path, const char *format);
 
 /** Releases a search (its checkpoint file stays). NULL is ignored. */

@@ -16,7 +16,7 @@ enum SeedCorpus {
         for row in labeled.rows.prefix(30) { add("arch", row["arch_json"]!, prefix: 0) }
         var generator = SeededGenerator(seed: 7)
         for _ in 0..<20 { add("arch", Harnesses.graph.jsonText(of: try Harnesses.graph.sample(using: &generator)), prefix: 1) }
-        let demos = labeled.rows.prefix(10).map { #"{"arch": \#($0["arch_json"]!), "score": \#($0["scratch_valid_bleu"]!)}"# }
+        let demos = labeled.rows.prefix(10).map { #"{"architecture": \#($0["arch_json"]!), "score": \#($0["scratch_valid_bleu"]!)}"# }
         add("demos", "[" + demos.joined(separator: ", ") + "]")
         let configs: [(UInt8, String)] = [
             (0, "{}"), (0, #"{"hidden": [16, 8], "steps": 5, "loss": "l1", "validation_fraction": 0.2, "patience": 2}"#),

@@ -48,7 +48,7 @@ import Testing
        {"name": "layers", "meaning": "depth", "choices": [1, 2]},
        {"name": "width", "meaning": "widths", "choices": [8, 16], "layers": "layers"},
        {"name": "op", "meaning": "ops", "choices": ["a", "b"], "length": 2}],
-     "constraints": [{"type": "not_all_equal", "hyperparameter": "op", "value": "b"}]}
+     "constraints": [{"kind": "not_all_equal", "hyperparameter": "op", "value": "b"}]}
     """#
 
     @Test func readsAValidDefinition() throws {

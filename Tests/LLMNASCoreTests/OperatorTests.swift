@@ -102,7 +102,7 @@ import Testing
         let space = try SearchSpace.fromJSON(#"""
         {"name": "stuck", "task": "t", "metric": {"name": "m", "min": 0, "max": 1},
          "hyperparameters": [{"name": "ops", "meaning": "m", "choices": ["skip"], "length": 2}],
-         "constraints": [{"type": "not_all_equal", "hyperparameter": "ops", "value": "skip"}]}
+         "constraints": [{"kind": "not_all_equal", "hyperparameter": "ops", "value": "skip"}]}
         """#)
         var generator = SeededGenerator(seed: 1)
         do {

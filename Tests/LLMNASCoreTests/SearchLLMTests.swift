@@ -17,7 +17,7 @@ import LLMNASTestSupport
     func demonstrationsJSON() throws -> String {
         let data = try LabeledData(directory: RepoData.root + "/data/llmpp-wmt")
         let rows = data.rows.filter { $0.task == "wmt14ende" }.prefix(10)
-        return "[" + rows.map { #"{"arch": \#(space.jsonText(of: $0.architecture)), "score": \#($0.values["scratch_valid_bleu"]!)}"# }
+        return "[" + rows.map { #"{"architecture": \#(space.jsonText(of: $0.architecture)), "score": \#($0.values["scratch_valid_bleu"]!)}"# }
             .joined(separator: ",") + "]"
     }
 

@@ -26,7 +26,7 @@ import LLMNASTestSupport
     @Test func promptBuildReturnsMessagesAndNamesBadDemonstrations() throws {
         try withSpace { space in
             var out: UnsafeMutablePointer<CChar>? = nil
-            let demos = "[{\"arch\": \(CABITests.a00), \"score\": 24.3}]"
+            let demos = "[{\"architecture\": \(CABITests.a00), \"score\": 24.3}]"
             #expect(llmnas_prompt_build(space, nil, demos, CABITests.a00, nil, &out) == LLMNAS_OK)
             let messages = try JSONParser.parse(take(out)!).arrayValue!
             #expect(messages.count == 2)
@@ -34,9 +34,9 @@ import LLMNASTestSupport
             #expect(llmnas_prompt_build(space, nil, demos, CABITests.a00, #"{"role": false}"#, &out) == LLMNAS_OK)
             #expect(try JSONParser.parse(take(out)!).arrayValue?.count == 1)
             out = nil
-            #expect(llmnas_prompt_build(space, nil, "[{\"arch\": {}, \"score\": 1}]", CABITests.a00, nil, &out) == LLMNAS_INVALID_ARCH)
+            #expect(llmnas_prompt_build(space, nil, "[{\"architecture\": {}, \"score\": 1}]", CABITests.a00, nil, &out) == LLMNAS_INVALID_ARCH)
             #expect(lastError.hasPrefix("demonstration 0: missing hyperparameter"))
-            #expect(llmnas_prompt_build(space, nil, "[{\"arch\": \(CABITests.a00)}]", CABITests.a00, nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_prompt_build(space, nil, "[{\"architecture\": \(CABITests.a00)}]", CABITests.a00, nil, &out) == LLMNAS_INVALID_ARGUMENT)
             #expect(llmnas_prompt_build(space, #"{"colour": 1}"#, "[]", CABITests.a00, nil, &out) == LLMNAS_INVALID_ARGUMENT)
             #expect(lastError.contains("unknown key 'colour'"))
             #expect(llmnas_prompt_build(space, nil, "[]", CABITests.a00, #"{"gflops": 1}"#, &out) == LLMNAS_INVALID_ARGUMENT)

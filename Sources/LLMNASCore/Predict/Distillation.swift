@@ -1,14 +1,14 @@
 /// LLM-Distill-PP (Jawahar et al., 2024): label architectures of a pool with LLM-PP, then train an MLP from their
 /// features to those labels, so that later predictions cost microseconds and no request.
 public enum Distillation {
-    /// Reads a pool of architectures from JSON Lines: each line an architecture, or an object whose "arch" member is
-    /// one (the form of data/llmpp-wmt/unlabeled_archs.jsonl).
+    /// Reads a pool of architectures from JSON Lines: each line an architecture, or an object whose "architecture"
+    /// member is one ("arch" in the paper's data/llmpp-wmt/unlabeled_archs.jsonl).
     public static func readPool(_ path: String, in space: SearchSpace) throws(LLMNASError) -> [Architecture] {
         var pool: [Architecture] = []
         for (i, line) in try FileIO.readText(path).split(separator: "\n").enumerated() where !line.allSatisfy(\.isWhitespace) {
             do {
                 let value = try JSONParser.parse(String(line))
-                pool.append(try space.architecture(from: value["arch"] ?? value))
+                pool.append(try space.architecture(from: value["architecture"] ?? value["arch"] ?? value))
             } catch {
                 throw LLMNASError(error.kind, "\(path) line \(i + 1): \(error.message)")
             }

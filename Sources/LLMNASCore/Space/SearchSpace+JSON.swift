@@ -6,10 +6,11 @@
 ///    {"name": "decoder_ffn_embed_dim", "meaning": "…", "choices": [1024, 2048], "layers": "decoder_layer_num"},
 ///    {"name": "ops", "meaning": "…", "choices": ["gcn", "skip"], "length": 4},
 ///    {"name": "attn", "meaning": "…", "choices": [-1, 1, 2], "layers": "decoder_layer_num", "feature_values": [1, 2, 3]}],
-///  "constraints": [{"type": "not_all_equal", "hyperparameter": "ops", "value": "skip"}],
+///  "constraints": [{"kind": "not_all_equal", "hyperparameter": "ops", "value": "skip"}],
 ///  "cost_model": {"kind": "hat-transformer", "vocabulary_size": 32768, "sequence_length": 30, "qkv_dim": 512}}
 /// ```
-/// `constraints` and `cost_model` are optional; unknown keys are errors, so a typo never passes silently.
+/// `constraints` and `cost_model` are optional; unknown keys are errors, so a typo never passes silently
+/// (docs/formats.md, "search space").
 extension SearchSpace {
     /// Reads a search space from JSON text and checks it.
     public static func fromJSON(_ text: String) throws(LLMNASError) -> SearchSpace {
@@ -65,9 +66,10 @@ extension SearchSpace {
         if let list = reader.value("constraints") {
             guard let elements = list.arrayValue else { throw LLMNASError(.invalidSpace, "search space: 'constraints' must be an array") }
             for (i, element) in elements.enumerated() {
-                let c = try JSONObjectReader(element, context: "constraint \(i)", allowed: ["type", "hyperparameter", "value"], kind: .invalidSpace)
-                guard try c.requiredString("type") == "not_all_equal" else {
-                    throw LLMNASError(.invalidSpace, "constraint \(i): unknown type; the known type is \"not_all_equal\"")
+                let c = try JSONObjectReader(element, context: "constraint \(i)", allowed: ["kind", "hyperparameter", "value"],
+                                             deprecated: ["type": "kind"], kind: .invalidSpace)
+                guard try c.requiredString("kind") == "not_all_equal" else {
+                    throw LLMNASError(.invalidSpace, "constraint \(i): unknown kind; the known kind is \"not_all_equal\"")
                 }
                 guard let value = Choice(json: try c.required("value")) else {
                     throw LLMNASError(.invalidSpace, "constraint \(i): 'value' must be an integer or a string")
@@ -115,7 +117,7 @@ extension SearchSpace {
             members.append(("constraints", .array(constraints.map {
                 switch $0 {
                 case let .notAllEqual(hp, value):
-                    return .object([("type", .string("not_all_equal")), ("hyperparameter", .string(hp)), ("value", value.json)])
+                    return .object([("kind", .string("not_all_equal")), ("hyperparameter", .string(hp)), ("value", value.json)])
                 }
             })))
         }

@@ -1,40 +1,52 @@
 /// Reads the members of one JSON object of an input (a space definition, a config, a task), rejecting unknown keys
 /// and reporting wrong types and ranges with messages that name the key. `kind` is the error the input's owner
-/// reports (`invalidSpace` for spaces, `invalidArgument` for configs).
+/// reports (`invalidSpace` for spaces, `invalidArgument` for configs). docs/formats.md lists every key.
 struct JSONObjectReader {
     private let object: JSONValue
     private let context: String
     private let kind: LLMNASError.Kind
+    /// Deprecated spellings still accepted, each to the key it stands for.
+    private let deprecated: [String: String]
 
-    /// Checks that `json` is an object whose keys all appear in `allowed`.
-    init(_ json: JSONValue, context: String, allowed: Set<String>, kind: LLMNASError.Kind) throws(LLMNASError) {
+    /// Checks that `json` is an object whose keys all appear in `allowed` or, as old spellings of allowed keys, in
+    /// `deprecated` (old: new); reading the new key then reads the old one when only it is given.
+    init(_ json: JSONValue, context: String, allowed: Set<String>, deprecated: [String: String] = [:],
+         kind: LLMNASError.Kind) throws(LLMNASError) {
         guard let members = json.objectMembers else {
             throw LLMNASError(kind, "\(context) must be a JSON object, not \(json.typeName)")
         }
-        for (key, _) in members where !allowed.contains(key) {
+        for (key, _) in members where !allowed.contains(key) && deprecated[key] == nil {
             throw LLMNASError(kind, "\(context): unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        for (old, new) in deprecated where json[old] != nil && json[new] != nil {
+            throw LLMNASError(kind, "\(context): give '\(new)' or its deprecated spelling '\(old)', not both")
         }
         object = json
         self.context = context
         self.kind = kind
+        self.deprecated = deprecated
     }
 
     private func failure(_ key: String, _ what: String) -> LLMNASError {
         LLMNASError(kind, "\(context): '\(key)' must be \(what)")
     }
 
-    /// The member `key`, if present.
-    func value(_ key: String) -> JSONValue? { object[key] }
+    /// The member `key` (or its deprecated spelling), if present.
+    func value(_ key: String) -> JSONValue? {
+        if let member = object[key] { return member }
+        guard let old = deprecated.first(where: { $0.value == key })?.key else { return nil }
+        return object[old]
+    }
 
     /// The member `key`, which must be present.
     func required(_ key: String) throws(LLMNASError) -> JSONValue {
-        guard let member = object[key] else { throw LLMNASError(kind, "\(context): missing key '\(key)'") }
+        guard let member = value(key) else { throw LLMNASError(kind, "\(context): missing key '\(key)'") }
         return member
     }
 
     /// The string `key`, if present.
     func string(_ key: String) throws(LLMNASError) -> String? {
-        guard let member = object[key] else { return nil }
+        guard let member = value(key) else { return nil }
         guard let s = member.stringValue else { throw failure(key, "a string") }
         return s
     }
@@ -47,7 +59,7 @@ struct JSONObjectReader {
 
     /// The number `key` within `range`, if present.
     func number(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws(LLMNASError) -> Double? {
-        guard let member = object[key] else { return nil }
+        guard let member = value(key) else { return nil }
         guard case let .number(d) = member, range.contains(d) else {
             throw failure(key, "a number in [\(JSONWriter.formatNumber(range.lowerBound)), \(JSONWriter.formatNumber(range.upperBound))]")
         }
@@ -62,7 +74,7 @@ struct JSONObjectReader {
 
     /// The integer `key` within `range`, if present.
     func int(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(LLMNASError) -> Int? {
-        guard let member = object[key] else { return nil }
+        guard let member = value(key) else { return nil }
         guard let i = member.exactInt, range.contains(i) else {
             throw failure(key, "an integer in [\(range.lowerBound), \(range.upperBound)]")
         }
@@ -77,7 +89,7 @@ struct JSONObjectReader {
 
     /// The boolean `key`, if present.
     func bool(_ key: String) throws(LLMNASError) -> Bool? {
-        guard let member = object[key] else { return nil }
+        guard let member = value(key) else { return nil }
         guard case let .bool(b) = member else { throw failure(key, "true or false") }
         return b
     }

@@ -18,16 +18,17 @@ def _json_text(value):
 
 
 def _demos_text(demos):
-    """JSON text of demonstrations given as [(arch, score)], [{"arch": ..., "score": ...}] or text."""
+    """JSON text of demonstrations given as [(arch, score)], [{"architecture": ..., "score": ...}] or text ("arch"
+    is the deprecated spelling of "architecture")."""
     if isinstance(demos, (str, bytes)):
         return demos.encode() if isinstance(demos, str) else demos
     items = []
     for demo in demos:
         if isinstance(demo, dict):
-            arch, score = demo["arch"], demo["score"]
+            arch, score = demo["architecture"] if "architecture" in demo else demo["arch"], demo["score"]
         else:
             arch, score = demo
-        items.append(b'{"arch":' + _arch_text(arch) + b',"score":' + json.dumps(float(score)).encode() + b"}")
+        items.append(b'{"architecture":' + _arch_text(arch) + b',"score":' + json.dumps(float(score)).encode() + b"}")
     return b"[" + b",".join(items) + b"]"
 
 
@@ -58,7 +59,7 @@ class LLM:
 
     def predict(self, space, archs, demos, task=None, progress=None, raise_on_failure=False):
         """LLM-PP scores of `archs` (a list of dicts or JSON texts) given `demos` ([(arch, score)] or
-        [{"arch", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int array
+        [{"architecture", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int array
         of llmnas_status values. `progress(stage, done, total, value)` returning True cancels."""
         text = _archs_text(archs)
         if isinstance(archs, (str, bytes)):
@@ -116,14 +117,6 @@ def metrics(predicted, truth):
     """{"mae", "rmse", "kendall_tau", "spearman", "pearson"} of `predicted` against `truth`."""
     p, t, n, _keep = _paired(predicted, truth)
     return json.loads(call_string(lib.llmnas_metrics, p, t, n))
-
-
-def kendall_tau(x, y):
-    """Kendall's tau-b of x and y (ties as scipy.stats.kendalltau), O(n log n)."""
-    a, b, n, _keep = _paired(x, y)
-    tau = ctypes.c_double()
-    check(lib.llmnas_kendall_tau(a, b, n, ctypes.byref(tau)))
-    return tau.value
 
 
 def kendall_tau(x, y):

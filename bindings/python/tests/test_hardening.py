@@ -28,7 +28,7 @@ def demonstrations(count=10):
     """The first wmt14ende architectures of the labelled data with their BLEU trained from scratch."""
     with open(os.path.join(ROOT, "data", "llmpp-wmt", "labeled.csv"), newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["task"] == "wmt14ende"][:count]
-    return [{"arch": json.loads(r["arch_json"]), "score": float(r["scratch_valid_bleu"])} for r in rows]
+    return [{"architecture": json.loads(r["arch_json"]), "score": float(r["scratch_valid_bleu"])} for r in rows]
 
 
 def llmpp_search(space, llm, checkpoint, iterations=3):
