@@ -5,6 +5,7 @@ Python), llmnas's shipped predictor and an MLPRegressor (10-400-400-400-400-1, A
 updates, standardised inputs and targets) trained on the same 80%; RMSE and mean absolute percentage error on the
 held-out test 10%.
 """
+import glob
 import os
 import warnings
 
@@ -62,15 +63,14 @@ def llmnas_split(rows, seed=0):
 def main():
     from sklearn.neural_network import MLPRegressor
     from sklearn.preprocessing import StandardScaler
-    files = {"wmt14ende-titanxp": "wmt14ende_gpu_titanxp_all.csv", "wmt14ende-xeon": "wmt14ende_cpu_xeon_all.csv",
-             "wmt14ende-raspberrypi": "wmt14ende_cpu_raspberrypi_all.csv",
-             "wmt14enfr-titanxp": "wmt14enfr_gpu_titanxp_all.csv", "wmt14enfr-xeon": "wmt14enfr_cpu_xeon_all.csv",
-             "wmt14enfr-raspberrypi": "wmt14enfr_cpu_raspberrypi_all.csv",
-             "wmt19ende-titanxp": "wmt19ende_gpu_titanxp_all.csv", "iwslt14deen-titanxp": "iwslt14deen_gpu_titanxp_all.csv"}
+    # Each built-in predictor "task-device" was trained on HAT's data/hat-latency/task_<gpu|cpu>_device_all.csv.
+    measured = {os.path.basename(path): path for path in glob.glob(os.path.join(ROOT, "data", "hat-latency", "*_all.csv"))}
+    files = {name: next(f for f in measured if f.startswith(name.split("-")[0] + "_") and f.endswith("_" + name.split("-")[1] + "_all.csv"))
+             for name in llmnas.latency_predictor_names()}
     print("latency predictor       test RMSE ms: llmnas  scikit-learn | test MAPE %: llmnas  scikit-learn")
     for name in llmnas.latency_predictor_names():
         data = np.genfromtxt(os.path.join(ROOT, "data", "hat-latency", files[name]), delimiter=",", names=True)
-        x = np.stack([data[c] for c in data.dtype.names[:10]], axis=1).astype(np.float32)
+        x = np.stack([data[c] for c in data.dtype.names[:llmnas.Space.builtin("hat-wmt14ende").feature_count]], axis=1).astype(np.float32)
         y = (data["latency_mean_encoder"] + data["latency_mean_decoder"]).astype(np.float32)
         train, test = llmnas_split(len(y))
         ours = llmnas.latency_predictor(name).predict(x[test])

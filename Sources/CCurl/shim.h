@@ -35,8 +35,4 @@ static inline CURLMcode llmnas_curlm_set_long(CURLM *multi, CURLMoption option, 
 static inline CURLcode llmnas_curl_get_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
-
-static inline CURLcode llmnas_curl_get_pointer(CURL *handle, CURLINFO info, void **value) {
-    return curl_easy_getinfo(handle, info, value);
-}
 #endif

@@ -89,6 +89,17 @@ import LLMNASTestSupport
         #expect(client.ledger.retries == 2)
     }
 
+    @Test func anOptionLibcurlRefusesFailsTheItemWithCurlsMessage() throws {
+        // libcurl refuses strings over 8,000,000 bytes (CURL_MAX_INPUT_LENGTH): setting the URL fails, nothing is sent.
+        let url = "http://127.0.0.1:\(ScriptedServer.closedPort())/" + String(repeating: "a", count: 8_000_001)
+        let config = try LLMConfig(json: .object([("base_url", .string(url)), ("model", .string("m")), ("retries", .number(3))]))
+        let client = try LLMClient(config: config) { _ in nil }
+        guard case let .failure(error) = client.complete([prompt("x")])[0] else { Issue.record("expected a failure"); return }
+        #expect(error.kind == .invalidArgument)
+        #expect(error.message.hasPrefix("libcurl refused CURLOPT_URL:"))
+        #expect(client.ledger.retries == 0, "a refused setup is not retried")
+    }
+
     @Test func truncatedJSONIsABadResponseAndNotRetried() async throws {
         try await server.script(#"[{"raw": "{\"choices\": [{\"message\": {\"content\": \"26"}]"#)
         let client = try makeClient(server)

@@ -30,11 +30,19 @@ final class HTTPTransport {
     private let verifyTLS: Bool
 
     /// A transport with the given bounds; `verifyTLS` false skips peer and host verification (unsafe).
-    init(timeoutSeconds: Double, maxConcurrency: Int, maxResponseBytes: Int, verifyTLS: Bool) {
-        _ = HTTPTransport.globalInit
-        multi = curl_multi_init()
+    init(timeoutSeconds: Double, maxConcurrency: Int, maxResponseBytes: Int, verifyTLS: Bool) throws(LLMNASError) {
+        let global = HTTPTransport.globalInit
+        guard global == CURLE_OK else {
+            throw LLMNASError(.outOfMemory, "libcurl could not be initialised: \(String(cString: curl_easy_strerror(global)))")
+        }
+        guard let multi = curl_multi_init() else { throw LLMNASError(.outOfMemory, "libcurl could not create a multi handle") }
         // Keep a connection per concurrent transfer open between requests, so each is reused, not re-established.
-        llmnas_curlm_set_long(multi, CURLMOPT_MAXCONNECTS, maxConcurrency)
+        let code = llmnas_curlm_set_long(multi, CURLMOPT_MAXCONNECTS, maxConcurrency)
+        guard code == CURLM_OK else {
+            curl_multi_cleanup(multi)
+            throw LLMNASError(.invalidArgument, "libcurl refused CURLMOPT_MAXCONNECTS \(maxConcurrency): \(String(cString: curl_multi_strerror(code)))")
+        }
+        self.multi = multi
         self.timeoutSeconds = timeoutSeconds
         self.maxConcurrency = maxConcurrency
         self.maxResponseBytes = maxResponseBytes
@@ -43,7 +51,8 @@ final class HTTPTransport {
 
     deinit { curl_multi_cleanup(multi) }
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    /// libcurl's one-time global setup, run by the first transport; its result is kept for every later one.
+    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// The state of one transfer in flight, reached from libcurl's callbacks through its user pointer.
     private final class Transfer {
@@ -103,13 +112,22 @@ final class HTTPTransport {
             while index >= 0, active.count < maxConcurrency {
                 if waiting[index].notBefore <= now {
                     let job = waiting.remove(at: index).job
-                    let transfer = start(job, request(job), in: multi)
-                    active[transfer.handle] = transfer
+                    switch start(job, request(job), in: multi) {
+                    case let .success(transfer): active[transfer.handle] = transfer
+                    case let .failure(error):
+                        if let delay = finished(job, .failure(error.kind, error.message)) {
+                            waiting.insert((job, MonotonicClock.now() + delay), at: 0)
+                        }
+                    }
                 }
                 index -= 1
             }
             var running: Int32 = 0
-            curl_multi_perform(multi, &running)
+            let performed = curl_multi_perform(multi, &running)
+            guard performed == CURLM_OK else {
+                failAll(&active, requeueing: &waiting, HTTPTransport.multiFailure("curl_multi_perform", performed), finished: finished)
+                continue
+            }
             var queued: Int32 = 0
             var finishedAny = false
             while let message = curl_multi_info_read(multi, &queued) {
@@ -125,39 +143,88 @@ final class HTTPTransport {
             if finishedAny { continue }   // start the next transfers before waiting on sockets
             var wait = 0.05
             if active.isEmpty, let next = waiting.map(\.notBefore).min() { wait = max(0, min(wait, next - MonotonicClock.now())) }
-            curl_multi_poll(multi, nil, 0, Int32(wait * 1000), nil)
+            let polled = curl_multi_poll(multi, nil, 0, Int32(wait * 1000), nil)
+            if polled != CURLM_OK {
+                failAll(&active, requeueing: &waiting, HTTPTransport.multiFailure("curl_multi_poll", polled), finished: finished)
+            }
         }
     }
 
-    private func start(_ job: Int, _ request: HTTPRequest, in multi: UnsafeMutableRawPointer) -> Transfer {
-        let handle = curl_easy_init()!
+    /// Ends every transfer in flight with `error`, handing each job to `finished`; a job it schedules for another
+    /// attempt goes back to `waiting`.
+    private func failAll(_ active: inout [UnsafeMutableRawPointer: Transfer], requeueing waiting: inout [(job: Int, notBefore: Double)],
+                         _ error: LLMNASError, finished: (Int, HTTPOutcome) -> Double?) {
+        for transfer in active.values {
+            release(transfer, from: multi)
+            if let delay = finished(transfer.job, .failure(error.kind, error.message)) {
+                waiting.insert((transfer.job, MonotonicClock.now() + delay), at: 0)
+            }
+        }
+        active = [:]
+    }
+
+    /// The error of a failed call on the multi handle.
+    private static func multiFailure(_ call: String, _ code: CURLMcode) -> LLMNASError {
+        LLMNASError(code == CURLM_OUT_OF_MEMORY ? .outOfMemory : .io, "libcurl's \(call) failed: \(String(cString: curl_multi_strerror(code)))")
+    }
+
+    /// A transfer of `request` added to `multi`, or why libcurl refused to set it up (every option's result is
+    /// checked; nothing is left allocated on failure).
+    private func start(_ job: Int, _ request: HTTPRequest, in multi: UnsafeMutableRawPointer) -> Result<Transfer, LLMNASError> {
+        guard let handle = curl_easy_init() else { return .failure(LLMNASError(.outOfMemory, "libcurl could not create an easy handle")) }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
-        for line in request.headers { headers = curl_slist_append(headers, line) }
+        for line in request.headers {
+            guard let appended = curl_slist_append(headers, line) else {
+                curl_slist_free_all(headers)
+                curl_easy_cleanup(handle)
+                return .failure(LLMNASError(.outOfMemory, "libcurl could not allocate a header list"))
+            }
+            headers = appended
+        }
         let transfer = Transfer(job: job, handle: handle, headers: headers, limit: maxResponseBytes)
         let user = Unmanaged.passUnretained(transfer).toOpaque()
-        llmnas_curl_set_string(handle, CURLOPT_URL, request.url)
-        llmnas_curl_set_long(handle, CURLOPT_POST, 1)
-        llmnas_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count)
-        request.body.withUnsafeBytes { _ = llmnas_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
-        llmnas_curl_set_list(handle, CURLOPT_HTTPHEADER, headers)
-        llmnas_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(timeoutSeconds * 1000))
-        llmnas_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(timeoutSeconds, 30) * 1000))
-        llmnas_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-        llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, verifyTLS ? 1 : 0)
-        llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, verifyTLS ? 2 : 0)
-        llmnas_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-        llmnas_curl_set_data_fn(handle, CURLOPT_WRITEFUNCTION, HTTPTransport.receiveBody)
-        llmnas_curl_set_pointer(handle, CURLOPT_WRITEDATA, user)
-        llmnas_curl_set_data_fn(handle, CURLOPT_HEADERFUNCTION, HTTPTransport.receiveHeader)
-        llmnas_curl_set_pointer(handle, CURLOPT_HEADERDATA, user)
-        curl_multi_add_handle(multi, handle)
-        return transfer
+        let options: [(String, () -> CURLcode)] = [
+            ("CURLOPT_URL", { llmnas_curl_set_string(handle, CURLOPT_URL, request.url) }),
+            ("CURLOPT_POST", { llmnas_curl_set_long(handle, CURLOPT_POST, 1) }),
+            ("CURLOPT_POSTFIELDSIZE", { llmnas_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count) }),
+            ("CURLOPT_COPYPOSTFIELDS", {
+                request.body.withUnsafeBytes { llmnas_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+            }),
+            ("CURLOPT_HTTPHEADER", { llmnas_curl_set_list(handle, CURLOPT_HTTPHEADER, headers) }),
+            ("CURLOPT_TIMEOUT_MS", { llmnas_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(self.timeoutSeconds * 1000)) }),
+            ("CURLOPT_CONNECTTIMEOUT_MS", { llmnas_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(self.timeoutSeconds, 30) * 1000)) }),
+            ("CURLOPT_NOSIGNAL", { llmnas_curl_set_long(handle, CURLOPT_NOSIGNAL, 1) }),
+            ("CURLOPT_SSL_VERIFYPEER", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, self.verifyTLS ? 1 : 0) }),
+            ("CURLOPT_SSL_VERIFYHOST", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, self.verifyTLS ? 2 : 0) }),
+            ("CURLOPT_ACCEPT_ENCODING", { llmnas_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "") }),
+            ("CURLOPT_WRITEFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_WRITEFUNCTION, HTTPTransport.receiveBody) }),
+            ("CURLOPT_WRITEDATA", { llmnas_curl_set_pointer(handle, CURLOPT_WRITEDATA, user) }),
+            ("CURLOPT_HEADERFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_HEADERFUNCTION, HTTPTransport.receiveHeader) }),
+            ("CURLOPT_HEADERDATA", { llmnas_curl_set_pointer(handle, CURLOPT_HEADERDATA, user) }),
+        ]
+        for (name, set) in options {
+            let code = set()
+            guard code == CURLE_OK else {
+                curl_easy_cleanup(handle)
+                curl_slist_free_all(headers)
+                let kind: LLMNASError.Kind = code == CURLE_OUT_OF_MEMORY ? .outOfMemory : .invalidArgument
+                return .failure(LLMNASError(kind, "libcurl refused \(name): \(String(cString: curl_easy_strerror(code)))"))
+            }
+        }
+        let added = curl_multi_add_handle(multi, handle)
+        guard added == CURLM_OK else {
+            curl_easy_cleanup(handle)
+            curl_slist_free_all(headers)
+            return .failure(HTTPTransport.multiFailure("curl_multi_add_handle", added))
+        }
+        return .success(transfer)
     }
 
     private func outcome(of transfer: Transfer, result: CURLcode) -> HTTPOutcome {
         if result == CURLE_OK {
             var status = 0
-            llmnas_curl_get_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
+            let code = llmnas_curl_get_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
+            guard code == CURLE_OK else { return .failure(.badResponse, "libcurl has no response code: \(String(cString: curl_easy_strerror(code)))") }
             return .response(status: status, body: transfer.body, retryAfter: transfer.retryAfter)
         }
         let reason = String(cString: curl_easy_strerror(result))

@@ -16,7 +16,7 @@ public final class LLMClient {
         self.config = config
         self.environment = environment
         cache = try config.cacheFile.map { path throws(LLMNASError) in try ResponseCache(path: path) }
-        transport = HTTPTransport(timeoutSeconds: config.timeoutSeconds, maxConcurrency: config.maxConcurrency,
+        transport = try HTTPTransport(timeoutSeconds: config.timeoutSeconds, maxConcurrency: config.maxConcurrency,
                                   maxResponseBytes: config.maxResponseBytes, verifyTLS: !config.insecureSkipTLSVerify)
         jitter = SeededGenerator(seed: config.jitterSeed)
     }
@@ -136,8 +136,10 @@ public final class LLMClient {
         case let .response(status, body, _):
             return .done(.failure(LLMNASError(.httpError, "HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
         case let .failure(kind, message):
-            if kind != .badResponse, canRetry { return .retry(delay(attempt: attempt, retryAfter: nil)) }
-            let suffix = kind == .badResponse ? "" : " after \(attempt) attempts"
+            // Only a timeout or a failed connection may pass on another attempt; a refused setup or a bad body will not.
+            let transient = kind == .timeout || kind == .connectionFailed
+            if transient, canRetry { return .retry(delay(attempt: attempt, retryAfter: nil)) }
+            let suffix = transient ? " after \(attempt) attempts" : ""
             return .done(.failure(LLMNASError(kind, "\(message)\(suffix) (\(config.endpointURL))")))
         }
     }
