@@ -90,7 +90,7 @@ import LLMNASCore
         let data = try LabeledData(directory: text(dataDir, "data_dir"))
         let options = try PaperProtocol.Options(json: optionalJSON(optionsJSON, "options_json"))
         let callback = ProgressCallback(function: progress, userData: userData)
-        let result = try PaperProtocol(data: data, client: client, options: options) { stage, done, total in
+        let result = try PaperProtocol.run(data: data, client: client, options: options) { stage, done, total in
             callback.report(stage: stage, done: done, total: total)
         }
         out.pointee = try duplicate(JSONWriter.write(result.json))

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import LLMNASCore
 
 /// The harness named by the environment variable LLMNAS_FUZZ_TARGET.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import LLMNASCore
 
 /// The fuzz harnesses: one per parser of outside input. Each takes arbitrary bytes and must return, never trap; a

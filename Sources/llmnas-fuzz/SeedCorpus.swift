@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import LLMNASCore
 
 /// The seed corpus of every harness, from the real data and from files the library itself writes. Run from the

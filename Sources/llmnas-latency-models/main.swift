@@ -1,9 +1,7 @@
 // llmnas-latency-models: trains the built-in latency predictors from HAT's measured data with HAT's recipe and
 // writes one model file per predictor, then prints each one's validation and test error.
 // Usage: llmnas-latency-models DATA_DIR OUT_DIR   (make latency-models runs it on data/hat-latency)
-#if canImport(Glibc)
 import Glibc
-#endif
 import LLMNASCore
 
 let arguments = CommandLine.arguments

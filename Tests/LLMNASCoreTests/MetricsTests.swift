@@ -71,8 +71,8 @@ import Testing
 
 @Suite struct ProtocolTableTests {
     @Test func summariesSkipUndefinedSeedsAndSaySo() {
-        #expect(PaperProtocol.summary([0.5, 0.3]) == "0.40±0.10")
-        #expect(PaperProtocol.summary([0.5, .nan, 0.3]) == "0.40±0.10*")
-        #expect(PaperProtocol.summary([.nan, .nan]) == "n/a*")
+        #expect(PaperProtocolResult.summary([0.5, 0.3]) == "0.40±0.10")
+        #expect(PaperProtocolResult.summary([0.5, .nan, 0.3]) == "0.40±0.10*")
+        #expect(PaperProtocolResult.summary([.nan, .nan]) == "n/a*")
     }
 }

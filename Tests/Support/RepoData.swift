@@ -10,6 +10,13 @@ public enum RepoData {
         return url.path
     }()
 
+    /// The first `count` wmt14ende architectures of the labelled data with their BLEU trained from scratch.
+    public static func demonstrations(_ data: LabeledData, _ count: Int) -> [Demonstration] {
+        data.rows.filter { $0.task == "wmt14ende" }.prefix(count).map {
+            Demonstration(architecture: $0.architecture, score: $0.values["scratch_valid_bleu"]!)
+        }
+    }
+
     /// The text of a file under data/.
     public static func text(_ relativePath: String) throws -> String {
         try String(contentsOfFile: root + "/data/" + relativePath, encoding: .utf8)

@@ -3,7 +3,7 @@
 /// the BLEU of the architectures trained from scratch (`scratch_valid_bleu`), as mean and standard deviation over
 /// the three split seeds. Predictors side by side: LLM-PP (and LLM-PP calibrated) when a client is given, the four
 /// weight-sharing supernets of the data, and a least-squares line of BLEU on the parameter count.
-public struct PaperProtocol {
+public enum PaperProtocol {
     /// The tasks and split seeds of the paper.
     public static let tasks = ["wmt14ende", "wmt14enfr", "wmt19ende"]
     /// The split seeds.
@@ -57,31 +57,6 @@ public struct PaperProtocol {
         }
     }
 
-    /// One predictor on one task: its metrics per split seed and how many test items it failed to predict.
-    public struct Cell: Sendable {
-        /// MAE per split seed.
-        public var mae: [Double] = []
-        /// Kendall tau-b per split seed.
-        public var tau: [Double] = []
-        /// Test architectures without a prediction, over all seeds.
-        public var failures = 0
-    }
-
-    /// One predictor across the tasks.
-    public struct Row: Sendable {
-        /// The predictor's name.
-        public let predictor: String
-        /// Its cell per task.
-        public var cells: [String: Cell]
-    }
-
-    /// The results, in display order.
-    public private(set) var rows: [Row] = []
-    /// The calibration line per task and seed ("wmt14ende/123"), when LLM-PP was calibrated.
-    public private(set) var calibrations: [String: AffineCalibration] = [:]
-    /// The distillation report per task and seed ("wmt14ende/123"), when LLM-Distill-PP ran.
-    public private(set) var distillations: [String: JSONValue] = [:]
-
     /// The task description the prompts use for each of the paper's tasks.
     public static func predictionTask(for task: String) -> PredictionTask {
         var t = PredictionTask()
@@ -92,10 +67,13 @@ public struct PaperProtocol {
         return t
     }
 
-    /// Runs the protocol. `client` nil runs the baselines only. `progress(stage, done, total)` may cancel (then the
-    /// run throws `cancelled`).
-    public init(data: LabeledData, client: LLMClient?, options: Options = Options(),
-                progress: (String, Int, Int) -> Bool = { _, _, _ in true }) throws(LLMNASError) {
+    /// Runs the protocol and returns its figures. `client` nil runs the baselines only. `progress(stage, done,
+    /// total)` may cancel (then the run throws `cancelled`).
+    public static func run(data: LabeledData, client: LLMClient?, options: Options = Options(),
+                           progress: (String, Int, Int) -> Bool = { _, _, _ in true }) throws(LLMNASError) -> PaperProtocolResult {
+        typealias Row = PaperProtocolResult.Row
+        typealias Cell = PaperProtocolResult.Cell
+        var result = PaperProtocolResult()
         var llm = Row(predictor: "LLM-PP", cells: [:])
         var calibrated = Row(predictor: "LLM-PP calibrated", cells: [:])
         var distilled = Row(predictor: "LLM-Distill-PP", cells: [:])
@@ -146,17 +124,15 @@ public struct PaperProtocol {
                                                                seed: UInt64(seed), config: distill.mlp) { step, done, total, _ in
                         progress("LLM-Distill-PP \(step) " + stage, done, total)
                     }
-                    distillations["\(task)/\(seed)"] = report
+                    result.distillations["\(task)/\(seed)"] = report
                     if let directory = distill.saveDirectory { try model.save(to: "\(directory)/distilled-\(task)-\(seed).mlp") }
-                    let features = test.flatMap { space.features(of: $0.architecture) }
-                    var predicted = [Float](repeating: 0, count: test.count)
-                    model.predict(features, rows: test.count, into: &predicted)
+                    let predicted = model.predict(test.map(\.architecture), in: space)
                     try distilled.cells[task, default: Cell()].add(predicted.map { .success(Double($0)) }, truth: truth)
                 }
                 guard options.calibrate else { continue }
                 do {
                     let fit = try predictor.fitCalibration { _, done, total in progress("calibration " + stage, done, total) }
-                    calibrations["\(task)/\(seed)"] = fit
+                    result.calibrations["\(task)/\(seed)"] = fit
                     try calibrated.cells[task, default: Cell()].add(raw.map { $0.map(fit.apply) }, truth: truth)
                 } catch where error.kind != .cancelled {
                     // No line could be fitted (too few usable answers): every test item of the split counts as failed.
@@ -164,10 +140,11 @@ public struct PaperProtocol {
                 }
             }
         }
-        if client != nil { rows.append(llm) }
-        if client != nil, options.calibrate { rows.append(calibrated) }
-        if client != nil, options.distill != nil { rows.append(distilled) }
-        rows += supernetRows + [params]
+        if client != nil { result.rows.append(llm) }
+        if client != nil, options.calibrate { result.rows.append(calibrated) }
+        if client != nil, options.distill != nil { result.rows.append(distilled) }
+        result.rows += supernetRows + [params]
+        return result
     }
 
     private static func value(_ row: LabeledData.Row, _ column: String) throws(LLMNASError) -> Double {
@@ -176,79 +153,4 @@ public struct PaperProtocol {
         }
         return value
     }
-
-    /// The results as JSON: per predictor and task, MAE and tau mean and standard deviation, per-seed values and
-    /// failures; plus `text`, the table as printed.
-    public var json: JSONValue {
-        var rowsJSON: [JSONValue] = []
-        for row in rows {
-            var tasks: [(String, JSONValue)] = []
-            for task in PaperProtocol.tasks {
-                guard let cell = row.cells[task] else { continue }
-                tasks.append((task, .object([
-                    ("mae_mean", .number(mean(cell.mae))), ("mae_std", .number(standardDeviation(cell.mae))),
-                    ("tau_mean", .number(mean(cell.tau))), ("tau_std", .number(standardDeviation(cell.tau))),
-                    ("mae", .array(cell.mae.map { .number($0) })), ("tau", .array(cell.tau.map { .number($0) })),
-                    ("failures", .number(Double(cell.failures))),
-                ])))
-            }
-            rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
-        }
-        return .object([("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
-                        ("distillation", .object(distillations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
-                        ("text", .string(text))])
-    }
-
-    /// The table: one line per predictor, MAE and Kendall tau-b per task as mean ± standard deviation over the seeds.
-    public var text: String {
-        let width = max(22, (rows.map(\.predictor.count).max() ?? 0) + 2)
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        var lines = [pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 19) }.joined()]
-        for row in rows {
-            var line = pad(row.predictor, width)
-            for task in PaperProtocol.tasks {
-                guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 19); continue }
-                line += pad(PaperProtocol.summary(cell.mae), 14)
-                line += pad(PaperProtocol.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 19)
-            }
-            lines.append(line)
-        }
-        if rows.contains(where: { $0.cells.values.contains { $0.tau.contains(where: \.isNaN) } }) {
-            lines.append("* over the seeds with a value: tau-b is undefined where a seed's predictions were all equal; n/a where no seed had one")
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
-extension PaperProtocol {
-    /// "mean±std" over the seeds with a defined value, with "*" when some seed has none ("n/a" when none has one).
-    static func summary(_ values: [Double]) -> String {
-        let defined = values.filter { !$0.isNaN }
-        guard !defined.isEmpty else { return "n/a*" }
-        let text = DecimalFormat.fixed(mean(defined), 2) + "±" + DecimalFormat.fixed(standardDeviation(defined), 2)
-        return defined.count < values.count ? text + "*" : text
-    }
-}
-
-extension PaperProtocol.Cell {
-    /// Adds one split's metrics over the items that have a prediction.
-    mutating func add(_ predictions: [Result<Double, LLMNASError>], truth: [Double]) throws(LLMNASError) {
-        var predicted: [Double] = [], matched: [Double] = []
-        for (prediction, value) in zip(predictions, truth) {
-            if case let .success(p) = prediction { predicted.append(p); matched.append(value) } else { failures += 1 }
-        }
-        guard !predicted.isEmpty else { mae.append(.nan); tau.append(.nan); return }
-        let metrics = try RankMetrics(predicted: predicted, truth: matched)
-        mae.append(metrics.mae)
-        tau.append(metrics.kendallTau)
-    }
-}
-
-/// The mean of `values` (NaN for none).
-func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
-
-/// The population standard deviation of `values`, as numpy's default (NaN for none).
-func standardDeviation(_ values: [Double]) -> Double {
-    let m = mean(values)
-    return values.isEmpty ? .nan : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
 }

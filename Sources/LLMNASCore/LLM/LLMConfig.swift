@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// How to reach an OpenAI-compatible endpoint and how to ask it, read from the config JSON of `llmnas_llm_create`.
 /// The API key itself is never part of the config: it is read from the environment variable `apiKeyVariable` when

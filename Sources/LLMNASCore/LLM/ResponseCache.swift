@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A persistent cache of LLM responses, so that rerunning the same work pays for nothing twice.
 ///

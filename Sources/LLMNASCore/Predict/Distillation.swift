@@ -29,7 +29,7 @@ public enum Distillation {
         let space = predictor.builder.space
         var order = Array(pool.indices)
         var generator = SeededGenerator(seed: seed)
-        MLPTrainer.shuffle(&order, &generator)
+        generator.shuffle(&order)
         let chosen = order.prefix(labels).map { pool[$0] }
         let before = predictor.client.ledger
         var cancelled = false
@@ -53,10 +53,8 @@ public enum Distillation {
             progress("train", step, steps, loss)
         }
         let trainSeconds = MonotonicClock.now() - trainStart
-        let poolFeatures = pool.flatMap { space.features(of: $0) }
-        var predictions = [Float](repeating: 0, count: pool.count)
         let predictStart = MonotonicClock.now()
-        model.predict(poolFeatures, rows: pool.count, into: &predictions)
+        _ = model.predict(pool, in: space)
         let perPrediction = (MonotonicClock.now() - predictStart) / Double(pool.count)
         let labelled = Double(y.count)
         let report: JSONValue = .object([

@@ -90,14 +90,8 @@ public final class LLMPPPredictor {
                     }
                 }
                 guard !values.isEmpty else { return .failure(firstError!) }
-                return .success(client.config.aggregate == .mean ? values.reduce(0, +) / Double(values.count) : median(values))
+                return .success(client.config.aggregate == .mean ? Statistics.mean(values) : Statistics.median(values))
             }
         }
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 }

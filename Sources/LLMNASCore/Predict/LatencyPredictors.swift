@@ -64,7 +64,7 @@ public enum LatencyPredictors {
         let rows = dataset.latency.count
         var order = Array(0..<rows)
         var generator = SeededGenerator(seed: config.seed)
-        MLPTrainer.shuffle(&order, &generator)
+        generator.shuffle(&order)
         let trainCount = rows * 8 / 10, validCount = rows / 10
         let parts = [Array(order[0..<trainCount]), Array(order[trainCount..<(trainCount + validCount)]), Array(order[(trainCount + validCount)...])]
         let width = featureColumns.count

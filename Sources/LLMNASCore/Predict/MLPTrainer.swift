@@ -15,7 +15,7 @@ public enum MLPTrainer {
         for i in 0..<rows where !y[i].isFinite { throw LLMNASError(.invalidArgument, "y holds a non-finite value at row \(i)") }
         var generator = SeededGenerator(seed: config.seed)
         var order = Array(0..<rows)
-        shuffle(&order, &generator)
+        generator.shuffle(&order)
         let validationRows = config.validationFraction > 0 ? max(1, Int((Double(rows) * config.validationFraction).rounded())) : 0
         guard rows - validationRows >= 1 else { throw LLMNASError(.invalidArgument, "no rows left for training after the validation split") }
         let validation = Array(order[0..<validationRows]), training = Array(order[validationRows...]).sorted()
@@ -34,7 +34,7 @@ public enum MLPTrainer {
         for step in stride(from: 1, through: steps, by: 1) {
             var batch: [Int] = []
             while batch.count < min(config.batchSize, training.count) {
-                if cursor == permutation.count { shuffle(&permutation, &generator); cursor = 0 }
+                if cursor == permutation.count { generator.shuffle(&permutation); cursor = 0 }
                 batch.append(permutation[cursor])
                 cursor += 1
             }
@@ -69,12 +69,6 @@ public enum MLPTrainer {
         return MLP(sizes: state.sizes, weights: weights, biases: biases, inputMean: normalizer.inputMean,
                    inputScale: normalizer.inputScale, targetMean: normalizer.targetMean, targetScale: normalizer.targetScale,
                    training: .object(record))
-    }
-
-    /// Fisher-Yates with the project's generator.
-    static func shuffle(_ values: inout [Int], _ generator: inout SeededGenerator) {
-        guard values.count > 1 else { return }
-        for i in stride(from: values.count - 1, to: 0, by: -1) { values.swapAt(i, generator.index(below: i + 1)) }
     }
 }
 

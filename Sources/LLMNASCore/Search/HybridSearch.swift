@@ -221,19 +221,3 @@ public final class HybridSearch {
         try SearchCheckpoint.write(self, to: path)
     }
 }
-
-extension MLP {
-    /// Predictions for architectures of `space` from their features.
-    func predict(_ architectures: [Architecture], in space: SearchSpace) -> [Float] {
-        let width = space.featureCount
-        var x = [Float](repeating: 0, count: architectures.count * width)
-        x.withUnsafeMutableBufferPointer { buffer in
-            for (i, architecture) in architectures.enumerated() {
-                space.writeFeatures(of: architecture, into: UnsafeMutableBufferPointer(rebasing: buffer[(i * width)..<((i + 1) * width)]))
-            }
-        }
-        var out = [Float](repeating: 0, count: architectures.count)
-        predict(x, rows: architectures.count, into: &out)
-        return out
-    }
-}

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Whole-file reads and the atomic and append-only writes the library's files rely on.
 public enum FileIO {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Seconds on the monotonic clock: for timeouts, backoff and wall-time measurements (never the date).
 public enum MonotonicClock {

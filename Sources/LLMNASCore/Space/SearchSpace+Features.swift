@@ -4,8 +4,8 @@
 ///   each value;
 /// - a named one: a one-hot vector over its choices; per-layer: the mean of the active layers' one-hot vectors;
 ///   a list: one one-hot vector per position.
-/// For HAT's spaces this gives exactly HAT's 10 features (embedding dims, layer counts, mean FFN dims, mean heads,
-/// mean number of attended encoder layers).
+/// For HAT's spaces this gives exactly HAT's features, the columns of its latency data (embedding dims, layer
+/// counts, mean FFN dims, mean heads, mean number of attended encoder layers).
 extension SearchSpace {
     /// The number of features of every architecture of the space.
     public var featureCount: Int {

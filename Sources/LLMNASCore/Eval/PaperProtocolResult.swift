@@ -1,0 +1,97 @@
+/// The figures of one run of the paper's protocol (`PaperProtocol.run`): MAE and Kendall tau-b per predictor, task
+/// and split seed, the calibration lines and the distillation reports, as JSON and as the printed table.
+public struct PaperProtocolResult: Sendable {
+    /// One predictor on one task: its metrics per split seed and how many test items it failed to predict.
+    public struct Cell: Sendable {
+        /// MAE per split seed.
+        public var mae: [Double] = []
+        /// Kendall tau-b per split seed.
+        public var tau: [Double] = []
+        /// Test architectures without a prediction, over all seeds.
+        public var failures = 0
+    }
+
+    /// One predictor across the tasks.
+    public struct Row: Sendable {
+        /// The predictor's name.
+        public let predictor: String
+        /// Its cell per task.
+        public var cells: [String: Cell]
+    }
+
+    /// The results, in display order.
+    public internal(set) var rows: [Row] = []
+    /// The calibration line per task and seed ("wmt14ende/123"), when LLM-PP was calibrated.
+    public internal(set) var calibrations: [String: AffineCalibration] = [:]
+    /// The distillation report per task and seed ("wmt14ende/123"), when LLM-Distill-PP ran.
+    public internal(set) var distillations: [String: JSONValue] = [:]
+
+    /// A result with no rows yet.
+    init() {}
+
+    /// The results as JSON: per predictor and task, MAE and tau mean and standard deviation, per-seed values and
+    /// failures; plus `text`, the table as printed.
+    public var json: JSONValue {
+        var rowsJSON: [JSONValue] = []
+        for row in rows {
+            var tasks: [(String, JSONValue)] = []
+            for task in PaperProtocol.tasks {
+                guard let cell = row.cells[task] else { continue }
+                tasks.append((task, .object([
+                    ("mae_mean", .number(Statistics.mean(cell.mae))), ("mae_std", .number(Statistics.standardDeviation(cell.mae))),
+                    ("tau_mean", .number(Statistics.mean(cell.tau))), ("tau_std", .number(Statistics.standardDeviation(cell.tau))),
+                    ("mae", .array(cell.mae.map { .number($0) })), ("tau", .array(cell.tau.map { .number($0) })),
+                    ("failures", .number(Double(cell.failures))),
+                ])))
+            }
+            rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
+        }
+        return .object([("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
+                        ("distillation", .object(distillations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+                        ("text", .string(text))])
+    }
+
+    /// The table: one line per predictor, MAE and Kendall tau-b per task as mean ± standard deviation over the seeds.
+    public var text: String {
+        let width = max(22, (rows.map(\.predictor.count).max() ?? 0) + 2)
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        var lines = [pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 19) }.joined()]
+        for row in rows {
+            var line = pad(row.predictor, width)
+            for task in PaperProtocol.tasks {
+                guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 19); continue }
+                line += pad(PaperProtocolResult.summary(cell.mae), 14)
+                line += pad(PaperProtocolResult.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 19)
+            }
+            lines.append(line)
+        }
+        if rows.contains(where: { $0.cells.values.contains { $0.tau.contains(where: \.isNaN) } }) {
+            lines.append("* over the seeds with a value: tau-b is undefined where a seed's predictions were all equal; n/a where no seed had one")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension PaperProtocolResult {
+    /// "mean±std" over the seeds with a defined value, with "*" when some seed has none ("n/a" when none has one).
+    static func summary(_ values: [Double]) -> String {
+        let defined = values.filter { !$0.isNaN }
+        guard !defined.isEmpty else { return "n/a*" }
+        let text = DecimalFormat.fixed(Statistics.mean(defined), 2) + "±" + DecimalFormat.fixed(Statistics.standardDeviation(defined), 2)
+        return defined.count < values.count ? text + "*" : text
+    }
+}
+
+extension PaperProtocolResult.Cell {
+    /// Adds one split's metrics over the items that have a prediction.
+    mutating func add(_ predictions: [Result<Double, LLMNASError>], truth: [Double]) throws(LLMNASError) {
+        var predicted: [Double] = [], matched: [Double] = []
+        for (prediction, value) in zip(predictions, truth) {
+            if case let .success(p) = prediction { predicted.append(p); matched.append(value) } else { failures += 1 }
+        }
+        guard !predicted.isEmpty else { mae.append(.nan); tau.append(.nan); return }
+        let metrics = try RankMetrics(predicted: predicted, truth: matched)
+        mae.append(metrics.mae)
+        tau.append(metrics.kendallTau)
+    }
+}

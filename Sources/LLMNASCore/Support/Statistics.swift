@@ -1,0 +1,19 @@
+/// Summary statistics of samples: the protocol's mean ± standard deviation over seeds, the median of LLM samples.
+public enum Statistics {
+    /// The mean of `values` (NaN for none).
+    public static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+
+    /// The population standard deviation of `values`, as numpy's default (NaN for none).
+    public static func standardDeviation(_ values: [Double]) -> Double {
+        let m = mean(values)
+        return values.isEmpty ? .nan : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
+    }
+
+    /// The median of `values`: the middle value, or the mean of the two middle ones (NaN for none).
+    public static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+}
