@@ -20,7 +20,8 @@ HEADER = Header()
 
 # Each C scalar type as (kind, bytes); llmnas_status is an enum with negative values, so a C int.
 _SCALARS = {"int": ("signed", 4), "unsigned int": ("unsigned", 4), "size_t": ("unsigned", ctypes.sizeof(ctypes.c_size_t)),
-            "uint64_t": ("unsigned", 8), "double": ("float", 8), "float": ("float", 4), "llmnas_status": ("signed", 4),
+            "uint64_t": ("unsigned", 8), "int64_t": ("signed", 8), "uint32_t": ("unsigned", 4), "int32_t": ("signed", 4),
+            "double": ("float", 8), "float": ("float", 4), "llmnas_status": ("signed", 4),
             "char": ("signed", 1)}
 
 
