@@ -16,6 +16,17 @@ extension SearchSpace {
         }
     }
 
+    /// `count` architectures (0 to `ArchitectureBatch.maximumCount`) drawn one after another as `sample(using:)` draws.
+    public func sample(_ count: Int, using generator: inout SeededGenerator) throws(LLMNASError) -> [Architecture] {
+        guard (0...ArchitectureBatch.maximumCount).contains(count) else {
+            throw LLMNASError(.invalidArgument, "count \(count) exceeds the bound of \(ArchitectureBatch.maximumCount) architectures per call")
+        }
+        var architectures: [Architecture] = []
+        architectures.reserveCapacity(count)
+        for _ in 0..<count { architectures.append(try sample(using: &generator)) }
+        return architectures
+    }
+
     /// `parent` with each gene redrawn with probability `probability` (HAT's mutation). Inactive layers that the
     /// parent left unset and that become active are drawn uniformly.
     public func mutate(_ parent: Architecture, probability: Double,

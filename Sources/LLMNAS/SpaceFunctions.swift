@@ -52,13 +52,8 @@ import LLMNASCore
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let space = try SpaceHandle.value(space, "space")
-        guard (0...ArchitectureBatch.maximumCount).contains(count) else {
-            throw LLMNASError(.invalidArgument, "count \(count) exceeds the bound of \(ArchitectureBatch.maximumCount) architectures per call")
-        }
         var generator = SeededGenerator(seed: seed)
-        var archs: [JSONValue] = []
-        archs.reserveCapacity(count)
-        for _ in 0..<count { archs.append(space.json(of: try space.sample(using: &generator))) }
+        let archs = try space.sample(count, using: &generator).map(space.json)
         out.pointee = try duplicate(JSONWriter.write(.array(archs)))
     }
 }
