@@ -4,17 +4,7 @@ import Testing
 import LLMNASTestSupport
 
 /// LLM-Distill-PP: a pool labelled by LLM-PP over HTTP and an MLP that learns the labels.
-@Suite(.serialized) final class DistillationTests {
-    let server: ScriptedServer
-    let space: SearchSpace
-    let data: LabeledData
-
-    init() throws {
-        server = try ScriptedServer()
-        space = try BuiltinSpaces.space(named: "hat-wmt14ende")
-        data = try LabeledData(directory: RepoData.root + "/data/llmpp-wmt")
-    }
-
+@Suite(.serialized) final class DistillationTests: ScriptedServerSuite {
     @Test func distillationLabelsAPoolAndLearnsTheLabels() async throws {
         try await server.script()
         let client = try makeClient(server, "\"max_concurrency\": 8")

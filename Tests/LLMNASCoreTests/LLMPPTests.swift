@@ -4,17 +4,7 @@ import Testing
 import LLMNASTestSupport
 
 /// LLM-PP predictions against the scripted loopback server.
-@Suite(.serialized) final class LLMPPTests {
-    let server: ScriptedServer
-    let space: SearchSpace
-    let data: LabeledData
-
-    init() throws {
-        server = try ScriptedServer()
-        space = try BuiltinSpaces.space(named: "hat-wmt14ende")
-        data = try LabeledData(directory: RepoData.root + "/data/llmpp-wmt")
-    }
-
+@Suite(.serialized) final class LLMPPTests: ScriptedServerSuite {
     @Test func predictsOneScorePerArchitectureWithPerItemErrors() async throws {
         try await server.script(#"[{"match": "decoder_layer_num: 2", "answer": "BLEU: 26.1 points"}, {"match": "decoder_layer_num: 3", "answer": "I cannot tell."}, {"match": "decoder_layer_num: 4", "answer": "250"}, {"match": "decoder_layer_num: 5", "status": 503}]"#)
         let client = try makeClient(server, "\"retries\": 1")

@@ -4,17 +4,7 @@ import Testing
 import LLMNASTestSupport
 
 /// The paper's evaluation protocol: the baselines from the data, LLM-PP over HTTP, cancellation, the distilled row.
-@Suite(.serialized) final class PaperProtocolTests {
-    let server: ScriptedServer
-    let space: SearchSpace
-    let data: LabeledData
-
-    init() throws {
-        server = try ScriptedServer()
-        space = try BuiltinSpaces.space(named: "hat-wmt14ende")
-        data = try LabeledData(directory: RepoData.root + "/data/llmpp-wmt")
-    }
-
+@Suite(.serialized) final class PaperProtocolTests: ScriptedServerSuite {
     @Test func theProtocolReproducesTheSupernetBaselinesFromTheData() throws {
         let result = try PaperProtocol.run(data: data, client: nil)
         #expect(result.rows.map(\.predictor) == ["HAT supernet", "Sandwich supernet", "Layer-wise MoS", "Neuron-wise MoS", "Params least squares"])
