@@ -9,7 +9,7 @@ SOVERSION := $(shell sed -n 's/^\#define LLMNAS_ABI_VERSION //p' include/llmnas.
 PREFIX ?= /usr/local
 BUILD := build
 LIB := $(BUILD)/lib/libllmnas.so
-APT_PACKAGES := libcurl4-openssl-dev libopenblas-dev pkg-config g++ valgrind
+APT_PACKAGES := libcurl4-openssl-dev libopenblas-dev pkg-config g++ valgrind cmake
 PYTHON ?= python3
 VENV := .venv
 SWIFT_RELEASE := swift build -c release --product llmnas -Xswiftc -static-stdlib \
@@ -20,7 +20,7 @@ CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
 RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 PYTEST_ENV := LLMNAS_LIBRARY=$(CURDIR)/$(LIB)
 
-.PHONY: check-cpp-coverage fuzz test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
+.PHONY: wheel check-cpp-coverage fuzz test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
 	test-local-llm install demo bench latency-models check-latency-models clean
 
 help:
@@ -29,7 +29,8 @@ help:
 	@echo "make test     Swift tests, export and linkage checks, C/C++/Python examples, pytest, install check"
 	@echo "make demo     the main job: LLM-PP on a local model, LLM-Distill-PP, HS-NAS, the NAS-Bench-Graph comparison"
 	@echo "make bench    benchmarks against the peers (openai client, scipy), as ratios"
-	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper and llmnas.pc"
+	@echo "make wheel    dist/llmnas-*.whl: the Python binding with the library inside"
+	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper, llmnas.pc and the CMake package llmnas::llmnas"
 	@echo "make test-asan / test-tsan / test-valgrind   the Swift tests under ASan, TSan; valgrind over the C programs"
 	@echo "make fuzz     libFuzzer harnesses of every parser, FUZZ_RUNS=$(FUZZ_RUNS) inputs each"
 
@@ -77,21 +78,32 @@ test-examples: examples
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=70" "ray==2.60.0"
+	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=77" "ray==2.60.0"
 	touch $@
 
-test-python: lib venv test-examples
-	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
-	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q bindings/python/tests
-	$(PYTEST_ENV) $(VENV)/bin/python examples/python/spaces.py > $(BUILD)/examples/spaces_py.out
-	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_py.out
-	$(RUN_EX) $(PYTEST_ENV) $(VENV)/bin/python examples/python/hsnas.py $(BUILD)/examples/distilled.mlp \
-		$(BUILD)/examples > $(BUILD)/examples/hsnas_py.out
-	cmp $(BUILD)/examples/hsnas.out $(BUILD)/examples/hsnas_py.out
-	$(PYTEST_ENV) $(VENV)/bin/python examples/python/ray_hsnas.py --seconds-per-arch 0 \
-		2>/dev/null | tee $(BUILD)/examples/ray_hsnas.out | grep -q "same result: True"
+# The Python wheel with the library inside: dist/llmnas-<version>-py3-none-manylinux_2_<glibc>_x86_64.whl.
+wheel: lib venv
+	tools/wheel.sh $(BUILD)/lib/libllmnas.so.$(VERSION) $(SOVERSION) $(VENV)/bin/python
 
-# Installs into a temporary prefix and builds the C example with pkg-config alone.
+# The wheel installed into a fresh venv; the pytest suite and the Python examples run against it with no
+# environment variable set (env -i), so the binding finds the library inside the package.
+WHEEL_VENV := $(CURDIR)/$(BUILD)/wheel-venv
+WHEEL_RUN := env -i PATH=/usr/bin:/bin HOME=$(HOME) $(WHEEL_VENV)/bin/python
+PYTHON_TEST_PACKAGES := numpy scipy pytest "ray==2.60.0"
+test-python: wheel test-examples
+	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install -q $(PYTHON_TEST_PACKAGES) dist/llmnas-$(VERSION)-*.whl
+	cd $(BUILD) && $(WHEEL_RUN) -c "import llmnas; print(llmnas.Space.builtin('hat-wmt14ende'))"
+	$(WHEEL_RUN) -m pytest -q -p no:cacheprovider bindings/python/tests
+	$(WHEEL_RUN) examples/python/spaces.py > $(BUILD)/examples/spaces_py.out
+	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_py.out
+	$(WHEEL_RUN) examples/python/hsnas.py $(BUILD)/examples/distilled.mlp $(BUILD)/examples > $(BUILD)/examples/hsnas_py.out
+	cmp $(BUILD)/examples/hsnas.out $(BUILD)/examples/hsnas_py.out
+	$(WHEEL_RUN) examples/python/ray_hsnas.py --seconds-per-arch 0 2>/dev/null | tee $(BUILD)/examples/ray_hsnas.out \
+		| grep -q "same result: True"
+
+# Installs into a temporary prefix, moves it (the install is relocatable), builds the C example with pkg-config and
+# the C++ one with CMake's find_package, and runs both.
 test-install: lib test-examples
 	@tools/test_install.sh
 
@@ -99,13 +111,21 @@ test-install: lib test-examples
 test-local-llm: lib venv
 	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q bindings/python/tests_local_llm
 
+# Header, C++ wrapper, library, llmnas.pc and the CMake package (lib/cmake/llmnas), all relocatable, plus the
+# licenses (share/doc/llmnas).
+SUBST := sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@SOVERSION@|$(SOVERSION)|g' -e 's|@MAJOR@|$(word 1,$(subst ., ,$(VERSION)))|g' \
+	-e 's|@MINOR@|$(word 2,$(subst ., ,$(VERSION)))|g'
 install: lib
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/llmnas \
+		$(DESTDIR)$(PREFIX)/share/doc/llmnas
 	install -m 644 include/llmnas.h bindings/cpp/llmnas.hpp $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(BUILD)/lib/libllmnas.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libllmnas.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libllmnas.so.$(SOVERSION)
 	ln -sf libllmnas.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libllmnas.so
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/llmnas.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/llmnas.pc
+	$(SUBST) tools/llmnas.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/llmnas.pc
+	$(SUBST) tools/cmake/llmnasConfig.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/llmnas/llmnasConfig.cmake
+	$(SUBST) tools/cmake/llmnasConfigVersion.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/llmnas/llmnasConfigVersion.cmake
+	install -m 644 LICENSE THIRD-PARTY-NOTICES $(DESTDIR)$(PREFIX)/share/doc/llmnas/
 
 # The main job (tools/demo.sh): the spaces example; the paper's protocol with LLM-PP on a real local model (Gemma 3
 # 270M on llama-server) beside the baselines, and LLM-Distill-PP on 200 labels; HS-NAS under 100/150/200 ms with

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Installs into a temporary prefix and builds the C example with pkg-config alone; it must print what the example
-# built in the tree printed.
+# Installs into a temporary prefix, then moves the whole prefix elsewhere (pkg-config's and CMake's files compute
+# their paths from their own location), and builds there, with nothing but the install: the C example with
+# pkg-config and the C++ example with CMake's find_package(llmnas). Both must print what the examples built in the
+# tree printed. pkg-config runs with no -dev package of curl or OpenBLAS in its search path.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-prefix=$(mktemp -d)
-trap 'rm -rf "$prefix"' EXIT
-make -C "$root" --no-print-directory install PREFIX="$prefix" > /dev/null
-cc -std=c11 -Wall -Wextra -Werror "$root/examples/spaces.c" -o "$prefix/spaces" \
-    $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs llmnas)
-env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$prefix/lib" "$prefix/spaces" | cmp - "$root/build/examples/spaces.out"
-echo "test-install: the example built with pkg-config against PREFIX=$prefix runs and prints the same"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+make -C "$root" --no-print-directory install PREFIX="$work/first" > /dev/null
+mv "$work/first" "$work/moved"
+prefix=$work/moved
+run() { env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$prefix/lib" "$@"; }
+
+flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" PKG_CONFIG_LIBDIR=/nonexistent pkg-config --cflags --libs llmnas)
+cc -std=c11 -Wall -Wextra -Werror "$root/examples/spaces.c" -o "$work/spaces" $flags
+run "$work/spaces" | cmp - "$root/build/examples/spaces.out"
+echo "test-install: the C example built with pkg-config ($flags) against the moved prefix prints the same"
+
+cmake -S "$root/examples/cmake" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" > "$work/cmake.log" 2>&1 \
+    || { cat "$work/cmake.log"; exit 1; }
+cmake --build "$work/cmake-build" > "$work/cmake-build.log" 2>&1 || { cat "$work/cmake-build.log"; exit 1; }
+run "$work/cmake-build/spaces_cpp" | cmp - "$root/build/examples/spaces.out"
+echo "test-install: the C++ example built with CMake's find_package(llmnas) against the moved prefix prints the same"

@@ -51,6 +51,8 @@ class Estimator(ctypes.Structure):
 
 
 def _candidates():
+    """Where the library may be: LLMNAS_LIBRARY alone when set; else the copy inside this package (a wheel built by
+    `make wheel` carries one), then the system's (`make install`)."""
     env = os.environ.get("LLMNAS_LIBRARY")
     if env:
         return [env]
@@ -66,10 +68,12 @@ def _load():
             return ctypes.CDLL(path)
         except OSError as exc:
             errors.append(f"{path}: {exc}")
-            if os.environ.get("LLMNAS_LIBRARY"):
-                break
-    raise ImportError("libllmnas.so not found; set LLMNAS_LIBRARY to its path or run `make install` (" +
-                      "; ".join(errors) + ")")
+    missing = "libcurl" in " ".join(errors) or "libopenblas" in " ".join(errors)
+    hint = ("the library links the system's libcurl and OpenBLAS: install them (Debian/Ubuntu: apt-get install "
+            "libcurl4 libopenblas0)" if missing else
+            "install the wheel (`make wheel`, then pip install dist/llmnas-*.whl), run `make install`, or set "
+            "LLMNAS_LIBRARY to the .so")
+    raise ImportError(f"libllmnas.so could not be loaded; {hint} (" + "; ".join(errors) + ")")
 
 
 lib = _load()
@@ -180,19 +184,50 @@ def call_string(function, *args):
     return take_string(out)
 
 
-def progress_function(callback):
-    """A C progress function calling `callback(stage, done, total, value)`; a truthy return cancels. None gives a
-    NULL function. Keep the result alive for the duration of the call."""
-    if callback is None:
-        return ProgressFn()
+class Callbacks:
+    """The Python callables one library call (or one search) calls back. Each is wrapped so that an exception it
+    raises stops the library cleanly (the callback returns nonzero: the call ends with LLMNAS_CANCELLED and keeps
+    what was done) and then reaches the caller as itself, with its traceback, from `check`. Keep the object, and the
+    C functions it made, alive while the library may call them."""
 
-    def trampoline(record, _user):
-        p = record.contents
-        try:
+    def __init__(self):
+        self._raised = None
+
+    def wrap(self, function):
+        """`function` as a callback body that records its exception and returns 1 instead of raising into C."""
+        def guarded(*args):
+            try:
+                return function(*args)
+            except BaseException as exc:  # noqa: B902 - every exception, KeyboardInterrupt too, goes to the caller
+                if self._raised is None:
+                    self._raised = exc
+                return 1
+        return guarded
+
+    def progress(self, callback):
+        """A C progress function calling `callback(stage, done, total, value)`; a truthy return cancels, an
+        exception is re-raised by `check`. None gives a NULL function."""
+        if callback is None:
+            return ProgressFn()
+
+        def report(record, _user):
+            p = record.contents
             return 1 if callback(p.stage.decode(), p.done, p.total, p.value) else 0
-        except Exception:  # an exception cannot cross into C: it cancels instead
-            return 1
-    return ProgressFn(trampoline)
+        return ProgressFn(self.wrap(report))
+
+    def check(self, status, tolerated=()):
+        """Re-raises what a callback raised during the call; else raises for a failed status not in `tolerated`."""
+        raised, self._raised = self._raised, None
+        if raised is not None:
+            raise raised
+        if status not in tolerated:
+            check(status)
+
+    def call_string(self, function, *args):
+        """`call_string` for a call that runs these callbacks."""
+        out = ctypes.c_void_p()
+        self.check(function(*args, ctypes.byref(out)))
+        return take_string(out)
 
 
 def version():
@@ -211,4 +246,4 @@ def status_string(status):
 
 
 __all__ = ["Error", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
-           "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "progress_function"]
+           "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "Callbacks"]

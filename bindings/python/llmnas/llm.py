@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from ._library import LLMPtr, call_string, check, lib, progress_function
+from ._library import Callbacks, LLMPtr, call_string, check, lib
 from .errors import IncompleteError, InvalidArgumentError, MalformedJSONError
 from .space import _arch_text, _archs_text
 
@@ -70,14 +70,12 @@ class LLM:
         n = len(archs)
         scores = np.full(n, np.nan)
         statuses = np.zeros(n, dtype=np.intc)
-        callback = progress_function(progress)
+        callbacks = Callbacks()
         status = lib.llmnas_llmpp_predict(
             self._handle, space._handle, _json_text(task), _demos_text(demos), text,
             scores.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callback, None)
-        if status == IncompleteError.status and not raise_on_failure:
-            return scores, statuses
-        check(status)
+            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callbacks.progress(progress), None)
+        callbacks.check(status, tolerated=() if raise_on_failure else (IncompleteError.status,))
         return scores, statuses
 
     def distill(self, space, demos, pool_path, labels, seed=0, task=None, mlp_config=None, progress=None):
@@ -86,10 +84,11 @@ class LLM:
         from .mlp import MLP
         from ._library import MLPPtr, take_string
         handle, report = MLPPtr(), ctypes.c_void_p()
-        callback = progress_function(progress)
-        check(lib.llmnas_distill_llmpp(self._handle, space._handle, _json_text(task), _demos_text(demos),
-                                       os.fspath(pool_path).encode(), labels, seed, _json_text(mlp_config),
-                                       callback, None, ctypes.byref(handle), ctypes.byref(report)))
+        callbacks = Callbacks()
+        callbacks.check(lib.llmnas_distill_llmpp(self._handle, space._handle, _json_text(task), _demos_text(demos),
+                                                 os.fspath(pool_path).encode(), labels, seed, _json_text(mlp_config),
+                                                 callbacks.progress(progress), None, ctypes.byref(handle),
+                                                 ctypes.byref(report)))
         return MLP._wrap(handle), json.loads(take_string(report))
 
     def eval_paper_protocol(self, data_dir, options=None, progress=None):
@@ -130,6 +129,7 @@ def kendall_tau(x, y):
 def eval_paper_protocol(data_dir, llm=None, options=None, progress=None):
     """The paper's protocol over the labelled data in `data_dir`; LLM-PP rows when `llm` is given. Returns a dict
     with "rows" and the printed table in "text"."""
-    callback = progress_function(progress)
-    return json.loads(call_string(lib.llmnas_eval_paper_protocol, llm._handle if llm else None,
-                                  str(data_dir).encode(), _json_text(options), callback, None))
+    callbacks = Callbacks()
+    return json.loads(callbacks.call_string(lib.llmnas_eval_paper_protocol, llm._handle if llm else None,
+                                            str(data_dir).encode(), _json_text(options), callbacks.progress(progress),
+                                            None))

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from ._library import MLPPtr, call_string, check, lib, progress_function, take_string
+from ._library import Callbacks, MLPPtr, call_string, check, lib, take_string
 from .errors import InvalidArgumentError
 
 
@@ -46,10 +46,11 @@ class MLP:
         if y.shape[0] != x.shape[0]:
             raise InvalidArgumentError(f"{x.shape[0]} rows but {y.shape[0]} targets")
         handle = MLPPtr()
-        callback = progress_function(progress)
-        check(lib.llmnas_mlp_train(json.dumps(self.config).encode(), x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
-                                   y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0], x.shape[1],
-                                   callback, None, ctypes.byref(handle)))
+        callbacks = Callbacks()
+        callbacks.check(lib.llmnas_mlp_train(json.dumps(self.config).encode(),
+                                             x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+                                             y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0], x.shape[1],
+                                             callbacks.progress(progress), None, ctypes.byref(handle)))
         self.__del__()
         self._handle = handle
         self._dim = x.shape[1]
@@ -109,7 +110,8 @@ def latency_predictor(name):
 def train_latency_predictor(csv_path, config=None, progress=None):
     """A latency predictor trained on a CSV in HAT's format, and its report (RMSE and MAPE on held-out rows)."""
     handle, report = MLPPtr(), ctypes.c_void_p()
-    callback = progress_function(progress)
-    check(lib.llmnas_latency_predictor_train(os.fspath(csv_path).encode(), json.dumps(config or {}).encode(),
-                                             callback, None, ctypes.byref(handle), ctypes.byref(report)))
+    callbacks = Callbacks()
+    callbacks.check(lib.llmnas_latency_predictor_train(os.fspath(csv_path).encode(), json.dumps(config or {}).encode(),
+                                                       callbacks.progress(progress), None, ctypes.byref(handle),
+                                                       ctypes.byref(report)))
     return MLP._wrap(handle), json.loads(take_string(report))

@@ -119,7 +119,7 @@ def _score_batch(estimator, candidates, pool, partial, chunk_size):
     size = chunk_size or max(1, -(-len(todo) // len(pool)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     pending = {pool[i % len(pool)].score.remote(chunk): chunk for i, chunk in enumerate(chunks)}
-    failures = []
+    failures, first = [], None
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)
         chunk = pending.pop(done[0])
@@ -131,8 +131,11 @@ def _score_batch(estimator, candidates, pool, partial, chunk_size):
             partial.add(estimator, chunk, scores)
         except Exception as exc:  # an actor that died past its restarts, or an estimator that raised
             failures += [(arch, f"{type(exc).__name__}: {exc}") for arch in chunk]
+            first = first or exc
     if failures:
-        raise BatchFailed(failures)
+        # The first failure rides along as the cause: Ray's error is an instance of the estimator's own exception
+        # type and carries its remote traceback.
+        raise BatchFailed(failures) from first
 
 
 @ray.remote

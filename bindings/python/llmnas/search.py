@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from ._library import SearchPtr, ValueFn, call_string, check, lib, take_string
+from ._library import Callbacks, SearchPtr, ValueFn, call_string, check, lib, take_string
 from .errors import InvalidArgumentError
 
 
@@ -26,6 +26,7 @@ class Search:
         check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
         self._handle = handle
         self._keep = []  # models, clients and callbacks the search holds on to
+        self._callbacks = Callbacks()  # what a host constraint raised, re-raised by the call that ran it
         self.checkpoint_path = json.loads(text).get("checkpoint")
 
     @classmethod
@@ -37,6 +38,7 @@ class Search:
         search = cls.__new__(cls)
         search._handle = handle
         search._keep = []
+        search._callbacks = Callbacks()
         search.checkpoint_path = str(path)
         return search
 
@@ -59,15 +61,13 @@ class Search:
         return self
 
     def bind_constraint(self, name, function):
-        """Binds `function(arch) -> float` to the config's host constraint `name`. An exception in it fails the
-        search step (as a CancelledError) and leaves the search unchanged."""
-        def trampoline(arch_json, value, _user):
-            try:
-                value[0] = float(function(json.loads(arch_json)))
-                return 0
-            except Exception:  # an exception cannot cross into C
-                return 1
-        callback = ValueFn(trampoline)
+        """Binds `function(arch) -> float` to the config's host constraint `name`. An exception it raises stops the
+        search step, which keeps what was done (and its checkpoint), and reaches the caller of `ask`, `tell` or
+        `run` as itself."""
+        def value_of(arch_json, value, _user):
+            value[0] = float(function(json.loads(arch_json)))
+            return 0
+        callback = ValueFn(self._callbacks.wrap(value_of))
         check(lib.llmnas_search_bind_constraint(self._handle, name.encode(), callback, None))
         self._keep.append(callback)
         return self
@@ -76,13 +76,14 @@ class Search:
         """(candidates, estimator): the architectures the current iteration needs from its host estimator, or
         ([], "") once finished. Built-in estimators run inside."""
         candidates, estimator = ctypes.c_void_p(), ctypes.c_void_p()
-        check(lib.llmnas_search_ask(self._handle, ctypes.byref(candidates), ctypes.byref(estimator)))
+        self._callbacks.check(lib.llmnas_search_ask(self._handle, ctypes.byref(candidates), ctypes.byref(estimator)))
         return json.loads(take_string(candidates)), take_string(estimator)
 
     def tell(self, scores):
         """The scores of the last ask's candidates, in order (finite floats)."""
         values = np.ascontiguousarray(scores, dtype=np.float64).reshape(-1)
-        check(lib.llmnas_search_tell(self._handle, values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), values.size))
+        self._callbacks.check(lib.llmnas_search_tell(self._handle, values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+                                                     values.size))
 
     def __iter__(self):
         while True:

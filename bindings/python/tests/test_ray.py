@@ -85,6 +85,7 @@ def test_a_batch_that_keeps_failing_names_its_architectures(cluster, graph):
     assert failure.value.status == llmnas.IncompleteError.status and "could not be scored" in str(failure.value)
     assert failure.value.failures and all("cannot score link 0-1-2-3" in why for _, why in failure.value.failures)
     assert any(arch["link"] == "0-1-2-3" for arch, _ in failure.value.failures)
+    assert "cannot score link 0-1-2-3" in str(failure.value.__cause__), "the estimator's own exception is the cause"
 
 
 DRIVER = r"""

@@ -105,7 +105,7 @@ def test_constraints_and_the_hat_report(tmp_path):
 def test_a_failing_host_constraint_leaves_the_search_unstarted(graph):
     search = llmnas.Search(graph, {"constraints": [{"kind": "host", "name": "boom", "max": 1}]})
     search.bind_constraint("boom", lambda arch: 1 / 0)
-    with pytest.raises(llmnas.CancelledError, match="host constraint 'boom'"):
+    with pytest.raises(ZeroDivisionError):
         search.ask()
     assert search.history()["iteration"] == 0
 

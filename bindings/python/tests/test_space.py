@@ -166,7 +166,7 @@ def test_a_missing_library_is_a_clear_import_error(tmp_path):
     env = dict(os.environ, LLMNAS_LIBRARY=str(tmp_path / "libllmnas.so"))
     result = subprocess.run([sys.executable, "-c", "import llmnas"], env=env, capture_output=True, text=True)
     assert result.returncode != 0
-    assert "libllmnas.so not found; set LLMNAS_LIBRARY" in result.stderr
+    assert "libllmnas.so could not be loaded" in result.stderr and "LLMNAS_LIBRARY" in result.stderr
 
 
 def test_the_library_is_found_in_the_package_folder(tmp_path):
@@ -175,7 +175,9 @@ def test_the_library_is_found_in_the_package_folder(tmp_path):
     import sys
     package = tmp_path / "llmnas"
     shutil.copytree(os.path.dirname(llmnas.__file__), package, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(os.environ["LLMNAS_LIBRARY"], package / "libllmnas.so")
+    shutil.copy(llmnas._library.lib._name, package / "libllmnas.so")
+    for stale in package.glob("libllmnas.so.*"):
+        stale.unlink()
     env = {k: v for k, v in os.environ.items() if k != "LLMNAS_LIBRARY"}
     env["PYTHONPATH"] = str(tmp_path)
     code = "import llmnas; print(llmnas._library.lib._name)"
