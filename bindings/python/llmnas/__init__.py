@@ -5,7 +5,7 @@ package's folder, then the system's library path. Every failed call raises a sub
 """
 from importlib import metadata as _metadata
 
-from ._library import ABI_VERSION, abi_version, status_string, version
+from ._library import ABI_VERSION, Status, abi_version, status_string, version
 from .errors import (
     BadAnswerError,
     BadResponseError,
@@ -38,7 +38,7 @@ except _metadata.PackageNotFoundError:  # imported from the source tree: the lib
     __version__ = version()
 
 __all__ = [
-    "ABI_VERSION", "abi_version", "status_string", "version", "Space", "Error", "InvalidArgumentError",
+    "ABI_VERSION", "Status", "abi_version", "status_string", "version", "Space", "Error", "InvalidArgumentError",
     "MalformedJSONError", "InvalidSpaceError", "InvalidArchitectureError", "NotFoundError", "BufferTooSmallError",
     "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
     "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError", "LLM",

@@ -1,6 +1,7 @@
 """Loading libllmnas.so and declaring the C functions' signatures."""
 import ctypes
 import ctypes.util
+import enum
 import os
 
 from .errors import Error, bind_status_values, error_for
@@ -160,7 +161,12 @@ def _status_values():
         value -= 1
 
 
-bind_status_values(_status_values())
+_STATUS_VALUES = _status_values()
+bind_status_values(_STATUS_VALUES)
+
+#: The library's status codes as an IntEnum named as the header names them, without the prefix (Status.OK,
+#: Status.TIMEOUT, ...): LLM.predict's per-item statuses compare equal to these.
+Status = enum.IntEnum("Status", {name[len("LLMNAS_"):]: value for name, value in _STATUS_VALUES.items()})
 
 
 def check(status):
@@ -245,5 +251,5 @@ def status_string(status):
     return lib.llmnas_status_string(status).decode()
 
 
-__all__ = ["Error", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
+__all__ = ["Error", "Status", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
            "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "Callbacks"]

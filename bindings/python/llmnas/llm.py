@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from . import _checks as checks
+from ._handle import OwnedHandle
 from ._library import Callbacks, LLMPtr, call_string, check, lib
 from .errors import IncompleteError, InvalidArgumentError, MalformedJSONError
 from .space import _arch_text, _archs_text
@@ -32,25 +34,25 @@ def _demos_text(demos):
     return b"[" + b",".join(items) + b"]"
 
 
-class LLM:
+class LLM(OwnedHandle):
     """A client of an OpenAI-compatible endpoint (an llmnas_llm handle): concurrency, retries, a response cache and a
-    usage ledger. Use one LLM from one thread at a time. The config is a dict (see llmnas_llm_create)."""
+    usage ledger. Use one LLM from one thread at a time. The config is a dict ("LLM client config" in
+    docs/formats.md); a key given as None is left out (its default applies). `with llmnas.LLM(...) as llm:` closes
+    the client and its cache file at the end of the block."""
+
+    _free = lib.llmnas_llm_free
 
     def __init__(self, config=None, **options):
         """`LLM({"model": "gpt-4o", ...})` or `LLM(model="gpt-4o", cache_file="cache.llmnas")`."""
-        settings = dict(config or {}, **options)
+        settings = {key: value for key, value in dict(config or {}, **options).items() if value is not None}
         handle = LLMPtr()
         check(lib.llmnas_llm_create(json.dumps(settings).encode(), ctypes.byref(handle)))
         self._handle = handle
+        self._settings = settings
 
-    def __del__(self):
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            lib.llmnas_llm_free(handle)
-
-    def close(self):
-        """Releases the client and closes its cache file now."""
-        self.__del__()
+    def __repr__(self):
+        shown = {key: self._settings[key] for key in ("model", "base_url", "api", "n") if key in self._settings}
+        return "LLM(" + ", ".join(f"{key}={value!r}" for key, value in shown.items()) + ")"
 
     @property
     def usage(self):
@@ -59,8 +61,10 @@ class LLM:
 
     def predict(self, space, archs, demos, task=None, progress=None, raise_on_failure=False):
         """LLM-PP scores of `archs` (a list of dicts or JSON texts) given `demos` ([(arch, score)] or
-        [{"architecture", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int array
-        of llmnas_status values. `progress(stage, done, total, value)` returning True cancels."""
+        [{"architecture", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int
+        array of status values (`llmnas.Status(statuses[i])` names one; they compare equal to `llmnas.Status`
+        members). `progress(stage, done, total, value)` returning True cancels; an exception it raises comes back
+        here. With `raise_on_failure`, a batch with failed items raises IncompleteError instead."""
         text = _archs_text(archs)
         if isinstance(archs, (str, bytes)):
             try:
@@ -86,7 +90,8 @@ class LLM:
         handle, report = MLPPtr(), ctypes.c_void_p()
         callbacks = Callbacks()
         callbacks.check(lib.llmnas_distill_llmpp(self._handle, space._handle, _json_text(task), _demos_text(demos),
-                                                 os.fspath(pool_path).encode(), labels, seed, _json_text(mlp_config),
+                                                 os.fspath(pool_path).encode(), checks.whole(labels, "labels"),
+                                                 checks.seed(seed), _json_text(mlp_config),
                                                  callbacks.progress(progress), None, ctypes.byref(handle),
                                                  ctypes.byref(report)))
         return MLP._wrap(handle), json.loads(take_string(report))

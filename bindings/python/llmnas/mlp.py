@@ -2,9 +2,11 @@
 import ctypes
 import json
 import os
+import tempfile
 
 import numpy as np
 
+from ._handle import OwnedHandle
 from ._library import Callbacks, MLPPtr, call_string, check, lib, take_string
 from .errors import InvalidArgumentError
 
@@ -19,25 +21,52 @@ def _rows(x, dim=None):
     return x
 
 
-class MLP:
+class MLP(OwnedHandle):
     """An MLP regressor on OpenBLAS. `MLP(hidden=[400, 400], steps=2000).fit(x, y).predict(x)`; config keys as
-    llmnas_mlp_train (the paper's recipe by default). A fitted model may predict from several threads at once."""
+    "MLP config" in docs/formats.md (the paper's recipe by default; a key given as None keeps its default). A fitted
+    model may predict from several threads at once. It pickles and deep-copies through its model file's bytes, with
+    its config, so Ray and joblib can ship it."""
+
+    _free = lib.llmnas_mlp_free
 
     def __init__(self, config=None, **options):
-        self.config = dict(config or {}, **options)
+        self.config = {key: value for key, value in dict(config or {}, **options).items() if value is not None}
         self._handle = None
 
     @classmethod
-    def _wrap(cls, handle):
-        model = cls()
+    def _wrap(cls, handle, config=None):
+        model = cls(config)
         model._handle = handle
         model._dim = model.info["sizes"][0]
         return model
 
-    def __del__(self):
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            lib.llmnas_mlp_free(handle)
+    def __repr__(self):
+        if not self._handle:
+            return f"MLP({self.config!r}, not fitted)"
+        return f"MLP(sizes={self.info['sizes']})"
+
+    def __getstate__(self):
+        """The config and, when fitted, the model file's bytes."""
+        if not self._handle:
+            return {"config": self.config, "model": None}
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.mlp")
+            self.save(path)
+            with open(path, "rb") as f:
+                return {"config": self.config, "model": f.read()}
+
+    def __setstate__(self, state):
+        self.config, self._handle = state["config"], None
+        if state["model"] is None:
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.mlp")
+            with open(path, "wb") as f:
+                f.write(state["model"])
+            handle = MLPPtr()
+            check(lib.llmnas_mlp_load(path.encode(), ctypes.byref(handle)))
+        self._handle = handle
+        self._dim = self.info["sizes"][0]
 
     def fit(self, x, y, progress=None):
         """Trains on rows `x` and targets `y`; `progress(stage, step, steps, loss)` returning True cancels."""
@@ -51,7 +80,7 @@ class MLP:
                                              x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
                                              y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0], x.shape[1],
                                              callbacks.progress(progress), None, ctypes.byref(handle)))
-        self.__del__()
+        self.close()
         self._handle = handle
         self._dim = x.shape[1]
         return self

@@ -4,11 +4,12 @@ import json
 
 import numpy as np
 
+from ._handle import OwnedHandle
 from ._library import Callbacks, SearchPtr, ValueFn, call_string, check, lib, take_string
 from .errors import InvalidArgumentError
 
 
-class Search:
+class Search(OwnedHandle):
     """A search of `space` configured as llmnas_search_create documents (a dict or JSON text; None for HAT's
     defaults with one host estimator "host"). Use one thread at a time.
 
@@ -20,10 +21,13 @@ class Search:
     or `search.run({"host": lambda candidates: [...]})`. `checkpoint_path` is where the state is saved, if anywhere.
     """
 
+    _free = lib.llmnas_search_free
+
     def __init__(self, space, config=None):
         text = config if isinstance(config, str) else json.dumps(config or {})
         handle = SearchPtr()
         check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
+        self._space_name = space.name
         self._handle = handle
         self._keep = []  # models, clients and callbacks the search holds on to
         self._callbacks = Callbacks()  # what a host constraint raised, re-raised by the call that ran it
@@ -37,15 +41,19 @@ class Search:
         check(lib.llmnas_search_resume(str(path).encode(), ctypes.byref(handle)))
         search = cls.__new__(cls)
         search._handle = handle
+        search._space_name = None
         search._keep = []
         search._callbacks = Callbacks()
         search.checkpoint_path = str(path)
         return search
 
-    def __del__(self):
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            lib.llmnas_search_free(handle)
+    def __repr__(self):
+        if not self._handle:
+            return "Search(closed)"
+        history = self.history()
+        space = f"{self._space_name!r}, " if self._space_name else ""
+        return f"Search({space}iteration {history['iteration']} of {history['iterations']}" + \
+            (", finished)" if history["finished"] else ")")
 
     def bind_mlp(self, name, model):
         """Binds an `MLP` to the config's MLP estimator or latency constraint `name`."""

@@ -4,8 +4,10 @@ import json
 
 import numpy as np
 
+from . import _checks as checks
+from ._handle import OwnedHandle
 from ._library import SpacePtr, call_string, check, lib
-from .errors import BufferTooSmallError, InvalidArgumentError
+from .errors import BufferTooSmallError
 
 
 def _arch_text(arch):
@@ -22,8 +24,10 @@ def _archs_text(archs):
     return b"[" + b",".join(_arch_text(a) for a in archs) + b"]"
 
 
-class Space:
+class Space(OwnedHandle):
     """A search space (an llmnas_space handle). Immutable, so one Space may be shared between threads."""
+
+    _free = lib.llmnas_space_free
 
     def __init__(self, handle):
         """Wraps a handle; use `Space.builtin` or `Space.from_json`."""
@@ -49,11 +53,6 @@ class Space:
         check(lib.llmnas_space_from_json(text.encode(), ctypes.byref(handle)))
         return cls(handle)
 
-    def __del__(self):
-        handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            lib.llmnas_space_free(handle)
-
     def to_json(self):
         """The space's definition as a dict."""
         return json.loads(call_string(lib.llmnas_space_to_json, self._handle))
@@ -72,8 +71,7 @@ class Space:
 
     def sample(self, count, seed=0):
         """`count` architectures drawn under the space's constraints, as a list of dicts; fixed by `seed`."""
-        if count < 0 or seed < 0:
-            raise InvalidArgumentError(f"count and seed must be non-negative, not {count} and {seed}")
+        count, seed = checks.whole(count, "count"), checks.seed(seed)
         return json.loads(call_string(lib.llmnas_space_sample, self._handle, seed, count))
 
     def validate(self, arch):
@@ -94,14 +92,12 @@ class Space:
 
     def mutate(self, arch, probability=0.3, seed=0):
         """HAT's mutation: each gene redrawn with `probability`; returns a dict."""
-        if seed < 0:
-            raise InvalidArgumentError(f"seed must be non-negative, not {seed}")
+        seed = checks.seed(seed)
         return json.loads(call_string(lib.llmnas_arch_mutate, self._handle, _arch_text(arch), probability, seed))
 
     def crossover(self, a, b, seed=0):
         """HAT's crossover: each gene from `a` or `b`; returns a dict."""
-        if seed < 0:
-            raise InvalidArgumentError(f"seed must be non-negative, not {seed}")
+        seed = checks.seed(seed)
         return json.loads(call_string(lib.llmnas_arch_crossover, self._handle, _arch_text(a), _arch_text(b), seed))
 
     def stats(self, arch):

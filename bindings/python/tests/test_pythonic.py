@@ -1,0 +1,64 @@
+"""The binding behaves like Python: readable reprs, context managers that free handles, MLPs that pickle and
+deep-copy with their config, statuses as an IntEnum, arguments checked with errors that name them."""
+import copy
+import ctypes
+import pickle
+
+import numpy as np
+import pytest
+
+import llmnas
+
+
+@pytest.fixture(scope="module")
+def hat():
+    return llmnas.Space.builtin("hat-wmt14ende")
+
+
+def test_reprs_say_what_an_object_is(hat, server):
+    assert repr(hat) == "Space('hat-wmt14ende')"
+    with llmnas.LLM(base_url=server.base_url, model="scripted") as llm:
+        assert repr(llm) == f"LLM(model='scripted', base_url='{server.base_url}')"
+    assert repr(llmnas.MLP(hidden=[4])) == "MLP({'hidden': [4]}, not fitted)"
+    search = llmnas.Search(hat, {"iterations": 3, "population": 8, "parents": 2, "mutations": 3, "crossovers": 3})
+    assert repr(search) == "Search('hat-wmt14ende', iteration 0 of 3)"
+
+
+def test_context_managers_free_the_handle(hat, server):
+    with llmnas.LLM(base_url=server.base_url, model="scripted") as llm:
+        assert llm.usage["requests"] == 0
+    assert llm._handle is None
+    llm.close()  # closing twice does nothing
+    with llmnas.Space.builtin("nas-bench-graph") as graph:
+        assert graph.feature_count == 45
+    assert graph._handle is None
+
+
+def test_an_mlp_pickles_and_deep_copies_with_its_config(hat):
+    x = hat.features(hat.sample(32, seed=3))
+    model = llmnas.MLP(hidden=[8], steps=30, seed=4).fit(x, np.arange(32, dtype=np.float32))
+    for clone in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert clone.config == {"hidden": [8], "steps": 30, "seed": 4}
+        assert np.array_equal(clone.predict(x), model.predict(x))
+        assert ctypes.addressof(clone._handle.contents) != ctypes.addressof(model._handle.contents)
+    unfitted = pickle.loads(pickle.dumps(llmnas.MLP(hidden=[2], learning_rate=None)))
+    assert unfitted.config == {"hidden": [2]} and "not fitted" in repr(unfitted)
+
+
+def test_statuses_are_an_int_enum_named_as_the_header_names_them(server, hat):
+    assert llmnas.Status.OK == 0 and llmnas.Status.INCOMPLETE == llmnas.IncompleteError.status
+    assert llmnas.Status(llmnas.TimeoutError.status).name == "TIMEOUT"
+    server.script([{"answer": "no number here"}])
+    llm = llmnas.LLM(base_url=server.base_url, model="scripted")
+    _, statuses = llm.predict(hat, hat.sample(2, seed=1), [])
+    assert [llmnas.Status(s) for s in statuses] == [llmnas.Status.BAD_ANSWER] * 2
+
+
+def test_arguments_are_checked_and_named(hat):
+    with pytest.raises(TypeError, match="count must be an integer, not float 3.5"):
+        hat.sample(3.5)
+    with pytest.raises(ValueError, match=r"seed must be from 0 to 18446744073709551615, not 18446744073709551616"):
+        hat.sample(2, seed=2 ** 64)
+    with pytest.raises(llmnas.InvalidArgumentError, match="seed must be from 0"):
+        hat.mutate(hat.sample(1)[0], seed=-1)
+    assert hat.sample(1, seed=2 ** 64 - 1) == hat.sample(1, seed=2 ** 64 - 1)
