@@ -45,6 +45,42 @@ class MLP(OwnedHandle):
             return f"MLP({self.config!r}, not fitted)"
         return f"MLP(sizes={self.info['sizes']})"
 
+    def get_params(self, deep=True):
+        """The config, as scikit-learn's `get_params` gives an estimator's parameters (`sklearn.base.clone` and
+        model selection rebuild the model from them). `deep` is accepted for the protocol; there are no sub-models."""
+        return dict(self.config)
+
+    def set_params(self, **params):
+        """Updates the config (a value of None removes the key, so its default applies); returns the model."""
+        for key, value in params.items():
+            if value is None:
+                self.config.pop(key, None)
+            else:
+                self.config[key] = value
+        return self
+
+    def score(self, x, y):
+        """R², the coefficient of determination of the predictions for `x` against `y` (scikit-learn's regressor
+        score)."""
+        y = np.asarray(y, dtype=np.float64).reshape(-1)
+        residual = float(np.sum((y - self.predict(x).astype(np.float64)) ** 2))
+        total = float(np.sum((y - y.mean()) ** 2))
+        return 1.0 - residual / total if total > 0 else float("nan")
+
+    @property
+    def n_features_in_(self):
+        """The number of input features of a fitted model (scikit-learn's name); AttributeError before `fit`."""
+        if not self._handle:
+            raise AttributeError("n_features_in_: the model is not fitted")
+        return self._dim
+
+    def __sklearn_tags__(self):
+        """scikit-learn's description of the estimator (asked only when scikit-learn is in use): a regressor that
+        needs a target and a fit, deterministic for its seed."""
+        from sklearn.utils import InputTags, RegressorTags, Tags, TargetTags
+        return Tags(estimator_type="regressor", target_tags=TargetTags(required=True), regressor_tags=RegressorTags(),
+                    input_tags=InputTags(), requires_fit=True)
+
     def __getstate__(self):
         """The config and, when fitted, the model file's bytes."""
         if not self._handle:

@@ -62,3 +62,19 @@ def test_arguments_are_checked_and_named(hat):
     with pytest.raises(llmnas.InvalidArgumentError, match="seed must be from 0"):
         hat.mutate(hat.sample(1)[0], seed=-1)
     assert hat.sample(1, seed=2 ** 64 - 1) == hat.sample(1, seed=2 ** 64 - 1)
+
+
+def test_an_mlp_follows_scikit_learns_estimator_protocol(hat):
+    from sklearn import base
+    from sklearn import model_selection as selection
+    x = hat.features(hat.sample(60, seed=5))
+    y = x[:, 0] / 100 + x[:, 4] / 100
+    model = llmnas.MLP(hidden=[16], steps=300, learning_rate=0.003, seed=1)
+    clone = base.clone(model)
+    assert clone.get_params() == model.get_params() and clone is not model
+    with pytest.raises(AttributeError):
+        clone.n_features_in_
+    assert clone.set_params(steps=200, seed=None).config == {"hidden": [16], "steps": 200, "learning_rate": 0.003}
+    scores = selection.cross_val_score(model, x, y, cv=3)
+    assert scores.shape == (3,) and np.all(scores > 0.5), scores
+    assert model.fit(x, y).n_features_in_ == hat.feature_count and model.score(x, y) > 0.8
