@@ -108,8 +108,9 @@ test-install: lib test-examples
 	@tools/test_install.sh
 
 # LLM-PP end to end on a real local model (llama-server + Gemma 3 270M; built on first use, then cached).
-test-local-llm: lib venv
-	$(PYTEST_ENV) $(VENV)/bin/python -m pytest -q bindings/python/tests_local_llm
+test-local-llm: wheel
+	$(VENV)/bin/pip install -q --force-reinstall --no-deps dist/llmnas-$(VERSION)-*.whl
+	env -u LLMNAS_LIBRARY $(VENV)/bin/python -m pytest -q -p no:cacheprovider bindings/python/tests_local_llm
 
 # Header, C++ wrapper, library, llmnas.pc and the CMake package (lib/cmake/llmnas), all relocatable, plus the
 # licenses (share/doc/llmnas).
