@@ -465,6 +465,12 @@ LLMNAS_API llmnas_status llmnas_search_best_json(const llmnas_search *search, ch
  *  argument). */
 LLMNAS_API llmnas_status llmnas_search_history_json(const llmnas_search *search, char **out_json);
 
+/** Writes to *out_json every architecture any estimator of the search has scored (docs/formats.md, "search
+ *  trials"): its estimator, the iteration that asked for it, its score, its constraint values, its parameters and
+ *  FLOPs (spaces with a cost model) and whether it was ever kept as a parent; and each estimator's direction.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
+LLMNAS_API llmnas_status llmnas_search_trials_json(const llmnas_search *search, char **out_json);
+
 /** Writes the history to `path` atomically as "jsonl" (a record per line, as docs/formats.md, "search history"),
  *  "csv" (a row per iteration, the architecture as a JSON cell) or "html" (a standalone page with inline SVG: best
  *  score per iteration for each estimator, the final population's score against the first constraint with its

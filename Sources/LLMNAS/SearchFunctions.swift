@@ -129,6 +129,14 @@ typealias SearchHandle = Handle<HybridSearch>
     }
 }
 
+/// `llmnas_search_trials_json`: every architecture an estimator scored, with its iteration, score and constraints.
+@c @implementation public func llmnas_search_trials_json(_ search: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        out.pointee = try duplicate(JSONWriter.write(SearchHandle.value(search, "search").trialsJSON()))
+    }
+}
+
 /// `llmnas_search_write_report`: the history as JSON Lines, CSV or HTML.
 @c @implementation public func llmnas_search_write_report(_ search: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ format: UnsafePointer<CChar>?) -> llmnas_status {
     boundary { () throws(LLMNASError) in

@@ -39,9 +39,10 @@ import LLMNASTestSupport
         let llmScored = search.state.scores[0].count
         #expect(client.ledger.requests == llmScored, "one request per architecture LLM-PP scored, none twice")
         // The scripted server answers 20 + 2 x GFLOPs (one decimal): the LLM's scores are those answers.
-        for (architecture, score) in search.state.scores[0].entries {
-            let gflops = Double(space.costModel!.counts(of: architecture, in: space).flops) / 1e9
-            #expect(abs(score - (20 + 2 * gflops)) < 0.2)
+        for entry in search.state.scores[0].entries {
+            let gflops = Double(space.costModel!.counts(of: entry.architecture, in: space).flops) / 1e9
+            #expect(abs(entry.score - (20 + 2 * gflops)) < 0.2)
+            #expect(entry.iteration! <= 1 && entry.constraintValues.count == 1 && entry.constraintValues[0] <= 4.5e9)
         }
         #expect(search.state.history.map(\.estimator) == ["llmpp", "llmpp"])
         #expect(search.state.history.allSatisfy { $0.best.constraintValues[0] <= 4.5e9 })

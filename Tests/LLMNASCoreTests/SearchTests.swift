@@ -195,6 +195,40 @@ import LLMNASTestSupport
         #expect(JSONWriter.write(try resumed.bestJSON()) == JSONWriter.write(try reference.bestJSON()))
     }
 
+    @Test func aCheckpointOfVersion01WithoutTrialRecordsStillLoads() throws {
+        let path = NSTemporaryDirectory() + "llmnas-search-old-\(getpid()).ckpt"
+        defer { unlink(path) }
+        let config = #"{"seed": 4, "iterations": 4, "checkpoint": "\#(path)"}"#
+        var reference: [[Architecture]] = []
+        let uninterrupted = try finish(search(graph, config), batches: &reference)
+        let first = try search(graph, config)
+        for _ in 0..<2 {
+            let (candidates, _) = try first.ask()
+            try first.tell(candidates.map { Self.synthetic($0, in: graph) })
+        }
+        // Rewrite the checkpoint as 0.1 wrote it: score entries [genes, score], no "parents".
+        let bytes = try FileIO.read(path)
+        let document = try JSONParser.parse(String(decoding: bytes[16..<(bytes.count - 4)], as: UTF8.self))
+        var state = document["state"]!.objectMembers!.filter { $0.0 != "parents" }
+        let index = state.firstIndex { $0.0 == "scores" }!
+        state[index].1 = .array(state[index].1.arrayValue!.map { table in .array(table.arrayValue!.map { .array(Array($0.arrayValue!.prefix(2))) }) })
+        let old = JSONValue.object(document.objectMembers!.map { $0.0 == "state" ? ($0.0, .object(state)) : $0 })
+        var rewritten = Array(bytes[0..<12])
+        let text = Array(JSONWriter.write(old).utf8)
+        LittleEndian.append(UInt32(text.count), to: &rewritten)
+        rewritten += text
+        LittleEndian.append(CRC32.checksum(rewritten), to: &rewritten)
+        try FileIO.writeAtomically(rewritten, to: path)
+        let resumed = try SearchCheckpoint.read(path)
+        var batches: [[Architecture]] = []
+        try finish(resumed, batches: &batches)
+        #expect(batches == Array(reference.suffix(2)), "the old checkpoint resumes exactly")
+        #expect(JSONWriter.write(resumed.historyJSON()) == JSONWriter.write(uninterrupted.historyJSON()))
+        let trials = resumed.trialsJSON()["trials"]!.arrayValue!
+        #expect(trials.count == uninterrupted.trialsJSON()["trials"]!.arrayValue!.count)
+        #expect(trials.filter { $0["iteration"] == .null }.count == reference.prefix(2).joined().count, "old trials have no iteration")
+    }
+
     @Test func damagedCheckpointsAreRefused() throws {
         let path = NSTemporaryDirectory() + "llmnas-search-bad-\(getpid()).ckpt"
         defer { unlink(path) }

@@ -400,6 +400,13 @@ public:
         return detail::take(out);
     }
 
+    /// Every architecture any estimator scored, with its iteration, score, constraints and parent flag, as JSON.
+    std::string trials_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_search_trials_json(get(), &out));
+        return detail::take(out);
+    }
+
     /// Writes the history to `path` as "jsonl", "csv" or "html".
     void write_report(const std::string &path, const std::string &format = "html") const {
         detail::check(llmnas_search_write_report(get(), path.c_str(), format.c_str()));

@@ -102,6 +102,8 @@ int main() {
     expect(estimator.empty() && batches == 3, "three batches, then a finished search");
     expect(search.best_json().find("\"finished\":true") != std::string::npos, "the best of a finished search");
     expect(llmnas::Search::resume("build/examples/wrapper.ckpt").history_json() == search.history_json(), "resume");
+    expect(llmnas::Search::resume("build/examples/wrapper.ckpt").trials_json() == search.trials_json() &&
+               search.trials_json().find("\"parent\":true") != std::string::npos, "trials survive a resume");
     expect(status_of([&] { search.tell({1.0}); }) == LLMNAS_INVALID_ARGUMENT, "a tell after the end");
     expect(status_of([&] { llmnas::Search(graph, R"({"iterations": 0})"); }) == LLMNAS_INVALID_ARGUMENT, "zero iterations");
 

@@ -40,6 +40,7 @@ extension HybridSearch {
             scores[a] != scores[b] ? (estimator.higherIsBetter ? scores[a] > scores[b] : scores[a] < scores[b]) : a < b
         }
         let parents = ranked.prefix(config.parents).map { state.population[$0] }
+        for parent in parents { state.parents.insert(space.canonical(parent.architecture)) }
         let parentMean = ranked.prefix(config.parents).reduce(0.0) { $0 + scores[$1] } / Double(parents.count)
         let record = IterationRecord(iteration: state.iteration, estimator: estimator.name, evaluated: state.evaluated,
                                      best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,

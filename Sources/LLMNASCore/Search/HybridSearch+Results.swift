@@ -23,6 +23,35 @@ extension HybridSearch {
         ])
     }
 
+    /// Every architecture any estimator scored (docs/formats.md, "search trials"), in the order of the iterations
+    /// that asked for them: estimator, iteration, score, constraint values, parameters and FLOPs (spaces with a cost
+    /// model), whether it was ever kept as a parent, and each estimator's direction.
+    public func trialsJSON() -> JSONValue {
+        var trials: [(iteration: Int, order: Int, json: JSONValue)] = []
+        for (estimator, table) in zip(config.estimators, state.scores) {
+            for entry in table.entries {
+                var members: [(String, JSONValue)] = [
+                    ("estimator", .string(estimator.name)),
+                    ("iteration", entry.iteration.map { .number(Double($0)) } ?? .null),
+                    ("score", .number(entry.score)),
+                    ("parent", .bool(state.parents.contains(entry.architecture))),
+                    ("constraints", .object(zip(config.constraints, entry.constraintValues).map { ($0.name, .number($1)) })),
+                    ("architecture", space.json(of: entry.architecture)),
+                ]
+                if let costModel = space.costModel {
+                    let counts = costModel.counts(of: entry.architecture, in: space)
+                    members += [("params", .number(Double(counts.parameters))), ("flops", .number(Double(counts.flops)))]
+                }
+                trials.append((entry.iteration ?? -1, trials.count, .object(members)))
+            }
+        }
+        trials.sort { ($0.iteration, $0.order) < ($1.iteration, $1.order) }
+        return .object([
+            ("higher_is_better", .object(config.estimators.map { ($0.name, .bool($0.higherIsBetter)) })),
+            ("trials", .array(trials.map(\.json))),
+        ])
+    }
+
     /// One iteration as JSON.
     func record(_ r: IterationRecord) -> JSONValue {
         .object([

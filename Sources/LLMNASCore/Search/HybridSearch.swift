@@ -94,7 +94,8 @@ public final class HybridSearch {
             throw LLMNASError(.invalidArgument, "score \(bad) is \(scores[bad]); scores must be finite")
         }
         let estimator = config.schedule.estimatorOfIteration[state.iteration]
-        for (architecture, score) in zip(state.pending, scores) { state.scores[estimator].record(architecture, score) }
+        let constraints = constraintValuesOfPopulation()
+        for (architecture, score) in zip(state.pending, scores) { record(architecture, score, constraints, in: estimator) }
         state.evaluated += scores.count
         state.pending = []
         try advance()
@@ -140,15 +141,27 @@ public final class HybridSearch {
                 }
                 // Scores that came back are kept even when others failed: the next ask asks only for the rest.
                 let results = try builtinScores(missing, estimator: config.estimators[estimator])
+                let constraints = constraintValuesOfPopulation()
                 for (architecture, result) in zip(missing, results) {
                     guard case let .success(score) = result else { continue }
-                    state.scores[estimator].record(architecture, score)
+                    record(architecture, score, constraints, in: estimator)
                     state.evaluated += 1
                 }
                 try BatchOutcome.check(results, what: "LLM estimator '\(config.estimators[estimator].name)'")
             }
             try finishIteration()
         }
+    }
+
+    /// The constraint values of the population's members, by canonical architecture.
+    private func constraintValuesOfPopulation() -> [Architecture: [Double]] {
+        Dictionary(state.population.map { (space.canonical($0.architecture), $0.constraintValues) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Records a score of the current iteration's estimator (index `estimator`) as a trial.
+    private func record(_ canonical: Architecture, _ score: Double, _ constraints: [Architecture: [Double]], in estimator: Int) {
+        state.scores[estimator].record(ScoreTable.Entry(architecture: canonical, score: score, iteration: state.iteration,
+                                                        constraintValues: constraints[canonical] ?? []))
     }
 
     /// Scores from an MLP or LLM estimator, one result per architecture.

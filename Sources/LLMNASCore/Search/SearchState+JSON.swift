@@ -13,14 +13,20 @@ extension SearchState {
                      ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize)))])
         }
         let tables: [JSONValue] = scores.map { table in
-            .array(table.entries.map { .array([genes($0.architecture), .number($0.score)]) })
+            .array(table.entries.map { entry in
+                .array([genes(entry.architecture), .number(entry.score), entry.iteration.map { .number(Double($0)) } ?? .null,
+                        .array(entry.constraintValues.map(JSONValue.number))])
+            })
         }
+        // Sorted by genes, so equal states write equal checkpoints.
+        let parentGenes = parents.map(\.genes).sorted { $0.lexicographicallyPrecedes($1) }
         return .object([
             ("started", .bool(started)),
             ("generator", .array(generator.stateWords.map { .string(String($0, radix: 16)) })),
             ("iteration", .number(Double(iteration))), ("evaluated", .number(Double(evaluated))),
             ("population", .array(population.map(member))), ("scores", .array(tables)),
             ("pending", .array(pending.map(genes))), ("history", .array(records)),
+            ("parents", .array(parentGenes.map { .array($0.map { .number(Double($0)) }) })),
         ])
     }
 
@@ -68,11 +74,26 @@ extension SearchState {
         for (i, table) in tables.enumerated() {
             guard let entries = table.arrayValue else { throw bad("score table \(i)") }
             for entry in entries {
-                guard let pair = entry.arrayValue, pair.count == 2 else { throw bad("score entry") }
-                scores[i].record(try architecture(pair[0]), try number(pair[1]))
+                // [genes, score] before trials were recorded; [genes, score, iteration or null, constraint values] since.
+                guard let fields = entry.arrayValue, fields.count == 2 || fields.count == 4 else { throw bad("score entry") }
+                var iteration: Int?
+                var values: [Double] = []
+                if fields.count == 4 {
+                    if fields[2] != .null {
+                        guard let value = fields[2].exactInt, (0..<config.iterations).contains(value) else { throw bad("a trial's iteration") }
+                        iteration = value
+                    }
+                    guard let list = fields[3].arrayValue, list.isEmpty || list.count == config.constraints.count else {
+                        throw bad("a trial's constraint values")
+                    }
+                    for element in list { values.append(try number(element)) }
+                }
+                scores[i].record(ScoreTable.Entry(architecture: try architecture(fields[0]), score: try number(fields[1]),
+                                                  iteration: iteration, constraintValues: values))
             }
         }
         for element in try list("pending") { pending.append(try architecture(element)) }
+        for element in json["parents"]?.arrayValue ?? [] { parents.insert(try architecture(element)) }
         for element in try list("history") {
             guard let name = element["estimator"]?.stringValue, let index = element["iteration"]?.exactInt,
                   let count = element["evaluated"]?.exactInt, let size = element["population"]?.exactInt else { throw bad("history record") }

@@ -43,6 +43,8 @@ public struct SearchState: Sendable {
     public var evaluated = 0
     /// The record of every finished iteration.
     public var history: [IterationRecord] = []
+    /// Every architecture (canonical) that was kept as a parent.
+    public var parents: Set<Architecture> = []
 
     /// The state before the first population.
     init(config: SearchConfig) {

@@ -134,6 +134,7 @@ _SIGNATURES = {
                           ctypes.c_int),
     "llmnas_search_best_json": ([SearchPtr, _char_pp], ctypes.c_int),
     "llmnas_search_history_json": ([SearchPtr, _char_pp], ctypes.c_int),
+    "llmnas_search_trials_json": ([SearchPtr, _char_pp], ctypes.c_int),
     "llmnas_search_write_report": ([SearchPtr, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
     "llmnas_search_free": ([SearchPtr], None),
     "llmnas_eval_paper_protocol": ([LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],

@@ -142,6 +142,44 @@ class Search(OwnedHandle):
         """Progress, estimator calls and one record per finished iteration."""
         return json.loads(call_string(lib.llmnas_search_history_json, self._handle))
 
+    def trials(self):
+        """Every architecture any estimator scored, as a list of dicts in the order of the iterations that asked for
+        them: "estimator", "iteration", "score", "parent" (ever kept as a parent), "constraints" ({name: value}),
+        "architecture", and "params" and "flops" for spaces with a cost model."""
+        return json.loads(call_string(lib.llmnas_search_trials_json, self._handle))["trials"]
+
+    def trials_dataframe(self):
+        """The trials as a pandas DataFrame (pandas is an optional dependency): one row per trial, a column per
+        constraint ("constraint_<name>"), the architecture as a dict."""
+        import pandas
+        rows = []
+        for trial in self.trials():
+            row = {key: value for key, value in trial.items() if key != "constraints"}
+            row.update({f"constraint_{name}": value for name, value in trial["constraints"].items()})
+            rows.append(row)
+        return pandas.DataFrame(rows)
+
+    def best_trials(self, estimator=None):
+        """The Pareto front of `estimator`'s trials (default: the estimator of the last finished iteration): those no
+        other trial beats on the score (in the estimator's direction) without being worse on some constraint."""
+        document = json.loads(call_string(lib.llmnas_search_trials_json, self._handle))
+        if estimator is None:
+            history = self.history()["history"]
+            if not history:
+                return []
+            estimator = history[-1]["estimator"]
+        if estimator not in document["higher_is_better"]:
+            raise InvalidArgumentError(f"no estimator '{estimator}' (the search has {sorted(document['higher_is_better'])})")
+        sign = 1.0 if document["higher_is_better"][estimator] else -1.0
+        trials = [t for t in document["trials"] if t["estimator"] == estimator]
+
+        def dominates(a, b):
+            costs_a, costs_b = list(a["constraints"].values()), list(b["constraints"].values())
+            no_worse = sign * a["score"] >= sign * b["score"] and all(x <= y for x, y in zip(costs_a, costs_b))
+            better = sign * a["score"] > sign * b["score"] or any(x < y for x, y in zip(costs_a, costs_b))
+            return no_worse and better
+        return [t for t in trials if not any(dominates(other, t) for other in trials)]
+
     def write_report(self, path, format="html"):
         """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
         check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))

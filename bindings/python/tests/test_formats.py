@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import llmnas
-from llmnas._library import LLMPtr, MLPPtr, SearchPtr, SpacePtr, lib, take_string
+from llmnas._library import LLMPtr, MLPPtr, SearchPtr, SpacePtr, call_string as take_string_of, lib, take_string
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 UNDOCUMENTED = "undocumented_key_for_the_test"
@@ -240,6 +240,7 @@ def outputs(server, tmp_path_factory):
         "distillation report": [distill_report],
         "search best": [search.best()],
         "search history": [search.history()],
+        "search trials": [json.loads(take_string_of(lib.llmnas_search_trials_json, search._handle))],
         "protocol result": [protocol],
     }
 
@@ -258,7 +259,7 @@ def test_outputs_carry_exactly_the_documented_keys(section, outputs):
 def test_every_section_the_header_points_to_exists():
     with open(os.path.join(ROOT, "include", "llmnas.h"), encoding="utf-8") as f:
         header = f.read()
-    named = set(re.findall(r'docs/formats\.md,?\s+"([^"]+)"', header.replace("\n *", " ")))
+    named = {" ".join(name.split()) for name in re.findall(r'docs/formats\.md,?\s+"([^"]+)"', header.replace("\n *", " "))}
     roots = {s.root for s in SECTIONS} | {"architecture"}
     assert named, "the header points to the reference"
     assert named - roots == set()

@@ -189,3 +189,30 @@ def test_a_damaged_checkpoint_is_refused(graph, tmp_path):
         llmnas.Search.resume(path)
     with pytest.raises(llmnas.IOError):
         llmnas.Search.resume(tmp_path / "missing.ckpt")
+
+
+def test_every_scored_architecture_is_a_trial(graph, tmp_path):
+    config = {"iterations": 4, "population": 12, "parents": 4, "mutations": 4, "crossovers": 4, "seed": 2,
+              "checkpoint": str(tmp_path / "s.ckpt"), "constraints": [{"kind": "host", "name": "gat", "max": 2}]}
+    search = llmnas.Search(graph, config).bind_constraint("gat", lambda arch: float(arch["ops"].count("gat")))
+    search.run({"host": lambda candidates: [float(a["ops"].count("gcn")) for a in candidates]})
+    trials = search.trials()
+    assert len(trials) == sum(search.history()["estimator_calls"].values())
+    assert [t["iteration"] for t in trials] == sorted(t["iteration"] for t in trials)
+    assert {t["iteration"] for t in trials} == {0, 1, 2, 3}
+    assert all(t["constraints"]["gat"] <= 2 and t["score"] == t["architecture"]["ops"].count("gcn") for t in trials)
+    best = search.best()["architecture"]
+    assert any(t["parent"] and t["architecture"] == best for t in trials), "the best was kept as a parent"
+    assert sum(t["parent"] for t in trials) >= 4
+    assert llmnas.Search.resume(config["checkpoint"]).trials() == trials, "trials survive a checkpoint"
+
+    frame = search.trials_dataframe()
+    assert len(frame) == len(trials) and {"estimator", "iteration", "score", "parent", "constraint_gat"} <= set(frame)
+
+    front = search.best_trials()
+    assert front and all(t in trials for t in front)
+    for t in front:  # nothing scores at least as well with no more gat operations, and better on one of them
+        assert not any(o["score"] >= t["score"] and o["constraints"]["gat"] <= t["constraints"]["gat"]
+                       and (o["score"] > t["score"] or o["constraints"]["gat"] < t["constraints"]["gat"]) for o in trials)
+    with pytest.raises(llmnas.InvalidArgumentError, match="no estimator 'nope'"):
+        search.best_trials("nope")
