@@ -35,6 +35,30 @@ inline void check(llmnas_status status) {
     if (status != LLMNAS_OK) throw Error(status, llmnas_last_error());
 }
 
+/// The number of elements of a JSON array the library wrote (compact, valid JSON, "[]" when empty): the commas at
+/// depth one, outside strings, plus one.
+inline std::size_t array_length(const std::string &json) {
+    if (json.size() <= 2) return 0;
+    std::size_t depth = 0, commas = 0;
+    bool in_string = false, escaped = false;
+    for (char c : json) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        } else if (c == ',' && depth == 1) {
+            commas++;
+        }
+    }
+    return commas + 1;
+}
+
 /// Copies a library-owned string and frees it.
 inline std::string take(char *text) {
     std::unique_ptr<char, void (*)(char *)> owner(text, llmnas_string_free);
@@ -124,6 +148,15 @@ public:
         return out;
     }
 
+    /// The features of a JSON array of architectures written into a caller-owned buffer of `capacity` floats
+    /// (row-major, feature_count() per architecture), without a copy; returns the number of rows. Throws Error with
+    /// LLMNAS_BUFFER_TOO_SMALL when the buffer cannot hold them.
+    std::size_t features_batch(const std::string &archs_json, float *out, std::size_t capacity) const {
+        std::size_t rows = 0;
+        detail::check(llmnas_arch_features_batch(get(), archs_json.c_str(), out, capacity, &rows));
+        return rows;
+    }
+
     /// HAT's mutation of `arch_json`: each gene redrawn with `probability`.
     std::string mutate(const std::string &arch_json, double probability, std::uint64_t seed) const {
         char *out = nullptr;
@@ -168,6 +201,13 @@ inline std::string metrics(const std::vector<double> &predicted, const std::vect
     char *out = nullptr;
     detail::check(llmnas_metrics(predicted.data(), truth.data(), predicted.size(), &out));
     return detail::take(out);
+}
+
+/// Kendall's tau-b of `n` values at `x` and at `y`, without a copy.
+inline double kendall_tau(const double *x, const double *y, std::size_t n) {
+    double tau = 0;
+    detail::check(llmnas_kendall_tau(x, y, n, &tau));
+    return tau;
 }
 
 /// Kendall's tau-b.
@@ -251,6 +291,19 @@ public:
         llmnas_mlp *handle = nullptr;
         detail::check(llmnas_latency_predictor_builtin(name.c_str(), &handle));
         return MLP(handle);
+    }
+
+    /// Trains on `n` rows of `dim` features at `x` (row-major) and their `n` targets at `y`, a framework's own
+    /// buffers, without a copy.
+    static MLP train(const std::string &config_json, const float *x, const float *y, std::size_t n, std::size_t dim) {
+        llmnas_mlp *handle = nullptr;
+        detail::check(llmnas_mlp_train(config_json.c_str(), x, y, n, dim, nullptr, nullptr, &handle));
+        return MLP(handle);
+    }
+
+    /// Predicts `n` rows of `dim` features at `x` into the caller's `out[0 .. n)`, without a copy.
+    void predict(const float *x, std::size_t n, std::size_t dim, float *out) const {
+        detail::check(llmnas_mlp_predict(handle_.get(), x, n, dim, out));
     }
 
     /// Predictions for rows of `dim` features (row-major).
@@ -365,8 +418,26 @@ public:
         return text;
     }
 
+    /// What one ask hands out: the candidates (a JSON array), how many there are, and the estimator to score them.
+    struct Batch {
+        std::string candidates_json;  ///< The architectures, "[]" once the search is finished.
+        std::size_t count = 0;        ///< How many: the number of scores the tell takes.
+        std::string estimator;        ///< The host estimator's name, "" once finished.
+    };
+
+    /// The next batch: the candidates, their count and their estimator.
+    Batch ask_batch() {
+        Batch batch;
+        batch.candidates_json = ask(&batch.estimator);
+        batch.count = detail::array_length(batch.candidates_json);
+        return batch;
+    }
+
     /// The scores of the last ask's candidates, in its order.
-    void tell(const std::vector<double> &scores) { detail::check(llmnas_search_tell(get(), scores.data(), scores.size())); }
+    void tell(const std::vector<double> &scores) { tell(scores.data(), scores.size()); }
+
+    /// The `n` scores at `scores` (a framework's own buffer), in the last ask's order.
+    void tell(const double *scores, std::size_t n) { finish(llmnas_search_tell(get(), scores, n)); }
 
     /// Runs the search to its end, scoring each host estimator the schedule uses with its entry of `estimators`
     /// (by name). An exception an estimator or constraint throws stops the run, keeping every score told before,

@@ -154,6 +154,29 @@ int main() {
     expect(hosted.best_json().find("\"finished\":true") != std::string::npos &&
                hosted.best_json().find("gat") == std::string::npos, "run finishes the search under the host constraint");
 
+    // A framework's own buffers, without copies; batches with their count.
+    std::vector<float> buffer(3 * space.feature_count());
+    std::string three = space.sample(9, 3);
+    expect(space.features_batch(three, buffer.data(), buffer.size()) == 3 && buffer == space.features_batch(three),
+           "features into a caller-owned buffer");
+    expect(status_of([&] { space.features_batch(three, buffer.data(), 2); }) == LLMNAS_BUFFER_TOO_SMALL, "too small");
+    std::vector<float> out(64);
+    mlp.predict(x.data(), 64, 2, out.data());
+    expect(out == predicted, "predictions into a caller-owned buffer");
+    auto from_pointers = llmnas::MLP::train(R"({"hidden": [16], "steps": 200, "learning_rate": 0.01})", x.data(), y.data(), 64, 2);
+    expect(from_pointers.predict(x, 2) == predicted, "training from pointers gives the same model");
+    double xs[] = {1, 2, 3}, ys[] = {1, 3, 2};
+    expect(llmnas::kendall_tau(xs, ys, 3) == llmnas::kendall_tau({1, 2, 3}, {1, 3, 2}), "tau from pointers");
+    llmnas::Search counted(graph, R"({"iterations": 2, "population": 7, "parents": 2, "mutations": 2, "crossovers": 2})");
+    for (auto batch = counted.ask_batch(); batch.count > 0; batch = counted.ask_batch()) {
+        expect(batch.estimator == "host", "the batch names its estimator");
+        std::vector<double> scores(batch.count, 1.0);
+        counted.tell(scores.data(), scores.size());
+    }
+    expect(counted.best_json().find("\"finished\":true") != std::string::npos, "a search driven by counted batches");
+    expect(llmnas::detail::array_length("[]") == 0 && llmnas::detail::array_length(R"([{"a":[1,2]},"x,y",3])") == 3,
+           "array lengths");
+
     std::printf("llmnas.hpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
