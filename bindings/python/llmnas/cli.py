@@ -1,0 +1,215 @@
+"""The `llmnas` command line, for pipelines: architectures and scores as JSON Lines on stdin and stdout, progress on
+stderr, an exit code per status. `llmnas COMMAND --help` documents each command."""
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+
+from ._library import Status
+from .errors import Error
+from .llm import LLM, eval_paper_protocol
+from .search import Search
+from .space import Space
+
+#: A failed library call exits with this plus the status's magnitude (LLMNAS_INVALID_ARGUMENT exits 11,
+#: LLMNAS_INCOMPLETE 28); a usage error exits 2, any other error 1.
+STATUS_EXIT_BASE = 10
+
+EPILOG = (f"exit codes: 0 success; 2 usage; {STATUS_EXIT_BASE} + n for library status -n (e.g. "
+          f"{STATUS_EXIT_BASE + 1} LLMNAS_INVALID_ARGUMENT, {STATUS_EXIT_BASE + 4} LLMNAS_INVALID_ARCH, "
+          f"{STATUS_EXIT_BASE + 18} LLMNAS_INCOMPLETE); 1 anything else. The JSON documents are those of "
+          "docs/formats.md.")
+
+
+def _json_argument(text):
+    """A JSON value given inline or as @FILE."""
+    if text.startswith("@"):
+        with open(text[1:], encoding="utf-8") as f:
+            return json.load(f)
+    return json.loads(text)
+
+
+def _lines(stream):
+    """The JSON values of a JSON Lines stream, blank lines skipped."""
+    return [json.loads(line) for line in stream if line.strip()]
+
+
+def _input(path):
+    """The file at `path`, or stdin (left open) for None or "-"."""
+    if path in (None, "-"):
+        return contextlib.nullcontext(sys.stdin)
+    return open(path, encoding="utf-8")
+
+
+def _progress(stage, done, total, value):
+    """Progress of a library call on stderr, one line per stage."""
+    print(f"\r{stage}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+    return False
+
+
+def _write(values):
+    """Each value as one JSON line on stdout."""
+    for value in values:
+        sys.stdout.write(json.dumps(value) + "\n")
+
+
+def _cmd_spaces(_args):
+    _write(Space.builtin_names())
+
+
+def _cmd_sample(args):
+    _write(Space.builtin(args.space).sample(args.count, seed=args.seed))
+
+
+def _cmd_features(args):
+    space = Space.builtin(args.space)
+    with _input(args.input) as stream:
+        _write(row.tolist() for row in space.features(_lines(stream)))
+
+
+def _cmd_predict(args):
+    space = Space.builtin(args.space)
+    with _input(args.input) as stream:
+        archs = _lines(stream)
+    with LLM(_json_argument(args.llm)) as llm:
+        scores, statuses = llm.predict(space, archs, _json_argument(args.demos),
+                                       task=_json_argument(args.task) if args.task else None, progress=_progress)
+        _write({"score": None if status else float(score), "status": Status(status).name}
+               for score, status in zip(scores, statuses))
+        print(json.dumps(llm.usage), file=sys.stderr)
+    if any(statuses):
+        return STATUS_EXIT_BASE + 18
+
+
+def _cmd_distill(args):
+    space = Space.builtin(args.space)
+    with LLM(_json_argument(args.llm)) as llm:
+        model, report = llm.distill(space, _json_argument(args.demos), args.pool, args.labels, seed=args.seed,
+                                    task=_json_argument(args.task) if args.task else None,
+                                    mlp_config=_json_argument(args.mlp) if args.mlp else None, progress=_progress)
+    model.save(args.output)
+    print(json.dumps(report))
+
+
+def _host_estimator(command):
+    """A host estimator that runs `command` (a shell command line) with the candidates as a JSON array on stdin and
+    reads their scores from its stdout: a JSON array, or one number per line."""
+    def score(candidates):
+        result = subprocess.run(command, shell=True, input=json.dumps(candidates), capture_output=True, text=True,
+                                check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"estimator command {command!r} exited {result.returncode}: {result.stderr.strip()}")
+        text = result.stdout.strip()
+        return json.loads(text) if text.startswith("[") else [float(line) for line in text.splitlines() if line.strip()]
+    return score
+
+
+def _cmd_search(args):
+    space = Space.builtin(args.space)
+    config = _json_argument(args.config)
+    if args.resume and os.path.exists(args.resume):
+        search = Search.resume(args.resume)
+    else:
+        if args.resume:
+            config["checkpoint"] = args.resume
+        search = Search(space, config)
+    estimators = {}
+    for given in args.estimator:
+        name, _, command = given.partition("=")
+        if not command:
+            raise argparse.ArgumentTypeError(f"--estimator takes NAME=COMMAND, not {given!r}")
+        estimators[name] = _host_estimator(command)
+
+    def progress(done, total, best):
+        print(f"\rsearch: {done}/{total} best {best:.4g}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+        return False
+    best = search.run(estimators, progress=progress)
+    if args.report:
+        search.write_report(args.report, os.path.splitext(args.report)[1].lstrip(".") or "html")
+    print(json.dumps(best))
+
+
+def _cmd_eval(args):
+    llm = LLM(_json_argument(args.llm)) if args.llm else None
+    result = eval_paper_protocol(args.data, llm, _json_argument(args.options) if args.options else None,
+                                 progress=_progress)
+    print(json.dumps(result) if args.json else result["text"])
+
+
+def _cmd_report(args):
+    Search.resume(args.checkpoint).write_report(args.output, args.format)
+
+
+def parser():
+    """The argument parser of every command."""
+    top = argparse.ArgumentParser(prog="llmnas", description=__doc__, epilog=EPILOG)
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def command(name, function, help_text):
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=EPILOG)
+        sub.set_defaults(function=function)
+        return sub
+
+    command("spaces", _cmd_spaces, "The built-in search spaces, one JSON string per line.")
+    sub = command("sample", _cmd_sample, "Architectures drawn uniformly from a built-in space, as JSON Lines.")
+    sub.add_argument("space")
+    sub.add_argument("--count", type=int, default=1)
+    sub.add_argument("--seed", type=int, default=0)
+    sub = command("features", _cmd_features, "The features of JSON Lines architectures, one JSON array per line.")
+    sub.add_argument("space")
+    sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
+    sub = command("predict", _cmd_predict, "LLM-PP: JSON Lines of architectures in, JSON Lines of "
+                  '{"score", "status"} out; the usage ledger on stderr.')
+    sub.add_argument("space")
+    sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
+    sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
+    sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
+    sub.add_argument("--task", help="the task, JSON or @FILE")
+    sub = command("distill", _cmd_distill, "LLM-Distill-PP: label a pool with LLM-PP, train an MLP, save it; the "
+                  "distillation report on stdout.")
+    sub.add_argument("space")
+    sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
+    sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
+    sub.add_argument("--pool", required=True, help="JSON Lines of architectures to label")
+    sub.add_argument("--labels", type=int, required=True)
+    sub.add_argument("--seed", type=int, default=0)
+    sub.add_argument("--task", help="the task, JSON or @FILE")
+    sub.add_argument("--mlp", help="the MLP config, JSON or @FILE")
+    sub.add_argument("--output", "-o", required=True, help="the model file to write")
+    sub = command("search", _cmd_search, "HS-NAS: a search to its end; each host estimator is a command that reads "
+                  "the candidates as a JSON array on stdin and writes their scores on stdout. The best "
+                  "architecture's record on stdout.")
+    sub.add_argument("space")
+    sub.add_argument("--config", required=True, help="the search config, JSON or @FILE")
+    sub.add_argument("--estimator", action="append", default=[], metavar="NAME=COMMAND")
+    sub.add_argument("--resume", metavar="CHECKPOINT", help="checkpoint file: resumed when it exists, written always")
+    sub.add_argument("--report", help="write the report here (.html, .csv or .jsonl)")
+    sub = command("eval", _cmd_eval, "The paper's protocol over labelled data (baselines; LLM-PP with --llm).")
+    sub.add_argument("data", help="the folder holding labeled.csv and splits.csv")
+    sub.add_argument("--llm", help="the LLM client config, JSON or @FILE")
+    sub.add_argument("--options", help="the protocol options, JSON or @FILE")
+    sub.add_argument("--json", action="store_true", help="the whole result as JSON instead of the table")
+    sub = command("report", _cmd_report, "Writes the report of the search saved in a checkpoint.")
+    sub.add_argument("checkpoint")
+    sub.add_argument("--output", "-o", required=True)
+    sub.add_argument("--format", choices=["html", "csv", "jsonl"], default="html")
+    return top
+
+
+def main(argv=None):
+    """Runs one command; returns its exit code."""
+    args = parser().parse_args(argv)
+    try:
+        return args.function(args) or 0
+    except Error as error:
+        print(f"llmnas {args.command}: {error}", file=sys.stderr)
+        return STATUS_EXIT_BASE - error.status if error.status else 1
+    except (OSError, ValueError, RuntimeError, argparse.ArgumentTypeError) as error:
+        print(f"llmnas {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
