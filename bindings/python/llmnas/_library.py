@@ -1,8 +1,11 @@
 """Loading libllmnas.so and declaring the C functions' signatures."""
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import enum
 import os
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .errors import Error, bind_status_values, error_for
 
@@ -51,7 +54,7 @@ class Estimator(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint), ("name", ctypes.c_char_p), ("score", ScoreFn), ("user_data", ctypes.c_void_p)]
 
 
-def _candidates():
+def _candidates() -> List[str]:
     """Where the library may be: LLMNAS_LIBRARY alone when set; else the copy inside this package (a wheel built by
     `make wheel` carries one), then the system's (`make install`)."""
     env = os.environ.get("LLMNAS_LIBRARY")
@@ -62,7 +65,7 @@ def _candidates():
     return found + ([system] if system else []) + [f"libllmnas.so.{ABI_VERSION}"]
 
 
-def _load():
+def _load() -> ctypes.CDLL:
     errors = []
     for path in _candidates():
         try:
@@ -150,10 +153,11 @@ if lib.llmnas_abi_version() != ABI_VERSION:
     raise ImportError(f"libllmnas ABI {lib.llmnas_abi_version()} does not match the binding's ABI {ABI_VERSION}")
 
 
-def _status_values():
+def _status_values() -> Dict[str, int]:
     """{name: value} of every status the loaded library knows. The header numbers them down from 0 without gaps
     (a new code takes the next number), so the names are read down from 0 until the library knows no more."""
-    values, value = {}, 0
+    values: Dict[str, int] = {}
+    value = 0
     while True:
         name = lib.llmnas_status_string(value).decode().split(":", 1)[0]
         if name == "LLMNAS_UNKNOWN_STATUS":
@@ -167,24 +171,25 @@ bind_status_values(_STATUS_VALUES)
 
 #: The library's status codes as an IntEnum named as the header names them, without the prefix (Status.OK,
 #: Status.TIMEOUT, ...): LLM.predict's per-item statuses compare equal to these.
-Status = enum.IntEnum("Status", {name[len("LLMNAS_"):]: value for name, value in _STATUS_VALUES.items()})
+# Its members come from the loaded library, so a type checker cannot list them.
+Status = enum.IntEnum("Status", {name[len("LLMNAS_"):]: value for name, value in _STATUS_VALUES.items()})  # type: ignore[misc]
 
 
-def check(status):
+def check(status: int) -> None:
     """Raises the exception for a non-zero status, with the thread's last error message."""
     if status != 0:
         raise error_for(status, lib.llmnas_last_error().decode("utf-8", "replace"))
 
 
-def take_string(pointer):
+def take_string(pointer: ctypes.c_void_p) -> str:
     """The text of a library-owned string, which is freed."""
     try:
-        return ctypes.string_at(pointer.value).decode("utf-8")
+        return ctypes.string_at(pointer.value).decode("utf-8") if pointer.value else ""
     finally:
         lib.llmnas_string_free(pointer)
 
 
-def call_string(function, *args):
+def call_string(function: Any, *args: Any) -> str:
     """Calls a function whose last parameter is a char ** out-string and returns the string."""
     out = ctypes.c_void_p()
     check(function(*args, ctypes.byref(out)))
@@ -197,12 +202,12 @@ class Callbacks:
     what was done) and then reaches the caller as itself, with its traceback, from `check`. Keep the object, and the
     C functions it made, alive while the library may call them."""
 
-    def __init__(self):
-        self._raised = None
+    def __init__(self) -> None:
+        self._raised: Optional[BaseException] = None
 
-    def wrap(self, function):
+    def wrap(self, function: Callable[..., int]) -> Callable[..., int]:
         """`function` as a callback body that records its exception and returns 1 instead of raising into C."""
-        def guarded(*args):
+        def guarded(*args: Any) -> int:
             try:
                 return function(*args)
             except BaseException as exc:  # noqa: B902 - every exception, KeyboardInterrupt too, goes to the caller
@@ -211,18 +216,18 @@ class Callbacks:
                 return 1
         return guarded
 
-    def progress(self, callback):
+    def progress(self, callback: Optional[Callable[[str, int, int, float], Any]]) -> Any:
         """A C progress function calling `callback(stage, done, total, value)`; a truthy return cancels, an
         exception is re-raised by `check`. None gives a NULL function."""
         if callback is None:
             return ProgressFn()
 
-        def report(record, _user):
+        def report(record: Any, _user: Any) -> int:
             p = record.contents
             return 1 if callback(p.stage.decode(), p.done, p.total, p.value) else 0
         return ProgressFn(self.wrap(report))
 
-    def check(self, status, tolerated=()):
+    def check(self, status: int, tolerated: Tuple[int, ...] = ()) -> None:
         """Re-raises what a callback raised during the call; else raises for a failed status not in `tolerated`."""
         raised, self._raised = self._raised, None
         if raised is not None:
@@ -230,24 +235,24 @@ class Callbacks:
         if status not in tolerated:
             check(status)
 
-    def call_string(self, function, *args):
+    def call_string(self, function: Any, *args: Any) -> str:
         """`call_string` for a call that runs these callbacks."""
         out = ctypes.c_void_p()
         self.check(function(*args, ctypes.byref(out)))
         return take_string(out)
 
 
-def version():
+def version() -> str:
     """The library's version, "MAJOR.MINOR.PATCH"."""
     return lib.llmnas_version_string().decode()
 
 
-def abi_version():
+def abi_version() -> int:
     """The ABI generation of the loaded library."""
     return lib.llmnas_abi_version()
 
 
-def status_string(status):
+def status_string(status: int) -> str:
     """The name and meaning of a status code."""
     return lib.llmnas_status_string(status).decode()
 

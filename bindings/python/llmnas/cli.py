@@ -1,14 +1,17 @@
 """The `llmnas` command line, for pipelines: architectures and scores as JSON Lines on stdin and stdout, progress on
 stderr, an exit code per status. `llmnas COMMAND --help` documents each command."""
+from __future__ import annotations
+
 import argparse
 import contextlib
 import json
 import os
 import subprocess
 import sys
+from typing import IO, Any, Callable, ContextManager, Iterable, List, Optional, Sequence
 
 from ._library import Status
-from .errors import Error
+from .errors import Error, IncompleteError
 from .llm import LLM, eval_paper_protocol
 from .search import Search
 from .space import Space
@@ -23,7 +26,7 @@ EPILOG = (f"exit codes: 0 success; 2 usage; {STATUS_EXIT_BASE} + n for library s
           "docs/formats.md.")
 
 
-def _json_argument(text):
+def _json_argument(text: str) -> Any:
     """A JSON value given inline or as @FILE."""
     if text.startswith("@"):
         with open(text[1:], encoding="utf-8") as f:
@@ -31,45 +34,45 @@ def _json_argument(text):
     return json.loads(text)
 
 
-def _lines(stream):
+def _lines(stream: IO[str]) -> List[Any]:
     """The JSON values of a JSON Lines stream, blank lines skipped."""
     return [json.loads(line) for line in stream if line.strip()]
 
 
-def _input(path):
+def _input(path: Optional[str]) -> ContextManager[IO[str]]:
     """The file at `path`, or stdin (left open) for None or "-"."""
     if path in (None, "-"):
         return contextlib.nullcontext(sys.stdin)
     return open(path, encoding="utf-8")
 
 
-def _progress(stage, done, total, value):
+def _progress(stage: str, done: int, total: int, value: float) -> bool:
     """Progress of a library call on stderr, one line per stage."""
     print(f"\r{stage}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
     return False
 
 
-def _write(values):
+def _write(values: Iterable[Any]) -> None:
     """Each value as one JSON line on stdout."""
     for value in values:
         sys.stdout.write(json.dumps(value) + "\n")
 
 
-def _cmd_spaces(_args):
+def _cmd_spaces(_args: argparse.Namespace) -> None:
     _write(Space.builtin_names())
 
 
-def _cmd_sample(args):
+def _cmd_sample(args: argparse.Namespace) -> None:
     _write(Space.builtin(args.space).sample(args.count, seed=args.seed))
 
 
-def _cmd_features(args):
+def _cmd_features(args: argparse.Namespace) -> None:
     space = Space.builtin(args.space)
     with _input(args.input) as stream:
         _write(row.tolist() for row in space.features(_lines(stream)))
 
 
-def _cmd_predict(args):
+def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
     space = Space.builtin(args.space)
     with _input(args.input) as stream:
         archs = _lines(stream)
@@ -79,11 +82,10 @@ def _cmd_predict(args):
         _write({"score": None if status else float(score), "status": Status(status).name}
                for score, status in zip(scores, statuses))
         print(json.dumps(llm.usage), file=sys.stderr)
-    if any(statuses):
-        return STATUS_EXIT_BASE + 18
+    return STATUS_EXIT_BASE - int(IncompleteError.status or 0) if any(statuses) else None
 
 
-def _cmd_distill(args):
+def _cmd_distill(args: argparse.Namespace) -> None:
     space = Space.builtin(args.space)
     with LLM(_json_argument(args.llm)) as llm:
         model, report = llm.distill(space, _json_argument(args.demos), args.pool, args.labels, seed=args.seed,
@@ -93,10 +95,10 @@ def _cmd_distill(args):
     print(json.dumps(report))
 
 
-def _host_estimator(command):
+def _host_estimator(command: str) -> Callable[[List[Any]], List[float]]:
     """A host estimator that runs `command` (a shell command line) with the candidates as a JSON array on stdin and
     reads their scores from its stdout: a JSON array, or one number per line."""
-    def score(candidates):
+    def score(candidates: List[Any]) -> List[float]:
         result = subprocess.run(command, shell=True, input=json.dumps(candidates), capture_output=True, text=True,
                                 check=False)
         if result.returncode != 0:
@@ -106,7 +108,7 @@ def _host_estimator(command):
     return score
 
 
-def _cmd_search(args):
+def _cmd_search(args: argparse.Namespace) -> None:
     space = Space.builtin(args.space)
     config = _json_argument(args.config)
     if args.resume and os.path.exists(args.resume):
@@ -122,7 +124,7 @@ def _cmd_search(args):
             raise argparse.ArgumentTypeError(f"--estimator takes NAME=COMMAND, not {given!r}")
         estimators[name] = _host_estimator(command)
 
-    def progress(done, total, best):
+    def progress(done: int, total: int, best: float) -> bool:
         print(f"\rsearch: {done}/{total} best {best:.4g}", end="\n" if done == total else "", file=sys.stderr, flush=True)
         return False
     best = search.run(estimators, progress=progress)
@@ -131,23 +133,23 @@ def _cmd_search(args):
     print(json.dumps(best))
 
 
-def _cmd_eval(args):
+def _cmd_eval(args: argparse.Namespace) -> None:
     llm = LLM(_json_argument(args.llm)) if args.llm else None
     result = eval_paper_protocol(args.data, llm, _json_argument(args.options) if args.options else None,
                                  progress=_progress)
     print(json.dumps(result) if args.json else result["text"])
 
 
-def _cmd_report(args):
+def _cmd_report(args: argparse.Namespace) -> None:
     Search.resume(args.checkpoint).write_report(args.output, args.format)
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     top = argparse.ArgumentParser(prog="llmnas", description=__doc__, epilog=EPILOG)
     commands = top.add_subparsers(dest="command", required=True)
 
-    def command(name, function, help_text):
+    def command(name: str, function: Callable[[argparse.Namespace], Optional[int]], help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text, epilog=EPILOG)
         sub.set_defaults(function=function)
         return sub
@@ -198,7 +200,7 @@ def parser():
     return top
 
 
-def main(argv=None):
+def main(argv: Optional[Sequence[str]] = None) -> int:
     """Runs one command; returns its exit code."""
     args = parser().parse_args(argv)
     try:

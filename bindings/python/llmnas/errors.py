@@ -2,17 +2,20 @@
 
 Each class names its status as the header does (`status_name`); its value (`status`) is read from the loaded library
 when the package is imported (see `bind_status_values`), so no status number is written down twice."""
+from __future__ import annotations
+
 import builtins
+from typing import Dict, Optional, Type
 
 
 class Error(Exception):
     """A failed library call. `status` is the llmnas_status value, `status_name` its name in the header,
     `str(error)` the library's message."""
 
-    status = None
-    status_name = None
+    status: Optional[int] = None
+    status_name: Optional[str] = None
 
-    def __init__(self, message, status=None):
+    def __init__(self, message: str, status: Optional[int] = None) -> None:
         super().__init__(message)
         if status is not None:
             self.status = status
@@ -109,10 +112,10 @@ class IncompleteError(Error):
 
 
 _CLASSES = {cls.status_name: cls for cls in Error.__subclasses__()}
-_BY_STATUS = {}
+_BY_STATUS: Dict[int, Type[Error]] = {}
 
 
-def bind_status_values(values):
+def bind_status_values(values: Dict[str, int]) -> None:
     """Gives each class its status value from `values` ({name: value}, as the loaded library names its codes)."""
     for name, value in values.items():
         cls = _CLASSES.get(name)
@@ -121,7 +124,7 @@ def bind_status_values(values):
             _BY_STATUS[value] = cls
 
 
-def error_for(status, message):
+def error_for(status: int, message: str) -> Error:
     """The exception for a non-zero status, with the library's message."""
     cls = _BY_STATUS.get(status, Error)
     return cls(message, status)

@@ -1,7 +1,11 @@
 """LLM-PP through the library: the client, prompts, predictions, metrics and the paper's protocol."""
+from __future__ import annotations
+
 import ctypes
 import json
 import os
+
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -9,17 +13,21 @@ from . import _checks as checks
 from ._handle import OwnedHandle
 from ._library import Callbacks, LLMPtr, call_string, check, lib
 from .errors import IncompleteError, InvalidArgumentError, MalformedJSONError
-from .space import _arch_text, _archs_text
+from ._types import ArchLike, Demos, JSONInput, JSONObject, PathLike, Progress
+from .space import Space, _arch_text, _archs_text
+
+if TYPE_CHECKING:
+    from .mlp import MLP
 
 
-def _json_text(value):
+def _json_text(value: JSONInput) -> Optional[bytes]:
     """JSON text of a dict/list, or the text itself; None stays None (NULL)."""
     if value is None:
         return None
     return (value if isinstance(value, str) else json.dumps(value)).encode()
 
 
-def _demos_text(demos):
+def _demos_text(demos: Demos) -> bytes:
     """JSON text of demonstrations given as [(arch, score)], [{"architecture": ..., "score": ...}] or text ("arch"
     is the deprecated spelling of "architecture")."""
     if isinstance(demos, (str, bytes)):
@@ -42,7 +50,7 @@ class LLM(OwnedHandle):
 
     _free = lib.llmnas_llm_free
 
-    def __init__(self, config=None, **options):
+    def __init__(self, config: Optional[Mapping[str, Any]] = None, **options: Any) -> None:
         """`LLM({"model": "gpt-4o", ...})` or `LLM(model="gpt-4o", cache_file="cache.llmnas")`."""
         settings = {key: value for key, value in dict(config or {}, **options).items() if value is not None}
         handle = LLMPtr()
@@ -50,16 +58,17 @@ class LLM(OwnedHandle):
         self._handle = handle
         self._settings = settings
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         shown = {key: self._settings[key] for key in ("model", "base_url", "api", "n") if key in self._settings}
         return "LLM(" + ", ".join(f"{key}={value!r}" for key, value in shown.items()) + ")"
 
     @property
-    def usage(self):
+    def usage(self) -> JSONObject:
         """The ledger: requests, retries, failures, cache hits, tokens, cost, wall seconds."""
         return json.loads(call_string(lib.llmnas_llm_usage_json, self._handle))
 
-    def predict(self, space, archs, demos, task=None, progress=None, raise_on_failure=False):
+    def predict(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None,
+                progress: Progress = None, raise_on_failure: bool = False) -> Tuple[np.ndarray, np.ndarray]:
         """LLM-PP scores of `archs` (a list of dicts or JSON texts) given `demos` ([(arch, score)] or
         [{"architecture", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int
         array of status values (`llmnas.Status(statuses[i])` names one; they compare equal to `llmnas.Status`
@@ -79,10 +88,11 @@ class LLM(OwnedHandle):
             self._handle, space._handle, _json_text(task), _demos_text(demos), text,
             scores.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
             statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callbacks.progress(progress), None)
-        callbacks.check(status, tolerated=() if raise_on_failure else (IncompleteError.status,))
+        callbacks.check(status, tolerated=() if raise_on_failure else (int(IncompleteError.status or 0),))
         return scores, statuses
 
-    def distill(self, space, demos, pool_path, labels, seed=0, task=None, mlp_config=None, progress=None):
+    def distill(self, space: Space, demos: Demos, pool_path: PathLike, labels: int, seed: int = 0,
+                task: JSONInput = None, mlp_config: JSONInput = None, progress: Progress = None) -> Tuple["MLP", JSONObject]:
         """LLM-Distill-PP: label `labels` architectures of the JSONL pool with LLM-PP, train an MLP on them.
         Returns (MLP, report) with what the labels cost and what a prediction costs afterwards."""
         from .mlp import MLP
@@ -96,18 +106,19 @@ class LLM(OwnedHandle):
                                                  ctypes.byref(report)))
         return MLP._wrap(handle), json.loads(take_string(report))
 
-    def eval_paper_protocol(self, data_dir, options=None, progress=None):
+    def eval_paper_protocol(self, data_dir: PathLike, options: JSONInput = None, progress: Progress = None) -> JSONObject:
         """The paper's protocol with LLM-PP beside the baselines; see `eval_paper_protocol`."""
         return eval_paper_protocol(data_dir, self, options, progress)
 
 
-def build_prompt(space, arch, demos, task=None, options=None):
+def build_prompt(space: Space, arch: ArchLike, demos: Demos, task: JSONInput = None,
+                 options: JSONInput = None) -> List[Dict[str, str]]:
     """The LLM-PP messages (a list of {"role", "content"}) for `arch` given `demos`."""
     return json.loads(call_string(lib.llmnas_prompt_build, space._handle, _json_text(task), _demos_text(demos),
                                   _arch_text(arch), _json_text(options)))
 
 
-def _paired(a, b):
+def _paired(a: Any, b: Any) -> Tuple[Any, Any, int, Tuple[np.ndarray, np.ndarray]]:
     """Two 1-D float64 arrays of equal length as C pointers, with their length."""
     a = np.ascontiguousarray(a, dtype=np.float64)
     b = np.ascontiguousarray(b, dtype=np.float64)
@@ -117,13 +128,13 @@ def _paired(a, b):
     return a.ctypes.data_as(pointer), b.ctypes.data_as(pointer), a.size, (a, b)
 
 
-def metrics(predicted, truth):
+def metrics(predicted: Sequence[float], truth: Sequence[float]) -> JSONObject:
     """{"mae", "rmse", "kendall_tau", "spearman", "pearson"} of `predicted` against `truth`."""
     p, t, n, _keep = _paired(predicted, truth)
     return json.loads(call_string(lib.llmnas_metrics, p, t, n))
 
 
-def kendall_tau(x, y):
+def kendall_tau(x: Sequence[float], y: Sequence[float]) -> float:
     """Kendall's tau-b of x and y (ties as scipy.stats.kendalltau), O(n log n)."""
     a, b, n, _keep = _paired(x, y)
     tau = ctypes.c_double()
@@ -131,7 +142,8 @@ def kendall_tau(x, y):
     return tau.value
 
 
-def eval_paper_protocol(data_dir, llm=None, options=None, progress=None):
+def eval_paper_protocol(data_dir: PathLike, llm: Optional[LLM] = None, options: JSONInput = None,
+                        progress: Progress = None) -> JSONObject:
     """The paper's protocol over the labelled data in `data_dir`; LLM-PP rows when `llm` is given. Returns a dict
     with "rows" and the printed table in "text"."""
     callbacks = Callbacks()

@@ -1,4 +1,6 @@
 """MLP regressors (LLM-Distill-PP, latency predictors) in the style of scikit-learn: numpy in, numpy out."""
+from __future__ import annotations
+
 import ctypes
 import json
 import os
@@ -6,12 +8,15 @@ import tempfile
 
 import numpy as np
 
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
 from ._handle import OwnedHandle
 from ._library import Callbacks, MLPPtr, call_string, check, lib, take_string
+from ._types import JSONObject, PathLike, Progress
 from .errors import InvalidArgumentError
 
 
-def _rows(x, dim=None):
+def _rows(x: Any, dim: Optional[int] = None) -> np.ndarray:
     """x as a C-contiguous float32 matrix (a 1-D array is one row)."""
     x = np.ascontiguousarray(x, dtype=np.float32)
     if x.ndim == 1:
@@ -29,28 +34,28 @@ class MLP(OwnedHandle):
 
     _free = lib.llmnas_mlp_free
 
-    def __init__(self, config=None, **options):
+    def __init__(self, config: Optional[Mapping[str, Any]] = None, **options: Any) -> None:
         self.config = {key: value for key, value in dict(config or {}, **options).items() if value is not None}
         self._handle = None
 
     @classmethod
-    def _wrap(cls, handle, config=None):
+    def _wrap(cls, handle: Any, config: Optional[Mapping[str, Any]] = None) -> "MLP":
         model = cls(config)
         model._handle = handle
         model._dim = model.info["sizes"][0]
         return model
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self._handle:
             return f"MLP({self.config!r}, not fitted)"
         return f"MLP(sizes={self.info['sizes']})"
 
-    def get_params(self, deep=True):
+    def get_params(self, deep: bool = True) -> Dict[str, Any]:
         """The config, as scikit-learn's `get_params` gives an estimator's parameters (`sklearn.base.clone` and
         model selection rebuild the model from them). `deep` is accepted for the protocol; there are no sub-models."""
         return dict(self.config)
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> "MLP":
         """Updates the config (a value of None removes the key, so its default applies); returns the model."""
         for key, value in params.items():
             if value is None:
@@ -59,7 +64,7 @@ class MLP(OwnedHandle):
                 self.config[key] = value
         return self
 
-    def score(self, x, y):
+    def score(self, x: Any, y: Any) -> float:
         """R², the coefficient of determination of the predictions for `x` against `y` (scikit-learn's regressor
         score)."""
         y = np.asarray(y, dtype=np.float64).reshape(-1)
@@ -68,20 +73,20 @@ class MLP(OwnedHandle):
         return 1.0 - residual / total if total > 0 else float("nan")
 
     @property
-    def n_features_in_(self):
+    def n_features_in_(self) -> int:
         """The number of input features of a fitted model (scikit-learn's name); AttributeError before `fit`."""
         if not self._handle:
             raise AttributeError("n_features_in_: the model is not fitted")
         return self._dim
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         """scikit-learn's description of the estimator (asked only when scikit-learn is in use): a regressor that
         needs a target and a fit, deterministic for its seed."""
         from sklearn.utils import InputTags, RegressorTags, Tags, TargetTags
         return Tags(estimator_type="regressor", target_tags=TargetTags(required=True), regressor_tags=RegressorTags(),
                     input_tags=InputTags(), requires_fit=True)
 
-    def __getstate__(self):
+    def __getstate__(self) -> Dict[str, Any]:
         """The config and, when fitted, the model file's bytes."""
         if not self._handle:
             return {"config": self.config, "model": None}
@@ -91,7 +96,7 @@ class MLP(OwnedHandle):
             with open(path, "rb") as f:
                 return {"config": self.config, "model": f.read()}
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: Dict[str, Any]) -> None:
         self.config, self._handle = state["config"], None
         if state["model"] is None:
             return
@@ -104,7 +109,7 @@ class MLP(OwnedHandle):
         self._handle = handle
         self._dim = self.info["sizes"][0]
 
-    def fit(self, x, y, progress=None):
+    def fit(self, x: Any, y: Any, progress: Progress = None) -> "MLP":
         """Trains on rows `x` and targets `y`; `progress(stage, step, steps, loss)` returning True cancels."""
         x = _rows(x)
         y = np.ascontiguousarray(y, dtype=np.float32).reshape(-1)
@@ -121,17 +126,17 @@ class MLP(OwnedHandle):
         self._dim = x.shape[1]
         return self
 
-    def _require_fitted(self):
+    def _require_fitted(self) -> None:
         if not self._handle:
             raise InvalidArgumentError("the model is not fitted")
 
     @property
-    def info(self):
+    def info(self) -> JSONObject:
         """Sizes, parameters, standardisation and the training record."""
         self._require_fitted()
         return json.loads(call_string(lib.llmnas_mlp_info_json, self._handle))
 
-    def predict(self, x):
+    def predict(self, x: Any) -> np.ndarray:
         """Predictions for the rows of `x`, as a float32 array (the hot path: no copy when `x` is already a
         C-contiguous float32 matrix)."""
         self._require_fitted()
@@ -144,13 +149,13 @@ class MLP(OwnedHandle):
             check(status)
         return out
 
-    def save(self, path):
+    def save(self, path: PathLike) -> None:
         """Writes the model to `path` (atomically)."""
         self._require_fitted()
         check(lib.llmnas_mlp_save(self._handle, os.fspath(path).encode()))
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: PathLike) -> "MLP":
         """Reads a model written by `save`."""
         handle = MLPPtr()
         check(lib.llmnas_mlp_load(os.fspath(path).encode(), ctypes.byref(handle)))
@@ -160,19 +165,20 @@ class MLP(OwnedHandle):
 _predict = lib.llmnas_mlp_predict
 
 
-def latency_predictor_names():
+def latency_predictor_names() -> List[str]:
     """The names of the built-in latency predictors."""
     return json.loads(call_string(lib.llmnas_latency_predictor_builtin_names))
 
 
-def latency_predictor(name):
+def latency_predictor(name: str) -> MLP:
     """The built-in latency predictor `name` (an MLP from HAT's 10 features to ms)."""
     handle = MLPPtr()
     check(lib.llmnas_latency_predictor_builtin(name.encode(), ctypes.byref(handle)))
     return MLP._wrap(handle)
 
 
-def train_latency_predictor(csv_path, config=None, progress=None):
+def train_latency_predictor(csv_path: PathLike, config: Optional[Mapping[str, Any]] = None,
+                            progress: Progress = None) -> Tuple[MLP, JSONObject]:
     """A latency predictor trained on a CSV in HAT's format, and its report (RMSE and MAPE on held-out rows)."""
     handle, report = MLPPtr(), ctypes.c_void_p()
     callbacks = Callbacks()

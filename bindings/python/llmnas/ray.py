@@ -6,13 +6,21 @@ llmnas[ray]`); connect to a cluster with `ray.init(address=...)` or RAY_ADDRESS 
     best = llmnas.ray.run_search(search, {"supernet": SupernetFactory("weights.pt")}, actors=4,
                                  resources={"num_gpus": 1})
 """
+from __future__ import annotations
+
 import json
 import os
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ._types import Arch, JSONObject
 from .errors import IncompleteError, InvalidArgumentError
 from .llm import LLM
+
+if TYPE_CHECKING:
+    from .search import Search
+    from .space import Space
 
 try:
     import ray
@@ -24,7 +32,7 @@ class BatchFailed(IncompleteError):
     """Some candidates of a batch could not be scored, even after Ray's retries (LLMNAS_INCOMPLETE): `failures` lists
     (architecture, reason) pairs; the scores of the others are kept for the next attempt."""
 
-    def __init__(self, failures):
+    def __init__(self, failures: List[Tuple[Arch, str]]) -> None:
         self.failures = failures
         super().__init__(f"{len(failures)} architectures could not be scored; the first: "
                          f"{json.dumps(failures[0][0])}: {failures[0][1]}")
@@ -34,14 +42,14 @@ class BatchFailed(IncompleteError):
 class _EstimatorActor:
     """Holds one host estimator, built once by its factory (a supernet loads its weights here), and scores batches."""
 
-    def __init__(self, factory):
+    def __init__(self, factory: Callable[[], Callable[[List[Arch]], Sequence[float]]]) -> None:
         self.estimator = factory()
 
-    def score(self, candidates):
+    def score(self, candidates: List[Arch]) -> List[float]:
         return [float(s) for s in self.estimator(candidates)]
 
 
-def _key(estimator, arch):
+def _key(estimator: str, arch: Arch) -> str:
     """An architecture's key for one estimator's scores."""
     return estimator + " " + json.dumps(arch, sort_keys=True, separators=(",", ":"))
 
@@ -50,9 +58,9 @@ class _PartialScores:
     """Scores of the current batch that have arrived, kept in a JSON Lines file beside the checkpoint so that a
     restarted driver re-submits only the candidates that had none. Emptied once the batch is told."""
 
-    def __init__(self, path):
+    def __init__(self, path: Optional[str]) -> None:
         self.path = path
-        self.scores = {}
+        self.scores: Dict[str, float] = {}
         if path and os.path.exists(path):
             with open(path) as f:
                 for line in f:
@@ -62,7 +70,7 @@ class _PartialScores:
                         break  # a line cut by a crash: what follows it was never written whole
                     self.scores[record["key"]] = record["score"]
 
-    def add(self, estimator, archs, scores):
+    def add(self, estimator: str, archs: List[Arch], scores: Sequence[float]) -> None:
         for arch, score in zip(archs, scores):
             self.scores[_key(estimator, arch)] = score
         if self.path:
@@ -72,13 +80,15 @@ class _PartialScores:
                 f.flush()
                 os.fsync(f.fileno())
 
-    def clear(self):
+    def clear(self) -> None:
         self.scores = {}
         if self.path and os.path.exists(self.path):
             os.remove(self.path)
 
 
-def run_search(search, estimators, actors=2, resources=None, max_retries=3, chunk_size=None, progress=None):
+def run_search(search: Search, estimators: Mapping[str, Callable[[], Callable[[List[Arch]], Sequence[float]]]],
+               actors: int = 2, resources: Optional[Dict[str, Any]] = None, max_retries: int = 3,
+               chunk_size: Optional[int] = None, progress: Optional[Callable[[int, int, float], Any]] = None) -> JSONObject:
     """Runs `search` (an llmnas.Search) to its end with its host estimators on Ray actors and returns the best
     architecture's record.
 
@@ -91,14 +101,15 @@ def run_search(search, estimators, actors=2, resources=None, max_retries=3, chun
     (Search.resume) re-submits only the candidates that had none. `progress(done, total, best)` as Search.run.
     """
     options = dict(resources or {})
-    pools = {name: [_EstimatorActor.options(max_restarts=max_retries, max_task_retries=max_retries, **options)
+    # Ray adds .options and .remote to the classes it decorates; a type checker does not see them.
+    pools = {name: [_EstimatorActor.options(max_restarts=max_retries, max_task_retries=max_retries, **options)  # type: ignore[attr-defined]
                     .remote(factory) for _ in range(actors)] for name, factory in estimators.items()}
     checkpoint = search.checkpoint_path
     partial = _PartialScores(checkpoint + ".partial.jsonl" if checkpoint else None)
 
     first = True
 
-    def score(estimator, candidates):
+    def score(estimator: str, candidates: List[Arch]) -> List[float]:
         nonlocal first
         if not first:
             partial.clear()  # the previous batch has been told: its scores are in the checkpoint now
@@ -111,7 +122,8 @@ def run_search(search, estimators, actors=2, resources=None, max_retries=3, chun
     return best
 
 
-def _score_batch(estimator, candidates, pool, partial, chunk_size):
+def _score_batch(estimator: str, candidates: List[Arch], pool: List[Any], partial: _PartialScores,
+                 chunk_size: Optional[int]) -> None:
     """Scores the candidates that have no score yet on the actor pool, recording each chunk as it arrives."""
     todo = [arch for arch in candidates if _key(estimator, arch) not in partial.scores]
     if not todo:
@@ -142,20 +154,22 @@ def _score_batch(estimator, candidates, pool, partial, chunk_size):
 class _LabellerActor:
     """One LLM client (own connections, shared cache file) labelling its share of the architectures."""
 
-    def __init__(self, llm_options):
+    def __init__(self, llm_options: Dict[str, Any]) -> None:
         self.llm = LLM(**llm_options)
 
-    def ready(self):
+    def ready(self) -> bool:
         return True
 
-    def label(self, space_json, archs, demos, task):
+    def label(self, space_json: JSONObject, archs: List[Arch], demos: Any,
+              task: Any) -> Tuple[List[float], List[int], JSONObject]:
         from .space import Space
         space = Space.from_json(space_json)
         scores, statuses = self.llm.predict(space, archs, demos, task=task)
         return [float(s) for s in scores], [int(s) for s in statuses], self.llm.usage
 
 
-def label_llmpp(space, archs, demos, llm_options, actors=2, max_in_flight=8, task=None):
+def label_llmpp(space: Space, archs: List[Arch], demos: Any, llm_options: Dict[str, Any], actors: int = 2,
+                max_in_flight: int = 8, task: Any = None) -> Tuple[np.ndarray, np.ndarray, Dict[str, Any]]:
     """LLM-PP labels for `archs` fanned out over `actors` Ray actors, each with its own client built from
     `llm_options` (llmnas.LLM keyword arguments; give a "cache_file" on storage every actor sees, so that no
     architecture is ever paid twice, in this run or the next). At most `max_in_flight` requests are in flight over
@@ -169,12 +183,15 @@ def label_llmpp(space, archs, demos, llm_options, actors=2, max_in_flight=8, tas
             seen.add(_key("llmpp", arch))
             unique.append(arch)
     shares = [max_in_flight // actors + (1 if i < max_in_flight % actors else 0) for i in range(actors)]
-    pool = [_LabellerActor.remote(dict(llm_options, max_concurrency=share)) for share in shares]
+    # (Ray adds .remote to the class, as above.)
+    pool = [_LabellerActor.remote(dict(llm_options, max_concurrency=share)) for share in shares]  # type: ignore[attr-defined]
     ray.get([actor.ready.remote() for actor in pool])  # every actor has read the cache before any writes to it
     space_json = space.to_json()
     parts = [unique[i::actors] for i in range(actors)]
     results = ray.get([actor.label.remote(space_json, part, demos, task) for actor, part in zip(pool, parts) if part])
-    scores, statuses, usage = {}, {}, {}
+    scores: Dict[str, float] = {}
+    statuses: Dict[str, int] = {}
+    usage: Dict[str, Any] = {}
     for part, (part_scores, part_statuses, ledger) in zip([p for p in parts if p], results):
         for arch, score, status in zip(part, part_scores, part_statuses):
             scores[_key("llmpp", arch)], statuses[_key("llmpp", arch)] = score, status

@@ -1,12 +1,22 @@
 """HS-NAS: HAT's evolutionary search with a hybrid estimator schedule, driven by ask/tell or by Python callables."""
+from __future__ import annotations
+
 import ctypes
 import json
 
 import numpy as np
 
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+
 from ._handle import OwnedHandle
+from ._types import Arch, JSONInput, JSONObject, PathLike
 from ._library import Callbacks, SearchPtr, ValueFn, call_string, check, lib, take_string
 from .errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from .llm import LLM
+    from .mlp import MLP
+    from .space import Space
 
 
 class Search(OwnedHandle):
@@ -23,18 +33,18 @@ class Search(OwnedHandle):
 
     _free = lib.llmnas_search_free
 
-    def __init__(self, space, config=None):
+    def __init__(self, space: Space, config: JSONInput = None) -> None:
         text = config if isinstance(config, str) else json.dumps(config or {})
         handle = SearchPtr()
         check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
-        self._space_name = space.name
+        self._space_name: Optional[str] = space.name
         self._handle = handle
-        self._keep = []  # models, clients and callbacks the search holds on to
+        self._keep: List[Any] = []  # models, clients and callbacks the search holds on to
         self._callbacks = Callbacks()  # what a host constraint raised, re-raised by the call that ran it
         self.checkpoint_path = json.loads(text).get("checkpoint")
 
     @classmethod
-    def resume(cls, path):
+    def resume(cls, path: PathLike) -> "Search":
         """The search saved in the checkpoint file `path`, exactly where it stood. Bind models, clients and host
         constraints again before going on."""
         handle = SearchPtr()
@@ -47,7 +57,7 @@ class Search(OwnedHandle):
         search.checkpoint_path = str(path)
         return search
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if not self._handle:
             return "Search(closed)"
         history = self.history()
@@ -55,24 +65,24 @@ class Search(OwnedHandle):
         return f"Search({space}iteration {history['iteration']} of {history['iterations']}" + \
             (", finished)" if history["finished"] else ")")
 
-    def bind_mlp(self, name, model):
+    def bind_mlp(self, name: str, model: MLP) -> "Search":
         """Binds an `MLP` to the config's MLP estimator or latency constraint `name`."""
         model._require_fitted()
         check(lib.llmnas_search_bind_mlp(self._handle, name.encode(), model._handle))
         self._keep.append(model)
         return self
 
-    def bind_llm(self, name, llm):
+    def bind_llm(self, name: str, llm: LLM) -> "Search":
         """Binds an `LLM` client to the config's LLM estimator `name`."""
         check(lib.llmnas_search_bind_llm(self._handle, name.encode(), llm._handle))
         self._keep.append(llm)
         return self
 
-    def bind_constraint(self, name, function):
+    def bind_constraint(self, name: str, function: Callable[[Arch], float]) -> "Search":
         """Binds `function(arch) -> float` to the config's host constraint `name`. An exception it raises stops the
         search step, which keeps what was done (and its checkpoint), and reaches the caller of `ask`, `tell` or
         `run` as itself."""
-        def value_of(arch_json, value, _user):
+        def value_of(arch_json: bytes, value: Any, _user: Any) -> int:
             value[0] = float(function(json.loads(arch_json)))
             return 0
         callback = ValueFn(self._callbacks.wrap(value_of))
@@ -80,33 +90,35 @@ class Search(OwnedHandle):
         self._keep.append(callback)
         return self
 
-    def ask(self):
+    def ask(self) -> Tuple[List[Arch], str]:
         """(candidates, estimator): the architectures the current iteration needs from its host estimator, or
         ([], "") once finished. Built-in estimators run inside."""
         candidates, estimator = ctypes.c_void_p(), ctypes.c_void_p()
         self._callbacks.check(lib.llmnas_search_ask(self._handle, ctypes.byref(candidates), ctypes.byref(estimator)))
         return json.loads(take_string(candidates)), take_string(estimator)
 
-    def tell(self, scores):
+    def tell(self, scores: Sequence[float]) -> None:
         """The scores of the last ask's candidates, in order (finite floats)."""
         values = np.ascontiguousarray(scores, dtype=np.float64).reshape(-1)
         self._callbacks.check(lib.llmnas_search_tell(self._handle, values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
                                                      values.size))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tuple[List[Arch], str]]:
         while True:
             candidates, estimator = self.ask()
             if not candidates:
                 return
             yield candidates, estimator
 
-    def run(self, estimators, progress=None):
+    def run(self, estimators: Mapping[str, Callable[[List[Arch]], Sequence[float]]],
+            progress: Optional[Callable[[int, int, float], Any]] = None) -> JSONObject:
         """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`.
         `progress(done, total, best_score)` after each iteration; a truthy return stops the run (it can go on
         later). Returns the best architecture's record."""
         return self.drive(lambda name, candidates: estimators[name](candidates), set(estimators), progress)
 
-    def drive(self, score, names, progress=None):
+    def drive(self, score: Callable[[str, List[Arch]], Sequence[float]], names: Set[str],
+              progress: Optional[Callable[[int, int, float], Any]] = None) -> JSONObject:
         """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` serves the
         host estimators in `names`; `progress` as in `run`. Returns the best architecture's record."""
         reported = len(self.history()["history"])
@@ -125,30 +137,30 @@ class Search(OwnedHandle):
             self.tell(score(estimator, candidates))
 
     @property
-    def iterations(self):
+    def iterations(self) -> int:
         """The number of iterations the search runs."""
         return self.history()["iterations"]
 
     @property
-    def finished(self):
+    def finished(self) -> bool:
         """Whether every iteration has been scored."""
         return self.history()["finished"]
 
-    def best(self):
+    def best(self) -> JSONObject:
         """The best architecture of the last finished iteration, with its score, constraints and stats."""
         return json.loads(call_string(lib.llmnas_search_best_json, self._handle))
 
-    def history(self):
+    def history(self) -> JSONObject:
         """Progress, estimator calls and one record per finished iteration."""
         return json.loads(call_string(lib.llmnas_search_history_json, self._handle))
 
-    def trials(self):
+    def trials(self) -> List[JSONObject]:
         """Every architecture any estimator scored, as a list of dicts in the order of the iterations that asked for
         them: "estimator", "iteration", "score", "parent" (ever kept as a parent), "constraints" ({name: value}),
         "architecture", and "params" and "flops" for spaces with a cost model."""
         return json.loads(call_string(lib.llmnas_search_trials_json, self._handle))["trials"]
 
-    def trials_dataframe(self):
+    def trials_dataframe(self) -> Any:
         """The trials as a pandas DataFrame (pandas is an optional dependency): one row per trial, a column per
         constraint ("constraint_<name>"), the architecture as a dict."""
         import pandas
@@ -159,7 +171,7 @@ class Search(OwnedHandle):
             rows.append(row)
         return pandas.DataFrame(rows)
 
-    def best_trials(self, estimator=None):
+    def best_trials(self, estimator: Optional[str] = None) -> List[JSONObject]:
         """The Pareto front of `estimator`'s trials (default: the estimator of the last finished iteration): those no
         other trial beats on the score (in the estimator's direction) without being worse on some constraint."""
         document = json.loads(call_string(lib.llmnas_search_trials_json, self._handle))
@@ -173,13 +185,13 @@ class Search(OwnedHandle):
         sign = 1.0 if document["higher_is_better"][estimator] else -1.0
         trials = [t for t in document["trials"] if t["estimator"] == estimator]
 
-        def dominates(a, b):
+        def dominates(a: JSONObject, b: JSONObject) -> bool:
             costs_a, costs_b = list(a["constraints"].values()), list(b["constraints"].values())
             no_worse = sign * a["score"] >= sign * b["score"] and all(x <= y for x, y in zip(costs_a, costs_b))
             better = sign * a["score"] > sign * b["score"] or any(x < y for x, y in zip(costs_a, costs_b))
             return no_worse and better
         return [t for t in trials if not any(dominates(other, t) for other in trials)]
 
-    def write_report(self, path, format="html"):
+    def write_report(self, path: PathLike, format: str = "html") -> None:
         """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
         check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))

@@ -1,23 +1,28 @@
 """Search spaces and the architecture operations on them."""
+from __future__ import annotations
+
 import ctypes
 import json
+
+from typing import Any, List, Mapping, Sequence, Union
 
 import numpy as np
 
 from . import _checks as checks
 from ._handle import OwnedHandle
 from ._library import SpacePtr, call_string, check, lib
+from ._types import Arch, ArchLike, JSONObject
 from .errors import BufferTooSmallError
 
 
-def _arch_text(arch):
+def _arch_text(arch: ArchLike) -> bytes:
     """JSON text of an architecture given as a dict or as JSON text."""
     if isinstance(arch, (str, bytes)):
         return arch.encode() if isinstance(arch, str) else arch
     return json.dumps(arch, separators=(",", ":")).encode()
 
 
-def _archs_text(archs):
+def _archs_text(archs: Union[str, bytes, Sequence[ArchLike]]) -> bytes:
     """JSON text of a list of architectures (dicts or JSON texts), or of a JSON array given as text."""
     if isinstance(archs, (str, bytes)):
         return archs.encode() if isinstance(archs, str) else archs
@@ -29,56 +34,56 @@ class Space(OwnedHandle):
 
     _free = lib.llmnas_space_free
 
-    def __init__(self, handle):
+    def __init__(self, handle: Any) -> None:
         """Wraps a handle; use `Space.builtin` or `Space.from_json`."""
         self._handle = handle
 
     @staticmethod
-    def builtin_names():
+    def builtin_names() -> List[str]:
         """The names of the built-in spaces."""
         return json.loads(call_string(lib.llmnas_space_builtin_names))
 
     @classmethod
-    def builtin(cls, name):
+    def builtin(cls, name: str) -> "Space":
         """The built-in space `name`, e.g. "hat-wmt14ende" or "nas-bench-graph"."""
         handle = SpacePtr()
         check(lib.llmnas_space_builtin(name.encode(), ctypes.byref(handle)))
         return cls(handle)
 
     @classmethod
-    def from_json(cls, definition):
+    def from_json(cls, definition: Union[Mapping[str, Any], str]) -> "Space":
         """The space a definition describes (a dict or JSON text; the format of `to_json`)."""
         text = definition if isinstance(definition, str) else json.dumps(definition)
         handle = SpacePtr()
         check(lib.llmnas_space_from_json(text.encode(), ctypes.byref(handle)))
         return cls(handle)
 
-    def to_json(self):
+    def to_json(self) -> JSONObject:
         """The space's definition as a dict."""
         return json.loads(call_string(lib.llmnas_space_to_json, self._handle))
 
     @property
-    def name(self):
+    def name(self) -> str:
         """The space's name."""
         return self.to_json()["name"]
 
     @property
-    def feature_count(self):
+    def feature_count(self) -> int:
         """How many features each architecture has."""
         count = ctypes.c_size_t()
         check(lib.llmnas_space_feature_count(self._handle, ctypes.byref(count)))
         return count.value
 
-    def sample(self, count, seed=0):
+    def sample(self, count: int, seed: int = 0) -> List[Arch]:
         """`count` architectures drawn under the space's constraints, as a list of dicts; fixed by `seed`."""
         count, seed = checks.whole(count, "count"), checks.seed(seed)
         return json.loads(call_string(lib.llmnas_space_sample, self._handle, seed, count))
 
-    def validate(self, arch):
+    def validate(self, arch: ArchLike) -> None:
         """Raises InvalidArchitectureError (or MalformedJSONError) unless `arch` belongs to the space."""
         check(lib.llmnas_arch_validate(self._handle, _arch_text(arch)))
 
-    def features(self, archs):
+    def features(self, archs: Union[str, Sequence[ArchLike]]) -> np.ndarray:
         """The features of a list of architectures (dicts or JSON texts) as a float32 array, one row each."""
         text = _archs_text(archs)
         rows = ctypes.c_size_t()
@@ -90,19 +95,19 @@ class Space(OwnedHandle):
         check(lib.llmnas_arch_features_batch(self._handle, text, pointer, out.size, ctypes.byref(rows)))
         return out
 
-    def mutate(self, arch, probability=0.3, seed=0):
+    def mutate(self, arch: ArchLike, probability: float = 0.3, seed: int = 0) -> Arch:
         """HAT's mutation: each gene redrawn with `probability`; returns a dict."""
         seed = checks.seed(seed)
         return json.loads(call_string(lib.llmnas_arch_mutate, self._handle, _arch_text(arch), probability, seed))
 
-    def crossover(self, a, b, seed=0):
+    def crossover(self, a: ArchLike, b: ArchLike, seed: int = 0) -> Arch:
         """HAT's crossover: each gene from `a` or `b`; returns a dict."""
         seed = checks.seed(seed)
         return json.loads(call_string(lib.llmnas_arch_crossover, self._handle, _arch_text(a), _arch_text(b), seed))
 
-    def stats(self, arch):
+    def stats(self, arch: ArchLike) -> JSONObject:
         """Parameters and FLOPs: {'params', 'embedding_params', 'flops', 'gflops', 'output_projection_flops'}."""
         return json.loads(call_string(lib.llmnas_arch_stats, self._handle, _arch_text(arch)))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Space({self.name!r})"

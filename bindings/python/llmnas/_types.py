@@ -1,0 +1,19 @@
+"""The types of the binding's public signatures."""
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
+
+#: An architecture: one key per hyperparameter of its space (docs/formats.md, "architecture").
+Arch = Dict[str, Any]
+#: An architecture as a dict or as JSON text.
+ArchLike = Union[Arch, str]
+#: A parsed JSON object the library wrote.
+JSONObject = Dict[str, Any]
+#: A JSON document given as a dict (or list) or as its text; None for "not set".
+JSONInput = Optional[Union[Mapping[str, Any], Sequence[Any], str]]
+#: Demonstrations: (architecture, score) pairs, {"architecture", "score"} dicts, or their JSON text.
+Demos = Union[str, bytes, Sequence[Union[Tuple[ArchLike, float], Mapping[str, Any]]]]
+#: A progress callback, `(stage, done, total, value)`; a truthy return cancels.
+Progress = Optional[Callable[[str, int, int, float], Any]]
+#: A path to a file.
+PathLike = Union[str, "os.PathLike[str]"]
+
+import os  # noqa: E402  (for the string annotation above)
