@@ -89,7 +89,7 @@ wheel: lib venv
 # environment variable set (env -i), so the binding finds the library inside the package.
 WHEEL_VENV := $(CURDIR)/$(BUILD)/wheel-venv
 WHEEL_RUN := env -i PATH=/usr/bin:/bin HOME=$(HOME) $(WHEEL_VENV)/bin/python
-PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas pytest mypy "ray==2.60.0"
+PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy "ray==2.60.0"
 test-python: wheel test-examples
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q $(PYTHON_TEST_PACKAGES) dist/llmnas-$(VERSION)-*.whl

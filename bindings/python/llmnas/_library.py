@@ -5,7 +5,7 @@ import ctypes
 import ctypes.util
 import enum
 import os
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from .errors import Error, bind_status_values, error_for
 
@@ -196,6 +196,38 @@ def call_string(function: Any, *args: Any) -> str:
     return take_string(out)
 
 
+def progress_callback(progress: Union[None, bool, Callable[[str, int, int, float], Any]]
+                      ) -> Optional[Callable[[str, int, int, float], Any]]:
+    """The one progress convention of the binding: None or False for none, a callable `(stage, done, total, value)`
+    (a truthy return cancels), or True for a tqdm progress bar per stage on stderr (tqdm is an optional extra:
+    `pip install 'llmnas[progress]'`)."""
+    if progress is None or progress is False:
+        return None
+    if progress is not True:
+        return progress
+    try:
+        from tqdm import tqdm
+    except ImportError as missing:
+        raise ImportError("progress=True draws a tqdm bar: pip install tqdm (or 'llmnas[progress]')") from missing
+    bar: Dict[str, Any] = {}
+
+    def draw(stage: str, done: int, total: int, value: float) -> bool:
+        if bar.get("stage") != stage:
+            if "bar" in bar:
+                bar["bar"].close()
+            bar.update(stage=stage, bar=tqdm(total=total, desc=stage))
+        shown = bar["bar"]
+        shown.total = total
+        shown.update(done - shown.n)
+        if value == value:  # not NaN
+            shown.set_postfix(value=f"{value:.4g}", refresh=False)
+        if done >= total:
+            shown.close()
+            bar.clear()
+        return False
+    return draw
+
+
 class Callbacks:
     """The Python callables one library call (or one search) calls back. Each is wrapped so that an exception it
     raises stops the library cleanly (the callback returns nonzero: the call ends with LLMNAS_CANCELLED and keeps
@@ -216,16 +248,19 @@ class Callbacks:
                 return 1
         return guarded
 
-    def progress(self, callback: Optional[Callable[[str, int, int, float], Any]]) -> Any:
-        """A C progress function calling `callback(stage, done, total, value)`; a truthy return cancels, an
-        exception is re-raised by `check`. None gives a NULL function."""
-        if callback is None:
+    def progress(self, callback: Union[None, bool, Callable[[str, int, int, float], Any]]) -> Any:
+        """A C progress function calling `callback(stage, done, total, value)` (or a tqdm bar for True, see
+        `progress_callback`); a truthy return cancels, an exception is re-raised by `check`. None (or False) gives a
+        NULL function."""
+        function = progress_callback(callback)
+        if function is None:
             return ProgressFn()
 
         def report(record: Any, _user: Any) -> int:
             p = record.contents
-            return 1 if callback(p.stage.decode(), p.done, p.total, p.value) else 0
+            return 1 if function(p.stage.decode(), p.done, p.total, p.value) else 0
         return ProgressFn(self.wrap(report))
+
 
     def check(self, status: int, tolerated: Tuple[int, ...] = ()) -> None:
         """Re-raises what a callback raised during the call; else raises for a failed status not in `tolerated`."""
@@ -258,4 +293,4 @@ def status_string(status: int) -> str:
 
 
 __all__ = ["Error", "Status", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
-           "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "Callbacks"]
+           "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "Callbacks", "progress_callback"]

@@ -11,8 +11,8 @@ JSONObject = Dict[str, Any]
 JSONInput = Optional[Union[Mapping[str, Any], Sequence[Any], str]]
 #: Demonstrations: (architecture, score) pairs, {"architecture", "score"} dicts, or their JSON text.
 Demos = Union[str, bytes, Sequence[Union[Tuple[ArchLike, float], Mapping[str, Any]]]]
-#: A progress callback, `(stage, done, total, value)`; a truthy return cancels.
-Progress = Optional[Callable[[str, int, int, float], Any]]
+#: Progress: None, True for a tqdm bar, or a callable `(stage, done, total, value)` whose truthy return cancels.
+Progress = Union[None, bool, Callable[[str, int, int, float], Any]]
 #: A path to a file.
 PathLike = Union[str, "os.PathLike[str]"]
 

@@ -124,10 +124,7 @@ def _cmd_search(args: argparse.Namespace) -> None:
             raise argparse.ArgumentTypeError(f"--estimator takes NAME=COMMAND, not {given!r}")
         estimators[name] = _host_estimator(command)
 
-    def progress(done: int, total: int, best: float) -> bool:
-        print(f"\rsearch: {done}/{total} best {best:.4g}", end="\n" if done == total else "", file=sys.stderr, flush=True)
-        return False
-    best = search.run(estimators, progress=progress)
+    best = search.run(estimators, progress=_progress)
     if args.report:
         search.write_report(args.report, os.path.splitext(args.report)[1].lstrip(".") or "html")
     print(json.dumps(best))

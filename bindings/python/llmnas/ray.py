@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, 
 
 import numpy as np
 
-from ._types import Arch, JSONObject
+from ._types import Arch, JSONObject, Progress
 from .errors import IncompleteError, InvalidArgumentError
 from .llm import LLM
 
@@ -88,7 +88,7 @@ class _PartialScores:
 
 def run_search(search: Search, estimators: Mapping[str, Callable[[], Callable[[List[Arch]], Sequence[float]]]],
                actors: int = 2, resources: Optional[Dict[str, Any]] = None, max_retries: int = 3,
-               chunk_size: Optional[int] = None, progress: Optional[Callable[[int, int, float], Any]] = None) -> JSONObject:
+               chunk_size: Optional[int] = None, progress: Progress = None) -> JSONObject:
     """Runs `search` (an llmnas.Search) to its end with its host estimators on Ray actors and returns the best
     architecture's record.
 
@@ -98,7 +98,7 @@ def run_search(search: Search, estimators: Mapping[str, Callable[[], Callable[[L
     scored in parallel and told back in the order asked. Ray restarts a dead actor and retries its chunk up to
     `max_retries` times; a chunk that still fails raises BatchFailed naming the architectures. With a "checkpoint"
     in the search's config, scores of a batch in progress are kept beside it, so a driver killed and started again
-    (Search.resume) re-submits only the candidates that had none. `progress(done, total, best)` as Search.run.
+    (Search.resume) re-submits only the candidates that had none. `progress` as Search.run.
     """
     options = dict(resources or {})
     # Ray adds .options and .remote to the classes it decorates; a type checker does not see them.

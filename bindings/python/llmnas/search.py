@@ -9,8 +9,8 @@ import numpy as np
 from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ._handle import OwnedHandle
-from ._types import Arch, JSONInput, JSONObject, PathLike
-from ._library import Callbacks, SearchPtr, ValueFn, call_string, check, lib, take_string
+from ._types import Arch, JSONInput, JSONObject, PathLike, Progress
+from ._library import Callbacks, progress_callback, SearchPtr, ValueFn, call_string, check, lib, take_string
 from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -111,23 +111,25 @@ class Search(OwnedHandle):
             yield candidates, estimator
 
     def run(self, estimators: Mapping[str, Callable[[List[Arch]], Sequence[float]]],
-            progress: Optional[Callable[[int, int, float], Any]] = None) -> JSONObject:
+            progress: Progress = None) -> JSONObject:
         """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`.
-        `progress(done, total, best_score)` after each iteration; a truthy return stops the run (it can go on
+        `progress("search", done, total, best_score)` after each iteration (the binding's one convention: True
+        for a tqdm bar); a truthy return stops the run (it can go on
         later). Returns the best architecture's record."""
         return self.drive(lambda name, candidates: estimators[name](candidates), set(estimators), progress)
 
     def drive(self, score: Callable[[str, List[Arch]], Sequence[float]], names: Set[str],
-              progress: Optional[Callable[[int, int, float], Any]] = None) -> JSONObject:
+              progress: Progress = None) -> JSONObject:
         """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` serves the
         host estimators in `names`; `progress` as in `run`. Returns the best architecture's record."""
+        report = progress_callback(progress)
         reported = len(self.history()["history"])
         while True:
             candidates, estimator = self.ask()
-            if progress is not None:
+            if report is not None:
                 history = self.history()
                 for record in history["history"][reported:]:
-                    if progress(record["iteration"] + 1, history["iterations"], record["best_score"]):
+                    if report("search", record["iteration"] + 1, history["iterations"], record["best_score"]):
                         return self.best()
                 reported = len(history["history"])
             if not candidates:

@@ -78,3 +78,13 @@ def test_an_mlp_follows_scikit_learns_estimator_protocol(hat):
     scores = selection.cross_val_score(model, x, y, cv=3)
     assert scores.shape == (3,) and np.all(scores > 0.5), scores
     assert model.fit(x, y).n_features_in_ == hat.feature_count and model.score(x, y) > 0.8
+
+
+def test_progress_true_draws_a_tqdm_bar_per_stage(capsys, hat):
+    x = hat.features(hat.sample(32, seed=3))
+    llmnas.MLP(hidden=[4], steps=40, evaluate_every=10).fit(x, np.arange(32, dtype=np.float32), progress=True)
+    search = llmnas.Search(llmnas.Space.builtin("nas-bench-graph"),
+                           {"iterations": 2, "population": 6, "parents": 2, "mutations": 2, "crossovers": 2})
+    search.run({"host": lambda cs: [1.0] * len(cs)}, progress=True)
+    drawn = capsys.readouterr().err
+    assert "train" in drawn and "40/40" in drawn and "search" in drawn and "2/2" in drawn

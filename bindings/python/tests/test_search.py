@@ -50,12 +50,13 @@ def test_run_with_callables_equals_ask_tell(graph):
     config = {"seed": 9, "iterations": 5}
     a = llmnas.Search(graph, config)
     progress = []
-    a.run({"host": lambda cs: [gcn_score(c) for c in cs]}, progress=lambda done, total, best: progress.append(done))
+    a.run({"host": lambda cs: [gcn_score(c) for c in cs]},
+          progress=lambda stage, done, total, best: progress.append((stage, done, total)))
     b = llmnas.Search(graph, config)
     for candidates, _ in b:
         b.tell([gcn_score(c) for c in candidates])
     assert a.history() == b.history()
-    assert progress == [1, 2, 3, 4, 5]
+    assert progress == [("search", done, 5) for done in range(1, 6)]
 
 
 def test_bad_tells_and_configs(graph, tmp_path):
