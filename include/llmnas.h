@@ -163,6 +163,12 @@ LLMNAS_API void llmnas_space_free(llmnas_space *space);
  *  spaces). Errors: LLMNAS_INVALID_ARGUMENT. */
 LLMNAS_API llmnas_status llmnas_space_feature_count(const llmnas_space *space, size_t *out_count);
 
+/** Writes to *out_json a JSON array of the names of the space's features, in the order llmnas_arch_features writes
+ *  them: a numeric hyperparameter's name ("_avg" for the mean over active layers, "[i]" for list position i), a
+ *  named one's "name=choice" per one-hot entry. For HAT's spaces: the feature columns of HAT's latency data.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
+LLMNAS_API llmnas_status llmnas_space_feature_names(const llmnas_space *space, char **out_json);
+
 /** Draws `count` architectures (0 to LLMNAS_MAX_BATCH) uniformly, gene by gene, under the space's constraints and
  *  writes them to *out_json as a JSON array. The same seed gives the same text on every run and machine.
  *  Errors: LLMNAS_INVALID_ARGUMENT (count too large), LLMNAS_INFEASIBLE (the constraints reject 10,000 draws). */

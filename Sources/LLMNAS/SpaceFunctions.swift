@@ -46,6 +46,14 @@ import LLMNASCore
     }
 }
 
+/// `llmnas_space_feature_names`: the names of the space's features, as a JSON array.
+@c @implementation public func llmnas_space_feature_names(_ space: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        out.pointee = try duplicate(JSONWriter.write(.array(SpaceHandle.value(space, "space").featureNames.map { .string($0) })))
+    }
+}
+
 /// `llmnas_space_sample`: `count` architectures drawn uniformly under the space's constraints, as a JSON array.
 @c @implementation public func llmnas_space_sample(_ space: OpaquePointer?, _ seed: UInt64, _ count: Int,
                                    _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {

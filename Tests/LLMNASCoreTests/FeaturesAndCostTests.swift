@@ -73,4 +73,17 @@ import LLMNASTestSupport
         #expect(features[36..<45] == [0, 0, 0, 0, 1, 0, 0, 0, 0])
         #expect(features.reduce(0, +) == 5)
     }
+
+    @Test func featureNamesNameEveryFeatureAndAreHATsColumnsForHATsSpaces() throws {
+        for name in BuiltinSpaces.names {
+            let space = try BuiltinSpaces.space(named: name)
+            #expect(space.featureNames.count == space.featureCount, "\(name)")
+            #expect(Set(space.featureNames).count == space.featureCount, "\(name): names are distinct")
+        }
+        let header = try RepoData.text("hat-latency/wmt14ende_gpu_titanxp_all.csv").split(separator: "\n")[0].split(separator: ",")
+        #expect(try BuiltinSpaces.space(named: "hat-wmt14enfr").featureNames == header.prefix(10).map(String.init))
+        #expect(LatencyPredictors.featureColumns == header.prefix(10).map(String.init))
+        let graph = try BuiltinSpaces.space(named: "nas-bench-graph").featureNames
+        #expect(graph.first?.hasPrefix("link=") == true && graph.contains("ops[3]=skip"))
+    }
 }

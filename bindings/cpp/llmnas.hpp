@@ -138,6 +138,13 @@ public:
         return out;
     }
 
+    /// The names of the features, as a JSON array, in the order features() writes them.
+    std::string feature_names_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_space_feature_names(get(), &out));
+        return detail::take(out);
+    }
+
     /// The features of a JSON array of architectures, row-major, feature_count() values per architecture.
     std::vector<float> features_batch(const std::string &archs_json) const {
         std::size_t rows = 0;

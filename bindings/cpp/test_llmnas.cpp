@@ -38,6 +38,7 @@ int main() {
         R"("decoder_arbitrary_ende_attn":[2]})";
     auto space = llmnas::Space::builtin("hat-wmt14ende");
     expect(space.feature_count() == 10, "HAT spaces have 10 features");
+    expect(space.feature_names_json().find("\"decoder_arbitrary_ende_attn_avg\"") != std::string::npos, "feature names");
     auto features = space.features(a00);
     expect(features.size() == 10 && features[0] == 512.0f && features[6] == 3072.0f, "features of a00");
     expect(space.stats(a00).find("\"params\":22199936") != std::string::npos, "params of a00");

@@ -19,12 +19,9 @@ public enum LatencyPredictors {
         return try MLP(fileBytes: Array(UnsafeBufferPointer(start: bytes, count: size)), source: "built-in latency predictor '\(name)'")
     }
 
-    /// The feature columns of HAT's latency files, in order.
-    public static let featureColumns = [
-        "encoder_embed_dim", "encoder_layer_num", "encoder_ffn_embed_dim_avg", "encoder_self_attention_heads_avg",
-        "decoder_embed_dim", "decoder_layer_num", "decoder_ffn_embed_dim_avg", "decoder_self_attention_heads_avg",
-        "decoder_ende_attention_heads_avg", "decoder_arbitrary_ende_attn_avg",
-    ]
+    /// The feature columns of HAT's latency files, in order: the feature names of HAT's spaces, which are HAT's
+    /// features (a built-in space always builds; the empty fallback is never taken).
+    public static let featureColumns: [String] = (try? BuiltinSpaces.space(named: "hat-wmt14ende"))?.featureNames ?? []
 
     /// A measured data set: features (rows × `featureColumns.count`, row-major) and total latency in ms.
     public struct Dataset {

@@ -16,6 +16,14 @@ public enum Choice: Hashable, Sendable, CustomStringConvertible {
     /// The choice as a person reads it: `512`, `"gcn"`.
     public var description: String { JSONWriter.write(json) }
 
+    /// The choice as a bare label, in feature names: `512`, `gcn`.
+    public var label: String {
+        switch self {
+        case let .int(i): return String(i)
+        case let .string(s): return s
+        }
+    }
+
     /// The choice that `value` spells, if `value` is a string or an integral number; nil for anything else.
     public init?(json value: JSONValue) {
         if let i = value.exactInt {

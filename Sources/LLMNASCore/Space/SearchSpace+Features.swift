@@ -42,6 +42,25 @@ extension SearchSpace {
         }
     }
 
+    /// The name of each feature, in order: a numeric hyperparameter's name (with "_avg" for the mean over active
+    /// layers, "[i]" for list position i), a named one's "name=choice" for each one-hot entry (likewise "_avg" and
+    /// "[i]"). For HAT's spaces these are the feature columns of HAT's latency data.
+    public var featureNames: [String] {
+        var names: [String] = []
+        for (i, hp) in hyperparameters.enumerated() {
+            let bases: [String]
+            switch hp.shape {
+            case .scalar: bases = [hp.name]
+            case .perLayer: bases = [hp.name + "_avg"]
+            case .list: bases = (0..<geneCounts[i]).map { "\(hp.name)[\($0)]" }
+            }
+            for base in bases {
+                if hp.isNumeric { names.append(base) } else { names += hp.choices.map { "\(base)=\($0.label)" } }
+            }
+        }
+        return names
+    }
+
     /// The features of `architecture` as an array.
     public func features(of architecture: Architecture) -> [Float] {
         [Float](unsafeUninitializedCapacity: featureCount) { buffer, count in

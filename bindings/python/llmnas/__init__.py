@@ -29,6 +29,7 @@ from .errors import (
 )
 from .llm import LLM, build_prompt, eval_paper_protocol, kendall_tau, metrics
 from .mlp import MLP, latency_predictor, latency_predictor_names, train_latency_predictor
+from .predictor import Predictor
 from .search import Search
 from .space import Space
 
@@ -43,5 +44,5 @@ __all__ = [
     "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
     "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError", "LLM",
     "build_prompt", "eval_paper_protocol", "kendall_tau", "metrics", "MLP", "latency_predictor",
-    "latency_predictor_names", "train_latency_predictor", "Search",
+    "latency_predictor_names", "train_latency_predictor", "Predictor", "Search",
 ]

@@ -94,6 +94,7 @@ _SIGNATURES = {
     "llmnas_space_to_json": ([SpacePtr, _char_pp], ctypes.c_int),
     "llmnas_space_free": ([SpacePtr], None),
     "llmnas_space_feature_count": ([SpacePtr, ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "llmnas_space_feature_names": ([SpacePtr, _char_pp], ctypes.c_int),
     "llmnas_space_sample": ([SpacePtr, ctypes.c_uint64, ctypes.c_size_t, _char_pp], ctypes.c_int),
     "llmnas_arch_validate": ([SpacePtr, ctypes.c_char_p], ctypes.c_int),
     "llmnas_arch_features": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t,

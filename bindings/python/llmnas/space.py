@@ -74,6 +74,12 @@ class Space(OwnedHandle):
         check(lib.llmnas_space_feature_count(self._handle, ctypes.byref(count)))
         return count.value
 
+    @property
+    def feature_names(self) -> List[str]:
+        """The name of each feature, in the order of `features`' columns ("decoder_ffn_embed_dim_avg",
+        "ops[0]=gcn", ...)."""
+        return json.loads(call_string(lib.llmnas_space_feature_names, self._handle))
+
     def sample(self, count: int, seed: int = 0) -> List[Arch]:
         """`count` architectures drawn under the space's constraints, as a list of dicts; fixed by `seed`."""
         count, seed = checks.whole(count, "count"), checks.seed(seed)

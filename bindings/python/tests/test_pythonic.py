@@ -88,3 +88,12 @@ def test_progress_true_draws_a_tqdm_bar_per_stage(capsys, hat):
     search.run({"host": lambda cs: [1.0] * len(cs)}, progress=True)
     drawn = capsys.readouterr().err
     assert "train" in drawn and "40/40" in drawn and "search" in drawn and "2/2" in drawn
+
+
+def test_a_predictor_on_architectures_fits_and_queries_as_naslib_expects(hat):
+    archs = hat.sample(80, seed=6)
+    gflops = [hat.stats(a)["gflops"] for a in archs]
+    predictor = llmnas.Predictor(hat, hidden=[32], steps=600, learning_rate=0.003).fit(archs[:60], gflops[:60])
+    predicted = predictor.query(archs[60:])
+    assert predicted.shape == (20,) and llmnas.kendall_tau(predicted, gflops[60:]) > 0.6
+    assert repr(predictor).startswith("Predictor(Space('hat-wmt14ende'), MLP(sizes=[10, 32, 1]")

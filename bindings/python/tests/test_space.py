@@ -10,11 +10,8 @@ import pytest
 import llmnas
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "..", "data", "llmpp-wmt")
-HAT_COLUMNS = [
-    "encoder_embed_dim", "encoder_layer_num", "encoder_ffn_embed_dim_avg", "encoder_self_attention_heads_avg",
-    "decoder_embed_dim", "decoder_layer_num", "decoder_ffn_embed_dim_avg", "decoder_self_attention_heads_avg",
-    "decoder_ende_attention_heads_avg", "decoder_arbitrary_ende_attn_avg",
-]
+# HAT's feature columns in its data, as the library names the features of HAT's spaces.
+HAT_COLUMNS = llmnas.Space.builtin("hat-wmt14ende").feature_names
 SPACE_OF_TASK = {"wmt14ende": "hat-wmt14ende", "wmt14enfr": "hat-wmt14enfr", "wmt19ende": "hat-wmt19ende"}
 
 
@@ -184,3 +181,10 @@ def test_the_library_is_found_in_the_package_folder(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(package / "libllmnas.so")
+
+
+def test_feature_names_name_every_column():
+    graph = llmnas.Space.builtin("nas-bench-graph")
+    assert len(graph.feature_names) == graph.feature_count == graph.features(graph.sample(1)).shape[1]
+    assert "ops[0]=gcn" in graph.feature_names and graph.feature_names[0].startswith("link=")
+    assert len(HAT_COLUMNS) == 10 and HAT_COLUMNS[2] == "encoder_ffn_embed_dim_avg"
