@@ -262,6 +262,11 @@ import LLMNASTestSupport
         #expect(csv.count == 4 && csv[0].hasPrefix("iteration,estimator,evaluated,best_score,parent_mean,population,latency_ms,architecture"))
         let html = try FileIO.readText(dir + "/r.html")
         #expect(html.contains("<svg") && html.contains("Pareto front") && html.contains("Best score per iteration: host"))
+        #expect(html.contains("<h2>Best architecture</h2><table class=\"best\"><tr><th>score</th>"), "the best is a table")
+        #expect(html.contains("<tr><th>decoder_layer_num</th>") && !html.contains("&quot;decoder_layer_num&quot;"))
+        let trials = s.trialsJSON()["trials"]!.arrayValue!.count
+        #expect(html.contains("<a href=\"#trials\">all \(trials) trials</a>") && html.contains("<h2 id=\"trials\">"))
+        #expect(html.components(separatedBy: "<tr><td>host</td>").count - 1 == trials, "one row per trial")
         #expect(throws: LLMNASError.self) { _ = try SearchReport.format(named: "pdf") }
     }
 }

@@ -1,6 +1,7 @@
-/// The HTML report: a summary table, the best score of every iteration (one panel per estimator, since estimators
-/// score on different scales), and the final population's score against the first constraint with its Pareto front
-/// (members no other member beats on both: lower constrained value and better score).
+/// The HTML report: a summary, the best architecture as a table, the best score of every iteration (one panel per
+/// estimator, since estimators score on different scales), the final population's score against the first constraint
+/// with its Pareto front (members no other member beats on both: lower constrained value and better score), and
+/// every trial in a table the summary links to.
 extension SearchReport {
     private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
@@ -8,10 +9,10 @@ extension SearchReport {
         let config = search.config
         var body = "<h1>llmnas search: \(HTMLText.escape(search.space.name))</h1>"
         let calls = zip(config.estimators, search.state.scores).map { "\(HTMLText.escape($0.name)): \($1.count)" }.joined(separator: ", ")
-        body += "<p>\(search.state.history.count) of \(config.iterations) iterations finished; estimator calls: \(calls).</p>"
-        if let best = try? search.bestJSON() {
-            body += "<p>Best: <code>\(HTMLText.escape(JSONWriter.write(best)))</code></p>"
-        }
+        let trials = search.trialsJSON()["trials"]?.arrayValue ?? []
+        body += "<p>\(search.state.history.count) of \(config.iterations) iterations finished; estimator calls: \(calls); "
+            + "<a href=\"#trials\">all \(trials.count) trials</a>.</p>"
+        if let best = try? search.bestJSON() { body += bestTable(best) }
         for (i, estimator) in config.estimators.enumerated() {
             let points = search.state.history.filter { $0.estimator == estimator.name }.map { (x: Double($0.iteration), y: $0.bestScore) }
             guard !points.isEmpty else { continue }
@@ -22,9 +23,50 @@ extension SearchReport {
             body += "<figure>\(plot.svg)</figure>"
         }
         body += frontPlot(search)
+        body += trialsTable(trials, constraints: config.constraints.map(\.name))
         return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>llmnas search report</title>"
-            + "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}code{word-break:break-all}</style></head><body>"
+            + "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}"
+            + "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left}table.trials{font-size:smaller}</style></head><body>"
             + body + "</body></html>\n"
+    }
+
+    /// A value as a table cell: numbers and strings as they read, lists joined by commas.
+    private static func cell(_ value: JSONValue?) -> String {
+        switch value {
+        case let .number(d)?: return JSONWriter.formatNumber(d)
+        case let .string(text)?: return HTMLText.escape(text)
+        case let .bool(b)?: return b ? "yes" : "no"
+        case let .array(items)?: return items.map { cell($0) }.joined(separator: ", ")
+        case nil, .null?: return ""
+        default: return HTMLText.escape(JSONWriter.write(value!))
+        }
+    }
+
+    /// The best architecture: its score and where it came from, its constraint values and stats, then one row per
+    /// hyperparameter.
+    private static func bestTable(_ best: JSONValue) -> String {
+        var rows: [(String, String)] = [("score", cell(best["best_score"])), ("estimator", cell(best["estimator"])),
+                                        ("iteration", cell(best["iteration"]))]
+        for key in ["constraints", "stats"] {
+            for (name, value) in best[key]?.objectMembers ?? [] { rows.append((name, cell(value))) }
+        }
+        for (name, value) in best["architecture"]?.objectMembers ?? [] { rows.append((name, cell(value))) }
+        let body = rows.map { "<tr><th>\(HTMLText.escape($0.0))</th><td>\($0.1)</td></tr>" }.joined()
+        return "<h2>Best architecture</h2><table class=\"best\">\(body)</table>"
+    }
+
+    /// Every trial: estimator, iteration, score, parent, constraint values and the architecture's values.
+    private static func trialsTable(_ trials: [JSONValue], constraints: [String]) -> String {
+        let names = trials.first?["architecture"]?.objectMembers?.map(\.0) ?? []
+        let header = (["estimator", "iteration", "score", "parent"] + constraints + names)
+            .map { "<th>\(HTMLText.escape($0))</th>" }.joined()
+        let rows = trials.map { trial -> String in
+            let values = [cell(trial["estimator"]), cell(trial["iteration"]), cell(trial["score"]), cell(trial["parent"])]
+                + constraints.map { cell(trial["constraints"]?[$0]) } + names.map { cell(trial["architecture"]?[$0]) }
+            return "<tr>" + values.map { "<td>\($0)</td>" }.joined() + "</tr>"
+        }.joined()
+        return "<h2 id=\"trials\">Trials</h2><details><summary>\(trials.count) architectures scored</summary>"
+            + "<table class=\"trials\"><tr>\(header)</tr>\(rows)</table></details>"
     }
 
     private static func frontPlot(_ search: HybridSearch) -> String {
