@@ -24,7 +24,7 @@ extension MLP {
     /// Checks that the `rows` rows of features at `x` are finite, naming the first value that is not.
     public func checkFinite(_ x: UnsafePointer<Float>, rows: Int) throws(LLMNASError) {
         for i in 0..<(rows * inputCount) where !x[i].isFinite {
-            throw LLMNASError(.invalidArgument, "x holds a non-finite value at row \(i / inputCount), column \(i % inputCount)")
+            throw LLMNASError(.invalidArgument, "x holds NaN or infinity at row \(i / inputCount), column \(i % inputCount)")
         }
     }
 }

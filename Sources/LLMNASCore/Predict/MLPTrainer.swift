@@ -10,9 +10,9 @@ public enum MLPTrainer {
         guard rows >= 2 else { throw LLMNASError(.invalidArgument, "training needs at least 2 rows, not \(rows)") }
         try MLP.checkShape(rows: rows, dim: dim)
         for i in 0..<(rows * dim) where !x[i].isFinite {
-            throw LLMNASError(.invalidArgument, "x holds a non-finite value at row \(i / dim), column \(i % dim)")
+            throw LLMNASError(.invalidArgument, "x holds NaN or infinity at row \(i / dim), column \(i % dim)")
         }
-        for i in 0..<rows where !y[i].isFinite { throw LLMNASError(.invalidArgument, "y holds a non-finite value at row \(i)") }
+        for i in 0..<rows where !y[i].isFinite { throw LLMNASError(.invalidArgument, "y holds NaN or infinity at row \(i)") }
         var generator = SeededGenerator(seed: config.seed)
         var order = Array(0..<rows)
         generator.shuffle(&order)

@@ -17,37 +17,49 @@ from .errors import InvalidArgumentError
 
 
 def _rows(x: Any, dim: Optional[int] = None) -> np.ndarray:
-    """x as a C-contiguous float32 matrix (a 1-D array is one row)."""
+    """x as a C-contiguous float32 matrix (a 1-D array is one row), refused with scikit-learn's messages when it is
+    sparse, complex, empty or of the wrong width."""
+    if hasattr(x, "toarray") or hasattr(x, "tocsr"):
+        raise TypeError("sparse input is not supported by llmnas.MLP: pass a dense array (x.toarray())")
+    x = np.asarray(x)
+    if np.iscomplexobj(x):
+        raise InvalidArgumentError("Complex data not supported")
     x = np.ascontiguousarray(x, dtype=np.float32)
     if x.ndim == 1:
         x = x.reshape(1, -1)
-    if x.ndim != 2 or (dim is not None and x.shape[1] != dim):
-        raise InvalidArgumentError(f"expected a matrix with {dim if dim is not None else 'some'} columns, not shape {x.shape}")
+    if x.ndim != 2:
+        raise InvalidArgumentError(f"expected a matrix, not an array of shape {x.shape}")
+    if x.shape[1] == 0:
+        raise InvalidArgumentError(f"0 feature(s) (shape={x.shape}) while a minimum of 1 is required.")
+    if dim is not None and x.shape[1] != dim:
+        raise InvalidArgumentError(f"X has {x.shape[1]} features, but MLP is expecting {dim} features as input")
     return x
 
 
 class MLP(OwnedHandle):
     """An MLP regressor on OpenBLAS. `MLP(hidden=[400, 400], steps=2000).fit(x, y).predict(x)`; config keys as
-    "MLP config" in docs/formats.md (the paper's recipe by default; a key given as None keeps its default). A fitted
-    model may predict from several threads at once. It pickles and deep-copies through its model file's bytes, with
-    its config, so Ray and joblib can ship it."""
+    "MLP config" in docs/formats.md (the paper's recipe by default; a key whose value is None keeps its default). A
+    fitted model may predict from several threads at once. It pickles and deep-copies through its model file's bytes,
+    with its config, so Ray and joblib can ship it. It follows scikit-learn's estimator protocol: the config keys are
+    its parameters, and `n_features_in_` is set by `fit`."""
 
     _free = lib.llmnas_mlp_free
 
     def __init__(self, config: Optional[Mapping[str, Any]] = None, **options: Any) -> None:
-        self.config = {key: value for key, value in dict(config or {}, **options).items() if value is not None}
+        # Kept as given (scikit-learn's rule: __init__ stores, fit validates); None values are left out at fit.
+        self.config = dict(config if isinstance(config, Mapping) else {}, **options)
         self._handle = None
 
     @classmethod
     def _wrap(cls, handle: Any, config: Optional[Mapping[str, Any]] = None) -> "MLP":
         model = cls(config)
         model._handle = handle
-        model._dim = model.info["sizes"][0]
+        model.n_features_in_ = model.info["sizes"][0]
         return model
 
     def __repr__(self) -> str:
         if not self._handle:
-            return f"MLP({self.config!r}, not fitted)"
+            return f"MLP({ {k: v for k, v in self.config.items() if v is not None}!r}, not fitted)"
         return f"MLP(sizes={self.info['sizes']})"
 
     def get_params(self, deep: bool = True) -> Dict[str, Any]:
@@ -56,12 +68,8 @@ class MLP(OwnedHandle):
         return dict(self.config)
 
     def set_params(self, **params: Any) -> "MLP":
-        """Updates the config (a value of None removes the key, so its default applies); returns the model."""
-        for key, value in params.items():
-            if value is None:
-                self.config.pop(key, None)
-            else:
-                self.config[key] = value
+        """Updates the config (a value of None means the default); returns the model."""
+        self.config.update(params)
         return self
 
     def score(self, x: Any, y: Any) -> float:
@@ -71,13 +79,6 @@ class MLP(OwnedHandle):
         residual = float(np.sum((y - self.predict(x).astype(np.float64)) ** 2))
         total = float(np.sum((y - y.mean()) ** 2))
         return 1.0 - residual / total if total > 0 else float("nan")
-
-    @property
-    def n_features_in_(self) -> int:
-        """The number of input features of a fitted model (scikit-learn's name); AttributeError before `fit`."""
-        if not self._handle:
-            raise AttributeError("n_features_in_: the model is not fitted")
-        return self._dim
 
     def __sklearn_tags__(self) -> Any:
         """scikit-learn's description of the estimator (asked only when scikit-learn is in use): a regressor that
@@ -107,23 +108,31 @@ class MLP(OwnedHandle):
             handle = MLPPtr()
             check(lib.llmnas_mlp_load(path.encode(), ctypes.byref(handle)))
         self._handle = handle
-        self._dim = self.info["sizes"][0]
+        self.n_features_in_ = self.info["sizes"][0]
 
     def fit(self, x: Any, y: Any, progress: Progress = None) -> "MLP":
-        """Trains on rows `x` and targets `y`; `progress(stage, step, steps, loss)` returning True cancels."""
+        """Trains on rows `x` and targets `y` and returns the model; `n_features_in_` is then x's width. `progress`:
+        the binding's convention (a callable `(stage, step, steps, loss)`, True for a bar). Raises ValueError
+        (InvalidArgumentError) for fewer than 2 rows, NaN or infinite values or a bad config, TypeError for sparse
+        input, CancelledError when progress cancels, and whatever the progress callable raises."""
+        if y is None:
+            raise InvalidArgumentError("requires y to be passed, but the target y is None")
         x = _rows(x)
         y = np.ascontiguousarray(y, dtype=np.float32).reshape(-1)
         if y.shape[0] != x.shape[0]:
             raise InvalidArgumentError(f"{x.shape[0]} rows but {y.shape[0]} targets")
+        if x.shape[0] < 2:
+            raise InvalidArgumentError(f"n_samples={x.shape[0]}: training needs at least 2 samples")
         handle = MLPPtr()
         callbacks = Callbacks()
-        callbacks.check(lib.llmnas_mlp_train(json.dumps(self.config).encode(),
+        config = {key: value for key, value in self.config.items() if value is not None}
+        callbacks.check(lib.llmnas_mlp_train(json.dumps(config).encode(),
                                              x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
                                              y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0], x.shape[1],
                                              callbacks.progress(progress), None, ctypes.byref(handle)))
         self.close()
         self._handle = handle
-        self._dim = x.shape[1]
+        self.n_features_in_ = x.shape[1]
         return self
 
     def _require_fitted(self) -> None:
@@ -141,8 +150,8 @@ class MLP(OwnedHandle):
         C-contiguous float32 matrix)."""
         self._require_fitted()
         if not (isinstance(x, np.ndarray) and x.dtype == np.float32 and x.ndim == 2 and x.flags.c_contiguous
-                and x.shape[1] == self._dim):
-            x = _rows(x, self._dim)
+                and x.shape[1] == self.n_features_in_):
+            x = _rows(x, self.n_features_in_)
         out = np.empty(x.shape[0], dtype=np.float32)
         status = _predict(self._handle, x.ctypes.data, x.shape[0], x.shape[1], out.ctypes.data)
         if status:
