@@ -51,7 +51,9 @@ class LLM(OwnedHandle):
     _free = lib.llmnas_llm_free
 
     def __init__(self, config: Optional[Mapping[str, Any]] = None, **options: Any) -> None:
-        """`LLM({"model": "gpt-4o", ...})` or `LLM(model="gpt-4o", cache_file="cache.llmnas")`."""
+        """`LLM({"model": "gpt-4o", ...})` or `LLM(model="gpt-4o", cache_file="cache.llmnas")`: the keys of "LLM
+        client config" in docs/formats.md. Raises InvalidArgumentError naming a key that is unknown or out of range,
+        IOError or CorruptFileError for a cache file that cannot be opened or is of another kind."""
         settings = {key: value for key, value in dict(config or {}, **options).items() if value is not None}
         handle = LLMPtr()
         check(lib.llmnas_llm_create(json.dumps(settings).encode(), ctypes.byref(handle)))
@@ -93,8 +95,11 @@ class LLM(OwnedHandle):
 
     def distill(self, space: Space, demos: Demos, pool_path: PathLike, labels: int, seed: int = 0,
                 task: JSONInput = None, mlp_config: JSONInput = None, progress: Progress = None) -> Tuple["MLP", JSONObject]:
-        """LLM-Distill-PP: label `labels` architectures of the JSONL pool with LLM-PP, train an MLP on them.
-        Returns (MLP, report) with what the labels cost and what a prediction costs afterwards."""
+        """LLM-Distill-PP: `labels` architectures drawn (by `seed`) from the JSON Lines pool at `pool_path`,
+        labelled by LLM-PP through this client's cache, and an MLP trained on them (`mlp_config`: "MLP config" in
+        docs/formats.md). Returns (MLP, report), the report being "distillation report" in docs/formats.md: what the
+        labels cost against what a prediction costs afterwards. Raises BadAnswerError when fewer than 2 labels came
+        back, IOError for the pool file, CancelledError or what `progress` raised."""
         from .mlp import MLP
         from ._library import MLPPtr, take_string
         handle, report = MLPPtr(), ctypes.c_void_p()

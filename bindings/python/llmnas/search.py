@@ -45,8 +45,9 @@ class Search(OwnedHandle):
 
     @classmethod
     def resume(cls, path: PathLike) -> "Search":
-        """The search saved in the checkpoint file `path`, exactly where it stood. Bind models, clients and host
-        constraints again before going on."""
+        """The search saved in the checkpoint file `path`, exactly where it stood: it asks for the same candidates
+        and ends with the same result as a run that never stopped. Bind models, clients and host constraints again
+        before going on. Raises IOError (no such file), CorruptFileError (truncated, damaged, another format)."""
         handle = SearchPtr()
         check(lib.llmnas_search_resume(str(path).encode(), ctypes.byref(handle)))
         search = cls.__new__(cls)
@@ -92,13 +93,18 @@ class Search(OwnedHandle):
 
     def ask(self) -> Tuple[List[Arch], str]:
         """(candidates, estimator): the architectures the current iteration needs from its host estimator, or
-        ([], "") once finished. Built-in estimators run inside."""
+        ([], "") once finished. Built-in estimators (MLP, LLM) and breeding run inside; asking again before a tell
+        gives the same batch. Raises InvalidArgumentError (an estimator or constraint not bound), InfeasibleError,
+        IncompleteError (an LLM estimator's batch partly failed; the scores that came back are kept), and whatever a
+        bound host constraint raised."""
         candidates, estimator = ctypes.c_void_p(), ctypes.c_void_p()
         self._callbacks.check(lib.llmnas_search_ask(self._handle, ctypes.byref(candidates), ctypes.byref(estimator)))
         return json.loads(take_string(candidates)), take_string(estimator)
 
     def tell(self, scores: Sequence[float]) -> None:
-        """The scores of the last ask's candidates, in order (finite floats)."""
+        """The scores of the last ask's candidates, in order (finite floats); checkpointed before the search moves
+        on. Raises InvalidArgumentError (a count that is not the batch's, a NaN or infinite score, nothing asked)
+        and, for the steps that follow, what `ask` raises."""
         values = np.ascontiguousarray(scores, dtype=np.float64).reshape(-1)
         self._callbacks.check(lib.llmnas_search_tell(self._handle, values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
                                                      values.size))

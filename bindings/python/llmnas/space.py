@@ -45,14 +45,16 @@ class Space(OwnedHandle):
 
     @classmethod
     def builtin(cls, name: str) -> "Space":
-        """The built-in space `name`, e.g. "hat-wmt14ende" or "nas-bench-graph"."""
+        """The built-in space `name`, e.g. "hat-wmt14ende" or "nas-bench-graph" (`builtin_names()` lists them).
+        Raises NotFoundError for another name; the message lists the built-in ones."""
         handle = SpacePtr()
         check(lib.llmnas_space_builtin(name.encode(), ctypes.byref(handle)))
         return cls(handle)
 
     @classmethod
     def from_json(cls, definition: Union[Mapping[str, Any], str]) -> "Space":
-        """The space a definition describes (a dict or JSON text; the format of `to_json`)."""
+        """The space a definition describes: a dict or JSON text ("search space" in docs/formats.md, the format of
+        `to_json`). Raises InvalidSpaceError naming the key at fault, MalformedJSONError for text that is not JSON."""
         text = definition if isinstance(definition, str) else json.dumps(definition)
         handle = SpacePtr()
         check(lib.llmnas_space_from_json(text.encode(), ctypes.byref(handle)))
@@ -81,7 +83,9 @@ class Space(OwnedHandle):
         return json.loads(call_string(lib.llmnas_space_feature_names, self._handle))
 
     def sample(self, count: int, seed: int = 0) -> List[Arch]:
-        """`count` architectures drawn under the space's constraints, as a list of dicts; fixed by `seed`."""
+        """`count` architectures drawn uniformly under the space's constraints, as a list of dicts; the same `seed`
+        (0 to 2**64 - 1) gives the same list on every machine. Raises TypeError for a count or seed that is not an
+        integer, ValueError for one out of range, InfeasibleError when the constraints reject every draw."""
         count, seed = checks.whole(count, "count"), checks.seed(seed)
         return json.loads(call_string(lib.llmnas_space_sample, self._handle, seed, count))
 
@@ -90,7 +94,9 @@ class Space(OwnedHandle):
         check(lib.llmnas_arch_validate(self._handle, _arch_text(arch)))
 
     def features(self, archs: Union[str, Sequence[ArchLike]]) -> np.ndarray:
-        """The features of a list of architectures (dicts or JSON texts) as a float32 array, one row each."""
+        """The features of a list of architectures (dicts or JSON texts) as a float32 array of shape (len(archs),
+        feature_count), columns named by `feature_names`. Raises InvalidArchitectureError naming the architecture
+        and the hyperparameter at fault."""
         text = _archs_text(archs)
         rows = ctypes.c_size_t()
         status = lib.llmnas_arch_features_batch(self._handle, text, None, 0, ctypes.byref(rows))
@@ -102,17 +108,21 @@ class Space(OwnedHandle):
         return out
 
     def mutate(self, arch: ArchLike, probability: float = 0.3, seed: int = 0) -> Arch:
-        """HAT's mutation: each gene redrawn with `probability`; returns a dict."""
+        """HAT's mutation of `arch`: each gene redrawn with `probability` (0 to 1), under the space's constraints;
+        returns the child as a dict, fixed by `seed`. Raises InvalidArchitectureError, ValueError (a probability
+        outside [0, 1], a seed out of range), InfeasibleError."""
         seed = checks.seed(seed)
         return json.loads(call_string(lib.llmnas_arch_mutate, self._handle, _arch_text(arch), probability, seed))
 
     def crossover(self, a: ArchLike, b: ArchLike, seed: int = 0) -> Arch:
-        """HAT's crossover: each gene from `a` or `b`; returns a dict."""
+        """HAT's crossover: each gene from `a` or `b` with equal chance, under the space's constraints; returns the
+        child as a dict, fixed by `seed`. Raises InvalidArchitectureError, ValueError, InfeasibleError."""
         seed = checks.seed(seed)
         return json.loads(call_string(lib.llmnas_arch_crossover, self._handle, _arch_text(a), _arch_text(b), seed))
 
     def stats(self, arch: ArchLike) -> JSONObject:
-        """Parameters and FLOPs: {'params', 'embedding_params', 'flops', 'gflops', 'output_projection_flops'}."""
+        """Parameters and FLOPs of `arch` as HAT counts them ("stats" in docs/formats.md). Raises UnsupportedError
+        for a space without a cost model (nas-bench-graph)."""
         return json.loads(call_string(lib.llmnas_arch_stats, self._handle, _arch_text(arch)))
 
     def __repr__(self) -> str:
