@@ -29,8 +29,9 @@ except ImportError as _missing:  # pragma: no cover - exercised only without the
 
 
 class BatchFailed(IncompleteError):
-    """Some candidates of a batch could not be scored, even after Ray's retries (LLMNAS_INCOMPLETE): `failures` lists
-    (architecture, reason) pairs; the scores of the others are kept for the next attempt."""
+    """Some candidates of a batch could not be scored because their actors died, even after Ray's restarts
+    (LLMNAS_INCOMPLETE): `failures` lists (architecture, reason) pairs; the scores of the others are kept for the next
+    attempt. An estimator that raised gives back its own exception instead, with the same `failures`."""
 
     def __init__(self, failures: List[Tuple[Arch, str]]) -> None:
         self.failures = failures
@@ -144,9 +145,14 @@ def _score_batch(estimator: str, candidates: List[Arch], pool: List[Any], partia
         except Exception as exc:  # an actor that died past its restarts, or an estimator that raised
             failures += [(arch, f"{type(exc).__name__}: {exc}") for arch in chunk]
             first = first or exc
+    if isinstance(first, ray.exceptions.RayTaskError):
+        # The estimator raised: its exception reaches the caller as itself (Ray's error is an instance of the
+        # estimator's own exception type and carries the remote traceback), after every chunk of the batch has come
+        # back and the scores that did are kept. It also lists what could not be scored.
+        first.failures = failures
+        raise first
     if failures:
-        # The first failure rides along as the cause: Ray's error is an instance of the estimator's own exception
-        # type and carries its remote traceback.
+        # Actors died past their restarts: no exception of the estimator's to give back.
         raise BatchFailed(failures) from first
 
 

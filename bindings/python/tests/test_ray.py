@@ -78,14 +78,28 @@ def test_a_worker_killed_mid_batch_is_restarted_and_the_run_is_still_correct(clu
     assert search.history() == single_process(graph)
 
 
-def test_a_batch_that_keeps_failing_names_its_architectures(cluster, graph):
+def test_an_estimator_that_keeps_raising_gives_back_its_own_exception(cluster, graph):
     search = llmnas.Search(graph, CONFIG)
-    with pytest.raises(llmnas.ray.BatchFailed) as failure:
+    with pytest.raises(RuntimeError, match="this estimator cannot score link 0-1-2-3") as failure:
         llmnas.ray.run_search(search, {"host": lambda: Scorer(fail_on="0-1-2-3")}, actors=2, max_retries=1)
-    assert failure.value.status == llmnas.IncompleteError.status and "could not be scored" in str(failure.value)
+    assert "__call__" in str(failure.value), "the remote traceback names the estimator's frame"
     assert failure.value.failures and all("cannot score link 0-1-2-3" in why for _, why in failure.value.failures)
     assert any(arch["link"] == "0-1-2-3" for arch, _ in failure.value.failures)
-    assert "cannot score link 0-1-2-3" in str(failure.value.__cause__), "the estimator's own exception is the cause"
+
+
+class Dying:
+    """A host estimator whose actor process dies at every batch."""
+
+    def __call__(self, candidates):
+        os._exit(1)
+
+
+def test_actors_that_die_past_their_restarts_name_the_architectures_not_scored(cluster, graph):
+    search = llmnas.Search(graph, CONFIG)
+    with pytest.raises(llmnas.ray.BatchFailed) as failure:
+        llmnas.ray.run_search(search, {"host": Dying}, actors=2, max_retries=0)
+    assert failure.value.status == llmnas.IncompleteError.status and "could not be scored" in str(failure.value)
+    assert failure.value.failures and isinstance(failure.value.__cause__, ray.exceptions.RayActorError)
 
 
 DRIVER = r"""
