@@ -89,10 +89,11 @@ wheel: lib venv
 # environment variable set (env -i), so the binding finds the library inside the package.
 WHEEL_VENV := $(CURDIR)/$(BUILD)/wheel-venv
 WHEEL_RUN := env -i PATH=/usr/bin:/bin HOME=$(HOME) $(WHEEL_VENV)/bin/python
-PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy "ray==2.60.0"
+PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy auditwheel "ray==2.60.0"
 test-python: wheel test-examples
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q $(PYTHON_TEST_PACKAGES) dist/llmnas-$(VERSION)-*.whl
+	tools/check_wheel.sh $(WHEEL_VENV)/bin/auditwheel dist/llmnas-$(VERSION)-*.whl
 	cd $(BUILD) && $(WHEEL_RUN) -c "import llmnas; print(llmnas.Space.builtin('hat-wmt14ende'))"
 	$(WHEEL_RUN) -m mypy --disallow-untyped-defs --ignore-missing-imports --no-incremental bindings/python/llmnas
 	$(WHEEL_RUN) -m pytest -q -p no:cacheprovider bindings/python/tests
