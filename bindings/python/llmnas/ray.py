@@ -149,7 +149,7 @@ def _score_batch(estimator: str, candidates: List[Arch], pool: List[Any], partia
         # The estimator raised: its exception reaches the caller as itself (Ray's error is an instance of the
         # estimator's own exception type and carries the remote traceback), after every chunk of the batch has come
         # back and the scores that did are kept. It also lists what could not be scored.
-        first.failures = failures
+        setattr(first, "failures", failures)  # Ray's error class declares no such attribute
         raise first
     if failures:
         # Actors died past their restarts: no exception of the estimator's to give back.
