@@ -89,6 +89,27 @@ import LLMNASTestSupport
         #expect(client.ledger.retries == 2)
     }
 
+    @Test func cachedPromptTokensAreCountedAndPricedApart() async throws {
+        let long = String(repeating: "a shared prefix, ", count: 40)
+        // OpenAI's usage.prompt_tokens_details.cached_tokens, then llama-server's timings.cache_n.
+        for rule in [#"[{"cached": 100}]"#, #"[{"cache_n": 100}]"#] {
+            try await server.script(rule)
+            let client = try makeClient(server, #""price_prompt_per_1k": 2, "price_cached_prompt_per_1k": 0.5, "price_completion_per_1k": 4"#)
+            let results = client.complete([prompt(long + "one"), prompt(long + "two")])
+            #expect(results.allSatisfy { (try? $0.get()) != nil })
+            let ledger = client.ledger
+            #expect(ledger.cachedPromptTokens == 200 && ledger.promptTokens > 200, "\(rule): \(ledger)")
+            let expected = Double(ledger.promptTokens - 200) / 1000 * 2 + 200.0 / 1000 * 0.5 + Double(ledger.completionTokens) / 1000 * 4
+            #expect(abs(ledger.cost - expected) < 1e-12, "\(rule): every token class at its own price")
+            #expect(ledger.json["cached_prompt_tokens"] == .number(200))
+        }
+        try await server.script(#"[{"cached": 100}]"#)
+        let unpriced = try makeClient(server, #""price_prompt_per_1k": 2"#)
+        _ = unpriced.complete([prompt(long)])
+        #expect(abs(unpriced.ledger.cost - Double(unpriced.ledger.promptTokens) / 1000 * 2) < 1e-12,
+                "cached tokens cost the prompt price unless a price of their own is given")
+    }
+
     @Test func anOptionLibcurlRefusesFailsTheItemWithCurlsMessage() throws {
         // libcurl refuses strings over 8,000,000 bytes (CURL_MAX_INPUT_LENGTH): setting the URL fails, nothing is sent.
         let url = "http://127.0.0.1:\(ScriptedServer.closedPort())/" + String(repeating: "a", count: 8_000_001)

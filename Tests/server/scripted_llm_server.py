@@ -50,7 +50,7 @@ def choose_rule(body_text):
     return {}
 
 
-def completion(request, texts, chat):
+def completion(request, texts, chat, rule=None):
     n = int(request.get("n", 1))
     choices = []
     for i in range(n):
@@ -61,8 +61,15 @@ def completion(request, texts, chat):
             choices.append({"index": i, "text": text, "finish_reason": "stop"})
     prompt = json.dumps(request.get("messages", request.get("prompt", "")))
     usage = {"prompt_tokens": len(prompt) // 4, "completion_tokens": 3 * n, "total_tokens": len(prompt) // 4 + 3 * n}
-    return {"id": "scripted", "object": "chat.completion" if chat else "text_completion", "model": request.get("model"),
-            "choices": choices, "usage": usage}
+    response = {"id": "scripted", "object": "chat.completion" if chat else "text_completion",
+                "model": request.get("model"), "choices": choices, "usage": usage}
+    rule = rule or {}
+    if "cached" in rule:  # OpenAI's report of prompt tokens served from the endpoint's prefix cache
+        usage["prompt_tokens_details"] = {"cached_tokens": min(int(rule["cached"]), usage["prompt_tokens"])}
+    if "cache_n" in rule:  # llama-server's
+        cached = min(int(rule["cache_n"]), usage["prompt_tokens"])
+        response["timings"] = {"cache_n": cached, "prompt_n": usage["prompt_tokens"] - cached}
+    return response
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -140,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, rule["raw"])
         request = json.loads(body_text)
         texts = rule.get("answers") or [rule.get("answer", default_answer(body_text))]
-        return self.send(200, json.dumps(completion(request, texts, chat)))
+        return self.send(200, json.dumps(completion(request, texts, chat, rule)))
 
 
 class Server(ThreadingHTTPServer):

@@ -7,6 +7,8 @@ package struct CompletionResponse {
     let promptTokens: Int
     /// Completion tokens, if the server reported usage.
     let completionTokens: Int
+    /// Prompt tokens the endpoint served from its prefix cache (at most `promptTokens`), if it said.
+    let cachedPromptTokens: Int
 
     /// Parses a response body; malformed or truncated JSON, an error object or no choices is `badResponse`.
     package init(body: String) throws(LLMNASError) {
@@ -22,8 +24,11 @@ package struct CompletionResponse {
         texts = choices.map { choice in
             choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? ""
         }
-        promptTokens = json["usage"]?["prompt_tokens"]?.exactInt ?? 0
-        completionTokens = json["usage"]?["completion_tokens"]?.exactInt ?? 0
+        promptTokens = max(0, json["usage"]?["prompt_tokens"]?.exactInt ?? 0)
+        completionTokens = max(0, json["usage"]?["completion_tokens"]?.exactInt ?? 0)
+        // OpenAI, Azure, DeepSeek and vLLM report cached prefix tokens in usage; llama-server in its timings.
+        let cached = json["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.exactInt ?? json["timings"]?["cache_n"]?.exactInt ?? 0
+        cachedPromptTokens = min(max(0, cached), promptTokens)
     }
 
     /// The start of a text, for messages.

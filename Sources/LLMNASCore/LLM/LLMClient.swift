@@ -118,8 +118,10 @@ public final class LLMClient {
             do {
                 let response = try CompletionResponse(body: text)
                 ledger.promptTokens += response.promptTokens
+                ledger.cachedPromptTokens += response.cachedPromptTokens
                 ledger.completionTokens += response.completionTokens
-                ledger.cost += Double(response.promptTokens) / 1000 * config.pricePromptPer1k
+                ledger.cost += Double(response.promptTokens - response.cachedPromptTokens) / 1000 * config.pricePromptPer1k
+                    + Double(response.cachedPromptTokens) / 1000 * config.priceCachedPromptPer1k
                     + Double(response.completionTokens) / 1000 * config.priceCompletionPer1k
                 do {
                     try cache?.store(text, for: key)

@@ -68,6 +68,8 @@ public struct LLMConfig: Sendable {
     public var pricePromptPer1k: Double
     /// Dollars per 1,000 completion tokens.
     public var priceCompletionPer1k: Double
+    /// Dollars per 1,000 prompt tokens the endpoint served from its prefix cache; the prompt price by default.
+    public var priceCachedPromptPer1k: Double
     /// The largest response body accepted.
     public var maxResponseBytes: Int
     /// Skip TLS peer and host verification. Unsafe: only for test servers with self-signed certificates.
@@ -84,7 +86,8 @@ public struct LLMConfig: Sendable {
         let allowed: Set<String> = [
             "base_url", "api_key_env", "model", "api", "azure", "temperature", "max_tokens", "n", "aggregate",
             "answer_format", "grammar", "seed", "timeout_seconds", "retries", "backoff_seconds", "backoff_max_seconds",
-            "max_concurrency", "cache_file", "price_prompt_per_1k", "price_completion_per_1k", "max_response_bytes",
+            "max_concurrency", "cache_file", "price_prompt_per_1k", "price_cached_prompt_per_1k", "price_completion_per_1k",
+            "max_response_bytes",
             "insecure_skip_tls_verify", "jitter_seed",
         ]
         let r = try JSONObjectReader(json, context: "LLM config", allowed: allowed, kind: .invalidArgument)
@@ -136,6 +139,7 @@ public struct LLMConfig: Sendable {
         cacheFile = try r.string("cache_file")
         pricePromptPer1k = try r.number("price_prompt_per_1k", in: 0...1_000_000) ?? 0
         priceCompletionPer1k = try r.number("price_completion_per_1k", in: 0...1_000_000) ?? 0
+        priceCachedPromptPer1k = try r.number("price_cached_prompt_per_1k", in: 0...1_000_000) ?? pricePromptPer1k
         maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 30)) ?? (4 << 20)
         insecureSkipTLSVerify = try r.bool("insecure_skip_tls_verify") ?? false
         jitterSeed = UInt64(try r.int("jitter_seed", in: 0...Int.max) ?? 0)

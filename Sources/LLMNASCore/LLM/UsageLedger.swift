@@ -10,6 +10,8 @@ public struct UsageLedger: Sendable, Equatable {
     public var cacheHits = 0
     /// Prompt tokens the server reported.
     public var promptTokens = 0
+    /// Of those, the ones the endpoint served from its prefix cache (priced apart).
+    public var cachedPromptTokens = 0
     /// Completion tokens the server reported.
     public var completionTokens = 0
     /// Dollars, from the configured prices.
@@ -25,7 +27,8 @@ public struct UsageLedger: Sendable, Equatable {
         .object([
             ("requests", .number(Double(requests))), ("retries", .number(Double(retries))),
             ("failures", .number(Double(failures))), ("cache_hits", .number(Double(cacheHits))),
-            ("prompt_tokens", .number(Double(promptTokens))), ("completion_tokens", .number(Double(completionTokens))),
+            ("prompt_tokens", .number(Double(promptTokens))), ("cached_prompt_tokens", .number(Double(cachedPromptTokens))),
+            ("completion_tokens", .number(Double(completionTokens))),
             ("cost", .number(cost)), ("wall_seconds", .number(wallSeconds)),
         ])
     }

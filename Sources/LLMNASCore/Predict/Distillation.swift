@@ -63,6 +63,7 @@ public enum Distillation {
             ("label_requests", .number(Double(after.requests - before.requests))),
             ("label_cache_hits", .number(Double(after.cacheHits - before.cacheHits))),
             ("label_prompt_tokens", .number(Double(after.promptTokens - before.promptTokens))),
+            ("label_cached_prompt_tokens", .number(Double(after.cachedPromptTokens - before.cachedPromptTokens))),
             ("label_completion_tokens", .number(Double(after.completionTokens - before.completionTokens))),
             ("label_cost", .number(after.cost - before.cost)),
             ("label_seconds", .number(after.wallSeconds - before.wallSeconds)),
