@@ -1,4 +1,5 @@
 """The types of the binding's public signatures."""
+import os
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 #: An architecture: one key per hyperparameter of its space (docs/formats.md, "architecture").
@@ -15,5 +16,3 @@ Demos = Union[str, bytes, Sequence[Union[Tuple[ArchLike, float], Mapping[str, An
 Progress = Union[None, bool, Callable[[str, int, int, float], Any]]
 #: A path to a file.
 PathLike = Union[str, "os.PathLike[str]"]
-
-import os  # noqa: E402  (for the string annotation above)
