@@ -166,7 +166,11 @@ class Search(OwnedHandle):
         """Every architecture any estimator scored, as a list of dicts in the order of the iterations that asked for
         them: "estimator", "iteration", "score", "parent" (ever kept as a parent), "constraints" ({name: value}),
         "architecture", and "params" and "flops" for spaces with a cost model."""
-        return json.loads(call_string(lib.llmnas_search_trials_json, self._handle))["trials"]
+        return self._trials_document()["trials"]
+
+    def _trials_document(self) -> JSONObject:
+        """The document llmnas_search_trials_json writes: the trials and each estimator's direction."""
+        return json.loads(call_string(lib.llmnas_search_trials_json, self._handle))
 
     def trials_dataframe(self) -> Any:
         """The trials as a pandas DataFrame (pandas is an optional dependency): one row per trial, a column per
@@ -182,7 +186,7 @@ class Search(OwnedHandle):
     def best_trials(self, estimator: Optional[str] = None) -> List[JSONObject]:
         """The Pareto front of `estimator`'s trials (default: the estimator of the last finished iteration): those no
         other trial beats on the score (in the estimator's direction) without being worse on some constraint."""
-        document = json.loads(call_string(lib.llmnas_search_trials_json, self._handle))
+        document = self._trials_document()
         if estimator is None:
             history = self.history()["history"]
             if not history:

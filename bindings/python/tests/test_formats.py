@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import llmnas
-from llmnas._library import LLMPtr, MLPPtr, SearchPtr, SpacePtr, call_string as take_string_of, lib, take_string
+from llmnas._library import LLMPtr, MLPPtr, SearchPtr, SpacePtr, lib, take_string
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 UNDOCUMENTED = "undocumented_key_for_the_test"
@@ -240,7 +240,7 @@ def outputs(server, tmp_path_factory):
         "distillation report": [distill_report],
         "search best": [search.best()],
         "search history": [search.history()],
-        "search trials": [json.loads(take_string_of(lib.llmnas_search_trials_json, search._handle))],
+        "search trials": [search._trials_document()],
         "protocol result": [protocol],
     }
 
