@@ -78,7 +78,7 @@ test-examples: examples
 venv: $(VENV)/.ready
 $(VENV)/.ready: bindings/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=77" "ray==2.60.0"
+	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=77"
 	touch $@
 
 # The Python wheel with the library inside: dist/llmnas-<version>-py3-none-manylinux_2_<glibc>_x86_64.whl.
@@ -158,7 +158,7 @@ check-latency-models:
 bench: lib venv
 	$(VENV)/bin/pip install -q openai scikit-learn optuna
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
-	for b in llm mlp latency search; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
+	for b in llm mlp latency search local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
 
 # Fuzzing: libFuzzer harnesses (Sources/llmnas-fuzz) for every parser of outside input, with AddressSanitizer and
 # coverage; FUZZ_RUNS inputs each (CI runs a short budget). A crash leaves its input in build/fuzz/; copy it to

@@ -44,7 +44,7 @@ extern "C" {
 /** The version of this header, the only place it is stated: the Makefile, the library's version string and the
  *  Python package's version are derived from it. llmnas_version_string() gives the binary's. */
 #define LLMNAS_VERSION_MAJOR 0
-#define LLMNAS_VERSION_MINOR 2
+#define LLMNAS_VERSION_MINOR 3
 #define LLMNAS_VERSION_PATCH 0
 
 /** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). The library's SONAME is
@@ -90,7 +90,8 @@ LLMNAS_API int llmnas_abi_version(void);
     X(LLMNAS_CANCELLED, -15, "a callback asked to stop; what was done is kept") \
     X(LLMNAS_IO_ERROR, -16, "a file could not be read or written; the message gives the reason") \
     X(LLMNAS_CORRUPT_FILE, -17, "a file is damaged, truncated or of another kind") \
-    X(LLMNAS_INCOMPLETE, -18, "a batch finished with some items failed; their own statuses say why")
+    X(LLMNAS_INCOMPLETE, -18, "a batch finished with some items failed; their own statuses say why") \
+    X(LLMNAS_BUDGET_EXCEEDED, -19, "a request was not sent: it could pass the client's max_cost or max_requests")
 
 /** The result of every fallible call: one enumerator per entry of LLMNAS_STATUS_LIST. */
 typedef enum llmnas_status {
@@ -243,26 +244,33 @@ typedef struct llmnas_llm llmnas_llm;
 /** Creates a client from `config_json` (docs/formats.md, "LLM client config"; only "model" is required): the
  *  endpoint (default $OPENAI_BASE_URL, else OpenAI's), the environment variable holding the API key (read per
  *  batch, sent as a header, written nowhere), sampling, the answer format, timeouts and retries with backoff,
- *  concurrency, a persistent response cache and prices. The cache file holds the endpoint and the full request of
- *  each answer (never a header or key), one checksummed record appended per answer: a crash loses at most the
- *  answers in flight, and a rerun of cached work makes no request. Errors: LLMNAS_INVALID_ARGUMENT (the message
- *  names the key), LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (a cache file of another kind). */
+ *  concurrency, a persistent response cache, prices (cached prompt tokens apart), a budget ("max_cost",
+ *  "max_requests": a request that could pass it is not sent and its item fails with LLMNAS_BUDGET_EXCEEDED) and
+ *  the Batch API ("batch": every batch goes out as one batch job at the batch price; the ids of jobs not yet
+ *  collected are kept beside the cache, so a process killed while waiting, run again, waits for the same job).
+ *  The cache file holds the endpoint and the full request of each answer (never a header or key), one checksummed
+ *  record appended per answer: a crash loses at most the answers in flight, and a rerun of cached work makes no
+ *  request. Each batch is sent in the order of its request bodies, so prompts sharing a prefix follow each other
+ *  (for servers that reuse a cached prefix). Errors: LLMNAS_INVALID_ARGUMENT (the message names the key),
+ *  LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (a cache file of another kind). */
 LLMNAS_API llmnas_status llmnas_llm_create(const char *config_json, llmnas_llm **out_llm);
 
 /** Releases a client and closes its cache file. NULL is ignored. */
 LLMNAS_API void llmnas_llm_free(llmnas_llm *llm);
 
-/** Writes the client's usage ledger to *out_json (docs/formats.md, "usage"): HTTP attempts, retries, failed items,
- *  cache hits, tokens, cost and time. Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
+/** Writes the client's usage ledger to *out_json (docs/formats.md, "usage"): requests, retries, failed items,
+ *  cache hits, items the budget refused, batch jobs, tokens (cached prompt tokens apart), cost and time.
+ *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
 LLMNAS_API llmnas_status llmnas_llm_usage_json(const llmnas_llm *llm, char **out_json);
 
 /** LLM-PP: predicts the score of each of the `n` architectures in `archs_json` (a JSON array) by asking the LLM with
  *  the demonstrations, up to the client's "max_concurrency" requests at a time. scores[i] receives the score (the
  *  first number of the answer; with "n" samples their median or mean) or NaN; item_status[i] (item_status may be
  *  NULL) its status: LLMNAS_OK, or the item's own error (LLMNAS_HTTP_ERROR, LLMNAS_TIMEOUT, LLMNAS_CONNECTION_FAILED,
- *  LLMNAS_BAD_RESPONSE, LLMNAS_BAD_ANSWER for no number or one outside the metric's range, LLMNAS_CANCELLED). With
- *  "calibrate": true in the task, each demonstration is first predicted from the others and the least-squares line
- *  from predicted to measured is applied to every score. `progress` (may be NULL) is called as items finish.
+ *  LLMNAS_BAD_RESPONSE, LLMNAS_BAD_ANSWER for no number or one outside the metric's range, LLMNAS_CANCELLED,
+ *  LLMNAS_BUDGET_EXCEEDED for one the budget did not let go). With "calibrate": true in the task, each demonstration
+ *  is first predicted from the others and the least-squares line from predicted to measured is applied to every
+ *  score. `progress` (may be NULL) is called as items finish.
  *  Returns LLMNAS_OK when every item succeeded, LLMNAS_INCOMPLETE when some failed, LLMNAS_CANCELLED when the
  *  callback stopped it (scores and statuses are written in these three cases). Errors (nothing written):
  *  LLMNAS_INVALID_ARGUMENT (NULL argument, n not the number of architectures), LLMNAS_MALFORMED_JSON,
@@ -271,6 +279,17 @@ LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_spac
                                               const char *demos_json, const char *archs_json, double *scores,
                                               llmnas_status *item_status, size_t n, llmnas_progress_fn progress,
                                               void *user_data);
+
+/** What llmnas_llmpp_predict with the same arguments would send and cost now, before anything is sent; writes it
+ *  to *out_json (docs/formats.md, "estimate"): the items, those the response cache answers, the requests to send,
+ *  their prompt tokens (counted by the endpoint's tokenizer when it has one, llama-server's /tokenize; else from
+ *  the tokens per byte of the requests this client had answered; else at 4 bytes per token: "token_source" says
+ *  which), projected and maximal completion tokens and cost, and whether the budget holds them. Calibration's
+ *  requests are included when the task calibrates. Sends no completion request. Errors: LLMNAS_INVALID_ARGUMENT
+ *  (NULL argument, n not the number of architectures), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH. */
+LLMNAS_API llmnas_status llmnas_llmpp_estimate(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                               const char *demos_json, const char *archs_json, size_t n,
+                                               char **out_json);
 
 /* ------------------------------------------------------------------------------------------------------------- */
 /* Metrics and the paper's evaluation protocol                                                                    */

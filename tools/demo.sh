@@ -19,8 +19,10 @@ else
     url=$(VENV=$venv tools/local_llm.sh start)
     trap 'tools/local_llm.sh stop' EXIT
     echo "LLM-PP on Gemma 3 270M (base model, llama-server at $url): 9 splits x (20 predictions + 10 calibration);"
+    # One request at a time: on 2 cores concurrent prefills only compete, and each of llama-server's slots would
+    # compute the shared prefix of a split's prompts anew; alone, every request after a split's first reuses it.
     grammar='root ::= \" \"? [0-9] [0-9]? \".\" [0-9] [0-9]'
-    config='{"base_url": "'$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 4, "timeout_seconds": 300,
+    config='{"base_url": "'$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 1, "timeout_seconds": 300,
              "answer_format": "grammar", "grammar": "'$grammar'", "cache_file": "build/demo-cache.llmnas"}'
     run LLMNAS_PROTOCOL_OPTIONS="$protocol" LLMNAS_LLM_CONFIG="$config" build/examples/llmpp_eval data/llmpp-wmt
 fi

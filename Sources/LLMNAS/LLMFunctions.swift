@@ -43,17 +43,9 @@ import LLMNASCore
                                     _ scores: UnsafeMutablePointer<Double>?, _ itemStatus: UnsafeMutablePointer<llmnas_status>?,
                                     _ n: Int, _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
-        let client = try LLMHandle.value(llm, "llm")
-        let space = try SpaceHandle.value(space, "space")
-        let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
-        let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
-        let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
-        guard architectures.count == n else {
-            throw LLMNASError(.invalidArgument, "n is \(n) but archs_json holds \(architectures.count) architectures")
-        }
+        let (predictor, architectures) = try llmppRequest(llm, space, taskJSON, demosJSON, archsJSON, n)
         let out = try output(scores, "scores")
         let callback = ProgressCallback(function: progress, userData: userData)
-        let predictor = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations)
         let results = predictor.predict(architectures) { stage, done, total in callback.report(stage: stage, done: done, total: total) }
         for (i, result) in results.enumerated() {
             switch result {
@@ -67,6 +59,32 @@ import LLMNASCore
         }
         try BatchOutcome.check(results)
     }
+}
+
+/// `llmnas_llmpp_estimate`: what `llmnas_llmpp_predict` with these arguments would send and cost, as JSON.
+@c @implementation public func llmnas_llmpp_estimate(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                                     _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?, _ n: Int,
+                                     _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        let (predictor, architectures) = try llmppRequest(llm, space, taskJSON, demosJSON, archsJSON, n)
+        out.pointee = try duplicate(JSONWriter.write(predictor.estimate(architectures).json))
+    }
+}
+
+/// The predictor and the architectures of an LLM-PP call, its arguments checked.
+private func llmppRequest(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                          _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,
+                          _ n: Int) throws(LLMNASError) -> (LLMPPPredictor, [Architecture]) {
+    let client = try LLMHandle.value(llm, "llm")
+    let space = try SpaceHandle.value(space, "space")
+    let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
+    let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
+    let architectures = try ArchitectureBatch.parse(text(archsJSON, "archs_json"), in: space)
+    guard architectures.count == n else {
+        throw LLMNASError(.invalidArgument, "n is \(n) but archs_json holds \(architectures.count) architectures")
+    }
+    return (LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations), architectures)
 }
 
 /// `llmnas_metrics`: MAE, RMSE, Kendall tau-b, Spearman and Pearson of predictions against the truth.

@@ -23,6 +23,7 @@ extension LLMNASError.Kind {
         case .io: LLMNAS_IO_ERROR
         case .corruptFile: LLMNAS_CORRUPT_FILE
         case .incomplete: LLMNAS_INCOMPLETE
+        case .budgetExceeded: LLMNAS_BUDGET_EXCEEDED
         }
     }
 }

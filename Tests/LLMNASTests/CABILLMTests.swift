@@ -73,7 +73,7 @@ import LLMNASTestSupport
         #expect(llmnas_llm_create(#"{"model": "m", "base_url": "http://127.0.0.1:9/v1"}"#, &llm) == LLMNAS_OK)
         var usage: UnsafeMutablePointer<CChar>? = nil
         #expect(llmnas_llm_usage_json(llm, &usage) == LLMNAS_OK)
-        #expect(take(usage) == #"{"requests":0,"retries":0,"failures":0,"cache_hits":0,"prompt_tokens":0,"cached_prompt_tokens":0,"completion_tokens":0,"cost":0,"wall_seconds":0}"#)
+        #expect(take(usage) == #"{"requests":0,"retries":0,"failures":0,"cache_hits":0,"budget_refused":0,"batch_jobs":0,"prompt_tokens":0,"cached_prompt_tokens":0,"completion_tokens":0,"cost":0,"wall_seconds":0}"#)
         llmnas_llm_free(llm)
         llmnas_llm_free(nil)
     }

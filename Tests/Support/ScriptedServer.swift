@@ -43,10 +43,22 @@ public final class ScriptedServer: @unchecked Sendable {
         _ = try await URLSession.shared.data(for: request)
     }
 
-    /// Empties the log and sets the rules (JSON text of the rule list) and a delay for every answer.
-    public func script(_ rules: String = "[]", delay: Double = 0) async throws {
+    /// Empties the log and the Batch API's files and jobs, and sets the rules (JSON text of the rule list), a delay
+    /// for every answer and whether /apply-template and /tokenize answer.
+    public func script(_ rules: String = "[]", delay: Double = 0, tokenizer: Bool = false) async throws {
         try await post("/_control/reset", "{}")
-        try await post("/_control/script", "{\"rules\": \(rules), \"delay\": \(delay)}")
+        try await post("/_control/script", "{\"rules\": \(rules), \"delay\": \(delay), \"tokenizer\": \(tokenizer)}")
+    }
+
+    /// How Batch API jobs end (JSON members: "polls", "outcome", "answered"), for new jobs and those not yet ended.
+    public func batchScript(_ members: String) async throws {
+        try await post("/_control/batch", "{\(members)}")
+    }
+
+    /// The Batch API jobs created since the last script ("batches") and the number of files uploaded ("files").
+    public func batches() async throws -> JSONValue {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/_control/batches")!)
+        return try JSONParser.parse(String(decoding: data, as: UTF8.self))
     }
 
     /// One logged request.
@@ -56,6 +68,8 @@ public final class ScriptedServer: @unchecked Sendable {
         public let body: String
         public let start: Double
         public let end: Double
+        /// The usage the server answered with (nil for faults).
+        public let usage: JSONValue?
     }
 
     /// The completion requests received since the last script.
@@ -67,7 +81,7 @@ public final class ScriptedServer: @unchecked Sendable {
             for (name, value) in entry["headers"]?.objectMembers ?? [] { headers[name.lowercased()] = value.stringValue }
             func number(_ key: String) -> Double { if case let .number(d) = entry[key] { return d } else { return .nan } }
             return Logged(path: entry["path"]?.stringValue ?? "", headers: headers, body: entry["body"]?.stringValue ?? "",
-                          start: number("start"), end: number("end"))
+                          start: number("start"), end: number("end"), usage: entry["usage"] == .null ? nil : entry["usage"])
         }
     }
 

@@ -257,6 +257,16 @@ public:
         return scores;
     }
 
+    /// What predict() with these arguments would send and cost now, before anything is sent: JSON ("estimate" in
+    /// docs/formats.md).
+    std::string estimate_json(const Space &space, const std::string &archs_json, std::size_t n,
+                              const std::string &demos_json, const std::string &task_json = "") {
+        char *out = nullptr;
+        detail::check(llmnas_llmpp_estimate(handle_.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
+                                            demos_json.c_str(), archs_json.c_str(), n, &out));
+        return detail::take(out);
+    }
+
     /// The C handle, still owned by this object.
     llmnas_llm *get() const noexcept { return handle_.get(); }
 

@@ -121,6 +121,10 @@ int main() {
     expect(status_of([&] {
                llmnas::distill_llmpp(dead, space, "[]", "data/llmpp-wmt/unlabeled_archs.jsonl", 2, 0);
            }) == LLMNAS_BAD_ANSWER, "distillation without an answering server has no labels");
+    std::string one = "[" + a00 + "]";
+    std::string estimate = dead.estimate_json(space, one, 1, "[]");
+    expect(estimate.find("\"requests\":1") != std::string::npos && estimate.find("\"token_source\":\"rule\"") != std::string::npos,
+           "an estimate without a tokenizer or answers uses the bytes-per-token rule");
 
     llmnas::Search hosted(graph, R"({"iterations": 2, "seed": 1, "constraints": [{"kind": "host", "name": "mem", "max": 3}]})");
     expect(status_of([&] { hosted.bind_llm("llmpp", dead); }) == LLMNAS_NOT_FOUND, "no LLM estimator of that name");

@@ -1,13 +1,25 @@
 import CCurl
 
-/// One HTTP POST of JSON.
+/// One HTTP request: a POST with a body, or a GET.
 struct HTTPRequest {
     /// The full URL.
     let url: String
     /// Header lines ("Name: value").
     let headers: [String]
-    /// The request body.
-    let body: [UInt8]
+    /// The body of a POST; nil makes the request a GET.
+    let body: [UInt8]?
+    /// The largest response body accepted; nil: the transport's bound.
+    var responseLimit: Int? = nil
+}
+
+/// Whether the transport may start a job now.
+enum HTTPAdmission {
+    /// Start it with this request.
+    case send(HTTPRequest)
+    /// Not yet: ask again after a transfer in flight finishes. With nothing in flight it counts as `refused`.
+    case later
+    /// Never: the caller has ended the job itself.
+    case refused
 }
 
 /// What one HTTP attempt ended with.
@@ -95,10 +107,11 @@ final class HTTPTransport {
         return n
     }
 
-    /// Runs `count` jobs. `request(i)` builds job i's request; `finished(i, outcome)` returns nil when job i is done
-    /// or the seconds to wait before trying it again. `keepGoing()` is asked between events; false aborts the
-    /// transfers in flight and returns.
-    func run(count: Int, request: (Int) -> HTTPRequest, finished: (Int, HTTPOutcome) -> Double?, keepGoing: () -> Bool) {
+    /// Runs `count` jobs in order. `admit(i, inFlight)` is asked before each attempt of job i, with the number of
+    /// transfers in flight: it gives the request, asks to wait for one of them, or refuses the job.
+    /// `finished(i, outcome)` returns nil when job i is done or the seconds to wait before trying it again.
+    /// `keepGoing()` is asked between events; false aborts the transfers in flight and returns.
+    func run(count: Int, admit: (Int, Int) -> HTTPAdmission, finished: (Int, HTTPOutcome) -> Double?, keepGoing: () -> Bool) {
         var waiting: [(job: Int, notBefore: Double)] = (0..<count).map { ($0, 0) }
         waiting.reverse()   // popped from the end: job 0 first
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
@@ -109,10 +122,20 @@ final class HTTPTransport {
             guard keepGoing() else { return }
             let now = MonotonicClock.now()
             var index = waiting.count - 1
-            while index >= 0, active.count < maxConcurrency {
+            admitting: while index >= 0, active.count < maxConcurrency {
                 if waiting[index].notBefore <= now {
-                    let job = waiting.remove(at: index).job
-                    switch start(job, request(job), in: multi) {
+                    let job = waiting[index].job
+                    let request: HTTPRequest
+                    switch admit(job, active.count) {
+                    case .later where !active.isEmpty: break admitting
+                    case .later, .refused:
+                        waiting.remove(at: index)
+                        index -= 1
+                        continue
+                    case let .send(admitted): request = admitted
+                    }
+                    waiting.remove(at: index)
+                    switch start(job, request, in: multi) {
                     case let .success(transfer): active[transfer.handle] = transfer
                     case let .failure(error):
                         if let delay = finished(job, .failure(error.kind, error.message)) {
@@ -181,15 +204,21 @@ final class HTTPTransport {
             }
             headers = appended
         }
-        let transfer = Transfer(job: job, handle: handle, headers: headers, limit: maxResponseBytes)
+        let transfer = Transfer(job: job, handle: handle, headers: headers, limit: request.responseLimit ?? maxResponseBytes)
         let user = Unmanaged.passUnretained(transfer).toOpaque()
-        let options: [(String, () -> CURLcode)] = [
-            ("CURLOPT_URL", { llmnas_curl_set_string(handle, CURLOPT_URL, request.url) }),
-            ("CURLOPT_POST", { llmnas_curl_set_long(handle, CURLOPT_POST, 1) }),
-            ("CURLOPT_POSTFIELDSIZE", { llmnas_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, request.body.count) }),
-            ("CURLOPT_COPYPOSTFIELDS", {
-                request.body.withUnsafeBytes { llmnas_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
-            }),
+        var options: [(String, () -> CURLcode)] = [("CURLOPT_URL", { llmnas_curl_set_string(handle, CURLOPT_URL, request.url) })]
+        if let body = request.body {
+            options += [
+                ("CURLOPT_POST", { llmnas_curl_set_long(handle, CURLOPT_POST, 1) }),
+                ("CURLOPT_POSTFIELDSIZE", { llmnas_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count) }),
+                ("CURLOPT_COPYPOSTFIELDS", {
+                    body.withUnsafeBytes { llmnas_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+                }),
+            ]
+        } else {
+            options.append(("CURLOPT_HTTPGET", { llmnas_curl_set_long(handle, CURLOPT_HTTPGET, 1) }))
+        }
+        options += [
             ("CURLOPT_HTTPHEADER", { llmnas_curl_set_list(handle, CURLOPT_HTTPHEADER, headers) }),
             ("CURLOPT_TIMEOUT_MS", { llmnas_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(self.timeoutSeconds * 1000)) }),
             ("CURLOPT_CONNECTTIMEOUT_MS", { llmnas_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(self.timeoutSeconds, 30) * 1000)) }),
@@ -229,7 +258,7 @@ final class HTTPTransport {
         }
         let reason = String(cString: curl_easy_strerror(result))
         if transfer.tooLarge {
-            return .failure(.badResponse, "the response exceeds the bound of \(maxResponseBytes) bytes")
+            return .failure(.badResponse, "the response exceeds the bound of \(transfer.limit) bytes")
         }
         switch result {
         case CURLE_OPERATION_TIMEDOUT:

@@ -1,15 +1,36 @@
-/// A client of one OpenAI-compatible endpoint: sends batches of prompts concurrently, retries what may succeed on a
-/// second try, answers repeated work from the response cache and keeps a ledger of what was used.
-/// One client is used by one thread at a time.
+/// A client of one OpenAI-compatible endpoint: sends batches of prompts concurrently (or as Batch API jobs), retries
+/// what may succeed on a second try, answers repeated work from the response cache, keeps within its budget and
+/// keeps a ledger of what was used. One client is used by one thread at a time.
 public final class LLMClient {
     /// How the endpoint is reached and asked.
     public let config: LLMConfig
     /// What the client has used so far.
-    public private(set) var ledger = UsageLedger()
-    private let cache: ResponseCache?
-    private let transport: HTTPTransport
-    private let environment: (String) -> String?
+    public internal(set) var ledger = UsageLedger()
+    /// The persistent response cache, if configured.
+    let cache: ResponseCache?
+    /// The HTTP connections.
+    let transport: HTTPTransport
+    /// Looks up the API key's variable.
+    let environment: (String) -> String?
+    /// The spending bounds.
+    let budget: Budget
+    /// Prompt tokens per body byte of the answers so far.
+    var tokenRate = TokenRate()
+    /// Completion tokens of the answers so far, and how many answers.
+    var completionTokensSeen = (tokens: 0, answers: 0)
+    /// Whether the endpoint counts tokens itself (llama-server's /tokenize); nil until asked.
+    var hasTokenizer: Bool?
     private var jitter: SeededGenerator
+
+    /// One request to make: its cache key, its body and the items (equal prompts of the batch) it answers.
+    struct Job {
+        /// The endpoint and the body.
+        let key: String
+        /// The request body.
+        let body: String
+        /// The items it answers.
+        var items: [Int]
+    }
 
     /// A client for `config`; opens its cache file, if one is configured. `environment` supplies the API key.
     public init(config: LLMConfig, environment: @escaping (String) -> String? = LLMConfig.processEnvironment) throws(LLMNASError) {
@@ -18,6 +39,7 @@ public final class LLMClient {
         cache = try config.cacheFile.map { path throws(LLMNASError) in try ResponseCache(path: path) }
         transport = try HTTPTransport(timeoutSeconds: config.timeoutSeconds, maxConcurrency: config.maxConcurrency,
                                   maxResponseBytes: config.maxResponseBytes, verifyTLS: !config.insecureSkipTLSVerify)
+        budget = Budget(maxCost: config.maxCost, maxRequests: config.maxRequests)
         jitter = SeededGenerator(seed: config.jitterSeed)
     }
 
@@ -44,126 +66,105 @@ public final class LLMClient {
     }
 
     /// Sends every prompt and returns, per prompt, the texts of its samples or its own error. Prompts already in the
-    /// cache cost no request; equal prompts in one batch are sent once. `progress(done, total)` is called as items
-    /// finish; returning false stops the batch: unfinished items fail with `cancelled`, answers that arrived are kept
-    /// (and cached).
+    /// cache cost no request; equal prompts in one batch are sent once; the rest go out in the order of their request
+    /// bodies, so that prompts with a common prefix follow each other, one HTTP request each or, with `batch` in the
+    /// config, as one Batch API job. A request that could pass the budget is not sent: its items fail with
+    /// `budgetExceeded` and the rest complete. `progress(done, total)` is called as items finish (and while a batch
+    /// job is polled); returning false stops the batch: unfinished items fail with `cancelled`, answers that arrived
+    /// are kept (and cached).
     public func complete(_ prompts: [[ChatMessage]], progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[String], LLMNASError>] {
+        withoutActuallyEscaping(progress) { progress in
+            let items = CompletionProgress(count: prompts.count, progress: progress)
+            complete(prompts, items: items)
+            return items.results
+        }
+    }
+
+    /// `complete` on the items' record, which lives no longer than the call.
+    private func complete(_ prompts: [[ChatMessage]], items: CompletionProgress) {
         let started = MonotonicClock.now()
-        var results: [Result<[String], LLMNASError>] = []
         defer {
             ledger.wallSeconds += MonotonicClock.now() - started
-            ledger.failures += results.filter { if case .failure = $0 { return true } else { return false } }.count
+            ledger.failures += items.failures
         }
-        let cancelled = LLMNASError(.cancelled, "cancelled before an answer arrived")
-        results = [Result<[String], LLMNASError>](repeating: .failure(cancelled), count: prompts.count)
-        var done = 0
-        var stop = false
-        func finish(_ item: Int, _ result: Result<[String], LLMNASError>) {
-            results[item] = result
-            done += 1
-            if !stop, !progress(done, prompts.count) { stop = true }
+        let plan = plan(prompts)
+        for (item, error) in plan.refused { items.finish(item, .failure(error)) }
+        ledger.cacheHits += plan.answered.count
+        for (item, texts) in plan.answered { items.finish(item, .success(texts)) }
+        var jobs = plan.jobs
+        guard !jobs.isEmpty, !items.stopped else { return }
+        // In lexicographic order, prompts sharing a prefix go out one after another, so a server with a prefix cache
+        // (llama-server's slots, OpenAI's prompt caching) computes each shared prefix once. Sorted order maximises
+        // the total prefix each request shares with the one before it.
+        jobs.sort { $0.body.utf8.lexicographicallyPrecedes($1.body.utf8) }
+        if config.batch != nil {
+            sendAsBatchJob(jobs, items: items)
+        } else {
+            sendEach(jobs, items: items)
         }
-        // Group equal requests; answer cached ones; the rest become HTTP jobs.
-        var jobs: [(key: String, body: String, items: [Int])] = []
+    }
+
+    /// What a batch of prompts needs: the requests to make (equal prompts grouped), the items the cache answers and
+    /// those refused at once (over the size bound).
+    struct Plan {
+        /// The requests to make, in the order of the prompts.
+        var jobs: [Job] = []
+        /// Items answered from the cache, with their texts.
+        var answered: [(item: Int, texts: [String])] = []
+        /// Items that cannot be sent.
+        var refused: [(item: Int, error: LLMNASError)] = []
+    }
+
+    /// The plan for `prompts`; changes nothing.
+    func plan(_ prompts: [[ChatMessage]]) -> Plan {
+        var plan = Plan()
         var jobOfKey: [String: Int] = [:]
-        let url = config.endpointURL
         for (item, messages) in prompts.enumerated() {
             let body = requestBody(for: messages)
             guard body.utf8.count <= LLMConfig.maximumPromptBytes else {
-                finish(item, .failure(LLMNASError(.invalidArgument, "the prompt is \(body.utf8.count) bytes; the bound is \(LLMConfig.maximumPromptBytes)")))
+                plan.refused.append((item, LLMNASError(.invalidArgument, "the prompt is \(body.utf8.count) bytes; the bound is \(LLMConfig.maximumPromptBytes)")))
                 continue
             }
-            let key = url + "\n" + body
-            if let job = jobOfKey[key] { jobs[job].items.append(item); continue }
+            let key = cacheKey(body)
+            if let job = jobOfKey[key] { plan.jobs[job].items.append(item); continue }
             if let cached = cache?.value(for: key), let response = try? CompletionResponse(body: cached) {
-                ledger.cacheHits += 1
-                finish(item, .success(response.texts))
+                plan.answered.append((item, response.texts))
                 continue
             }
-            jobOfKey[key] = jobs.count
-            jobs.append((key, body, [item]))
+            jobOfKey[key] = plan.jobs.count
+            plan.jobs.append(Job(key: key, body: body, items: [item]))
         }
-        guard !jobs.isEmpty, !stop else { return results }
-        let headers = requestHeaders()
-        var attempts = [Int](repeating: 0, count: jobs.count)
-        transport.run(count: jobs.count, request: { job in
-            HTTPRequest(url: url, headers: headers, body: Array(jobs[job].body.utf8))
-        }, finished: { job, outcome in
-            attempts[job] += 1
-            ledger.requests += 1
-            let result = redacted(interpret(outcome, key: jobs[job].key, attempt: attempts[job]))
-            if case let .retry(delay) = result {
-                ledger.retries += 1
-                return delay
-            }
-            for item in jobs[job].items {
-                if case let .done(value) = result { finish(item, value) }
-            }
-            return nil
-        }, keepGoing: { !stop })
-        return results
+        return plan
     }
 
-    private enum Decision {
-        case done(Result<[String], LLMNASError>)
-        case retry(Double)
-    }
+    /// The response cache's key of a request body: the endpoint and the body.
+    func cacheKey(_ body: String) -> String { config.endpointURL + "\n" + body }
 
-    /// What one attempt means: an answer, a retry after a delay, or a final failure.
-    private func interpret(_ outcome: HTTPOutcome, key: String, attempt: Int) -> Decision {
-        let canRetry = attempt <= config.retries
-        switch outcome {
-        case let .response(200, body, _):
-            let text = String(decoding: body, as: UTF8.self)
-            do {
-                let response = try CompletionResponse(body: text)
-                ledger.promptTokens += response.promptTokens
-                ledger.cachedPromptTokens += response.cachedPromptTokens
-                ledger.completionTokens += response.completionTokens
-                ledger.cost += Double(response.promptTokens - response.cachedPromptTokens) / 1000 * config.pricePromptPer1k
-                    + Double(response.cachedPromptTokens) / 1000 * config.priceCachedPromptPer1k
-                    + Double(response.completionTokens) / 1000 * config.priceCompletionPer1k
-                do {
-                    try cache?.store(text, for: key)
-                } catch {
-                    return .done(.failure(error))
-                }
-                return .done(.success(response.texts))
-            } catch {
-                return .done(.failure(error))
-            }
-        case let .response(status, body, retryAfter) where status == 429 || (500...599).contains(status):
-            if canRetry { return .retry(delay(attempt: attempt, retryAfter: retryAfter)) }
-            return .done(.failure(LLMNASError(.httpError, "HTTP \(status) after \(attempt) attempts: \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
-        case let .response(status, body, _):
-            return .done(.failure(LLMNASError(.httpError, "HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
-        case let .failure(kind, message):
-            // Only a timeout or a failed connection may pass on another attempt; a refused setup or a bad body will not.
-            let transient = kind == .timeout || kind == .connectionFailed
-            if transient, canRetry { return .retry(delay(attempt: attempt, retryAfter: nil)) }
-            let suffix = transient ? " after \(attempt) attempts" : ""
-            return .done(.failure(LLMNASError(kind, "\(message)\(suffix) (\(config.endpointURL))")))
-        }
+    /// Learns the token rates of an answer to a request of `bodyBytes`.
+    func learn(from response: CompletionResponse, bodyBytes: Int) {
+        tokenRate.record(bodyBytes: bodyBytes, promptTokens: response.promptTokens)
+        completionTokensSeen.tokens += response.completionTokens
+        completionTokensSeen.answers += 1
     }
 
     /// Exponential backoff with equal jitter from the client's seeded generator; a server's `Retry-After` is honoured
     /// up to `backoffMaxSeconds`.
-    private func delay(attempt: Int, retryAfter: Double?) -> Double {
+    func delay(attempt: Int, retryAfter: Double?) -> Double {
         if let retryAfter { return min(retryAfter, config.backoffMaxSeconds) }
         let ceiling = min(config.backoffMaxSeconds, config.backoffSeconds * power(2, attempt - 1))
         return ceiling * (0.5 + 0.5 * jitter.unit())
     }
 
-    /// A decision whose error message cannot carry the API key, even when a server echoes it in an error body.
-    private func redacted(_ decision: Decision) -> Decision {
-        guard case let .done(.failure(error)) = decision, let key = environment(config.apiKeyVariable), key.count >= 4,
-              error.message.contains(key) else { return decision }
-        return .done(.failure(LLMNASError(error.kind, error.message.replacing(key, with: "[redacted]"))))
+    /// An error whose message cannot carry the API key, even when a server echoes it in an error body.
+    func redacted(_ error: LLMNASError) -> LLMNASError {
+        guard let key = environment(config.apiKeyVariable), key.count >= 4, error.message.contains(key) else { return error }
+        return LLMNASError(error.kind, error.message.replacing(key, with: "[redacted]"))
     }
 
-    /// Content type and, when the key variable is set, the key: `Authorization: Bearer` or Azure's `api-key`.
-    private func requestHeaders() -> [String] {
-        var headers = ["Content-Type: application/json", "Expect:"]
+    /// Content type (JSON unless given) and, when the key variable is set, the key: `Authorization: Bearer` or
+    /// Azure's `api-key`.
+    func requestHeaders(contentType: String = "application/json") -> [String] {
+        var headers = ["Content-Type: \(contentType)", "Expect:"]
         if let key = environment(config.apiKeyVariable), !key.isEmpty {
             headers.append(config.azure == nil ? "Authorization: Bearer \(key)" : "api-key: \(key)")
         }

@@ -76,6 +76,13 @@ public struct LLMConfig: Sendable {
     public var insecureSkipTLSVerify: Bool
     /// Seeds the backoff jitter, so that retry timing is reproducible too.
     public var jitterSeed: UInt64
+    /// The most dollars the client may spend over its lifetime; a request whose worst-case cost would pass it is
+    /// not sent. Nil: no bound.
+    public var maxCost: Double?
+    /// The most completion requests (attempts and batch-job items) the client may make; nil: no bound.
+    public var maxRequests: Int?
+    /// Send batches as Batch API jobs; nil: one HTTP request per prompt.
+    public var batch: BatchAPIConfig?
 
     /// The largest prompt the client sends, in bytes.
     public static let maximumPromptBytes = 1 << 20
@@ -87,8 +94,7 @@ public struct LLMConfig: Sendable {
             "base_url", "api_key_env", "model", "api", "azure", "temperature", "max_tokens", "n", "aggregate",
             "answer_format", "grammar", "seed", "timeout_seconds", "retries", "backoff_seconds", "backoff_max_seconds",
             "max_concurrency", "cache_file", "price_prompt_per_1k", "price_cached_prompt_per_1k", "price_completion_per_1k",
-            "max_response_bytes",
-            "insecure_skip_tls_verify", "jitter_seed",
+            "max_response_bytes", "insecure_skip_tls_verify", "jitter_seed", "max_cost", "max_requests", "batch",
         ]
         let r = try JSONObjectReader(json, context: "LLM config", allowed: allowed, kind: .invalidArgument)
         baseURL = try r.string("base_url") ?? environment("OPENAI_BASE_URL") ?? "https://api.openai.com/v1"
@@ -143,11 +149,51 @@ public struct LLMConfig: Sendable {
         maxResponseBytes = try r.int("max_response_bytes", in: 1024...(1 << 30)) ?? (4 << 20)
         insecureSkipTLSVerify = try r.bool("insecure_skip_tls_verify") ?? false
         jitterSeed = UInt64(try r.int("jitter_seed", in: 0...Int.max) ?? 0)
+        maxCost = try r.number("max_cost", in: 0...1e12)
+        maxRequests = try r.int("max_requests", in: 0...Int(Int32.max))
+        batch = try r.value("batch").map { (json: JSONValue) throws(LLMNASError) in try BatchAPIConfig(json: json) }
+        if batch != nil {
+            guard cacheFile != nil else {
+                throw LLMNASError(.invalidArgument, "LLM config: 'batch' needs a 'cache_file', beside which the ids of jobs in progress are kept")
+            }
+        }
     }
 
     /// Looks a variable up in the process environment.
     public static func processEnvironment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
+    }
+
+    /// What a response costs at the configured prices: uncached prompt, cached prompt and completion tokens, times
+    /// the batch price factor for an answer of a batch job.
+    func cost(of response: CompletionResponse, batch: Bool) -> Double {
+        let regular = Double(response.promptTokens - response.cachedPromptTokens) / 1000 * pricePromptPer1k
+            + Double(response.cachedPromptTokens) / 1000 * priceCachedPromptPer1k
+            + Double(response.completionTokens) / 1000 * priceCompletionPer1k
+        return batch ? regular * (self.batch?.priceFactor ?? 1) : regular
+    }
+
+    /// The most a request of `promptTokens` prompt tokens can cost: every prompt token at the full prompt price and
+    /// every sample at `max_tokens`.
+    func worstCost(promptTokens: Double, batch: Bool) -> Double {
+        let regular = promptTokens / 1000 * pricePromptPer1k + Double(maxTokens * samples) / 1000 * priceCompletionPer1k
+        return batch ? regular * (self.batch?.priceFactor ?? 1) : regular
+    }
+
+    /// The URL path of the completions endpoint, as a batch job's lines name it: "/v1/chat/completions" (the base
+    /// URL's path and the endpoint), "/chat/completions" on Azure.
+    var endpointPath: String {
+        let endpoint = api == .chat ? "/chat/completions" : "/completions"
+        guard azure == nil else { return endpoint }
+        let afterScheme = baseURL.firstRange(of: "://").map { baseURL[$0.upperBound...] } ?? baseURL[...]
+        return (afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "") + endpoint
+    }
+
+    /// The URL of another resource of the API, e.g. "files" or "batches/ID": under the base URL, or Azure's
+    /// "/openai/" with the api-version.
+    func resourceURL(_ path: String) -> String {
+        guard let azure else { return "\(baseURL)/\(path)" }
+        return "\(baseURL)/openai/\(path)?api-version=\(azure.apiVersion)"
     }
 
     /// The URL requests go to.

@@ -62,6 +62,14 @@ package final class ResponseCache {
 
     deinit { close(fd) }
 
+    /// Runs `body` holding the cache's exclusive lock: what other files beside the cache (the Batch API job list)
+    /// use to serialise their read-modify-write across processes.
+    func withLock<T>(_ body: () throws(LLMNASError) -> T) throws(LLMNASError) -> T {
+        try ResponseCache.lock(fd, path)
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
     /// How many responses the cache holds.
     package var count: Int { entries.count }
 

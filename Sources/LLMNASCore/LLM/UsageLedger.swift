@@ -1,20 +1,24 @@
-/// What an LLM client has used: HTTP attempts, retries, failed items, cache hits, tokens, money and time.
+/// What an LLM client has used: requests, retries, failed items, cache hits, tokens, money and time.
 public struct UsageLedger: Sendable, Equatable {
-    /// HTTP attempts made (first tries and retries).
+    /// Completion requests made: HTTP attempts (first tries and retries) and items of batch jobs.
     public var requests = 0
     /// Attempts that were retries.
     public var retries = 0
-    /// Items that failed after all attempts.
+    /// Items that failed after all attempts (those the budget refused included).
     public var failures = 0
     /// Items answered from the response cache.
     public var cacheHits = 0
+    /// Items not sent because they could pass `max_cost` or `max_requests`.
+    public var budgetRefused = 0
+    /// Batch API jobs created.
+    public var batchJobs = 0
     /// Prompt tokens the server reported.
     public var promptTokens = 0
     /// Of those, the ones the endpoint served from its prefix cache (priced apart).
     public var cachedPromptTokens = 0
     /// Completion tokens the server reported.
     public var completionTokens = 0
-    /// Dollars, from the configured prices.
+    /// Dollars, from the configured prices (batch-job answers at the batch price factor).
     public var cost = 0.0
     /// Seconds spent in batches.
     public var wallSeconds = 0.0
@@ -22,11 +26,20 @@ public struct UsageLedger: Sendable, Equatable {
     /// An empty ledger.
     public init() {}
 
+    /// Counts the tokens and the cost of one answer.
+    mutating func charge(_ response: CompletionResponse, config: LLMConfig, batch: Bool) {
+        promptTokens += response.promptTokens
+        cachedPromptTokens += response.cachedPromptTokens
+        completionTokens += response.completionTokens
+        cost += config.cost(of: response, batch: batch)
+    }
+
     /// The ledger as JSON, as `llmnas_llm_usage_json` returns it.
     public var json: JSONValue {
         .object([
             ("requests", .number(Double(requests))), ("retries", .number(Double(retries))),
             ("failures", .number(Double(failures))), ("cache_hits", .number(Double(cacheHits))),
+            ("budget_refused", .number(Double(budgetRefused))), ("batch_jobs", .number(Double(batchJobs))),
             ("prompt_tokens", .number(Double(promptTokens))), ("cached_prompt_tokens", .number(Double(cachedPromptTokens))),
             ("completion_tokens", .number(Double(completionTokens))),
             ("cost", .number(cost)), ("wall_seconds", .number(wallSeconds)),

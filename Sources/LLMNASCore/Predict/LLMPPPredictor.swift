@@ -35,8 +35,7 @@ public final class LLMPPPredictor {
         if let calibrationFailure, calibrationFailure.kind == .cancelled {
             return architectures.map { _ in .failure(calibrationFailure) }
         }
-        let prompts = architectures.map { builder.messages(demonstrations: demonstrations, judging: $0) }
-        let scores = scores(of: client.complete(prompts) { progress("llmpp", $0, $1) })
+        let scores = scores(of: client.complete(prompts(judging: architectures)) { progress("llmpp", $0, $1) })
         guard builder.task.calibrate else { return scores }
         guard let calibration else {
             let reason = calibrationFailure?.message ?? "calibration failed"
@@ -50,13 +49,9 @@ public final class LLMPPPredictor {
         guard demonstrations.count >= 3 else {
             throw LLMNASError(.invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
         }
-        let prompts = demonstrations.indices.map { held in
-            builder.messages(demonstrations: demonstrations.enumerated().filter { $0.offset != held }.map(\.element),
-                             judging: demonstrations[held].architecture)
-        }
         var predicted: [Double] = [], measured: [Double] = []
         var cancelled = false
-        let results = scores(of: client.complete(prompts) { done, total in
+        let results = scores(of: client.complete(calibrationPrompts()) { done, total in
             let keepGoing = progress("calibration", done, total)
             cancelled = cancelled || !keepGoing
             return keepGoing
@@ -72,6 +67,24 @@ public final class LLMPPPredictor {
             throw LLMNASError(.badAnswer, "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction")
         }
         return try AffineCalibration(fitting: predicted, to: measured)
+    }
+
+    /// What `predict(architectures)` would send and cost now (calibration included), before anything is sent.
+    public func estimate(_ architectures: [Architecture]) -> PromptEstimate {
+        client.estimate((builder.task.calibrate && demonstrations.count >= 3 ? calibrationPrompts() : []) + prompts(judging: architectures))
+    }
+
+    /// One prompt per architecture, with every demonstration.
+    private func prompts(judging architectures: [Architecture]) -> [[ChatMessage]] {
+        architectures.map { builder.messages(demonstrations: demonstrations, judging: $0) }
+    }
+
+    /// Calibration's prompts: each demonstration judged with the others shown.
+    private func calibrationPrompts() -> [[ChatMessage]] {
+        demonstrations.indices.map { held in
+            builder.messages(demonstrations: demonstrations.enumerated().filter { $0.offset != held }.map(\.element),
+                             judging: demonstrations[held].architecture)
+        }
     }
 
     /// Turns each item's sample texts into one score: the numeric answers in range, combined by the client's

@@ -39,6 +39,8 @@ public struct LLMNASError: Error, Equatable, CustomStringConvertible {
         case corruptFile
         /// A batch finished with some items failed; each item's status says which.
         case incomplete
+        /// A request was not sent because it could pass the client's spending bounds (`max_cost`, `max_requests`).
+        case budgetExceeded
     }
 
     /// What kind of failure this is.

@@ -9,6 +9,7 @@ from ._library import ABI_VERSION, Status, abi_version, status_string, version
 from .errors import (
     BadAnswerError,
     BadResponseError,
+    BudgetExceededError,
     BufferTooSmallError,
     CancelledError,
     ConnectionFailedError,
@@ -42,7 +43,8 @@ __all__ = [
     "ABI_VERSION", "Status", "abi_version", "status_string", "version", "Space", "Error", "InvalidArgumentError",
     "MalformedJSONError", "InvalidSpaceError", "InvalidArchitectureError", "NotFoundError", "BufferTooSmallError",
     "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
-    "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError", "LLM",
+    "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError",
+    "BudgetExceededError", "LLM",
     "build_prompt", "eval_paper_protocol", "kendall_tau", "metrics", "MLP", "latency_predictor",
     "latency_predictor_names", "train_latency_predictor", "Predictor", "Search",
 ]

@@ -111,6 +111,11 @@ class IncompleteError(Error):
     status_name = "LLMNAS_INCOMPLETE"
 
 
+class BudgetExceededError(Error):
+    """A request was not sent: it could pass the client's max_cost or max_requests (LLMNAS_BUDGET_EXCEEDED)."""
+    status_name = "LLMNAS_BUDGET_EXCEEDED"
+
+
 _CLASSES = {cls.status_name: cls for cls in Error.__subclasses__()}
 _BY_STATUS: Dict[int, Type[Error]] = {}
 

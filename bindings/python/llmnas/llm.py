@@ -66,7 +66,8 @@ class LLM(OwnedHandle):
 
     @property
     def usage(self) -> JSONObject:
-        """The ledger: requests, retries, failures, cache hits, tokens, cost, wall seconds."""
+        """The ledger ("usage" in docs/formats.md): requests, retries, failures, cache hits, items the budget
+        refused, batch jobs, tokens (cached prompt tokens apart), cost, wall seconds."""
         return json.loads(call_string(lib.llmnas_llm_usage_json, self._handle))
 
     def predict(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None,
@@ -76,13 +77,7 @@ class LLM(OwnedHandle):
         array of status values (`llmnas.Status(statuses[i])` names one; they compare equal to `llmnas.Status`
         members). `progress(stage, done, total, value)` returning True cancels; an exception it raises comes back
         here. With `raise_on_failure`, a batch with failed items raises IncompleteError instead."""
-        text = _archs_text(archs)
-        if isinstance(archs, (str, bytes)):
-            try:
-                archs = json.loads(text)
-            except ValueError as exc:
-                raise MalformedJSONError(f"archs is not JSON: {exc}") from None
-        n = len(archs)
+        text, n = _archs_and_count(archs)
         scores = np.full(n, np.nan)
         statuses = np.zeros(n, dtype=np.intc)
         callbacks = Callbacks()
@@ -92,6 +87,15 @@ class LLM(OwnedHandle):
             statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callbacks.progress(progress), None)
         callbacks.check(status, tolerated=() if raise_on_failure else (int(IncompleteError.status or 0),))
         return scores, statuses
+
+    def estimate(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos,
+                 task: JSONInput = None) -> JSONObject:
+        """What `predict` with these arguments would send and cost now, before anything is sent ("estimate" in
+        docs/formats.md): requests after the cache, prompt tokens (by the endpoint's tokenizer when it has one;
+        "token_source" says), projected and maximal completion tokens and cost, and "within_budget"."""
+        text, n = _archs_and_count(archs)
+        return json.loads(call_string(lib.llmnas_llmpp_estimate, self._handle, space._handle, _json_text(task),
+                                      _demos_text(demos), text, n))
 
     def distill(self, space: Space, demos: Demos, pool_path: PathLike, labels: int, seed: int = 0,
                 task: JSONInput = None, mlp_config: JSONInput = None, progress: Progress = None) -> Tuple["MLP", JSONObject]:
@@ -114,6 +118,17 @@ class LLM(OwnedHandle):
     def eval_paper_protocol(self, data_dir: PathLike, options: JSONInput = None, progress: Progress = None) -> JSONObject:
         """The paper's protocol with LLM-PP beside the baselines; see `eval_paper_protocol`."""
         return eval_paper_protocol(data_dir, self, options, progress)
+
+
+def _archs_and_count(archs: Union[str, Sequence[ArchLike]]) -> Tuple[bytes, int]:
+    """The JSON text of a list of architectures (or of a JSON array given as text) and how many it holds."""
+    text = _archs_text(archs)
+    if isinstance(archs, (str, bytes)):
+        try:
+            archs = json.loads(text)
+        except ValueError as exc:
+            raise MalformedJSONError(f"archs is not JSON: {exc}") from None
+    return text, len(archs)
 
 
 def build_prompt(space: Space, arch: ArchLike, demos: Demos, task: JSONInput = None,

@@ -24,10 +24,20 @@ class ScriptedServer:
         request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=json.dumps(payload).encode())
         urllib.request.urlopen(request).read()
 
-    def script(self, rules=(), delay=0.0, seed=0):
-        """Empties the log and sets the rules (`seed` drives rules with a "probability")."""
+    def script(self, rules=(), delay=0.0, seed=0, tokenizer=False):
+        """Empties the log, the Batch API's files and jobs, and sets the rules (`seed` drives rules with a
+        "probability"; `tokenizer` serves /apply-template and /tokenize)."""
         self._post("/_control/reset", {})
-        self._post("/_control/script", {"rules": list(rules), "delay": delay, "seed": seed})
+        self._post("/_control/script", {"rules": list(rules), "delay": delay, "seed": seed, "tokenizer": tokenizer})
+
+    def batch_script(self, **script):
+        """How Batch API jobs end: polls, outcome, answered (for new jobs and those not yet ended)."""
+        self._post("/_control/batch", script)
+
+    def batches(self):
+        """The Batch API jobs created since the last script, and the number of files uploaded."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_control/batches") as response:
+            return json.loads(response.read())
 
     def log(self):
         """The completion requests received since the last script."""

@@ -233,6 +233,7 @@ def outputs(server, tmp_path_factory):
         "search space": [hat.to_json(), llmnas.Space.builtin("nas-bench-graph").to_json()],
         "prompt messages": [llmnas.build_prompt(hat, json.loads(HAT_ARCH), demos)],
         "usage": [llm.usage],
+        "estimate": [llm.estimate(hat, [json.loads(HAT_ARCH)], demos)],
         "metrics": [llmnas.metrics([1, 2, 3], [1, 3, 2]), llmnas.metrics([1, 1], [1, 2])],
         "stats": [hat.stats(json.loads(HAT_ARCH))],
         "MLP info": [validated.info, llmnas.MLP(hidden=[4], steps=2).fit(x, np.arange(40)).info],

@@ -30,8 +30,12 @@ def test_a_real_model_predicts_bleu_and_a_rerun_is_free(base_url, tmp_path):
                   answer_format="grammar", grammar=GRAMMAR, cache_file=str(tmp_path / "cache.llmnas"))
     space = llmnas.Space.builtin("hat-wmt14ende")
     llm = llmnas.LLM(config)
+    estimate = llm.estimate(space, archs, demos, task={"task": "machine translation"})
+    assert estimate["token_source"] == "tokenizer" and estimate["requests"] == 3
     scores, statuses = llm.predict(space, archs, demos, task={"task": "machine translation"})
     assert list(statuses) == [0, 0, 0]
+    used = llm.usage["prompt_tokens"]
+    assert abs(estimate["prompt_tokens"] - used) <= 0.1 * used, "llama-server's tokenizer counts within 10%"
     assert all(0 <= s <= 100 and not math.isnan(s) for s in scores)
     usage = llm.usage
     assert usage["requests"] == 3 and usage["prompt_tokens"] > 3 * 1000 and usage["completion_tokens"] > 0

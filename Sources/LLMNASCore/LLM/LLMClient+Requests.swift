@@ -1,0 +1,104 @@
+/// One HTTP request per prompt, up to `max_concurrency` at a time, within the budget.
+extension LLMClient {
+    /// What one attempt means: an answer, a retry after a delay, or a final failure.
+    enum Decision {
+        case done(Result<[String], LLMNASError>)
+        case retry(Double)
+    }
+
+    /// Sends each job as its own request, in order. Before each attempt the budget decides: a request that could
+    /// pass it waits for those in flight, and is refused when none is left to finish.
+    func sendEach(_ jobs: [Job], items: CompletionProgress) {
+        let url = config.endpointURL
+        let headers = requestHeaders()
+        var attempts = [Int](repeating: 0, count: jobs.count)
+        var reservations = [Double](repeating: 0, count: jobs.count)
+        var reserved = 0.0
+        transport.run(count: jobs.count, admit: { job, inFlight in
+            let body = jobs[job].body
+            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(body.utf8.count), batch: false)
+            switch budget.decide(spent: ledger.cost, reserved: reserved, made: ledger.requests, inFlight: inFlight, worstCost: worst) {
+            case .go:
+                reservations[job] = worst
+                reserved += worst
+                return .send(HTTPRequest(url: url, headers: headers, body: Array(body.utf8)))
+            case .wait:
+                return .later
+            case let .refuse(error):
+                ledger.budgetRefused += jobs[job].items.count
+                for item in jobs[job].items { items.finish(item, .failure(error)) }
+                return .refused
+            }
+        }, finished: { job, outcome in
+            reserved -= reservations[job]
+            reservations[job] = 0
+            attempts[job] += 1
+            ledger.requests += 1
+            switch interpret(outcome, job: jobs[job], attempt: attempts[job]) {
+            case let .retry(delay):
+                ledger.retries += 1
+                return delay
+            case let .done(result):
+                for item in jobs[job].items { items.finish(item, result.mapError(redacted)) }
+                return nil
+            }
+        }, keepGoing: { !items.stopped })
+    }
+
+    /// What one attempt of `job` means; an answer is charged, learned from and cached.
+    private func interpret(_ outcome: HTTPOutcome, job: Job, attempt: Int) -> Decision {
+        let canRetry = attempt <= config.retries
+        switch outcome {
+        case let .response(200, body, _):
+            return .done(accept(String(decoding: body, as: UTF8.self), for: job, batch: false))
+        case let .response(status, body, retryAfter) where status == 429 || (500...599).contains(status):
+            if canRetry { return .retry(delay(attempt: attempt, retryAfter: retryAfter)) }
+            return .done(.failure(LLMNASError(.httpError, "HTTP \(status) after \(attempt) attempts: \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
+        case let .response(status, body, _):
+            return .done(.failure(LLMNASError(.httpError, "HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
+        case let .failure(kind, message):
+            // Only a timeout or a failed connection may pass on another attempt; a refused setup or a bad body will not.
+            let transient = kind == .timeout || kind == .connectionFailed
+            if transient, canRetry { return .retry(delay(attempt: attempt, retryAfter: nil)) }
+            let suffix = transient ? " after \(attempt) attempts" : ""
+            return .done(.failure(LLMNASError(kind, "\(message)\(suffix) (\(config.endpointURL))")))
+        }
+    }
+
+    /// A completion body received for `job`: parsed, charged (at the batch price for a batch job's answer), learned
+    /// from and stored in the cache before its texts are handed out.
+    func accept(_ text: String, for job: Job, batch: Bool) -> Result<[String], LLMNASError> {
+        do throws(LLMNASError) {
+            let response = try CompletionResponse(body: text)
+            ledger.charge(response, config: config, batch: batch)
+            learn(from: response, bodyBytes: job.body.utf8.count)
+            try cache?.store(text, for: job.key)
+            return .success(response.texts)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// One request outside the completion batches (Batch API files and jobs, the tokenizer), retried as completions
+    /// are (429, 5xx, timeouts, failed connections); the body of its 200 answer. `what` names it in errors.
+    func call(_ request: HTTPRequest, _ what: String) throws(LLMNASError) -> [UInt8] {
+        var attempt = 0
+        var result: Result<[UInt8], LLMNASError> = .failure(LLMNASError(.cancelled, "\(what): cancelled"))
+        transport.run(count: 1, admit: { _, _ in .send(request) }, finished: { _, outcome in
+            attempt += 1
+            let canRetry = attempt <= config.retries
+            switch outcome {
+            case let .response(200, body, _):
+                result = .success(body)
+            case let .response(status, body, retryAfter):
+                if status == 429 || (500...599).contains(status), canRetry { return delay(attempt: attempt, retryAfter: retryAfter) }
+                result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"))
+            case let .failure(kind, message):
+                if kind == .timeout || kind == .connectionFailed, canRetry { return delay(attempt: attempt, retryAfter: nil) }
+                result = .failure(LLMNASError(kind, "\(what): \(message) (\(request.url))"))
+            }
+            return nil
+        }, keepGoing: { true })
+        return try result.mapError(redacted).get()
+    }
+}

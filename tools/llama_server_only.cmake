@@ -1,0 +1,20 @@
+# Given to llama.cpp's configure step by tools/local_llm.sh (CMAKE_PROJECT_INCLUDE, read after each project()):
+# once the whole tree is configured, every executable but llama-server leaves the default build, so building the
+# PyPI package compiles the server and the libraries it links, not llama.cpp's other tools.
+if(NOT LLMNAS_SERVER_ONLY)
+    set(LLMNAS_SERVER_ONLY ON)
+    function(llmnas_server_only directory)
+        get_property(targets DIRECTORY "${directory}" PROPERTY BUILDSYSTEM_TARGETS)
+        foreach(target IN LISTS targets)
+            get_target_property(type "${target}" TYPE)
+            if(type STREQUAL "EXECUTABLE" AND NOT target STREQUAL "llama-server")
+                set_target_properties("${target}" PROPERTIES EXCLUDE_FROM_ALL ON)
+            endif()
+        endforeach()
+        get_property(subdirectories DIRECTORY "${directory}" PROPERTY SUBDIRECTORIES)
+        foreach(subdirectory IN LISTS subdirectories)
+            llmnas_server_only("${subdirectory}")
+        endforeach()
+    endfunction()
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL llmnas_server_only "${CMAKE_SOURCE_DIR}")
+endif()
