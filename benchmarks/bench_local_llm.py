@@ -65,17 +65,22 @@ def run_demo_workload(url: str, directory: str) -> Tuple[float, Dict, Dict[str, 
     return seconds, usage, cached_requests(cache)
 
 
-def run_llmnas_sample(url: str, directory: str, concurrency: int) -> Tuple[float, Dict[str, str]]:
-    """The sample's test architectures through llmnas at `concurrency`: seconds and body -> answer."""
+def run_llmnas_sample(url: str, directory: str, concurrency: int) -> Tuple[float, Dict[str, str], int, int]:
+    """The sample's test architectures through llmnas at `concurrency`: seconds, body -> answer, and the prompt
+    tokens llmnas estimated before sending them against those the server reported."""
     cache = os.path.join(directory, f"sample-{concurrency}.llmnas")
-    seconds = 0.0
+    seconds, estimated = 0.0, 0
     with llmnas.LLM(workload.client_config(url, cache, concurrency)) as llm:
         for task, _, demos, test in list(workload.splits())[:SAMPLE_SPLITS]:
             space = llmnas.Space.builtin(workload.SPACE_OF_TASK[task])
+            estimate = llm.estimate(space, test, demos, task=workload.task_of(task))
+            assert estimate["token_source"] == "tokenizer", estimate
+            estimated += estimate["prompt_tokens"]
             elapsed, (_, statuses) = timed(lambda: llm.predict(space, test, demos, task=workload.task_of(task)))
             assert (statuses == 0).all(), statuses
             seconds += elapsed
-    return seconds, cached_requests(cache)
+        used = llm.usage["prompt_tokens"]
+    return seconds, cached_requests(cache), estimated, used
 
 
 def run_openai_serial(url: str, bodies: List[str]) -> Tuple[float, Dict[str, str]]:
@@ -113,7 +118,7 @@ def main() -> None:
             url = start_server("")
             demo_seconds, usage, reuse_answers = run_demo_workload(url, directory)
             url = start_server("--no-cache-prompt")
-            c4_seconds, c4_answers = run_llmnas_sample(url, directory, 4)
+            c4_seconds, c4_answers, estimated, used = run_llmnas_sample(url, directory, 4)
             bodies = sorted(c4_answers)
             serial_seconds, serial_answers = run_openai_serial(url, bodies)
             if args.full:
@@ -132,6 +137,8 @@ def main() -> None:
           f"{usage['cached_prompt_tokens']} ({usage['cached_prompt_tokens'] / usage['prompt_tokens']:.0%})")
     print(f"  prefix reuse against no cache: {(c4_seconds / len(bodies)) / (demo_seconds / demo_requests):.2f}x "
           f"faster per request than the demo before")
+    print(f"  llmnas.LLM.estimate before the sample was sent: {estimated} prompt tokens by llama-server's tokenizer; "
+          f"{used} used ({(estimated - used) / used:+.1%})")
     n, of = differing(reuse_answers, c4_answers)
     m, _ = differing(c4_answers, serial_answers)
     print(f"  answers that differ: {n} of {of} between the server modes (reuse against no cache); {m} of {of} "

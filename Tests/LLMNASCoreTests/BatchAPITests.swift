@@ -7,15 +7,12 @@ import LLMNASTestSupport
 /// script is shared.
 @Suite(.serialized) final class BatchAPITests {
     let server: ScriptedServer
-    let folder: String
+    let folder: TemporaryFolder
 
     init() throws {
         server = try ScriptedServer()
-        folder = NSTemporaryDirectory() + "llmnas-batch-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("llmnas-batch")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     let prices = #""price_prompt_per_1k": 2, "price_cached_prompt_per_1k": 0.5, "price_completion_per_1k": 4"#
 
@@ -26,7 +23,7 @@ import LLMNASTestSupport
     /// A batch client with its own cache file; `extra` adds config members.
     func batchClient(_ cache: String, batch: String = "", _ extra: String = "") throws -> LLMClient {
         let batchMembers = #""poll_seconds": 0.01, "poll_max_seconds": 0.05"# + (batch.isEmpty ? "" : ", " + batch)
-        return try makeClient(server, #""cache_file": "\#(folder)/\#(cache)", "batch": {\#(batchMembers)}, \#(prices)"#
+        return try makeClient(server, #""cache_file": "\#(folder.path)/\#(cache)", "batch": {\#(batchMembers)}, \#(prices)"#
                               + (extra.isEmpty ? "" : ", " + extra))
     }
 
@@ -54,7 +51,7 @@ import LLMNASTestSupport
         #expect(client.ledger.batchJobs == 1 && client.ledger.requests == 5 && client.ledger.failures == 0)
         #expect(client.ledger.cachedPromptTokens == 10)
         #expect(abs(client.ledger.cost - pricedUsage(log, factor: 0.5)) < 1e-9, "the ledger is the server's priced usage at half price")
-        #expect(!FileManager.default.fileExists(atPath: "\(folder)/complete.llmnas.batches"), "a collected job leaves the list")
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/complete.llmnas.batches"), "a collected job leaves the list")
         let again = try batchClient("complete.llmnas")
         #expect(try again.complete(prompts(5)).map { try $0.get() } == results.map { try $0.get() })
         #expect(again.ledger.cacheHits == 5 && again.ledger.batchJobs == 0, "every answer was cached")
@@ -110,14 +107,14 @@ import LLMNASTestSupport
         let first = try batchClient("waiting.llmnas", batch: #""max_wait_seconds": 0.05"#)
         let results = first.complete(prompts(4))
         #expect(results.allSatisfy { if case let .failure(error) = $0 { error.kind == .timeout && error.message.contains("stays listed") } else { false } })
-        let listed = try JSONParser.parse(String(contentsOfFile: "\(folder)/waiting.llmnas.batches", encoding: .utf8))
+        let listed = try JSONParser.parse(String(contentsOfFile: "\(folder.path)/waiting.llmnas.batches", encoding: .utf8))
         #expect(listed["jobs"]?.arrayValue?.first?["id"] == .string("batch_0"))
         try await server.batchScript(#""polls": 0"#)
         let second = try batchClient("waiting.llmnas")
         #expect(second.complete(prompts(4)).allSatisfy { (try? $0.get()) != nil })
         #expect(try await server.batches()["batches"]?.arrayValue?.count == 1, "the same job, not a second one")
         #expect(second.ledger.batchJobs == 0 && second.ledger.cost > 0, "the answers are charged where they are collected")
-        #expect(!FileManager.default.fileExists(atPath: "\(folder)/waiting.llmnas.batches"))
+        #expect(!FileManager.default.fileExists(atPath: "\(folder.path)/waiting.llmnas.batches"))
     }
 
     @Test func theBudgetCutsTheJobAndTheRestCompletes() async throws {

@@ -7,13 +7,12 @@ import LLMNASTestSupport
 /// server's script is shared.
 @Suite(.serialized) final class BudgetTests {
     let server: ScriptedServer
-    let cache = NSTemporaryDirectory() + "llmnas-budget-\(UUID().uuidString).llmnas"
+    let folder: TemporaryFolder
 
     init() throws {
         server = try ScriptedServer()
+        folder = try TemporaryFolder("llmnas-budget")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: cache) }
 
     func prompts(_ count: Int, from first: Int = 0) -> [[ChatMessage]] {
         (first..<(first + count)).map { [ChatMessage(role: "user", content: String(repeating: "a prompt of some length ", count: 20) + "#\($0)")] }
@@ -56,7 +55,7 @@ import LLMNASTestSupport
         #expect(counted.ledger.requests == 5, "estimating sent no completion request")
 
         try await server.script()
-        let learning = try makeClient(server, #""max_tokens": 3, "cache_file": "\#(cache)""#)
+        let learning = try makeClient(server, #""max_tokens": 3, "cache_file": "\#(folder.file("cache.llmnas"))""#)
         let byRule = learning.estimate(prompts(5))
         #expect(byRule.tokenSource == .rule && byRule.withinBudget == nil)
         _ = learning.complete(prompts(2))

@@ -6,15 +6,12 @@ import LLMNASTestSupport
 /// The client over real HTTP against the scripted loopback server. Serialized: the server's script is shared.
 @Suite(.serialized) final class LLMClientTests {
     let server: ScriptedServer
-    let folder: String
+    let folder: TemporaryFolder
 
     init() throws {
         server = try ScriptedServer()
-        folder = NSTemporaryDirectory() + "llmnas-client-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("llmnas-client")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     func prompt(_ text: String) -> [ChatMessage] { [ChatMessage(role: "user", content: text)] }
 
@@ -159,7 +156,7 @@ import LLMNASTestSupport
 
     @Test func theCacheAnswersARerunWithoutRequestsAndNeverHoldsTheKey() async throws {
         try await server.script()
-        let cache = folder + "/cache.llmnas"
+        let cache = folder.file("cache.llmnas")
         let secret = "sk-test-RECOGNISABLE-0123456789"
         let prompts = (0..<5).map { prompt("GFLOPs: \($0).0\nBLEU:") }
         let first = try makeClient(server, "\"cache_file\": \"\(cache)\"", environment: ["OPENAI_API_KEY": secret])
@@ -179,7 +176,7 @@ import LLMNASTestSupport
 
     @Test func aCacheCutShortKeepsItsGoodRecords() async throws {
         try await server.script()
-        let cache = folder + "/cut.llmnas"
+        let cache = folder.file("cut.llmnas")
         let prompts = (0..<4).map { prompt("p\($0)") }
         _ = try makeClient(server, "\"cache_file\": \"\(cache)\"").complete(prompts)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: cache))
@@ -195,7 +192,7 @@ import LLMNASTestSupport
     }
 
     @Test func aForeignCacheFileIsRefusedAndKept() throws {
-        let path = folder + "/foreign.txt"
+        let path = folder.file("foreign.txt")
         try Data("not a cache at all".utf8).write(to: URL(fileURLWithPath: path))
         do {
             _ = try makeClient(server, "\"cache_file\": \"\(path)\"")

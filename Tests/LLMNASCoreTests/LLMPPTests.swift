@@ -57,4 +57,24 @@ import LLMNASTestSupport
         #expect(predictor.calibration == line)
         #expect(abs(try results[0].get() - line.apply(answered[0])) < 1e-9)
     }
+
+    @Test func calibrationPromptsShowTheOthersInAnOrderThatSharesPrefixes() async throws {
+        try await server.script()
+        let demos = RepoData.demonstrations(data, 10)
+        let builder = PromptBuilder(space: space, task: PredictionTask())
+        let client = try makeClient(server, "\"max_concurrency\": 1")
+        _ = try LLMPPPredictor(client: client, space: space, task: PredictionTask(), demonstrations: demos).fitCalibration()
+        let prompts = try await server.log().map(\.body)
+        #expect(prompts.count == 10)
+        for (held, demo) in demos.enumerated() {
+            let described = builder.describe(demo.architecture).replacing("\n", with: "\\n")
+            let judging = prompts.filter { $0.contains("Architecture to judge:\\n" + described) }
+            #expect(judging.count == 1, "demonstration \(held) is judged once")
+            #expect(judging.first.map { $0.components(separatedBy: described).count == 2 } == true, "and not shown beside itself")
+            #expect(judging.first?.contains("Architecture 9:") == true && judging.first?.contains("Architecture 10:") == false)
+        }
+        // Sent one after another, each prompt shares with the one before it more than half of its bytes.
+        let shared = zip(prompts.dropFirst(), prompts).map { pair in zip(pair.0.utf8, pair.1.utf8).prefix { $0 == $1 }.count }
+        #expect(Double(shared.reduce(0, +)) > 0.5 * Double(prompts.dropFirst().map(\.utf8.count).reduce(0, +)))
+    }
 }

@@ -79,11 +79,24 @@ public final class LLMPPPredictor {
         architectures.map { builder.messages(demonstrations: demonstrations, judging: $0) }
     }
 
-    /// Calibration's prompts: each demonstration judged with the others shown.
+    /// Calibration's prompts, one per demonstration: it is judged with the others shown, in an order that lets the
+    /// prompts share long prefixes, so a server with a prefix cache computes each shared part once. Recursively,
+    /// the prompts that hold out a demonstration of the second half show the first half first, and the other way
+    /// round: over n demonstrations the prompts then differ in about n log2 n demonstrations, not n²/2.
     private func calibrationPrompts() -> [[ChatMessage]] {
-        demonstrations.indices.map { held in
-            builder.messages(demonstrations: demonstrations.enumerated().filter { $0.offset != held }.map(\.element),
-                             judging: demonstrations[held].architecture)
+        var shown = [[Int]](repeating: [], count: demonstrations.count)
+        func arrange(_ prefix: [Int], _ rest: ArraySlice<Int>) {
+            guard rest.count > 1 else {
+                if let held = rest.first { shown[held] = prefix }
+                return
+            }
+            let middle = rest.startIndex + rest.count / 2
+            arrange(prefix + rest[..<middle], rest[middle...])
+            arrange(prefix + rest[middle...], rest[..<middle])
+        }
+        arrange([], Array(demonstrations.indices)[...])
+        return demonstrations.indices.map { held in
+            builder.messages(demonstrations: shown[held].map { demonstrations[$0] }, judging: demonstrations[held].architecture)
         }
     }
 
