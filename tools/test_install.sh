@@ -22,3 +22,16 @@ cmake -S "$root/examples/cmake" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$pre
 cmake --build "$work/cmake-build" > "$work/cmake-build.log" 2>&1 || { cat "$work/cmake-build.log"; exit 1; }
 run "$work/cmake-build/spaces_cpp" | cmp - "$root/build/examples/spaces.out"
 echo "test-install: the C++ example built with CMake's find_package(llmnas) against the moved prefix prints the same"
+
+# The version file accepts a request from the same ABI generation and refuses one of another.
+mkdir -p "$work/version"
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(version_check CXX)\nfind_package(llmnas ${WANT} REQUIRED CONFIG)\n' \
+    > "$work/version/CMakeLists.txt"
+version_ok() {
+    rm -rf "$work/version/build"
+    cmake -S "$work/version" -B "$work/version/build" -DWANT="$1" -DCMAKE_PREFIX_PATH="$prefix" > /dev/null 2>&1
+}
+version_ok 0.2 && ! version_ok 0.1 && ! version_ok 9.0 \
+    || { echo "test-install: find_package's version check is wrong (0.2 accepted, 0.1 and 9.0 refused expected)"; exit 1; }
+echo "test-install: find_package(llmnas 0.2) accepts the installed $(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")/\1/p' \
+    "$prefix/lib/cmake/llmnas/llmnasConfigVersion.cmake"); 0.1 (another ABI) and 9.0 are refused"
