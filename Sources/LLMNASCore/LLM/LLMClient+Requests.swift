@@ -47,21 +47,30 @@ extension LLMClient {
 
     /// What one attempt of `job` means; an answer is charged, learned from and cached.
     private func interpret(_ outcome: HTTPOutcome, job: Job, attempt: Int) -> Decision {
-        let canRetry = attempt <= config.retries
+        if let delay = retryDelay(after: outcome, attempt: attempt) { return .retry(delay) }
         switch outcome {
         case let .response(200, body, _):
             return .done(accept(String(decoding: body, as: UTF8.self), for: job, batch: false))
-        case let .response(status, body, retryAfter) where status == 429 || (500...599).contains(status):
-            if canRetry { return .retry(delay(attempt: attempt, retryAfter: retryAfter)) }
-            return .done(.failure(LLMNASError(.httpError, "HTTP \(status) after \(attempt) attempts: \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
         case let .response(status, body, _):
-            return .done(.failure(LLMNASError(.httpError, "HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
+            let retried = status == 429 || (500...599).contains(status) ? " after \(attempt) attempts" : ""
+            return .done(.failure(LLMNASError(.httpError, "HTTP \(status)\(retried): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
         case let .failure(kind, message):
-            // Only a timeout or a failed connection may pass on another attempt; a refused setup or a bad body will not.
-            let transient = kind == .timeout || kind == .connectionFailed
-            if transient, canRetry { return .retry(delay(attempt: attempt, retryAfter: nil)) }
-            let suffix = transient ? " after \(attempt) attempts" : ""
-            return .done(.failure(LLMNASError(kind, "\(message)\(suffix) (\(config.endpointURL))")))
+            let retried = kind == .timeout || kind == .connectionFailed ? " after \(attempt) attempts" : ""
+            return .done(.failure(LLMNASError(kind, "\(message)\(retried) (\(config.endpointURL))")))
+        }
+    }
+
+    /// The wait before another attempt, or nil when the outcome is final: only a 429, a 5xx, a timeout or a failed
+    /// connection may pass on another try (a refused setup or a bad body will not), and only `retries` times.
+    private func retryDelay(after outcome: HTTPOutcome, attempt: Int) -> Double? {
+        guard attempt <= config.retries else { return nil }
+        switch outcome {
+        case let .response(status, _, retryAfter) where status == 429 || (500...599).contains(status):
+            return delay(attempt: attempt, retryAfter: retryAfter)
+        case let .failure(kind, _) where kind == .timeout || kind == .connectionFailed:
+            return delay(attempt: attempt, retryAfter: nil)
+        default:
+            return nil
         }
     }
 
@@ -86,15 +95,13 @@ extension LLMClient {
         var result: Result<[UInt8], LLMNASError> = .failure(LLMNASError(.cancelled, "\(what): cancelled"))
         transport.run(count: 1, admit: { _, _ in .send(request) }, finished: { _, outcome in
             attempt += 1
-            let canRetry = attempt <= config.retries
+            if let delay = retryDelay(after: outcome, attempt: attempt) { return delay }
             switch outcome {
             case let .response(200, body, _):
                 result = .success(body)
-            case let .response(status, body, retryAfter):
-                if status == 429 || (500...599).contains(status), canRetry { return delay(attempt: attempt, retryAfter: retryAfter) }
+            case let .response(status, body, _):
                 result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"))
             case let .failure(kind, message):
-                if kind == .timeout || kind == .connectionFailed, canRetry { return delay(attempt: attempt, retryAfter: nil) }
                 result = .failure(LLMNASError(kind, "\(what): \(message) (\(request.url))"))
             }
             return nil
