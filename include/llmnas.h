@@ -291,6 +291,20 @@ LLMNAS_API llmnas_status llmnas_llmpp_estimate(llmnas_llm *llm, const llmnas_spa
                                                const char *demos_json, const char *archs_json, size_t n,
                                                char **out_json);
 
+/** LLM-proposed architectures: asks the LLM for new architectures of `space` that should score better than the
+ *  demonstrations (`demos_json`, at least one; the task as llmnas_llmpp_predict's), within the GFLOPs and parameter
+ *  budgets of `request_json` (docs/formats.md, "proposal request": count, max_gflops, max_params for spaces with a
+ *  cost model, rounds, max_tokens; NULL: 10 proposals, no budget, 3 rounds). Every JSON object of each answer is
+ *  judged: accepted when it is an architecture of the space that keeps the space's rules and the budgets and repeats
+ *  neither a demonstration nor an accepted proposal; every other one is rejected with its reason, as is an answer
+ *  without any object. Each round asks for the proposals still missing. Writes to *out_json (docs/formats.md,
+ *  "proposals") the accepted architectures (ready for a search config's "initial") and every rejection. Errors:
+ *  LLMNAS_INVALID_ARGUMENT (NULL argument, no demonstration, a budget for a space without a cost model),
+ *  LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (a demonstration), and the request errors of llmnas_llmpp_predict
+ *  (a round's request failing ends the call: answers cached by the client replay for free on the next call). */
+LLMNAS_API llmnas_status llmnas_llm_propose(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                            const char *demos_json, const char *request_json, char **out_json);
+
 /* ------------------------------------------------------------------------------------------------------------- */
 /* Metrics and the paper's evaluation protocol                                                                    */
 /* ------------------------------------------------------------------------------------------------------------- */

@@ -72,6 +72,23 @@ import LLMNASCore
     }
 }
 
+/// `llmnas_llm_propose`: architectures the LLM proposes, each judged against the space, its rules and the budgets.
+@c @implementation public func llmnas_llm_propose(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                                  _ demosJSON: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?,
+                                  _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        let client = try LLMHandle.value(llm, "llm")
+        let space = try SpaceHandle.value(space, "space")
+        let task = try PredictionTask(json: optionalJSON(taskJSON, "task_json"))
+        let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
+        guard !demonstrations.isEmpty else { throw LLMNASError(.invalidArgument, "demos_json holds no demonstration; proposals need at least one") }
+        let request = try ProposalRequest(json: optionalJSON(requestJSON, "request_json"), space: space)
+        let proposer = LLMProposer(client: client, space: space, task: task, demonstrations: demonstrations)
+        out.pointee = try duplicate(JSONWriter.write(proposer.propose(request).json(in: space)))
+    }
+}
+
 /// The predictor and the architectures of an LLM-PP call, its arguments checked.
 private func llmppRequest(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
                           _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,

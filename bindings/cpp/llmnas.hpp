@@ -267,6 +267,17 @@ public:
         return detail::take(out);
     }
 
+    /// Architectures the LLM proposes that should score better than `demos_json`, within the budgets of
+    /// `request_json` ("proposal request" in docs/formats.md; empty: 10 proposals, no budget): JSON ("proposals"),
+    /// the accepted architectures and every rejection with its reason.
+    std::string propose_json(const Space &space, const std::string &demos_json, const std::string &request_json = "",
+                             const std::string &task_json = "") {
+        char *out = nullptr;
+        detail::check(llmnas_llm_propose(handle_.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
+                                         demos_json.c_str(), request_json.empty() ? nullptr : request_json.c_str(), &out));
+        return detail::take(out);
+    }
+
     /// The C handle, still owned by this object.
     llmnas_llm *get() const noexcept { return handle_.get(); }
 

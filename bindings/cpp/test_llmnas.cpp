@@ -126,6 +126,11 @@ int main() {
     expect(estimate.find("\"requests\":1") != std::string::npos && estimate.find("\"token_source\":\"rule\"") != std::string::npos,
            "an estimate without a tokenizer or answers uses the bytes-per-token rule");
 
+    expect(status_of([&] { dead.propose_json(space, "[]"); }) == LLMNAS_INVALID_ARGUMENT, "proposals need a demonstration");
+    std::string demo = R"([{"architecture": )" + a00 + R"(, "score": 25.0}])";
+    expect(status_of([&] { dead.propose_json(space, demo, R"({"count": 2, "rounds": 1})"); }) == LLMNAS_CONNECTION_FAILED,
+           "proposals from a dead server end with the request's error");
+
     llmnas::Search hosted(graph, R"({"iterations": 2, "seed": 1, "constraints": [{"kind": "host", "name": "mem", "max": 3}]})");
     expect(status_of([&] { hosted.bind_llm("llmpp", dead); }) == LLMNAS_NOT_FOUND, "no LLM estimator of that name");
     struct Refused : std::runtime_error {

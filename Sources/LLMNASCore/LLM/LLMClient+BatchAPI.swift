@@ -33,7 +33,8 @@ extension LLMClient {
         var admitted: [Job] = []
         var reserved = 0.0
         for job in jobs where open[job.body] != nil {
-            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(job.body.utf8.count), batch: true)
+            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(job.body.utf8.count),
+                                         completionTokens: job.completionTokens, batch: true)
             switch budget.decide(spent: ledger.cost, reserved: reserved, made: ledger.requests + admitted.count, inFlight: 0, worstCost: worst) {
             case .go:
                 admitted.append(job)
@@ -123,7 +124,7 @@ extension LLMClient {
             }
             for item in entry.items {
                 if let line = lines[item.customID] {
-                    let request = Job(key: entry.endpoint + "\n" + item.body, body: item.body, items: [])
+                    let request = Job(key: entry.endpoint + "\n" + item.body, body: item.body, completionTokens: 0, items: [])
                     end(item.body, answer(of: line, for: request, jobID: entry.id))
                 } else {
                     end(item.body, .failure(missingAnswer(job, id: entry.id, window: batch.completionWindow)))

@@ -3,7 +3,7 @@ extension LLMClient {
     /// What `complete(prompts)` would send and cost now; sends no completion request (only, to a server with a
     /// tokenizer, requests to count tokens).
     public func estimate(_ prompts: [[ChatMessage]]) -> PromptEstimate {
-        let plan = plan(prompts)
+        let plan = plan(prompts, shape: AnswerShape(scoresOf: config))
         var estimate = PromptEstimate()
         estimate.items = prompts.count
         estimate.cached = plan.answered.count

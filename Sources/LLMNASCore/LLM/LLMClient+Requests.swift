@@ -16,7 +16,8 @@ extension LLMClient {
         var reserved = 0.0
         transport.run(count: jobs.count, admit: { job, inFlight in
             let body = jobs[job].body
-            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(body.utf8.count), batch: false)
+            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(body.utf8.count),
+                                         completionTokens: jobs[job].completionTokens, batch: false)
             switch budget.decide(spent: ledger.cost, reserved: reserved, made: ledger.requests, inFlight: inFlight, worstCost: worst) {
             case .go:
                 reservations[job] = worst

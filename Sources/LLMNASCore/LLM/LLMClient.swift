@@ -28,6 +28,8 @@ public final class LLMClient {
         let key: String
         /// The request body.
         let body: String
+        /// The most completion tokens it can be charged for.
+        let completionTokens: Int
         /// The items it answers.
         var items: [Int]
     }
@@ -43,17 +45,19 @@ public final class LLMClient {
         jitter = SeededGenerator(seed: config.jitterSeed)
     }
 
-    /// The request body for `messages`, in a fixed key order so that equal work gives equal cache keys.
-    public func requestBody(for messages: [ChatMessage]) -> String {
+    /// The request body for `messages` asking for an answer of `shape` (nil: the config's score shape), in a fixed
+    /// key order so that equal work gives equal cache keys.
+    public func requestBody(for messages: [ChatMessage], shape: AnswerShape? = nil) -> String {
+        let shape = shape ?? AnswerShape(scoresOf: config)
         var members: [(String, JSONValue)] = [("model", .string(config.model))]
         switch config.api {
         case .chat: members.append(("messages", .array(messages.map(\.json))))
         case .completions: members.append(("prompt", .string(messages.map(\.content).joined(separator: "\n\n"))))
         }
-        members += [("temperature", .number(config.temperature)), ("max_tokens", .number(Double(config.maxTokens))),
-                    ("n", .number(Double(config.samples)))]
+        members += [("temperature", .number(config.temperature)), ("max_tokens", .number(Double(shape.maxTokens))),
+                    ("n", .number(Double(shape.samples)))]
         if let seed = config.seed { members.append(("seed", .number(Double(seed)))) }
-        switch config.answerFormat {
+        switch shape.format {
         case .text: break
         case .jsonSchema:
             members.append(("response_format", .object([
@@ -71,23 +75,24 @@ public final class LLMClient {
     /// config, as one Batch API job. A request that could pass the budget is not sent: its items fail with
     /// `budgetExceeded` and the rest complete. `progress(done, total)` is called as items finish (and while a batch
     /// job is polled); returning false stops the batch: unfinished items fail with `cancelled`, answers that arrived
-    /// are kept (and cached).
-    public func complete(_ prompts: [[ChatMessage]], progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[String], LLMNASError>] {
+    /// are kept (and cached). Answers take `shape` (nil: the config's score shape).
+    public func complete(_ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
+                         progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[String], LLMNASError>] {
         withoutActuallyEscaping(progress) { progress in
             let items = CompletionProgress(count: prompts.count, progress: progress)
-            complete(prompts, items: items)
+            complete(prompts, shape: shape ?? AnswerShape(scoresOf: config), items: items)
             return items.results
         }
     }
 
     /// `complete` on the items' record, which lives no longer than the call.
-    private func complete(_ prompts: [[ChatMessage]], items: CompletionProgress) {
+    private func complete(_ prompts: [[ChatMessage]], shape: AnswerShape, items: CompletionProgress) {
         let started = MonotonicClock.now()
         defer {
             ledger.wallSeconds += MonotonicClock.now() - started
             ledger.failures += items.failures
         }
-        let plan = plan(prompts)
+        let plan = plan(prompts, shape: shape)
         for (item, error) in plan.refused { items.finish(item, .failure(error)) }
         ledger.cacheHits += plan.answered.count
         for (item, texts) in plan.answered { items.finish(item, .success(texts)) }
@@ -115,12 +120,12 @@ public final class LLMClient {
         var refused: [(item: Int, error: LLMNASError)] = []
     }
 
-    /// The plan for `prompts`; changes nothing.
-    func plan(_ prompts: [[ChatMessage]]) -> Plan {
+    /// The plan for `prompts` answered in `shape`; changes nothing.
+    func plan(_ prompts: [[ChatMessage]], shape: AnswerShape) -> Plan {
         var plan = Plan()
         var jobOfKey: [String: Int] = [:]
         for (item, messages) in prompts.enumerated() {
-            let body = requestBody(for: messages)
+            let body = requestBody(for: messages, shape: shape)
             guard body.utf8.count <= LLMConfig.maximumPromptBytes else {
                 plan.refused.append((item, LLMNASError(.invalidArgument, "the prompt is \(body.utf8.count) bytes; the bound is \(LLMConfig.maximumPromptBytes)")))
                 continue
@@ -132,7 +137,7 @@ public final class LLMClient {
                 continue
             }
             jobOfKey[key] = plan.jobs.count
-            plan.jobs.append(Job(key: key, body: body, items: [item]))
+            plan.jobs.append(Job(key: key, body: body, completionTokens: shape.completionTokens, items: [item]))
         }
         return plan
     }

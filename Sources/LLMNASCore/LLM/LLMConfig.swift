@@ -174,9 +174,9 @@ public struct LLMConfig: Sendable {
     }
 
     /// The most a request of `promptTokens` prompt tokens can cost: every prompt token at the full prompt price and
-    /// every sample at `max_tokens`.
-    func worstCost(promptTokens: Double, batch: Bool) -> Double {
-        let regular = promptTokens / 1000 * pricePromptPer1k + Double(maxTokens * samples) / 1000 * priceCompletionPer1k
+    /// `completionTokens` (every sample at its max_tokens).
+    func worstCost(promptTokens: Double, completionTokens: Int, batch: Bool) -> Double {
+        let regular = promptTokens / 1000 * pricePromptPer1k + Double(completionTokens) / 1000 * priceCompletionPer1k
         return batch ? regular * (self.batch?.priceFactor ?? 1) : regular
     }
 

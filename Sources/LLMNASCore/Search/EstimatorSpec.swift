@@ -17,12 +17,15 @@ public struct EstimatorSpec: Sendable {
     public let kind: Kind
     /// Whether a higher score is a better architecture (BLEU, accuracy) or a lower one (validation loss).
     public let higherIsBetter: Bool
+    /// For an MLP estimator, how it is refitted during the search, if it is.
+    public let refit: RefitSpec?
 
     /// An estimator from its parts.
-    public init(name: String, kind: Kind, higherIsBetter: Bool) {
+    public init(name: String, kind: Kind, higherIsBetter: Bool, refit: RefitSpec? = nil) {
         self.name = name
         self.kind = kind
         self.higherIsBetter = higherIsBetter
+        self.refit = refit
     }
 
     /// Whether the host scores this estimator's candidates.
@@ -31,22 +34,23 @@ public struct EstimatorSpec: Sendable {
     /// Whether this is an MLP estimator whose model is bound by name rather than read from a file.
     var awaitsModel: Bool { if case .mlp(nil) = kind { true } else { false } }
 
-    /// Reads `{"name", "kind": "host"|"mlp"|"llm", "higher_is_better", "model", "task", "demonstrations"}`.
+    /// Reads `{"name", "kind": "host"|"mlp"|"llm", "higher_is_better", "model", "refit", "task", "demonstrations"}`.
     init(json: JSONValue, index: Int, space: SearchSpace) throws(LLMNASError) {
         let context = "search config: estimator \(index)"
-        let r = try JSONObjectReader(json, context: context, allowed: ["name", "kind", "higher_is_better", "model", "task", "demonstrations"],
-                                     kind: .invalidArgument)
+        let r = try JSONObjectReader(json, context: context,
+                                     allowed: ["name", "kind", "higher_is_better", "model", "refit", "task", "demonstrations"], kind: .invalidArgument)
         name = try r.requiredString("name")
         guard !name.isEmpty, name.utf8.count <= 200 else { throw LLMNASError(.invalidArgument, "\(context): the name must have 1 to 200 bytes") }
         higherIsBetter = try r.bool("higher_is_better") ?? true
         let kindName = try r.string("kind") ?? "host"
-        let keysOfKind: [String: Set<String>] = ["host": [], "mlp": ["model"], "llm": ["task", "demonstrations"]]
+        let keysOfKind: [String: Set<String>] = ["host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"]]
         guard let own = keysOfKind[kindName] else {
             throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of host, mlp, llm")
         }
-        for key in ["model", "task", "demonstrations"] where r.value(key) != nil && !own.contains(key) {
+        for key in ["model", "refit", "task", "demonstrations"] where r.value(key) != nil && !own.contains(key) {
             throw LLMNASError(.invalidArgument, "\(context): '\(key)' does not apply to kind '\(kindName)'")
         }
+        refit = try r.value("refit").map { json throws(LLMNASError) in try RefitSpec(json: json, context: context, space: space) }
         switch kindName {
         case "mlp": kind = .mlp(model: try r.string("model"))
         case "llm":

@@ -4,7 +4,8 @@
 /// constraints and should differ from the members already in the population: after `duplicateTolerance` draws that
 /// only repeat members (a converged population), a repeat is admitted, as HAT admits them. Each is drawn at most
 /// `SearchSpace.maximumAttempts` times before the search reports the constraints infeasible. Random draws work on a
-/// copy of the generator that is kept only when the whole step succeeds, so a failed step changes nothing.
+/// copy of the generator that is kept only when the whole step succeeds, so a failed step changes nothing. An
+/// iteration with a cascade draws its pool's factor times as many new members into the pool its screen chooses from.
 extension HybridSearch {
     /// Draws repeating population members after which a feasible repeat is admitted.
     static let duplicateTolerance = 100
@@ -21,11 +22,15 @@ extension HybridSearch {
             }
             population.append(SearchMember(architecture: architecture, constraintValues: values))
         }
-        while population.count < config.population {
-            try population.append(draw(avoiding: &seen, what: "a first-population member") { () throws(LLMNASError) in
+        let cascade = config.schedule.cascadeOfIteration[0]
+        let sampled = cascade?.poolSize(for: config.population - population.count) ?? config.population - population.count
+        var pool: [SearchMember] = []
+        for _ in 0..<sampled {
+            try pool.append(draw(avoiding: &seen, what: "a first-population member") { () throws(LLMNASError) in
                 try space.sample(using: &generator)
             })
         }
+        if cascade == nil { population += pool } else { state.pool = pool }
         state.population = population
         state.generator = generator
         state.started = true
@@ -43,35 +48,48 @@ extension HybridSearch {
         for parent in parents { state.parents.insert(space.canonical(parent.architecture)) }
         let parentMean = ranked.prefix(config.parents).reduce(0.0) { $0 + scores[$1] } / Double(parents.count)
         let record = IterationRecord(iteration: state.iteration, estimator: estimator.name, evaluated: state.evaluated,
-                                     best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,
+                                     cascade: state.cascade, best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,
                                      populationSize: state.population.count)
         let isLast = state.iteration + 1 == config.iterations
-        if !isLast { try breed(from: parents) }
+        if !isLast { try breed(from: parents, for: state.iteration + 1) }
         state.history.append(record)
         state.evaluated = 0
+        state.screened = 0
+        state.cascade = nil
         state.iteration += 1
     }
 
-    /// Replaces the population with the parents, their mutants and their crossovers.
-    private func breed(from parents: [SearchMember]) throws(LLMNASError) {
+    /// Replaces the population with the parents and their mutants and crossovers, or, when `iteration` has a cascade,
+    /// the population with the parents and the pool with its factor times as many children, drawn to differ also
+    /// from what the iteration's estimator has scored already.
+    private func breed(from parents: [SearchMember], for iteration: Int) throws(LLMNASError) {
+        let cascade = config.schedule.cascadeOfIteration[iteration]
         var generator = state.generator
-        var population = parents
+        var children: [SearchMember] = []
         var seen = Set(parents.map { space.canonical($0.architecture) })
-        for _ in 0..<config.mutations {
-            try population.append(draw(avoiding: &seen, what: "a mutant") { () throws(LLMNASError) in
+        if cascade != nil { seen.formUnion(state.scores[config.schedule.estimatorOfIteration[iteration]].currentEntries.map(\.architecture)) }
+        for _ in 0..<(cascade?.poolSize(for: config.mutations) ?? config.mutations) {
+            try children.append(draw(avoiding: &seen, what: "a mutant") { () throws(LLMNASError) in
                 let parent = parents[generator.index(below: parents.count)]
                 return try space.mutate(parent.architecture, probability: config.mutationProbability, using: &generator)
             })
         }
-        for _ in 0..<config.crossovers {
-            try population.append(draw(avoiding: &seen, what: "a crossover child") { () throws(LLMNASError) in
-                let first = generator.index(below: parents.count)
-                var second = generator.index(below: parents.count - 1)
-                if second >= first { second += 1 }
-                return try space.crossover(parents[first].architecture, parents[second].architecture, using: &generator)
-            })
+        if parents.count >= 2 {
+            for _ in 0..<(cascade?.poolSize(for: config.crossovers) ?? config.crossovers) {
+                try children.append(draw(avoiding: &seen, what: "a crossover child") { () throws(LLMNASError) in
+                    let first = generator.index(below: parents.count)
+                    var second = generator.index(below: parents.count - 1)
+                    if second >= first { second += 1 }
+                    return try space.crossover(parents[first].architecture, parents[second].architecture, using: &generator)
+                })
+            }
         }
-        state.population = population
+        if cascade == nil {
+            state.population = parents + children
+        } else {
+            state.population = parents
+            state.pool = children
+        }
         state.generator = generator
     }
 

@@ -12,14 +12,15 @@ extension HybridSearch {
         return .object(members)
     }
 
-    /// Progress and history: whether finished, the iteration under way, the calls each estimator has answered, and
-    /// one record per finished iteration.
+    /// Progress and history: whether finished, the iteration under way, the calls each estimator has answered, one
+    /// record per finished iteration and one per refit.
     public func historyJSON() -> JSONValue {
         .object([
             ("finished", .bool(isFinished)), ("iteration", .number(Double(state.iteration))),
             ("iterations", .number(Double(config.iterations))),
             ("estimator_calls", .object(zip(config.estimators, state.scores).map { ($0.name, .number(Double($1.count))) })),
             ("history", .array(state.history.map(record))),
+            ("refits", .array(state.refits.map(\.json))),
         ])
     }
 
@@ -58,7 +59,13 @@ extension HybridSearch {
             ("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)), ("evaluated", .number(Double(r.evaluated))),
             ("best_score", .number(r.bestScore)), ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize))),
             ("constraints", constraintsJSON(r.best)), ("architecture", space.json(of: r.best.architecture)),
-        ])
+        ] + (r.cascade.map { [("cascade", $0.json)] } ?? []) + refitsJSON(before: r.iteration))
+    }
+
+    /// The refits run before `iteration`, as a "refits" member when there were any.
+    private func refitsJSON(before iteration: Int) -> [(String, JSONValue)] {
+        let refits = state.refits.filter { $0.iteration == iteration }
+        return refits.isEmpty ? [] : [("refits", .array(refits.map(\.json)))]
     }
 
     /// A member's constraint values by name.

@@ -8,7 +8,8 @@ extension HybridSearch {
     /// Asks, scores with `score`, tells, until the search is finished. `hostEstimators` names the estimators
     /// `score` can serve: a host estimator the remaining schedule uses without one is an error before anything runs.
     public func run(hostEstimators: Set<String>, score: HostScorer, progress: Progress = { _, _, _ in true }) throws(LLMNASError) {
-        let needed = (state.iteration..<config.iterations).map { config.estimator(ofIteration: $0) }.filter(\.isHost).map(\.name)
+        let needed = (state.iteration..<config.iterations).flatMap { config.schedule.estimators(ofIteration: $0) }
+            .map { config.estimators[$0] }.filter(\.isHost).map(\.name)
         if let missing = needed.first(where: { !hostEstimators.contains($0) }) {
             throw LLMNASError(.invalidArgument, "no callback for host estimator '\(missing)', which the schedule uses")
         }

@@ -76,13 +76,19 @@ public final class HybridSearch {
     /// Whether every iteration has been scored.
     public var isFinished: Bool { state.iteration >= config.iterations }
 
-    /// The candidates the current iteration needs from its host estimator and that estimator's name; an empty list
-    /// once the search is finished. Runs built-in estimators and breeding as far as it can first. Asking twice
-    /// without a tell gives the same batch.
+    /// The candidates the current iteration needs from a host estimator (its cascade's screen first, then its own)
+    /// and that estimator's name; an empty list once the search is finished. Runs built-in estimators and breeding as
+    /// far as it can first. Asking twice without a tell gives the same batch.
     public func ask() throws(LLMNASError) -> (candidates: [Architecture], estimator: String) {
         try advance()
         guard !isFinished else { return ([], "") }
-        return (state.pending, config.estimator(ofIteration: state.iteration).name)
+        return (state.pending, config.estimators[pendingEstimator].name)
+    }
+
+    /// The estimator the pending candidates (or the next ones) are for: the cascade's screen while the pool awaits it.
+    private var pendingEstimator: Int {
+        if !state.pool.isEmpty, let cascade = config.schedule.cascadeOfIteration[state.iteration] { return cascade.screen }
+        return config.schedule.estimatorOfIteration[state.iteration]
     }
 
     /// Takes the host's scores for the last `ask`, in its order, and moves on; the checkpoint written after that
@@ -93,10 +99,10 @@ public final class HybridSearch {
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
             throw LLMNASError(.invalidArgument, "score \(bad) is \(scores[bad]); scores must be finite")
         }
-        let estimator = config.schedule.estimatorOfIteration[state.iteration]
-        let constraints = constraintValuesOfPopulation()
+        let estimator = pendingEstimator
+        let constraints = constraintValuesOfCandidates()
         for (architecture, score) in zip(state.pending, scores) { record(architecture, score, constraints, in: estimator) }
-        state.evaluated += scores.count
+        countScores(scores.count)
         state.pending = []
         try advance()
     }
@@ -127,38 +133,77 @@ public final class HybridSearch {
     private func steps() throws(LLMNASError) {
         if !state.started { try startPopulation() }
         while !isFinished {
+            try refitDueModels()
             let estimator = config.schedule.estimatorOfIteration[state.iteration]
-            var missing: [Architecture] = []
-            var seen = Set<Architecture>()
-            for member in state.population {
-                let canonical = space.canonical(member.architecture)
-                if state.scores[estimator].score(of: canonical) == nil, seen.insert(canonical).inserted { missing.append(canonical) }
-            }
-            if !missing.isEmpty {
-                if config.estimators[estimator].isHost {
-                    state.pending = missing
-                    return
+            if let cascade = config.schedule.cascadeOfIteration[state.iteration], !state.pool.isEmpty {
+                // What the iteration's estimator has scored already would decide nothing new.
+                let scored = state.scores[estimator]
+                state.pool.removeAll { scored.score(of: space.canonical($0.architecture)) != nil }
+                if !state.pool.isEmpty {
+                    guard try score(state.pool, with: cascade.screen) else { return }
                 }
-                // Scores that came back are kept even when others failed: the next ask asks only for the rest.
-                let results = try builtinScores(missing, estimator: config.estimators[estimator])
-                let constraints = constraintValuesOfPopulation()
-                for (architecture, result) in zip(missing, results) {
-                    guard case let .success(score) = result else { continue }
-                    record(architecture, score, constraints, in: estimator)
-                    state.evaluated += 1
-                }
-                try BatchOutcome.check(results, what: "LLM estimator '\(config.estimators[estimator].name)'")
+                choose(with: cascade)
             }
+            guard try score(state.population, with: estimator) else { return }
             try finishIteration()
         }
     }
 
-    /// The constraint values of the population's members, by canonical architecture.
-    private func constraintValuesOfPopulation() -> [Architecture: [Double]] {
-        Dictionary(state.population.map { (space.canonical($0.architecture), $0.constraintValues) }, uniquingKeysWith: { a, _ in a })
+    /// Scores the members `estimator` has not scored yet; false when they went out to the host as the pending ask.
+    private func score(_ members: [SearchMember], with estimator: Int) throws(LLMNASError) -> Bool {
+        var missing: [Architecture] = []
+        var seen = Set<Architecture>()
+        for member in members {
+            let canonical = space.canonical(member.architecture)
+            if state.scores[estimator].score(of: canonical) == nil, seen.insert(canonical).inserted { missing.append(canonical) }
+        }
+        guard !missing.isEmpty else { return true }
+        if config.estimators[estimator].isHost {
+            state.pending = missing
+            return false
+        }
+        // Scores that came back are kept even when others failed: the next ask asks only for the rest.
+        let results = try builtinScores(missing, estimator: config.estimators[estimator])
+        let constraints = constraintValuesOfCandidates()
+        var scored = 0
+        for (architecture, result) in zip(missing, results) {
+            guard case let .success(score) = result else { continue }
+            record(architecture, score, constraints, in: estimator)
+            scored += 1
+        }
+        countScores(scored)
+        try BatchOutcome.check(results, what: "LLM estimator '\(config.estimators[estimator].name)'")
+        return true
     }
 
-    /// Records a score of the current iteration's estimator (index `estimator`) as a trial.
+    /// Adds `scores` new scores to the current iteration's count: its screen's while the pool awaits it, else its own.
+    private func countScores(_ scores: Int) {
+        if !state.pool.isEmpty { state.screened += scores } else { state.evaluated += scores }
+    }
+
+    /// Moves the best of the pool's distinct architectures under the cascade's screen into the population.
+    private func choose(with cascade: Cascade) {
+        let screen = config.estimators[cascade.screen]
+        let table = state.scores[cascade.screen]
+        let scores = state.pool.map { table.score(of: space.canonical($0.architecture))! }
+        let ranked = scores.indices.sorted { a, b in
+            scores[a] != scores[b] ? (screen.higherIsBetter ? scores[a] > scores[b] : scores[a] < scores[b]) : a < b
+        }
+        // A converged population breeds repeats: each architecture takes one place.
+        var taken = Set<Architecture>()
+        let distinct = ranked.filter { taken.insert(space.canonical(state.pool[$0].architecture)).inserted }
+        let kept = cascade.kept(of: distinct.count)
+        state.population += distinct.prefix(kept).map { state.pool[$0] }
+        state.cascade = CascadeRecord(screen: screen.name, pool: distinct.count, screened: state.screened, kept: kept)
+        state.pool = []
+    }
+
+    /// The constraint values of the population's and the pool's members, by canonical architecture.
+    private func constraintValuesOfCandidates() -> [Architecture: [Double]] {
+        Dictionary((state.population + state.pool).map { (space.canonical($0.architecture), $0.constraintValues) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Records a score of estimator `estimator` in the current iteration as a trial.
     private func record(_ canonical: Architecture, _ score: Double, _ constraints: [Architecture: [Double]], in estimator: Int) {
         state.scores[estimator].record(ScoreTable.Entry(architecture: canonical, score: score, iteration: state.iteration,
                                                         constraintValues: constraints[canonical] ?? []))
@@ -168,7 +213,7 @@ public final class HybridSearch {
     private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError) -> [Result<Double, LLMNASError>] {
         switch estimator.kind {
         case .mlp:
-            guard let model = estimatorModels[estimator.name] else {
+            guard let model = model(of: estimator.name) else {
                 throw LLMNASError(.invalidArgument, "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
             }
             return model.predict(architectures, in: space).map { .success(Double($0)) }
@@ -181,6 +226,9 @@ public final class HybridSearch {
             throw LLMNASError(.invalidArgument, "host estimator '\(estimator.name)' scores through ask and tell")
         }
     }
+
+    /// The model an MLP estimator scores with now: its latest refit, else the one bound or loaded.
+    func model(of estimator: String) -> MLP? { state.refitted[estimator] ?? estimatorModels[estimator] }
 
     // MARK: Constraints
 

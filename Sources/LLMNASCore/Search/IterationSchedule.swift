@@ -1,12 +1,18 @@
 /// Which estimator scores each iteration of a search: a list of estimators with the iterations they own, given as
 /// inclusive iteration ranges (`"iterations": [0, 14]`) or as fractions of the budget (`"fraction": [0, 0.5]`,
-/// iterations ⌊a·n⌋ to ⌊b·n⌋ − 1). Together the ranges must cover every iteration exactly once.
+/// iterations ⌊a·n⌋ to ⌊b·n⌋ − 1). Together the ranges must cover every iteration exactly once. An entry may carry a
+/// `"cascade"` (see `Cascade`): a cheaper estimator screens a larger pool before the entry's estimator scores.
 public struct IterationSchedule: Sendable {
     /// For each iteration, the index of its estimator in the config's list.
     public let estimatorOfIteration: [Int]
+    /// For each iteration, its cascade, if its entry has one.
+    public let cascadeOfIteration: [Cascade?]
 
     /// Every iteration scored by estimator 0.
-    init(single iterations: Int) { estimatorOfIteration = [Int](repeating: 0, count: iterations) }
+    init(single iterations: Int) {
+        estimatorOfIteration = [Int](repeating: 0, count: iterations)
+        cascadeOfIteration = [Cascade?](repeating: nil, count: iterations)
+    }
 
     /// Reads the schedule's JSON list against the declared estimators and the iteration count.
     init(json: JSONValue, estimators: [EstimatorSpec], iterations: Int) throws(LLMNASError) {
@@ -14,26 +20,37 @@ public struct IterationSchedule: Sendable {
             throw LLMNASError(.invalidArgument, "search config: 'schedule' must be a non-empty list of {\"estimator\", \"iterations\" or \"fraction\"}")
         }
         var owner = [Int?](repeating: nil, count: iterations)
+        var cascades = [Cascade?](repeating: nil, count: iterations)
         for (i, entry) in entries.enumerated() {
             let context = "search config: schedule entry \(i)"
-            let r = try JSONObjectReader(entry, context: context, allowed: ["estimator", "iterations", "fraction"], kind: .invalidArgument)
+            let r = try JSONObjectReader(entry, context: context, allowed: ["estimator", "iterations", "fraction", "cascade"], kind: .invalidArgument)
             let name = try r.requiredString("estimator")
             guard let estimator = estimators.firstIndex(where: { $0.name == name }) else {
                 let known = estimators.map(\.name).joined(separator: ", ")
                 throw LLMNASError(.invalidArgument, "\(context): unknown estimator '\(name)' (declared: \(known))")
             }
             let range = try IterationSchedule.range(r, context: context, iterations: iterations)
+            let cascade = try r.value("cascade").map { json throws(LLMNASError) in
+                try Cascade(json: json, context: context, estimators: estimators, scored: estimator)
+            }
             for iteration in range {
                 if let other = owner[iteration] {
                     throw LLMNASError(.invalidArgument, "\(context): iteration \(iteration) is already scored by '\(estimators[other].name)'; ranges must not overlap")
                 }
                 owner[iteration] = estimator
+                cascades[iteration] = cascade
             }
         }
         if let gap = owner.firstIndex(where: { $0 == nil }) {
             throw LLMNASError(.invalidArgument, "search config: the schedule leaves iteration \(gap) of 0..<\(iterations) without an estimator")
         }
         estimatorOfIteration = owner.map { $0! }
+        cascadeOfIteration = cascades
+    }
+
+    /// The estimators iteration `iteration` uses: its screen, if it has a cascade, and its own.
+    func estimators(ofIteration iteration: Int) -> [Int] {
+        (cascadeOfIteration[iteration].map { [$0.screen] } ?? []) + [estimatorOfIteration[iteration]]
     }
 
     private static func range(_ r: JSONObjectReader, context: String, iterations: Int) throws(LLMNASError) -> ClosedRange<Int> {

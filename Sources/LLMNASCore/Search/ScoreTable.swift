@@ -1,5 +1,7 @@
 /// The scores one estimator has given, each architecture (in canonical form) once, in the order they came: the
 /// memory that keeps a search from sending an architecture to the same estimator twice, and the search's trials.
+/// An estimator that changes (an MLP refitted during the search) starts a new generation: the scores before it stay
+/// as trials but no longer answer `score(of:)`.
 public struct ScoreTable: Sendable {
     /// One scored architecture: its score, the iteration that asked for it and its constraint values then.
     public struct Entry: Sendable, Equatable {
@@ -15,10 +17,21 @@ public struct ScoreTable: Sendable {
 
     /// The scored architectures, oldest first.
     public private(set) var entries: [Entry] = []
+    /// The first entry of the current generation.
+    public private(set) var generationStart = 0
     private var position: [Architecture: Int] = [:]
 
     /// An empty table.
     public init() {}
+
+    /// The entries of the current generation.
+    public var currentEntries: ArraySlice<Entry> { entries[generationStart...] }
+
+    /// Starts a new generation: the scores so far are kept as trials only.
+    public mutating func startGeneration() {
+        generationStart = entries.count
+        position = [:]
+    }
 
     /// The score of a canonical architecture, if it has one.
     public func score(of canonical: Architecture) -> Double? { position[canonical].map { entries[$0].score } }
@@ -28,6 +41,13 @@ public struct ScoreTable: Sendable {
         guard position[entry.architecture] == nil else { return }
         position[entry.architecture] = entries.count
         entries.append(entry)
+    }
+
+    /// A table from checkpointed entries whose current generation starts at `generationStart`.
+    init(restoring entries: [Entry], generationStart: Int) {
+        self.entries = entries
+        self.generationStart = generationStart
+        for (i, entry) in entries.enumerated().dropFirst(generationStart) where position[entry.architecture] == nil { position[entry.architecture] = i }
     }
 
     /// How many architectures the estimator has scored: its calls.

@@ -79,6 +79,8 @@ public struct SearchConfig: Sendable {
         } else {
             throw LLMNASError(.invalidArgument, "search config: with \(estimators.count) estimators a 'schedule' must say which scores which iterations")
         }
+        try checkCascades()
+        try checkRefits()
         if let list = r.value("constraints") {
             guard let elements = list.arrayValue, elements.count <= 64 else {
                 throw LLMNASError(.invalidArgument, "search config: 'constraints' must be a list of at most 64 constraints")
@@ -105,6 +107,33 @@ public struct SearchConfig: Sendable {
         }
         checkpoint = try r.string("checkpoint")
         if let checkpoint, checkpoint.isEmpty { throw LLMNASError(.invalidArgument, "search config: 'checkpoint' is an empty path") }
+    }
+
+    /// Checks that no cascade's pool exceeds the population bound.
+    private func checkCascades() throws(LLMNASError) {
+        for cascade in Set(schedule.cascadeOfIteration.compactMap { $0?.pool }) {
+            let largest = Int((cascade * Double(max(population, mutations + crossovers))).rounded())
+            guard largest <= SearchConfig.maximumPopulation else {
+                throw LLMNASError(.invalidArgument, "search config: a cascade pool of \(cascade)x gives \(largest) candidates, over \(SearchConfig.maximumPopulation)")
+            }
+        }
+    }
+
+    /// Checks that each refit learns another declared estimator with the same direction.
+    private func checkRefits() throws(LLMNASError) {
+        for estimator in estimators {
+            guard let refit = estimator.refit else { continue }
+            let context = "search config: estimator '\(estimator.name)': refit"
+            guard let target = estimators.first(where: { $0.name == refit.on }) else {
+                throw LLMNASError(.invalidArgument, "\(context): 'on' names no declared estimator ('\(refit.on)')")
+            }
+            guard target.name != estimator.name, target.refit == nil else {
+                throw LLMNASError(.invalidArgument, "\(context): '\(target.name)' is refitted itself; a refit learns an estimator that does not change")
+            }
+            guard target.higherIsBetter == estimator.higherIsBetter else {
+                throw LLMNASError(.invalidArgument, "\(context): '\(target.name)' and '\(estimator.name)' disagree on higher_is_better")
+            }
+        }
     }
 
     /// The estimator scoring `iteration`.

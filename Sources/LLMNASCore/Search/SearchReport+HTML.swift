@@ -1,7 +1,7 @@
 /// The HTML report: a summary, the best architecture as a table, the best score of every iteration (one panel per
 /// estimator, since estimators score on different scales), the final population's score against the first constraint
-/// with its Pareto front (members no other member beats on both: lower constrained value and better score), and
-/// every trial in a table the summary links to.
+/// with its Pareto front (members no other member beats on both: lower constrained value and better score), what the
+/// cascades screened and what the refits learnt, and every trial in a table the summary links to.
 extension SearchReport {
     private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
@@ -23,6 +23,7 @@ extension SearchReport {
             body += "<figure>\(plot.svg)</figure>"
         }
         body += frontPlot(search)
+        body += cascadeTable(search) + refitTable(search)
         body += trialsTable(trials, constraints: config.constraints.map(\.name))
         return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>llmnas search report</title>"
             + "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}"
@@ -53,6 +54,30 @@ extension SearchReport {
         for (name, value) in best["architecture"]?.objectMembers ?? [] { rows.append((name, cell(value))) }
         let body = rows.map { "<tr><th>\(HTMLText.escape($0.0))</th><td>\($0.1)</td></tr>" }.joined()
         return "<h2>Best architecture</h2><table class=\"best\">\(body)</table>"
+    }
+
+    /// A table with a header row and rows of cells, under a heading; nothing when there are no rows.
+    private static func table(_ heading: String, _ header: [String], _ rows: [[String]]) -> String {
+        guard !rows.isEmpty else { return "" }
+        let head = header.map { "<th>\(HTMLText.escape($0))</th>" }.joined()
+        let body = rows.map { "<tr>" + $0.map { "<td>\(HTMLText.escape($0))</td>" }.joined() + "</tr>" }.joined()
+        return "<h2>\(HTMLText.escape(heading))</h2><table><tr>\(head)</tr>\(body)</table>"
+    }
+
+    /// One row per iteration with a cascade: the screen, the pool, the screen's new scores, the candidates kept.
+    private static func cascadeTable(_ search: HybridSearch) -> String {
+        let rows = search.state.history.compactMap { r in
+            r.cascade.map { [String(r.iteration), $0.screen, String($0.pool), String($0.screened), String($0.kept), r.estimator, String(r.evaluated)] }
+        }
+        return table("Cascades", ["iteration", "screen", "pool", "screened", "kept", "estimator", "evaluated"], rows)
+    }
+
+    /// One row per refit: before which iteration, which estimator learnt whose scores, on how many rows.
+    private static func refitTable(_ search: HybridSearch) -> String {
+        let rows = search.state.refits.map {
+            [String($0.iteration), $0.estimator, $0.on, String($0.labels), String($0.scores), JSONWriter.formatNumber($0.finalTrainLoss)]
+        }
+        return table("Refits", ["before iteration", "estimator", "learnt", "labels", "scores", "final train loss"], rows)
     }
 
     /// Every trial: estimator, iteration, score, parent, constraint values and the architecture's values.

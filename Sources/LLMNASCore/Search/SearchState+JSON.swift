@@ -10,7 +10,8 @@ extension SearchState {
         let records: [JSONValue] = history.map { r in
             .object([("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)),
                      ("evaluated", .number(Double(r.evaluated))), ("best", member(r.best)), ("best_score", .number(r.bestScore)),
-                     ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize)))])
+                     ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize)))]
+                    + (r.cascade.map { [("cascade", $0.json)] } ?? []))
         }
         let tables: [JSONValue] = scores.map { table in
             .array(table.entries.map { entry in
@@ -27,6 +28,10 @@ extension SearchState {
             ("population", .array(population.map(member))), ("scores", .array(tables)),
             ("pending", .array(pending.map(genes))), ("history", .array(records)),
             ("parents", .array(parentGenes.map { .array($0.map { .number(Double($0)) }) })),
+            ("generation_starts", .array(scores.map { .number(Double($0.generationStart)) })),
+            ("pool", .array(pool.map(member))), ("screened", .number(Double(screened))), ("cascade", cascade?.json ?? .null),
+            ("refits", .array(refits.map(\.json))),
+            ("refitted", .object(refitted.keys.sorted().map { ($0, .string(Base64.encode(refitted[$0]!.fileBytes))) })),
         ])
     }
 
@@ -71,8 +76,11 @@ extension SearchState {
         for element in try list("population") { population.append(try member(element)) }
         let tables = try list("scores")
         guard tables.count == config.estimators.count else { throw bad("\(tables.count) score tables for \(config.estimators.count) estimators") }
+        let starts = json["generation_starts"]?.arrayValue?.compactMap(\.exactInt) ?? [Int](repeating: 0, count: tables.count)
+        guard starts.count == tables.count else { throw bad("generation starts") }
         for (i, table) in tables.enumerated() {
-            guard let entries = table.arrayValue else { throw bad("score table \(i)") }
+            guard let entries = table.arrayValue, (0...entries.count).contains(starts[i]) else { throw bad("score table \(i)") }
+            var restored: [ScoreTable.Entry] = []
             for entry in entries {
                 // [genes, score] before trials were recorded; [genes, score, iteration or null, constraint values] since.
                 guard let fields = entry.arrayValue, fields.count == 2 || fields.count == 4 else { throw bad("score entry") }
@@ -88,22 +96,66 @@ extension SearchState {
                     }
                     for element in list { values.append(try number(element)) }
                 }
-                scores[i].record(ScoreTable.Entry(architecture: try architecture(fields[0]), score: try number(fields[1]),
-                                                  iteration: iteration, constraintValues: values))
+                restored.append(ScoreTable.Entry(architecture: try architecture(fields[0]), score: try number(fields[1]),
+                                                 iteration: iteration, constraintValues: values))
             }
+            scores[i] = ScoreTable(restoring: restored, generationStart: starts[i])
+        }
+        for element in json["pool"]?.arrayValue ?? [] { pool.append(try member(element)) }
+        screened = json["screened"]?.exactInt ?? 0
+        if let record = json["cascade"], record != .null { cascade = try CascadeRecord(json: record) }
+        for element in json["refits"]?.arrayValue ?? [] { refits.append(try RefitRecord(json: element)) }
+        for (name, blob) in json["refitted"]?.objectMembers ?? [] {
+            guard config.estimators.contains(where: { $0.name == name && $0.refit != nil }), let text = blob.stringValue,
+                  let bytes = Base64.decode(text) else { throw bad("refitted model '\(name)'") }
+            let model = try MLP(fileBytes: bytes, source: "refitted model '\(name)'")
+            guard model.inputCount == space.featureCount else { throw bad("refitted model '\(name)' takes \(model.inputCount) features") }
+            refitted[name] = model
         }
         for element in try list("pending") { pending.append(try architecture(element)) }
         for element in json["parents"]?.arrayValue ?? [] { parents.insert(try architecture(element)) }
         for element in try list("history") {
             guard let name = element["estimator"]?.stringValue, let index = element["iteration"]?.exactInt,
                   let count = element["evaluated"]?.exactInt, let size = element["population"]?.exactInt else { throw bad("history record") }
-            history.append(IterationRecord(iteration: index, estimator: name, evaluated: count, best: try member(element["best"]),
-                                           bestScore: try number(element["best_score"]), parentMean: try number(element["parent_mean"]),
-                                           populationSize: size))
+            let cascade = try element["cascade"].map { record throws(LLMNASError) in try CascadeRecord(json: record) }
+            history.append(IterationRecord(iteration: index, estimator: name, evaluated: count, cascade: cascade,
+                                           best: try member(element["best"]), bestScore: try number(element["best_score"]),
+                                           parentMean: try number(element["parent_mean"]), populationSize: size))
         }
         guard history.count == iteration, started || (population.isEmpty && iteration == 0) else { throw bad("history and iteration disagree") }
         guard !started || iteration == config.iterations || population.count >= config.parents else {
             throw bad("a population of \(population.count) cannot give \(config.parents) parents")
         }
+    }
+}
+
+extension CascadeRecord {
+    /// The record as JSON: screen, pool, screened, kept.
+    var json: JSONValue {
+        .object([("screen", .string(screen)), ("pool", .number(Double(pool))), ("screened", .number(Double(screened))),
+                 ("kept", .number(Double(kept)))])
+    }
+
+    /// Reads a record written by `json`.
+    init(json: JSONValue) throws(LLMNASError) {
+        guard let screen = json["screen"]?.stringValue, let pool = json["pool"]?.exactInt, let screened = json["screened"]?.exactInt,
+              let kept = json["kept"]?.exactInt else { throw LLMNASError(.corruptFile, "checkpoint state: cascade record") }
+        self.init(screen: screen, pool: pool, screened: screened, kept: kept)
+    }
+}
+
+extension RefitRecord {
+    /// The record as JSON: iteration, estimator, on, labels, scores, final_train_loss.
+    var json: JSONValue {
+        .object([("iteration", .number(Double(iteration))), ("estimator", .string(estimator)), ("on", .string(on)),
+                 ("labels", .number(Double(labels))), ("scores", .number(Double(scores))), ("final_train_loss", .number(finalTrainLoss))])
+    }
+
+    /// Reads a record written by `json`.
+    init(json: JSONValue) throws(LLMNASError) {
+        guard let iteration = json["iteration"]?.exactInt, let estimator = json["estimator"]?.stringValue, let on = json["on"]?.stringValue,
+              let labels = json["labels"]?.exactInt, let scores = json["scores"]?.exactInt,
+              case let .number(loss)? = json["final_train_loss"] else { throw LLMNASError(.corruptFile, "checkpoint state: refit record") }
+        self.init(iteration: iteration, estimator: estimator, on: on, labels: labels, scores: scores, finalTrainLoss: loss)
     }
 }

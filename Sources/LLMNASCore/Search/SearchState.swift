@@ -15,6 +15,8 @@ public struct IterationRecord: Sendable, Equatable {
     public var estimator: String
     /// Scores this iteration asked its estimator for (architectures it had not scored before).
     public var evaluated: Int
+    /// What its cascade did, if it had one.
+    public var cascade: CascadeRecord? = nil
     /// The best member under this iteration's estimator.
     public var best: SearchMember
     /// Its score.
@@ -23,6 +25,34 @@ public struct IterationRecord: Sendable, Equatable {
     public var parentMean: Double
     /// The population's size.
     public var populationSize: Int
+}
+
+/// What the cascade of one iteration did.
+public struct CascadeRecord: Sendable, Equatable {
+    /// The screening estimator.
+    public var screen: String
+    /// Distinct candidates in the pool (those the estimator had scored already left out).
+    public var pool: Int
+    /// Scores the screen was asked for (pool members it had not scored before in its current generation).
+    public var screened: Int
+    /// Candidates that went on to the iteration's estimator.
+    public var kept: Int
+}
+
+/// One refit of an MLP estimator during a search.
+public struct RefitRecord: Sendable, Equatable {
+    /// The iteration it ran before.
+    public var iteration: Int
+    /// The refitted estimator.
+    public var estimator: String
+    /// The estimator whose scores it learnt.
+    public var on: String
+    /// Initial labels trained on (those without a score of `on`).
+    public var labels: Int
+    /// Scores of `on` trained on.
+    public var scores: Int
+    /// The training's last loss, in score units.
+    public var finalTrainLoss: Double
 }
 
 /// Everything a search needs to continue exactly: saved in checkpoints.
@@ -37,10 +67,21 @@ public struct SearchState: Sendable {
     public var population: [SearchMember] = []
     /// Per estimator of the config, the scores it has given.
     public var scores: [ScoreTable]
-    /// Canonical architectures the current iteration waits on from its host estimator.
+    /// The current iteration's candidates awaiting its cascade's screen (empty once it has chosen).
+    public var pool: [SearchMember] = []
+    /// Canonical architectures the current iteration waits on from a host estimator (its screen while `pool` is not
+    /// empty).
     public var pending: [Architecture] = []
-    /// Scores the current iteration has asked for so far.
+    /// Scores the current iteration has asked its estimator for so far.
     public var evaluated = 0
+    /// Scores the current iteration has asked its screen for.
+    public var screened = 0
+    /// The current iteration's cascade record, once its screen has chosen.
+    public var cascade: CascadeRecord?
+    /// Every refit so far.
+    public var refits: [RefitRecord] = []
+    /// The latest model of each refitted MLP estimator, by name.
+    public var refitted: [String: MLP] = [:]
     /// The record of every finished iteration.
     public var history: [IterationRecord] = []
     /// Every architecture (canonical) that was kept as a parent.

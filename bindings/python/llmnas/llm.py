@@ -97,6 +97,20 @@ class LLM(OwnedHandle):
         return json.loads(call_string(lib.llmnas_llmpp_estimate, self._handle, space._handle, _json_text(task),
                                       _demos_text(demos), text, n))
 
+    def propose(self, space: Space, demos: Demos, count: int = 10, max_gflops: Optional[float] = None,
+                max_params: Optional[float] = None, rounds: int = 3, task: JSONInput = None) -> JSONObject:
+        """LLM-proposed architectures: `count` new architectures of `space` that should score better than `demos`,
+        within `max_gflops` and `max_params` (spaces with a cost model), asked for in at most `rounds` requests.
+        Returns "proposals" of docs/formats.md: "architectures" (the accepted ones, ready for a search config's
+        "initial"), "accepted" with their round and stats, and "rejected", each with its text and reason."""
+        request: Dict[str, Any] = {"count": count, "rounds": rounds}
+        if max_gflops is not None:
+            request["max_gflops"] = max_gflops
+        if max_params is not None:
+            request["max_params"] = max_params
+        return json.loads(call_string(lib.llmnas_llm_propose, self._handle, space._handle, _json_text(task),
+                                      _demos_text(demos), json.dumps(request).encode()))
+
     def distill(self, space: Space, demos: Demos, pool_path: PathLike, labels: int, seed: int = 0,
                 task: JSONInput = None, mlp_config: JSONInput = None, progress: Progress = None) -> Tuple["MLP", JSONObject]:
         """LLM-Distill-PP: `labels` architectures drawn (by `seed`) from the JSON Lines pool at `pool_path`,

@@ -1,0 +1,57 @@
+/// A cascade inside the iterations of a schedule entry: the children are bred `pool` times as many (the first
+/// population sampled `pool` times as large), a cheaper `screen` estimator scores them all, and only the best it
+/// finds (a fraction or a count) join the population the entry's own estimator scores. Parents are ranked by the
+/// entry's estimator alone, so scores of different estimators are never compared with each other.
+public struct Cascade: Sendable, Equatable {
+    /// How many screened candidates go on to the entry's estimator.
+    public enum Keep: Sendable, Equatable {
+        /// This share of the screened candidates, rounded up (at least one).
+        case fraction(Double)
+        /// The best this many (all of them when fewer were screened).
+        case best(Int)
+    }
+
+    /// The largest pool factor.
+    public static let maximumPool = 100.0
+
+    /// The index of the screening estimator in the config's list.
+    public let screen: Int
+    /// How many times as many candidates are drawn as the iteration would draw without a cascade.
+    public let pool: Double
+    /// Which of them go on.
+    public let keep: Keep
+
+    /// The size of a pool standing for `count` candidates of an iteration without a cascade.
+    public func poolSize(for count: Int) -> Int { Int((pool * Double(count)).rounded()) }
+
+    /// How many of `screened` candidates go on.
+    public func kept(of screened: Int) -> Int {
+        switch keep {
+        case let .fraction(share): min(screened, max(1, Int((share * Double(screened)).rounded(.up))))
+        case let .best(count): min(screened, count)
+        }
+    }
+
+    /// Reads `{"screen", "pool", "keep" | "keep_best"}` of a schedule entry whose estimator has index `scored`.
+    init(json: JSONValue, context: String, estimators: [EstimatorSpec], scored: Int) throws(LLMNASError) {
+        let context = "\(context): cascade"
+        let r = try JSONObjectReader(json, context: context, allowed: ["screen", "pool", "keep", "keep_best"], kind: .invalidArgument)
+        let name = try r.requiredString("screen")
+        guard let screen = estimators.firstIndex(where: { $0.name == name }) else {
+            throw LLMNASError(.invalidArgument, "\(context): unknown screen estimator '\(name)'")
+        }
+        guard screen != scored else {
+            throw LLMNASError(.invalidArgument, "\(context): the screen '\(name)' is the entry's own estimator; a cascade screens with another")
+        }
+        self.screen = screen
+        pool = try r.number("pool", in: 1...Cascade.maximumPool) ?? 4
+        switch (try r.number("keep", in: 0...1), try r.int("keep_best", in: 1...SearchConfig.maximumPopulation)) {
+        case let (share?, nil):
+            guard share > 0 else { throw LLMNASError(.invalidArgument, "\(context): 'keep' must be above 0") }
+            keep = .fraction(share)
+        case let (nil, count?): keep = .best(count)
+        case (nil, nil): keep = .fraction(1 / pool)
+        default: throw LLMNASError(.invalidArgument, "\(context): give at most one of 'keep' and 'keep_best'")
+        }
+    }
+}
