@@ -1,14 +1,20 @@
 """HS-NAS benchmarks, each from one run:
 
-1. NAS-Bench-Graph, a complete table with a known optimum: over 10 seeds per dataset, random search,
-   estimator-only evolution (HAT's defaults, valid_acc as the estimator) and HS-NAS (an MLP distilled from 150
-   valid_acc labels scores iterations 0-20, valid_acc 21-29). Mean test-accuracy regret against the table's best
-   test_acc (and valid regret against the best valid_acc) and the estimator calls each spent, labels included.
+1. NAS-Bench-Graph, a complete table with a known optimum: over 10 seeds per dataset, random search (evolution's
+   budget), estimator-only evolution (HAT's defaults, valid_acc as the expensive estimator), HS-NAS with the paper's
+   split (an MLP distilled from 150 valid_acc labels scores the first half of the iterations, valid_acc the rest),
+   HS-NAS with the 70% fraction schedule, a cascade (the distilled MLP screens 4x pools, the best few go to valid_acc)
+   and the cascade with the MLP refitted on the valid_acc scores as they come. For each: mean test-accuracy regret
+   against the table's best test_acc and valid regret against the best valid_acc, of the best architecture by
+   valid_acc among all the method sent to valid_acc (labels included), the expensive calls (labels included), and
+   the calls each first needs to reach evolution's final test regret. The regret curves against expensive calls go
+   to build/bench/nasbench_graph_regret.svg, the table beside it (nasbench_graph.txt).
 2. The search's own speed: 30 iterations of 125 on hat-wmt14ende under a 200 ms TITAN Xp latency limit with a trivial
    estimator, against Optuna's NSGA-II sampler over the same 40 categorical genes for the same 3,750 trials
-   (ask/tell, the same estimator and latency predictor), as a ratio.
+   (ask/tell, the same estimator and latency predictor), as a ratio; and the same search with a cascade of 4x pools
+   screened by an MLP.
 
-Usage: bench_search.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 10] [--skip-speed]
+Usage: bench_search.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 10] [--skip-speed] [--out build/bench]
 """
 import argparse
 import json
@@ -20,68 +26,154 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import llmnas  # noqa: E402
+import regret_plot  # noqa: E402
 from nasbench_graph import NASBenchGraph  # noqa: E402
 
 LABELS = 150
-SPLIT = 0.7
 DISTILL = {"hidden": [400, 400, 400, 400], "steps": 1000, "learning_rate": 1e-4}
+CASCADE_LABELS = 100
+CASCADE_TRAIN = {"hidden": [64, 64], "steps": 500, "learning_rate": 1e-3}
+CASCADE = {"iterations": 60, "cascade": {"screen": "distilled", "pool": 4, "keep_best": 5}, "refit_every": 1}
+METHODS = ["random", "evolution", "hs-nas 50%", "hs-nas 70%", "cascade", "cascade+refit"]
 
 
-def hsnas_config(seed):
-    """HS-NAS on NAS-Bench-Graph: the distilled MLP for the first 70% of the iterations, valid_acc for the rest."""
-    return {"seed": seed, "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
-            "schedule": [{"estimator": "distilled", "fraction": [0, SPLIT]}, {"estimator": "valid_acc", "fraction": [SPLIT, 1]}]}
+class Counted:
+    """The expensive estimator of one run: valid_acc look-ups, every architecture asked recorded in order."""
+
+    def __init__(self, bench):
+        self.bench = bench
+        self.asked = []
+
+    def __call__(self, archs):
+        self.asked.extend(archs)
+        return [self.bench.row(a)[0] for a in archs]
 
 
-def run_graph(dataset, seed, space, bench):
-    """One seed of the three methods on one dataset: {method: (test regret, valid regret, calls)}."""
-    best_valid = max(row[0] for row in bench._rows.values())
-    out = {}
-
-    def judged(arch):
-        return bench.regret(arch), 100 * (best_valid - bench.row(arch)[0]), bench.calls
-
-    bench.calls = 0
-    search = llmnas.Search(space, {"seed": seed, "estimators": [{"name": "valid_acc"}]})
-    out["evolution"] = judged(search.run({"valid_acc": bench.valid})["architecture"])
-    evolution_calls = bench.calls
-
-    bench.calls = 0
+def hsnas(space, seed, expensive, split):
+    """HS-NAS: the MLP distilled from LABELS valid_acc labels scores iterations before `split`, valid_acc the rest."""
     pool = space.sample(LABELS, seed=1000 + seed)
-    model = llmnas.MLP(DISTILL, seed=seed).fit(space.features(pool), bench.valid(pool))
-    search = llmnas.Search(space, hsnas_config(seed)).bind_mlp("distilled", model)
-    out["hs-nas"] = judged(search.run({"valid_acc": bench.valid})["architecture"])
-
-    bench.calls = 0
-    archs = space.sample(evolution_calls, seed=2000 + seed)
-    scores = bench.valid(archs)
-    out["random"] = judged(archs[int(np.argmax(scores))])
-    return out
+    model = llmnas.MLP(DISTILL, seed=seed).fit(space.features(pool), expensive(pool))
+    config = {"seed": seed, "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
+              "schedule": [{"estimator": "distilled", "fraction": [0, split]}, {"estimator": "valid_acc", "fraction": [split, 1]}]}
+    llmnas.Search(space, config).bind_mlp("distilled", model).run({"valid_acc": expensive})
 
 
-def graph_table(datasets, seeds):
+def cascade(space, seed, expensive, refit):
+    """Every iteration a cascade: the MLP (distilled from CASCADE_LABELS labels; refitted before every iteration on
+    the labels and the valid_acc scores so far when `refit`) screens 4x pools and the best go to valid_acc."""
+    labels = space.sample(CASCADE_LABELS, seed=1000 + seed)
+    scores = expensive(labels)
+    model = llmnas.MLP(CASCADE_TRAIN, seed=seed).fit(space.features(labels), scores)
+    distilled = {"name": "distilled", "kind": "mlp"}
+    if refit:
+        distilled["refit"] = {"on": "valid_acc", "every": CASCADE["refit_every"], "train": CASCADE_TRAIN,
+                              "labels": [{"architecture": a, "score": y} for a, y in zip(labels, scores)]}
+    config = {"seed": seed, "iterations": CASCADE["iterations"], "estimators": [distilled, {"name": "valid_acc"}],
+              "schedule": [{"estimator": "valid_acc", "fraction": [0, 1], "cascade": CASCADE["cascade"]}]}
+    llmnas.Search(space, config).bind_mlp("distilled", model).run({"valid_acc": expensive})
+
+
+def run_seed(space, bench, seed):
+    """Every method on one seed: {method: the architectures it sent to valid_acc, in order}."""
+    asked = {}
+    for method in METHODS:
+        expensive = Counted(bench)
+        if method == "random":
+            continue
+        if method == "evolution":
+            llmnas.Search(space, {"seed": seed, "estimators": [{"name": "valid_acc"}]}).run({"valid_acc": expensive})
+        elif method.startswith("hs-nas"):
+            hsnas(space, seed, expensive, 0.5 if method == "hs-nas 50%" else 0.7)
+        else:
+            cascade(space, seed, expensive, refit=method == "cascade+refit")
+        asked[method] = expensive.asked
+    expensive = Counted(bench)
+    expensive(space.sample(len(asked["evolution"]), seed=2000 + seed))
+    asked["random"] = expensive.asked
+    return asked
+
+
+def curves(bench, asked):
+    """Test and valid regret (points) of the incumbent, the best by valid_acc so far, after each call."""
+    best_valid = max(row[0] for row in bench._rows.values())
+    rows = [bench.row(a) for a in asked]
+    incumbent = np.maximum.accumulate([r[0] for r in rows])
+    position = [0] * len(rows)
+    for i in range(1, len(rows)):
+        position[i] = i if rows[i][0] > rows[position[i - 1]][0] else position[i - 1]
+    test = np.array([100 * (bench.best_test - rows[p][1]) for p in position])
+    return test, 100 * (best_valid - incumbent)
+
+
+def screen_quality(space, bench, seed=0):
+    """How well the cascade's MLP can rank where the search ends up: trained (CASCADE_TRAIN) on 100 random
+    architectures and 200 of the top decile by valid_acc, its Kendall tau against valid_acc over every architecture
+    and within the top decile."""
+    archs = [a for a in (bench.arch_of(h) for h in bench.hashes())]
+    valid = np.array([bench.row(a)[0] for a in archs])
+    top = np.flatnonzero(valid >= np.quantile(valid, 0.9))
+    rng = np.random.default_rng(seed)
+    train = np.concatenate([rng.choice(len(archs), 100, replace=False), rng.choice(top, 200, replace=False)])
+    features = space.features(archs)
+    model = llmnas.MLP(CASCADE_TRAIN, seed=seed).fit(features[train], valid[train])
+    predicted = model.predict(features)
+    return llmnas.kendall_tau(predicted, valid), llmnas.kendall_tau(predicted[top], valid[top])
+
+
+def graph_table(datasets, seeds, out_dir):
     space = llmnas.Space.builtin("nas-bench-graph")
-    print(f"NAS-Bench-Graph, {seeds} seeds per dataset: mean regret in accuracy points (test: against the best "
-          "test_acc; valid: against the best valid_acc) and estimator calls (valid_acc look-ups, labels included)")
-    print(f"{'dataset':10s} {'method':11s} {'test regret':>14s} {'valid regret':>13s} {'calls':>7s} {'calls/evolution':>16s}")
-    overall = {}
+    lines = [f"NAS-Bench-Graph, {seeds} seeds per dataset: mean regret in accuracy points (± standard error over seeds) of "
+             "the best architecture by valid_acc among those sent to valid_acc (test: against the best test_acc; valid: "
+             "against the best valid_acc), expensive calls (valid_acc look-ups, labels included), and the calls to first "
+             "reach evolution's final mean test regret (mean over the seeds that reach it, and how many do)",
+             f"{'dataset':9s} {'method':14s} {'test regret':>14s} {'valid regret':>14s} {'calls':>6s} {'/evol':>6s} {'calls to evol test':>19s}"]
+    print("\n".join(lines), flush=True)
+    panels, targets = [], {m: 0 for m in METHODS}
     for dataset in datasets:
         bench = NASBenchGraph(dataset)
-        results = [run_graph(dataset, seed, space, bench) for seed in range(seeds)]
-        evolution_calls = np.mean([r["evolution"][2] for r in results])
-        for method in ("random", "evolution", "hs-nas"):
-            rows = np.array([r[method] for r in results])
-            overall.setdefault(method, []).append(rows)
-            print(f"{dataset:10s} {method:11s} {rows[:, 0].mean():7.3f}±{rows[:, 0].std():<6.3f} {rows[:, 1].mean():13.3f} "
-                  f"{rows[:, 2].mean():7.0f} {rows[:, 2].mean() / evolution_calls:16.2f}")
-    if len(datasets) > 1:
-        evolution_calls = np.concatenate(overall["evolution"])[:, 2].mean()
-        for method in ("random", "evolution", "hs-nas"):
-            rows = np.concatenate(overall[method])
-            print(f"{'all':10s} {method:11s} {rows[:, 0].mean():7.3f}{'':7s} {rows[:, 1].mean():13.3f} "
-                  f"{rows[:, 2].mean():7.0f} {rows[:, 2].mean() / evolution_calls:16.2f}")
-    print(f"HS-NAS: {LABELS} labels, MLP {DISTILL}, distilled for iterations 0-{int(SPLIT * 30) - 1}, valid_acc after; "
-          "random search gets evolution's budget.")
+        runs = [run_seed(space, bench, seed) for seed in range(seeds)]
+        measured = {m: [curves(bench, r[m]) for r in runs] for m in METHODS}
+        evo_test = np.array([t[-1] for t, _ in measured["evolution"]])
+        evo_valid = np.array([v[-1] for _, v in measured["evolution"]])
+        evo_calls = np.mean([len(t) for t, _ in measured["evolution"]])
+        test_curves, valid_curves = {}, {}
+        for method in METHODS:
+            test = np.array([t[-1] for t, _ in measured[method]])
+            valid = np.array([v[-1] for _, v in measured[method]])
+            calls = np.array([len(t) for t, _ in measured[method]])
+            reach = [int(np.argmax(t <= evo_test.mean() + 1e-9)) + 1 for t, _ in measured[method] if (t <= evo_test.mean() + 1e-9).any()]
+            se = lambda a: a.std(ddof=1) / np.sqrt(len(a)) if len(a) > 1 else 0.0  # noqa: E731
+            meets = (test.mean() <= evo_test.mean() + 1e-9 and valid.mean() <= evo_valid.mean() + max(se(evo_valid), 0.05)
+                     and calls.mean() <= 0.3 * evo_calls)
+            targets[method] += meets
+            reached = f"{np.mean(reach):.0f} ({len(reach)}/{seeds})" if reach else f"never (0/{seeds})"
+            line = (f"{dataset:9s} {method:14s} {test.mean():7.3f}±{se(test):<6.3f} {valid.mean():7.3f}±{se(valid):<6.3f} "
+                    f"{calls.mean():6.0f} {calls.mean() / evo_calls:6.2f} {reached:>19s}{'  meets the target' if meets else ''}")
+            lines.append(line)
+            print(line, flush=True)
+            grid = np.arange(0, int(evo_calls) + 1, 10)
+            for target, index in ((test_curves, 0), (valid_curves, 1)):
+                series = [c[index] for c in measured[method]]
+                mean = [np.mean([s[min(int(x), len(s)) - 1] for s in series]) for x in grid if x >= 1]
+                target[method] = list(zip([float(x) for x in grid if x >= 1], [float(m) for m in mean]))
+        panels += [(f"{dataset}: test regret", test_curves), (f"{dataset}: valid regret", valid_curves)]
+        overall, within = screen_quality(space, bench)
+        line = (f"{dataset:9s} the cascade's MLP on 100 random + 200 top-decile architectures: Kendall tau {overall:.2f} over "
+                f"all {len(bench.hashes())}, {within:.2f} within the top decile")
+        lines.append(line)
+        print(line, flush=True)
+    lines.append(f"Random search gets evolution's budget per seed; HS-NAS: {LABELS} labels, MLP {DISTILL}; cascades: "
+                 f"{CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, {CASCADE}. Target (issue 15): test regret no worse than "
+                 "evolution's, valid regret within max(evolution's standard error, 0.05), at most 30% of its calls.")
+    lines.append("Datasets meeting the target: " + ", ".join(f"{m} {targets[m]}/{len(datasets)}" for m in METHODS))
+    print("\n".join(lines[-2:]))
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "nasbench_graph.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    svg = os.path.join(out_dir, "nasbench_graph_regret.svg")
+    regret_plot.write(svg, panels, METHODS, columns=2,
+                      caption=f"Mean regret (points) of the incumbent against expensive calls, {seeds} seeds per dataset")
+    print(f"table and plot: {out_dir}/nasbench_graph.txt, {svg}")
 
 
 def trivial(arch):
@@ -96,14 +188,21 @@ def speed(limit_ms=200.0):
     latency = llmnas.latency_predictor("wmt14ende-titanxp")
     config = {"seed": 0, "constraints": [{"kind": "latency", "predictor": "wmt14ende-titanxp", "max": limit_ms}]}
 
-    start = time.perf_counter()
-    search = llmnas.Search(space, config)
-    trials = 0  # distinct candidates: a repeat is not scored twice
-    for candidates, _ in search:
-        trials += len(candidates)
-        search.tell([trivial(a) for a in candidates])
-    ours = time.perf_counter() - start
-    best = search.best()
+    def timed(search):
+        start = time.perf_counter()
+        trials = 0  # distinct candidates: a repeat is not scored twice
+        for candidates, _ in search:
+            trials += len(candidates)
+            search.tell([trivial(a) for a in candidates])
+        return time.perf_counter() - start, trials, search.best()
+
+    ours, trials, best = timed(llmnas.Search(space, config))
+    # The cascade: an MLP (the latency predictor standing in for a distilled one, lower is better) screens pools of
+    # 4x the children (and a first population of 500); the best quarter goes on to the trivial estimator.
+    cascaded = dict(config, estimators=[{"name": "screen", "kind": "mlp", "higher_is_better": False}, {"name": "host"}],
+                    schedule=[{"estimator": "host", "fraction": [0, 1], "cascade": {"screen": "screen", "pool": 4}}])
+    search = llmnas.Search(space, cascaded).bind_mlp("screen", latency)
+    cascade_time, cascade_trials, _ = timed(search)
 
     definition = space.to_json()["hyperparameters"]
     genes = []  # (name, choices, layer index or None)
@@ -140,6 +239,8 @@ def speed(limit_ms=200.0):
           f"trivial estimator: llmnas {ours:.2f} s ({trials} distinct candidates scored) | optuna NSGAIISampler {theirs:.2f} s (3750 trials) | "
           f"ratio {theirs / ours:.1f}x | best score llmnas {best['best_score']:.1f} (latency {best['constraints']['latency_ms']:.0f} ms) "
           f"vs optuna {max(t.value for t in feasible):.1f} ({len(feasible)} of optuna's trials feasible)")
+    print(f"the same search with a cascade of 4x pools screened by an MLP: llmnas {cascade_time:.2f} s ({cascade_trials} candidates "
+          f"reached the estimator) | ratio to optuna's 3750 trials {theirs / cascade_time:.1f}x")
 
 
 def main():
@@ -147,8 +248,9 @@ def main():
     parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "bench"))
     args = parser.parse_args()
-    graph_table(args.datasets.split(","), args.seeds)
+    graph_table(args.datasets.split(","), args.seeds, args.out)
     if not args.skip_speed:
         speed()
 

@@ -16,6 +16,10 @@ class NASBenchGraph:
     def __init__(self, dataset="cora", data_dir=DATA):
         with open(os.path.join(data_dir, "arch_index.csv"), newline="") as f:
             self._hash = {(row["link"], row["ops"]): int(row["arch_hash"]) for row in csv.DictReader(f)}
+        self._arch = {}
+        for (link, ops), arch_hash in self._hash.items():
+            if set(ops.split("|")) != {"skip"}:
+                self._arch.setdefault(arch_hash, {"link": link, "ops": ops.split("|")})
         self._rows = {}
         with open(os.path.join(data_dir, f"{dataset}.csv"), newline="") as f:
             for row in csv.DictReader(f):
@@ -24,6 +28,14 @@ class NASBenchGraph:
         self.dataset = dataset
         self.calls = 0
         self.best_test = max(r[1] for r in self._rows.values())
+
+    def hashes(self):
+        """The distinct architectures of the table (isomorphic encodings share one)."""
+        return sorted(h for h in self._arch if h in self._rows)
+
+    def arch_of(self, arch_hash):
+        """One encoding of the architecture `arch_hash`, as {"link": ..., "ops": [...]}."""
+        return self._arch[arch_hash]
 
     def row(self, arch):
         """(valid_acc, test_acc, latency, params) of an architecture given as {"link": ..., "ops": [...]}."""

@@ -44,7 +44,7 @@ extern "C" {
 /** The version of this header, the only place it is stated: the Makefile, the library's version string and the
  *  Python package's version are derived from it. llmnas_version_string() gives the binary's. */
 #define LLMNAS_VERSION_MAJOR 0
-#define LLMNAS_VERSION_MINOR 3
+#define LLMNAS_VERSION_MINOR 4
 #define LLMNAS_VERSION_PATCH 0
 
 /** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). The library's SONAME is
@@ -438,12 +438,15 @@ typedef int (*llmnas_value_fn)(const char *arch_json, double *value, void *user_
 
 /** Creates a search of `space` (the search keeps its own reference) and writes it to *out_search. `config_json`
  *  (NULL or "{}": HAT's defaults, population 125, 30 iterations, and one host estimator named "host", higher
- *  better): docs/formats.md, "search config": the evolution's sizes, the estimators (host, MLP, LLM), the schedule
- *  saying which estimator scores which iterations, constraints (predicted latency, params, FLOPs, host values), a
- *  warm start and a checkpoint file. Every new candidate meets all constraints and differs from the rest of its
- *  population; it is drawn up to 10,000 times before the step fails with LLMNAS_INFEASIBLE. An architecture an
- *  estimator has scored is never sent to it again. Errors: LLMNAS_INVALID_ARGUMENT (an unknown key, an unknown
- *  estimator in the schedule, overlapping or missing iterations, inconsistent sizes), LLMNAS_MALFORMED_JSON,
+ *  better): docs/formats.md, "search config": the evolution's sizes, the estimators (host, MLP, LLM; an MLP may be
+ *  refitted during the search on the scores of another estimator and its initial labels), the schedule saying which
+ *  estimator scores which iterations (an entry may be a cascade: a cheaper estimator screens a larger pool and only
+ *  its best go on; parents are ranked by the entry's estimator alone), constraints (predicted latency, params, FLOPs,
+ *  host values), a warm start (e.g. llmnas_llm_propose's architectures) and a checkpoint file. Every new candidate
+ *  meets all constraints and differs from the rest of its population; it is drawn up to 10,000 times before the step
+ *  fails with LLMNAS_INFEASIBLE. An architecture an estimator has scored is never sent to it again (a refitted MLP
+ *  scores anew). Errors: LLMNAS_INVALID_ARGUMENT (an unknown key, an unknown estimator in the schedule, a cascade or
+ *  refit naming a wrong estimator, overlapping or missing iterations, inconsistent sizes), LLMNAS_MALFORMED_JSON,
  *  LLMNAS_INVALID_ARCH (initial), LLMNAS_NOT_FOUND (built-in predictor), LLMNAS_UNSUPPORTED (params or FLOPs without
  *  a cost model), LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE. */
 LLMNAS_API llmnas_status llmnas_search_create(const llmnas_space *space, const char *config_json,
@@ -470,8 +473,9 @@ LLMNAS_API llmnas_status llmnas_search_bind_llm(llmnas_search *search, const cha
 LLMNAS_API llmnas_status llmnas_search_bind_constraint(llmnas_search *search, const char *name, llmnas_value_fn fn,
                                                        void *user_data);
 
-/** Writes to *out_candidates_json the JSON array of architectures the current iteration needs scored by its host
- *  estimator, and to *out_estimator_name that estimator's name; "[]" and "" once the search is finished. Runs the
+/** Writes to *out_candidates_json the JSON array of architectures the current iteration needs scored by a host
+ *  estimator (its cascade's screen first, then its own), and to *out_estimator_name that estimator's name; "[]" and
+ *  "" once the search is finished. Runs the
  *  built-in estimators (MLP, LLM) and breeding as far as it can first; scores an LLM estimator returned are kept
  *  even when others of its batch failed, so asking again requests only the rest. Asking again before a tell gives
  *  the same batch. Errors: LLMNAS_INVALID_ARGUMENT (an estimator or constraint without its binding),

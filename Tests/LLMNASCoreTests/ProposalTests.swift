@@ -55,7 +55,8 @@ import LLMNASTestSupport
         #expect(result.rejected.map(\.round) == [1, 1, 1, 1, 1, 2, 2])
         let log = try await server.log()
         #expect(log.count == 2)
-        #expect(log[0].body.contains("\"max_tokens\":352") && log[1].body.contains("\"max_tokens\":256"))
+        let perProposal = max(32, [demo, all[1]].map { self.space.jsonText(of: $0).utf8.count }.max()! / 2 + 16)
+        #expect(log[0].body.contains("\"max_tokens\":\(3 * perProposal + 64)") && log[1].body.contains("\"max_tokens\":\(2 * perProposal + 64)"))
         #expect(log[1].body.contains("Already proposed") && log[1].body.contains("Propose 2 new architectures"))
         #expect(log[0].body.contains("at most \(JSONWriter.formatNumber(limit)) GFLOPs"))
         let json = result.json(in: space)
@@ -80,6 +81,28 @@ import LLMNASTestSupport
         #expect(client.ledger.requests == 1)
     }
 
+    @Test func structuredAnswersAskForTheSpacesSchemaAndAreReadThroughTheirWrapper() async throws {
+        let all = architectures()
+        let wrapped = "{\"architectures\": [\(space.jsonText(of: all[2])), \(space.jsonText(of: all[3])), {\"encoder_embed_dim\": 640"
+        try await server.script(rules([(nil, wrapped)]))
+        let request = try ProposalRequest(json: JSONParser.parse(#"{"count": 3, "rounds": 1, "answer_format": "json_schema"}"#), space: space)
+        let result = try proposer(makeClient(server), demonstrations: [all[0]]).propose(request)
+        #expect(result.accepted.map(\.architecture) == [all[2], all[3]])
+        #expect(result.rejected.map(\.reason.text) == ["the object is cut off by the end of the answer"])
+        let body = try JSONParser.parse(try await server.log()[0].body)
+        let schema = body["response_format"]?["json_schema"]?["schema"]
+        #expect(body["response_format"]?["type"]?.stringValue == "json_schema")
+        #expect(schema?["properties"]?["architectures"]?["minItems"]?.exactInt == 3)
+        // One variant per decoder depth (the encoder's is fixed): each list as long as its layer count.
+        let variants = schema?["properties"]?["architectures"]?["items"]?["anyOf"]?.arrayValue ?? []
+        #expect(variants.count == 6)
+        let second = variants.count == 6 ? variants[1]["properties"] : nil
+        #expect(second?["decoder_layer_num"]?["enum"] == .array([.number(2)]))
+        #expect(second?["decoder_ffn_embed_dim"]?["minItems"]?.exactInt == 2 && second?["decoder_ffn_embed_dim"]?["maxItems"]?.exactInt == 2)
+        #expect(second?["encoder_ffn_embed_dim"]?["minItems"]?.exactInt == 6 && second?["decoder_ffn_embed_dim"]?["items"]?["enum"]?.arrayValue?.count == 3)
+        #expect(ProposalParser.fragments(of: "[{\"a\": \"}\"}, {\"b\": 1}]").map(\.text) == [#"{"a": "}"}"#, #"{"b": 1}"#])
+    }
+
     @Test func aFailedRequestEndsTheRoundsWithItsError() async throws {
         try await server.script(#"[{"status": 500}]"#)
         let client = try makeClient(server, "\"retries\": 0")
@@ -94,6 +117,7 @@ import LLMNASTestSupport
             (error as! LLMNASError).message.contains("has no cost model")
         }
         let request = try ProposalRequest(json: JSONParser.parse(#"{"count": 4, "rounds": 1, "max_tokens": 50}"#), space: graph)
-        #expect(request.count == 4 && request.rounds == 1 && request.tokens(asking: 4) == 50)
+        #expect(request.count == 4 && request.rounds == 1 && request.tokens(asking: 4, longest: 300) == 50)
+        #expect(ProposalRequest().tokens(asking: 3, longest: 300) == 3 * 166 + 64 && ProposalRequest().tokens(asking: 2, longest: 10) == 2 * 32 + 64)
     }
 }

@@ -78,6 +78,27 @@ import LLMNASTestSupport
         llmnas_llm_free(nil)
     }
 
+    @Test func proposalsValidateTheirArgumentsBeforeAnythingIsSent() throws {
+        var llm: OpaquePointer? = nil
+        let config = "{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:\(ScriptedServer.closedPort())/v1\", \"retries\": 0}"
+        #expect(llmnas_llm_create(config, &llm) == LLMNAS_OK)
+        defer { llmnas_llm_free(llm) }
+        try withSpace { space in
+            var out: UnsafeMutablePointer<CChar>? = nil
+            let demos = "[{\"architecture\": \(CABITests.a00), \"score\": 25}]"
+            #expect(llmnas_llm_propose(llm, space, nil, demos, nil, nil) == LLMNAS_INVALID_ARGUMENT)
+            #expect(lastError == "out_json is NULL")
+            #expect(llmnas_llm_propose(nil, space, nil, demos, nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_llm_propose(llm, space, nil, "[]", nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(lastError.contains("no demonstration"))
+            #expect(llmnas_llm_propose(llm, space, nil, demos, #"{"count": 0}"#, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(lastError.contains("'count'"))
+            #expect(llmnas_llm_propose(llm, space, nil, demos, "{", &out) == LLMNAS_MALFORMED_JSON)
+            #expect(llmnas_llm_propose(llm, space, nil, demos, #"{"count": 1, "rounds": 1}"#, &out) == LLMNAS_CONNECTION_FAILED)
+            #expect(out == nil)
+        }
+    }
+
     @Test func predictAgainstADeadServerIsIncompleteWithItemStatuses() throws {
         var llm: OpaquePointer? = nil
         let config = "{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:\(ScriptedServer.closedPort())/v1\", \"retries\": 1, \"backoff_seconds\": 0.01}"

@@ -59,10 +59,9 @@ public final class LLMClient {
         if let seed = config.seed { members.append(("seed", .number(Double(seed)))) }
         switch shape.format {
         case .text: break
-        case .jsonSchema:
+        case let .schema(name, schema):
             members.append(("response_format", .object([
-                ("type", .string("json_schema")),
-                ("json_schema", .object([("name", .string("score")), ("schema", .object([("type", .string("number"))]))])),
+                ("type", .string("json_schema")), ("json_schema", .object([("name", .string(name)), ("schema", schema)])),
             ])))
         case let .grammar(grammar): members.append(("grammar", .string(grammar)))
         }

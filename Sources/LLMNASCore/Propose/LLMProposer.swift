@@ -25,6 +25,7 @@ public struct LLMProposer {
         let space = builder.space
         let prompt = ProposalPrompt(builder: builder, request: request)
         var result = ProposalResult(requested: request.count)
+        let longest = demonstrations.map { space.jsonText(of: $0.architecture).utf8.count }.max() ?? 0
         var known: [Architecture: String] = [:]
         for (i, demonstration) in demonstrations.enumerated() where known[space.canonical(demonstration.architecture)] == nil {
             known[space.canonical(demonstration.architecture)] = "it repeats demonstration \(i + 1)"
@@ -35,7 +36,8 @@ public struct LLMProposer {
             let before = result.accepted.count
             let missing = request.count - result.accepted.count
             let messages = prompt.messages(demonstrations: demonstrations, missing: missing, proposed: result.accepted.map(\.architecture))
-            let shape = AnswerShape(maxTokens: request.tokens(asking: missing), samples: 1, format: .text)
+            let format: AnswerShape.Format = request.structured ? .schema(name: "proposals", ProposalSchema.schema(for: space, count: missing)) : .text
+            let shape = AnswerShape(maxTokens: request.tokens(asking: missing, longest: longest), samples: 1, format: format)
             let answer = try client.complete([messages], shape: shape)[0].get().first ?? ""
             for fragment in ProposalParser.fragments(of: answer) {
                 switch judge(fragment, request: request, known: known, full: result.accepted.count >= request.count) {

@@ -1,6 +1,8 @@
 /// Cuts a model's answer into the JSON objects it holds: each `{` outside an object starts one, which ends at its
 /// matching `}` (braces inside strings do not count). Text between objects (code fences, numbering, prose) is not a
-/// proposal; an answer without any object, and an object cut off by the end of the answer, are reported as such.
+/// proposal; an answer without any object, and an object cut off by the end of the answer, are reported as such. A
+/// structured answer's wrapper (`{"architectures": [...]}`, see `ProposalSchema`) is looked through, so its complete
+/// objects count even when the answer was cut off.
 enum ProposalParser {
     /// One piece of an answer: an object's text, or text that should have been one.
     struct Fragment: Equatable {
@@ -12,7 +14,11 @@ enum ProposalParser {
 
     /// The fragments of `answer`, in order.
     static func fragments(of answer: String) -> [Fragment] {
-        let bytes = Array(answer.utf8)
+        var bytes = Array(answer.utf8)
+        if let open = bytes.firstIndex(of: UInt8(ascii: "[")),
+           String(decoding: bytes[..<open].filter { !" \n\r\t".utf8.contains($0) }, as: UTF8.self) == "{\"architectures\":" {
+            bytes = Array(bytes[(open + 1)...])
+        }
         var fragments: [Fragment] = []
         var start: Int?
         var depth = 0, inString = false, escaped = false

@@ -73,8 +73,10 @@ struct ProposalPrompt {
         let within = budget.isEmpty ? "" : ", each with " + budget.joined(separator: " and ")
         let keys = space.hyperparameters.map(\.name).joined(separator: ", ")
         let better = space.metric.higherIsBetter ? "higher" : "lower"
+        let form = request.structured ? "Answer with a JSON object whose \"architectures\" lists them, each an object "
+            : "Answer with one JSON object per line, "
         return "Propose \(missing) new architecture\(missing == 1 ? "" : "s") that should reach a \(better) \(metric) than all of the above\(within). "
-            + "Each must differ from the architectures above and from the others. Answer with one JSON object per line, "
+            + "Each must differ from the architectures above and from the others. " + form
             + "with exactly the keys \(keys), as the architectures above are written, and nothing else."
     }
 }

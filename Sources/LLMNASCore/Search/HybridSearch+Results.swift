@@ -59,13 +59,7 @@ extension HybridSearch {
             ("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)), ("evaluated", .number(Double(r.evaluated))),
             ("best_score", .number(r.bestScore)), ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize))),
             ("constraints", constraintsJSON(r.best)), ("architecture", space.json(of: r.best.architecture)),
-        ] + (r.cascade.map { [("cascade", $0.json)] } ?? []) + refitsJSON(before: r.iteration))
-    }
-
-    /// The refits run before `iteration`, as a "refits" member when there were any.
-    private func refitsJSON(before iteration: Int) -> [(String, JSONValue)] {
-        let refits = state.refits.filter { $0.iteration == iteration }
-        return refits.isEmpty ? [] : [("refits", .array(refits.map(\.json)))]
+        ] + (r.cascade.map { [("cascade", $0.json)] } ?? []))
     }
 
     /// A member's constraint values by name.

@@ -98,12 +98,14 @@ class LLM(OwnedHandle):
                                       _demos_text(demos), text, n))
 
     def propose(self, space: Space, demos: Demos, count: int = 10, max_gflops: Optional[float] = None,
-                max_params: Optional[float] = None, rounds: int = 3, task: JSONInput = None) -> JSONObject:
+                max_params: Optional[float] = None, rounds: int = 3, structured: bool = False,
+                task: JSONInput = None) -> JSONObject:
         """LLM-proposed architectures: `count` new architectures of `space` that should score better than `demos`,
-        within `max_gflops` and `max_params` (spaces with a cost model), asked for in at most `rounds` requests.
+        within `max_gflops` and `max_params` (spaces with a cost model), asked for in at most `rounds` requests;
+        `structured` asks for them in the space's JSON schema (structured outputs: OpenAI, llama-server).
         Returns "proposals" of docs/formats.md: "architectures" (the accepted ones, ready for a search config's
         "initial"), "accepted" with their round and stats, and "rejected", each with its text and reason."""
-        request: Dict[str, Any] = {"count": count, "rounds": rounds}
+        request: Dict[str, Any] = {"count": count, "rounds": rounds, "answer_format": "json_schema" if structured else "text"}
         if max_gflops is not None:
             request["max_gflops"] = max_gflops
         if max_params is not None:

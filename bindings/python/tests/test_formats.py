@@ -162,6 +162,14 @@ def _accept(root, document):
         handle = SearchPtr()
         return _status(lambda: freeing(lib.llmnas_search_create(hat._handle, text, ctypes.byref(handle)),
                                        lib.llmnas_search_free, handle))
+    if root == "proposal request":
+        # Nothing answers on port 9: a request read without complaint fails only when it is sent.
+        handle = LLMPtr()
+        assert lib.llmnas_llm_create(b'{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0}', ctypes.byref(handle)) == 0
+        demos = json.dumps([{"architecture": json.loads(HAT_ARCH), "score": 25.0}]).encode()
+        status, message = _status(lambda: freeing(lib.llmnas_llm_propose(handle, hat._handle, None, demos, text, ctypes.byref(out))))
+        lib.llmnas_llm_free(handle)
+        return (0 if status == llmnas._library.Status.CONNECTION_FAILED else status), message
     if root == "protocol options":
         data = os.path.join(ROOT, "data", "llmpp-wmt").encode()
         return _status(lambda: freeing(lib.llmnas_eval_paper_protocol(None, data, text, llmnas._library.ProgressFn(),
@@ -220,9 +228,18 @@ def outputs(server, tmp_path_factory):
     demos = [(json.loads(HAT_ARCH), 25.0)]
     x = hat.features(hat.sample(40, seed=2))
     validated = llmnas.MLP(hidden=[4], steps=20, validation_fraction=0.25, evaluate_every=5).fit(x, np.arange(40))
+    labels = [{"architecture": a, "score": float(i)} for i, a in enumerate(hat.sample(4, seed=3))]
     search = llmnas.Search(hat, {"iterations": 2, "population": 8, "parents": 2, "mutations": 3, "crossovers": 3,
-                                 "constraints": [{"kind": "params", "max": 1e9}]})
+                                 "constraints": [{"kind": "params", "max": 1e9}],
+                                 "estimators": [{"name": "screen", "kind": "mlp", "refit": {
+                                     "on": "host", "labels": labels, "train": {"hidden": [4], "steps": 5}}}, {"name": "host"}],
+                                 "schedule": [{"estimator": "host", "fraction": [0, 1],
+                                               "cascade": {"screen": "screen", "pool": 2, "keep_best": 3}}]})
     search.run({"host": lambda candidates: [float(i) for i in range(len(candidates))]})
+    proposed = dict(json.loads(HAT_ARCH), encoder_embed_dim=640)
+    server.script([{"match": "Propose", "answer": json.dumps(proposed) + "\n{not json}"}, {"answer": "26.5"}])
+    proposals = llm.propose(hat, demos, count=2, rounds=1)
+    server.script([{"answer": "26.5"}])
     _, latency_report = llmnas.train_latency_predictor(
         os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), {"hidden": [4], "steps": 5})
     _, distill_report = llm.distill(hat, demos, os.path.join(data, "unlabeled_archs.jsonl"), 4,
@@ -242,6 +259,7 @@ def outputs(server, tmp_path_factory):
         "search best": [search.best()],
         "search history": [search.history()],
         "search trials": [search._trials_document()],
+        "proposals": [proposals],
         "protocol result": [protocol],
     }
 
