@@ -157,6 +157,12 @@ def graph_table(datasets, seeds, out_dir):
                 mean = [np.mean([s[min(int(x), len(s)) - 1] for s in series]) for x in grid if x >= 1]
                 target[method] = list(zip([float(x) for x in grid if x >= 1], [float(m) for m in mean]))
         panels += [(f"{dataset}: test regret", test_curves), (f"{dataset}: valid regret", valid_curves)]
+        budget = int(np.mean([len(t) for t, _ in measured["cascade+refit"]]))
+        at_budget = [(t[min(budget, len(t)) - 1], v[min(budget, len(v)) - 1]) for t, v in measured["evolution"]]
+        line = (f"{dataset:9s} evolution after {budget} calls (the cascades' budget): test regret "
+                f"{np.mean([a for a, _ in at_budget]):.3f}, valid regret {np.mean([b for _, b in at_budget]):.3f}")
+        lines.append(line)
+        print(line, flush=True)
         overall, within = screen_quality(space, bench)
         line = (f"{dataset:9s} the cascade's MLP on 100 random + 200 top-decile architectures: Kendall tau {overall:.2f} over "
                 f"all {len(bench.hashes())}, {within:.2f} within the top decile")

@@ -184,6 +184,19 @@ int main() {
         counted.tell(scores.data(), scores.size());
     }
     expect(counted.best_json().find("\"finished\":true") != std::string::npos, "a search driven by counted batches");
+    // A cascade: the proxy screens pools of 3x the children, the best 2 reach the supernet; run serves both.
+    llmnas::Search cascaded(graph, R"({"iterations": 3, "population": 6, "parents": 2, "mutations": 2, "crossovers": 2,
+        "estimators": [{"name": "proxy"}, {"name": "supernet"}],
+        "schedule": [{"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "proxy", "pool": 3, "keep_best": 2}}]})");
+    std::vector<std::string> asked;
+    for (auto batch = cascaded.ask_batch(); batch.count > 0; batch = cascaded.ask_batch()) {
+        asked.push_back(batch.estimator);
+        std::vector<double> scores(batch.count, 1.0);
+        cascaded.tell(scores.data(), scores.size());
+    }
+    expect(asked == std::vector<std::string>{"proxy", "supernet", "proxy", "supernet", "proxy", "supernet"} &&
+               cascaded.history_json().find(R"("cascade":{"screen":"proxy")") != std::string::npos,
+           "a cascade asks its screen before its estimator and reports each iteration's screening");
     expect(llmnas::detail::array_length("[]") == 0 && llmnas::detail::array_length(R"([{"a":[1,2]},"x,y",3])") == 3,
            "array lengths");
 

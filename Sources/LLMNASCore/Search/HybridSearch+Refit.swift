@@ -8,10 +8,11 @@ extension HybridSearch {
         let iteration = state.iteration
         let used = Set((iteration..<config.iterations).flatMap { config.schedule.estimators(ofIteration: $0) })
         for (index, estimator) in config.estimators.enumerated() {
-            guard let refit = estimator.refit, used.contains(index), iteration % refit.every == 0 else { continue }
+            // The config checked that `on` names a declared estimator.
+            guard let refit = estimator.refit, used.contains(index), iteration % refit.every == 0,
+                  let on = config.estimators.firstIndex(where: { $0.name == refit.on }) else { continue }
             let last = state.refits.last { $0.estimator == estimator.name }
             guard last?.iteration != iteration else { continue }
-            let on = config.estimators.firstIndex { $0.name == refit.on }!
             let scores = state.scores[on].currentEntries
             let hasNewScores = scores.count > (last?.scores ?? 0)
             let needsModel = model(of: estimator.name) == nil && refit.labels.count >= 2
@@ -42,7 +43,7 @@ extension HybridSearch {
         var x: [Float] = []
         x.reserveCapacity(order.count * space.featureCount)
         for architecture in order { x += space.features(of: architecture) }
-        let y = order.map { Float(targets[$0]!) }
+        let y = order.map { Float(targets[$0] ?? 0) }   // every architecture of `order` has a target
         let model = try MLPTrainer.train(config: refit.trainConfig(seed: config.seed, iteration: state.iteration), x: x, y: y,
                                          rows: order.count, dim: space.featureCount)
         let remainingLabels = labelled.subtracting(scores.map(\.architecture)).count

@@ -185,7 +185,9 @@ public final class HybridSearch {
     private func choose(with cascade: Cascade) {
         let screen = config.estimators[cascade.screen]
         let table = state.scores[cascade.screen]
-        let scores = state.pool.map { table.score(of: space.canonical($0.architecture))! }
+        // The screen has just scored every pool member; an unscored one (none) would rank last.
+        let worst = screen.higherIsBetter ? -Double.infinity : .infinity
+        let scores = state.pool.map { table.score(of: space.canonical($0.architecture)) ?? worst }
         let ranked = scores.indices.sorted { a, b in
             scores[a] != scores[b] ? (screen.higherIsBetter ? scores[a] > scores[b] : scores[a] < scores[b]) : a < b
         }
