@@ -143,6 +143,18 @@ import LLMNASTestSupport
         #expect(error.message.contains("2048 bytes"))
     }
 
+    @Test(arguments: [401, 403])
+    func aRefusedKeyEndsTheBatchInsteadOfSendingEveryItem(status: Int) async throws {
+        try await server.script("[{\"status\": \(status)}]")
+        let client = try makeClient(server, "\"max_concurrency\": 1")
+        let results = client.complete((0..<5).map { prompt("item \($0)") })
+        #expect(try await server.log().count == 1, "one refusal is enough")
+        #expect(client.ledger.requests == 1)
+        let errors = results.compactMap { if case let .failure(error) = $0 { error } else { nil } }
+        #expect(errors.count == 5 && errors.allSatisfy { $0.kind == .httpError })
+        #expect(errors.filter { $0.message.hasPrefix("not sent: an earlier request of the batch was refused (HTTP \(status)") }.count == 4)
+    }
+
     @Test func requestsRunConcurrentlyUpToTheLimit() async throws {
         try await server.script(delay: 0.3)
         let wide = try makeClient(server, "\"max_concurrency\": 8")

@@ -7,14 +7,21 @@ extension LLMClient {
     }
 
     /// Sends each job as its own request, in order. Before each attempt the budget decides: a request that could
-    /// pass it waits for those in flight, and is refused when none is left to finish.
+    /// pass it waits for those in flight, and is refused when none is left to finish. A 401 or 403 (a wrong key, a
+    /// model the key may not use) ends the batch: the jobs not yet sent fail with it instead of each being refused.
     func sendEach(_ jobs: [Job], items: CompletionProgress) {
         let url = config.endpointURL
         let headers = requestHeaders()
         var attempts = [Int](repeating: 0, count: jobs.count)
         var reservations = [Double](repeating: 0, count: jobs.count)
         var reserved = 0.0
+        var denied: LLMNASError?
         transport.run(count: jobs.count, admit: { job, inFlight in
+            if let denied {
+                let error = LLMNASError(.httpError, "not sent: an earlier request of the batch was refused (\(denied.message))")
+                for item in jobs[job].items { items.finish(item, .failure(redacted(error))) }
+                return .refused
+            }
             let body = jobs[job].body
             let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(body.utf8.count),
                                          completionTokens: jobs[job].completionTokens, batch: false)
@@ -40,6 +47,9 @@ extension LLMClient {
                 ledger.retries += 1
                 return delay
             case let .done(result):
+                if case let .response(status, _, _) = outcome, status == 401 || status == 403, case let .failure(error) = result {
+                    denied = error
+                }
                 for item in jobs[job].items { items.finish(item, result.mapError(redacted)) }
                 return nil
             }
