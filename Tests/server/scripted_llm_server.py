@@ -12,6 +12,9 @@ contains "match" (any request when absent), at most "times" times (unlimited whe
   {"answer": "BLEU: 26.1 points"}                     a normal completion whose text is this
   {"answers": ["20", "30", "x"]}                       one text per choice (cycled over the request's n)
   {"drop": true}                                       close the connection without answering
+Hostile answers: {"endless": true} streams a body without end (until the client hangs up); {"content_length": n}
+announces n bytes and sends a few; {"redirect": "URL"} answers 302 to URL; {"invalid_utf8": true} answers a
+completion whose text holds bytes that are not UTF-8; {"nesting": n} answers n nested JSON arrays.
 Without a matching rule the answer is a number derived from the prompt: 20 + 2 x the last "GFLOPs:" value in it,
 or 25.00 when there is none. GET /_control/log gives every completion request received (path, headers, body, start
 and end times, and the usage it was answered with); POST /_control/reset empties the log, the script and the Batch
@@ -293,9 +296,47 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(int(rule["status"]), rule.get("body", '{"error": {"message": "scripted"}}'), headers)
         if "raw" in rule:
             return self.send(200, rule["raw"])
+        if self.hostile(rule):
+            return None
         _, body = scripted_completion(body_text, chat, rule)
         self.send(200, body)
         return json.loads(body)["usage"]
+
+
+    def hostile(self, rule):
+        """Answers as a hostile server would, when the rule asks for it; whether it did."""
+        if rule.get("endless"):
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            chunk = b"9" * 65536
+            try:
+                while True:
+                    self.wfile.write(chunk)
+            except OSError:
+                return True
+        if "content_length" in rule:
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(int(rule["content_length"])))
+            self.end_headers()
+            try:
+                self.wfile.write(b'{"choices": [')
+            except OSError:
+                pass
+            return True
+        if "redirect" in rule:
+            self.send(302, "{}", [("Location", rule["redirect"])])
+            return True
+        if rule.get("invalid_utf8"):
+            self.send(200, b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "2\xff\xfe5"}}]}')
+            return True
+        if "nesting" in rule:
+            self.send(200, "[" * int(rule["nesting"]) + "]" * int(rule["nesting"]))
+            return True
+        return False
 
 
 class Server(ThreadingHTTPServer):

@@ -226,6 +226,10 @@ final class HTTPTransport {
             ("CURLOPT_SSL_VERIFYPEER", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, self.verifyTLS ? 1 : 0) }),
             ("CURLOPT_SSL_VERIFYHOST", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, self.verifyTLS ? 2 : 0) }),
             ("CURLOPT_ACCEPT_ENCODING", { llmnas_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "") }),
+            // A body announced over the bound is refused at its headers; a redirect is an answer, never followed (no
+            // request, and so no key, goes to a host the config does not name).
+            ("CURLOPT_MAXFILESIZE", { llmnas_curl_set_long(handle, CURLOPT_MAXFILESIZE, min(transfer.limit, Int(Int32.max))) }),
+            ("CURLOPT_FOLLOWLOCATION", { llmnas_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0) }),
             ("CURLOPT_WRITEFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_WRITEFUNCTION, HTTPTransport.receiveBody) }),
             ("CURLOPT_WRITEDATA", { llmnas_curl_set_pointer(handle, CURLOPT_WRITEDATA, user) }),
             ("CURLOPT_HEADERFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_HEADERFUNCTION, HTTPTransport.receiveHeader) }),
@@ -257,7 +261,7 @@ final class HTTPTransport {
             return .response(status: status, body: transfer.body, retryAfter: transfer.retryAfter)
         }
         let reason = String(cString: curl_easy_strerror(result))
-        if transfer.tooLarge {
+        if transfer.tooLarge || result == CURLE_FILESIZE_EXCEEDED {
             return .failure(.badResponse, "the response exceeds the bound of \(transfer.limit) bytes")
         }
         switch result {

@@ -61,7 +61,10 @@ extension LLMClient {
         if let delay = retryDelay(after: outcome, attempt: attempt) { return .retry(delay) }
         switch outcome {
         case let .response(200, body, _):
-            return .done(accept(String(decoding: body, as: UTF8.self), for: job, batch: false))
+            guard let text = String(validating: body, as: UTF8.self) else {
+                return .done(.failure(LLMNASError(.badResponse, "the response body is not valid UTF-8 (\(body.count) bytes)")))
+            }
+            return .done(accept(text, for: job, batch: false))
         case let .response(status, body, _):
             let retried = status == 429 || (500...599).contains(status) ? " after \(attempt) attempts" : ""
             return .done(.failure(LLMNASError(.httpError, "HTTP \(status)\(retried): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
