@@ -103,7 +103,8 @@ extension LLMClient {
     }
 
     /// One request outside the completion batches (Batch API files and jobs, the tokenizer), retried as completions
-    /// are (429, 5xx, timeouts, failed connections); the body of its 200 answer. `what` names it in errors.
+    /// are (429, 5xx, timeouts, failed connections); the body of its 200 answer, which must be UTF-8. `what` names
+    /// it in errors.
     func call(_ request: HTTPRequest, _ what: String) throws(LLMNASError) -> [UInt8] {
         var attempt = 0
         var result: Result<[UInt8], LLMNASError> = .failure(LLMNASError(.cancelled, "\(what): cancelled"))
@@ -112,7 +113,8 @@ extension LLMClient {
             if let delay = retryDelay(after: outcome, attempt: attempt) { return delay }
             switch outcome {
             case let .response(200, body, _):
-                result = .success(body)
+                result = String(validating: body, as: UTF8.self) == nil
+                    ? .failure(LLMNASError(.badResponse, "\(what): the response body is not valid UTF-8 (\(body.count) bytes)")) : .success(body)
             case let .response(status, body, _):
                 result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"))
             case let .failure(kind, message):
