@@ -42,7 +42,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "llmnas-fuzz",
-            dependencies: ["LLMNASCore"]
+            dependencies: ["LLMNASCore", "LLMNAS", "CLLMNAS"]
         ),
         .target(
             name: "LLMNASTestSupport",

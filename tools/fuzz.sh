@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The libFuzzer harnesses of every parser of outside input (Sources/llmnas-fuzz).
+# The libFuzzer harnesses of every parser of outside input and of the exported C functions (Sources/llmnas-fuzz).
 #   tools/fuzz.sh replay       replays the seed corpus and every saved regression input (Tests/fuzz-regressions),
 #                              without libFuzzer: `make test` runs it
 #   tools/fuzz.sh run RUNS     builds the harnesses with AddressSanitizer and coverage and runs RUNS inputs each; a
@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-targets=(space arch config demos response mlp checkpoint cache)
+targets=(space arch config demos response mlp checkpoint cache capi)
 
 seeds() {
     swift build --product llmnas-fuzz

@@ -8,7 +8,7 @@ enum Harnesses {
     /// The harnesses by name.
     static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "space": space, "arch": architecture, "config": config, "demos": demonstrations, "response": response,
-        "mlp": mlpFile, "checkpoint": checkpoint, "cache": cache,
+        "mlp": mlpFile, "checkpoint": checkpoint, "cache": cache, "capi": CAPIHarness.run,
     ]
 
     static let hat = try! BuiltinSpaces.space(named: "hat-wmt14ende")

@@ -25,6 +25,13 @@ enum SeedCorpus {
             (4, #"{"task": "machine translation", "dataset": "WMT'14 English-German", "calibrate": true}"#),
         ]
         for (kind, text) in configs { add("config", text, prefix: kind) }
+        let a00 = labeled.rows[0]["arch_json"]!
+        let calls: [(UInt8, String)] = [
+            (128, JSONWriter.write(Harnesses.graph.json)), (1, a00), (2, "[" + a00 + "," + a00 + "]"), (3, a00),
+            (4, #"{"iterations": 2, "estimators": [{"name": "s", "kind": "mlp"}, {"name": "h"}], "schedule": [{"estimator": "h", "fraction": [0, 1], "cascade": {"screen": "s", "keep_best": 3}}]}"#),
+            (5, "0123456789abcdef"), (6, "[{\"architecture\": " + a00 + ", \"score\": 25}]"), (7, #"{"model": "m", "max_cost": 1}"#),
+        ]
+        for (selector, text) in calls { seeds["capi", default: []].append([selector, 0, 16] + Array(text.utf8)) }
         add("response", #"{"id": "x", "choices": [{"index": 0, "message": {"role": "assistant", "content": "BLEU: 26.1"}}], "usage": {"prompt_tokens": 812, "completion_tokens": 4}}"#)
         add("response", #"{"choices": [{"text": " 27.35"}, {"text": "28"}]}"#)
         add("response", #"{"error": {"message": "rate limited", "type": "requests"}}"#)
