@@ -21,7 +21,7 @@ RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 PYTEST_ENV := LLMNAS_LIBRARY=$(CURDIR)/$(LIB)
 
 .PHONY: wheel check-cpp-coverage fuzz test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
-	test-local-llm install demo bench latency-models check-latency-models clean
+	test-local-llm install demo bench latency-models check-latency-models clean soak
 
 help:
 	@echo "make          release build of $(LIB) (Swift runtime linked in statically)"
@@ -29,6 +29,7 @@ help:
 	@echo "make test     Swift tests, export and linkage checks, C/C++/Python examples, pytest, install check"
 	@echo "make demo     the main job: LLM-PP on a local model, LLM-Distill-PP, HS-NAS, the NAS-Bench-Graph comparison"
 	@echo "make bench    benchmarks against the peers (openai client, scipy), as ratios"
+	@echo "make soak     20,000 LLM-PP items through 10% faults: nothing lost, nothing paid twice, no leak"
 	@echo "make wheel    dist/llmnas-*.whl: the Python binding with the library inside"
 	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper, llmnas.pc and the CMake package llmnas::llmnas"
 	@echo "make test-asan / test-tsan / test-valgrind   the Swift tests under ASan, TSan; valgrind over the C programs"
@@ -159,6 +160,13 @@ bench: lib venv
 	$(VENV)/bin/pip install -q openai scikit-learn optuna
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
 	for b in llm mlp latency search local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
+
+# Soak: SOAK_REQUESTS LLM-PP items at concurrency 16 through 10% faults with the cache on, then 5,000 without it
+# (tools/soak.py: every item ends, the ledger matches the server, nothing is paid twice, memory and descriptors hold).
+SOAK_REQUESTS ?= 20000
+soak: lib venv
+	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	$(PYTEST_ENV) $(VENV)/bin/python tools/soak.py $(SOAK_REQUESTS)
 
 # Fuzzing: libFuzzer harnesses (Sources/llmnas-fuzz) for every parser of outside input, with AddressSanitizer and
 # coverage; FUZZ_RUNS inputs each (CI runs a short budget). A crash leaves its input in build/fuzz/; copy it to

@@ -13,9 +13,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 class ScriptedServer:
     """A running scripted server: its base URL, its script and its request log."""
 
-    def __init__(self):
+    def __init__(self, quiet=False):
+        """Starts the server; `quiet` drops its stderr (a soak's clients abandon many answers mid-write)."""
         self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "server", "scripted_llm_server.py")],
-                                        stdout=subprocess.PIPE, text=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if quiet else None, text=True)
         line = self.process.stdout.readline().split()
         self.port = int(line[1])
         self.base_url = f"http://127.0.0.1:{self.port}/v1"

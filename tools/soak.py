@@ -1,0 +1,129 @@
+"""Soak: LLM-PP requests through one client at concurrency 16 against the scripted server with faults mixed in
+(429 with Retry-After, 500, 503, dropped connections, truncated bodies, answers slower than the timeout, answers
+without a number), the response cache on. Checks that every item ends with a score or its own status, that the
+ledger's tokens equal those of the answers the server sent within the timeout and its attempts the server's log
+(up to libcurl's own resend after a dropped connection), that a second pass pays for no answered item again, that
+resident memory grows by no more than the cache's index (INDEX_BOUND_KB per cached answer, RSS_BOUND_MB besides) and
+not at all without the cache (5,000 more items, within RSS_BOUND_MB), and that no file descriptor is left open.
+
+Usage: soak.py [REQUESTS (default 20000)] [--fault-share 0.1]
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "bindings", "python", "tests"))
+import llmnas  # noqa: E402
+from conftest import ScriptedServer  # noqa: E402
+
+BATCH = 1000
+RSS_BOUND_MB = 16           # growth over a pass without the cache: a leak shows here
+INDEX_BOUND_KB = 6          # with the cache, its in-memory index keeps each answer's key and body
+
+
+def resident_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+def open_fds():
+    return len(os.listdir("/proc/self/fd"))
+
+
+def client(server, cache_file):
+    """The soak's client: 16 requests at a time, 3 retries, a 1 s timeout, the cache when given."""
+    cache = {"cache_file": cache_file} if cache_file else {}
+    return llmnas.LLM(base_url=server.base_url, model="scripted", max_concurrency=16, retries=3, backoff_seconds=0.01,
+                      backoff_max_seconds=0.05, timeout_seconds=1, **cache)
+
+
+def faults(share):
+    """Rules whose probabilities add up to `share`, each fault kind an equal part."""
+    kinds = [{"status": 429, "retry_after": 0}, {"status": 500}, {"status": 503}, {"drop": True},
+             {"raw": '{"choices": [{"message": {"content": "2'}, {"hang": 1.5}, {"answer": "no number here"}]
+    return [dict(kind, probability=share / len(kinds) / (1 - share * i / len(kinds))) for i, kind in enumerate(kinds)]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("requests", type=int, nargs="?", default=20000)
+    parser.add_argument("--fault-share", type=float, default=0.1)
+    args = parser.parse_args()
+    server = ScriptedServer(quiet=True)
+    space = llmnas.Space.builtin("hat-wmt14ende")
+    archs = list({json.dumps(a, sort_keys=True): a for a in space.sample(args.requests + args.requests // 10, seed=11)}.values())
+    archs = archs[:args.requests]
+    assert len(archs) == args.requests, "the space gave too few distinct architectures"
+
+    demos = [(a, 25.0 + i / 10) for i, a in enumerate(space.sample(5, seed=12))]
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            fds_before = open_fds()
+            server.script(faults(args.fault_share), seed=3)
+            llm = client(server, os.path.join(folder, "cache.llmnas"))
+            rss, scores, statuses = [], [], []
+            for start in range(0, args.requests, BATCH):
+                batch_scores, batch_statuses = llm.predict(space, archs[start:start + BATCH], demos)
+                scores.append(batch_scores)
+                statuses.append(batch_statuses)
+                rss.append(resident_mb())
+            scores, statuses = np.concatenate(scores), np.concatenate(statuses)
+            usage = llm.usage
+            log = server.log()
+            logged = len(log)
+            # What the client received: answers that came back within its timeout (a hung one was abandoned).
+            received = [e["usage"] for e in log if e.get("usage") and e["end"] - e["start"] < 1.0]
+            faulted = sum(1 for e in log if not e.get("usage"))
+            ended = np.isfinite(scores) == (statuses == 0)
+            assert ended.all(), "an item has neither a score nor its own status"
+            kinds = {llmnas.Status(s).name: int(n) for s, n in zip(*np.unique(statuses[statuses != 0], return_counts=True))}
+            for key in ("prompt_tokens", "completion_tokens"):
+                assert usage[key] == sum(u[key] for u in received), f"the ledger's {key} differ from the answers received"
+            # libcurl resends a request once on a fresh connection when a reused one was dropped before any answer:
+            # the server logs both, the client made one attempt.
+            assert usage["requests"] <= logged <= usage["requests"] + faulted, (
+                f"the ledger counts {usage['requests']} attempts, the server logged {logged} ({faulted} without an answer)")
+            # A second pass: every answer that came (a number or not) is in the cache and paid once; only the items
+            # without an answer are asked again.
+            server.script([], seed=4)
+            again, again_statuses = llm.predict(space, archs, demos)
+            resent = len(server.log())
+            bad = statuses == llmnas.Status.BAD_ANSWER
+            unanswered = (statuses != 0) & ~bad
+            assert resent == int(unanswered.sum()), f"{resent} requests on the second pass for {int(unanswered.sum())} unanswered items"
+            answered = statuses == 0
+            assert np.array_equal(again[answered], scores[answered]), "a cached answer changed"
+            assert (again_statuses[bad] == llmnas.Status.BAD_ANSWER).all() and (again_statuses[~bad] == 0).all()
+            del llm
+            # The same load without the cache: resident memory must stay flat.
+            server.script(faults(args.fault_share), seed=5)
+            plain = client(server, None)
+            flat = []
+            for start in range(0, min(args.requests, 5 * BATCH), BATCH):
+                plain.predict(space, archs[start:start + BATCH], demos)
+                flat.append(resident_mb())
+            del plain
+            fds_after = open_fds()
+            growth = rss[-1] - rss[0]
+            leak = flat[-1] - flat[0]
+            print(json.dumps({"requests": args.requests, "http_attempts": usage["requests"], "retries": usage["retries"],
+                              "server_log": logged, "server_faults": faulted, "prompt_tokens": usage["prompt_tokens"], "scored": int(answered.sum()), "failed": kinds,
+                              "second_pass_requests": resent, "rss_first_mb": round(rss[0], 1), "rss_last_mb": round(rss[-1], 1),
+                              "rss_growth_without_cache_mb": round(leak, 1), "fds_before": fds_before, "fds_after": fds_after}))
+            cached = int((statuses == 0).sum() + bad.sum())
+            assert growth <= RSS_BOUND_MB + INDEX_BOUND_KB * cached / 1024, f"resident memory grew {growth:.1f} MB with {cached} answers cached"
+            assert leak <= RSS_BOUND_MB, f"resident memory grew {leak:.1f} MB over {len(flat)} batches without the cache"
+            assert fds_after == fds_before, f"{fds_after - fds_before} file descriptors left open"
+    finally:
+        server.stop()
+    print(f"soak: {args.requests} items through {args.fault_share:.0%} faults: every item ended, the ledger matched "
+          "the server, nothing was paid twice, memory and descriptors held")
+
+
+if __name__ == "__main__":
+    main()
