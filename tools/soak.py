@@ -4,15 +4,18 @@ without a number), the response cache on. Checks that every item ends with a sco
 ledger's tokens equal those of the answers the server sent within the timeout and its attempts the server's log
 (up to libcurl's own resend after a dropped connection), that a second pass pays for no answered item again, that
 resident memory grows by no more than the cache's index (INDEX_BOUND_KB per cached answer, RSS_BOUND_MB besides) and
-not at all without the cache (5,000 more items, within RSS_BOUND_MB), and that no file descriptor is left open.
+not at all without the cache (5,000 more items, within RSS_BOUND_MB), and that no file descriptor is left open. Then
+a 100-iteration search with a checkpoint is killed with SIGKILL at 20 random moments, resumed each time, and must
+end exactly as the same search run once.
 
-Usage: soak.py [REQUESTS (default 20000)] [--fault-share 0.1]
+Usage: soak.py [REQUESTS (default 20000)] [--fault-share 0.1] [--kills 20]
 """
 import argparse
 import json
 import os
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -49,10 +52,63 @@ def faults(share):
     return [dict(kind, probability=share / len(kinds) / (1 - share * i / len(kinds))) for i, kind in enumerate(kinds)]
 
 
+DRIVER = r'''
+import json, os, sys, time
+import llmnas
+checkpoint, out = sys.argv[1], sys.argv[2]
+space = llmnas.Space.builtin("nas-bench-graph")
+config = {"seed": 7, "iterations": 100, "population": 30, "parents": 8, "mutations": 11, "crossovers": 11,
+          "checkpoint": checkpoint}
+search = llmnas.Search.resume(checkpoint) if os.path.exists(checkpoint) else llmnas.Search(space, config)
+ops = ["gat", "gcn", "gin", "cheb", "sage", "arma", "graph", "fc", "skip"]
+for candidates, _ in search:
+    time.sleep(0.08)   # a slow estimator, so that the kills land mid-run
+    search.tell([float(sum((i + 1) * ops.index(op) for i, op in enumerate(a["ops"])) + int(a["link"][-1])) for a in candidates])
+with open(out + ".tmp", "w") as f:
+    json.dump({"history": search.history(), "trials": search.trials()}, f)
+os.replace(out + ".tmp", out)
+'''
+
+
+def killed_search(folder, kills, seed=0):
+    """A 100-iteration search with a checkpoint, killed with SIGKILL at `kills` random moments and resumed each
+    time, against the same search run once: the histories and trials must be identical."""
+    import random
+    import signal
+    import subprocess
+    env = dict(os.environ)
+
+    def start(checkpoint, out):
+        return subprocess.Popen([sys.executable, "-c", DRIVER, checkpoint, out], env=env)
+
+    reference = os.path.join(folder, "reference.json")
+    start(os.path.join(folder, "reference.ckpt"), reference).wait()
+    checkpoint, out = os.path.join(folder, "killed.ckpt"), os.path.join(folder, "killed.json")
+    rng = random.Random(seed)
+    landed = 0
+    for _ in range(kills):
+        process = start(checkpoint, out)
+        time.sleep(rng.uniform(0.3, 0.8))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            landed += 1
+        elif process.returncode != 0:
+            raise AssertionError(f"a resumed search failed by itself (exit {process.returncode})")
+        process.wait()
+        if os.path.exists(out):
+            break
+    if not os.path.exists(out):
+        assert start(checkpoint, out).wait() == 0
+    with open(reference) as a, open(out) as b:
+        assert json.load(a) == json.load(b), "the search killed and resumed differs from the uninterrupted one"
+    return landed
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("requests", type=int, nargs="?", default=20000)
     parser.add_argument("--fault-share", type=float, default=0.1)
+    parser.add_argument("--kills", type=int, default=20)
     args = parser.parse_args()
     server = ScriptedServer(quiet=True)
     space = llmnas.Space.builtin("hat-wmt14ende")
@@ -119,6 +175,10 @@ def main():
             assert growth <= RSS_BOUND_MB + INDEX_BOUND_KB * cached / 1024, f"resident memory grew {growth:.1f} MB with {cached} answers cached"
             assert leak <= RSS_BOUND_MB, f"resident memory grew {leak:.1f} MB over {len(flat)} batches without the cache"
             assert fds_after == fds_before, f"{fds_after - fds_before} file descriptors left open"
+        with tempfile.TemporaryDirectory() as folder:
+            landed = killed_search(folder, args.kills)
+            assert landed >= args.kills // 2, f"only {landed} of {args.kills} kills landed before the search ended"
+            print(f"search: killed with SIGKILL {landed} times mid-run and resumed; history and trials equal the uninterrupted run's")
     finally:
         server.stop()
     print(f"soak: {args.requests} items through {args.fault_share:.0%} faults: every item ended, the ledger matched "
