@@ -6,13 +6,13 @@ extension HybridSearch {
     /// Runs the refits due before the current iteration, once each.
     func refitDueModels() throws(LLMNASError) {
         let iteration = state.iteration
-        let used = Set((iteration..<config.iterations).flatMap { config.schedule.estimators(ofIteration: $0) })
         for (index, estimator) in config.estimators.enumerated() {
             // The config checked that `on` names a declared estimator.
-            guard let refit = estimator.refit, used.contains(index), iteration % refit.every == 0,
+            guard let refit = estimator.refit, iteration % refit.every == 0,
                   let on = config.estimators.firstIndex(where: { $0.name == refit.on }) else { continue }
             let last = state.refits.last { $0.estimator == estimator.name }
-            guard last?.iteration != iteration else { continue }
+            guard last?.iteration != iteration,
+                  (iteration..<config.iterations).contains(where: { config.schedule.estimators(ofIteration: $0).contains(index) }) else { continue }
             let scores = state.scores[on].currentEntries
             let hasNewScores = scores.count > (last?.scores ?? 0)
             let needsModel = model(of: estimator.name) == nil && refit.labels.count >= 2
@@ -31,11 +31,7 @@ extension HybridSearch {
             if targets.updateValue(label.score, forKey: canonical) == nil { order.append(canonical) }
         }
         let labelled = Set(order)
-        var learnt = 0
-        for entry in scores {
-            if targets.updateValue(entry.score, forKey: entry.architecture) == nil { order.append(entry.architecture) }
-            learnt += 1
-        }
+        for entry in scores where targets.updateValue(entry.score, forKey: entry.architecture) == nil { order.append(entry.architecture) }
         let name = config.estimators[index].name
         guard order.count >= 2 else {
             throw LLMNASError(.invalidArgument, "refit of '\(name)' before iteration \(state.iteration) has \(order.count) rows; it needs at least 2")
@@ -51,6 +47,6 @@ extension HybridSearch {
         state.refitted[name] = model
         state.scores[index].startGeneration()
         state.refits.append(RefitRecord(iteration: state.iteration, estimator: name, on: refit.on, labels: remainingLabels,
-                                        scores: learnt, finalTrainLoss: loss))
+                                        scores: scores.count, finalTrainLoss: loss))
     }
 }
