@@ -4,6 +4,10 @@
 // Swift runtime linked in statically (see the Makefile).
 import PackageDescription
 
+/// The fault-injection hook (Sources/LLMNASCore/Support/FaultInjection.swift) exists in debug builds, which the tests
+/// use, and never in the release library.
+let faultInjection: [SwiftSetting] = [.define("LLMNAS_FAULT_INJECTION", .when(configuration: .debug))]
+
 let package = Package(
     name: "llmnas",
     products: [
@@ -26,7 +30,8 @@ let package = Package(
         .target(name: "CKernels"),
         .target(
             name: "LLMNASCore",
-            dependencies: ["CCurl", "COpenBLAS", "CKernels", "CLatencyModels"]
+            dependencies: ["CCurl", "COpenBLAS", "CKernels", "CLatencyModels"],
+            swiftSettings: faultInjection
         ),
         .target(
             name: "CLatencyModels",
@@ -55,7 +60,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LLMNASTests",
-            dependencies: ["LLMNAS", "CLLMNAS", "LLMNASCore", "LLMNASTestSupport"]
+            dependencies: ["LLMNAS", "CLLMNAS", "LLMNASCore", "LLMNASTestSupport"],
+            swiftSettings: faultInjection
         ),
     ]
 )

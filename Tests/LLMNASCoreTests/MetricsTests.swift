@@ -54,6 +54,23 @@ import Testing
         #expect(throws: LLMNASError.self) { try RankMetrics(predicted: [.nan, 2], truth: [1, 2]) }
     }
 
+    @Test func radixPassesSortAsTheComparisonSortDoes() {
+        var generator = SeededGenerator(seed: 4)
+        let pairs = (0..<(RadixSort.radixThreshold * 3)).map { _ in
+            RadixSort.KeyPair(primary: UInt64(generator.index(below: 500)) << 40 | UInt64(generator.index(below: 3)),
+                              secondary: UInt64(generator.index(below: 1 << 20)) << 30)
+        }
+        for primaryOnly in [false, true] {
+            var sorted = pairs
+            RadixSort.sort(&sorted, primaryOnly: primaryOnly)
+            let expected = pairs.enumerated().sorted {
+                ($0.element.primary, primaryOnly ? 0 : $0.element.secondary, $0.offset)
+                    < ($1.element.primary, primaryOnly ? 0 : $1.element.secondary, $1.offset)
+            }.map(\.element)
+            #expect(sorted.map(\.primary) == expected.map(\.primary) && sorted.map(\.secondary) == expected.map(\.secondary))
+        }
+    }
+
     @Test func scalesToAHundredThousand() {
         var generator = SeededGenerator(seed: 1)
         let x = (0..<100_000).map { _ in generator.unit() }

@@ -17,7 +17,7 @@ import Testing
         try a.store("answer a2", for: "key a2")
         let reread = try ResponseCache(path: path)
         #expect(reread.count == 4)
-        #expect(["key a", "key b", "key c", "key a2"].map(reread.value(for:)) == ["answer a", "answer b", "answer c", "answer a2"])
+        #expect(try ["key a", "key b", "key c", "key a2"].map { try reread.value(for: $0) } == ["answer a", "answer b", "answer c", "answer a2"])
         #expect(try FileIO.read(path).prefix(8) == Array("LLMNASRC".utf8)[...], "one header, written once")
     }
 

@@ -117,6 +117,7 @@ public enum PaperProtocol {
                     return !cancelled
                 }
                 if cancelled { throw LLMNASError(.cancelled, "the protocol was cancelled during \(stage)") }
+                for case let .failure(error) in raw where result.firstFailure == nil { result.firstFailure = "LLM-PP \(stage): \(error.message)" }
                 try llm.cells[task, default: Cell()].add(raw, truth: truth)
                 if let distill = options.distill, distill.tasks.contains(task), distill.seeds.contains(seed) {
                     if pool == nil { pool = try Distillation.readPool(data.directory + "/unlabeled_archs.jsonl", in: space) }
@@ -131,7 +132,8 @@ public enum PaperProtocol {
                 }
                 guard options.calibrate else { continue }
                 do {
-                    let fit = try predictor.fitCalibration { _, done, total in progress("calibration " + stage, done, total) }
+                    let fit = try predictor.fitCalibration(progress: { _, done, total in progress("calibration " + stage, done, total) },
+                                                           leftOut: { error in result.firstFailure = result.firstFailure ?? "calibration \(stage): \(error.message)" })
                     result.calibrations["\(task)/\(seed)"] = fit
                     try calibrated.cells[task, default: Cell()].add(raw.map { $0.map(fit.apply) }, truth: truth)
                 } catch where error.kind != .cancelled {

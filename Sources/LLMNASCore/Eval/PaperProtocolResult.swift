@@ -25,6 +25,8 @@ public struct PaperProtocolResult: Sendable {
     public internal(set) var calibrations: [String: AffineCalibration] = [:]
     /// The distillation report per task and seed ("wmt14ende/123"), when LLM-Distill-PP ran.
     public internal(set) var distillations: [String: JSONValue] = [:]
+    /// The first LLM-PP item that failed (test architecture or calibration demonstration): its stage and error.
+    public internal(set) var firstFailure: String?
 
     /// A result with no rows yet.
     init() {}
@@ -46,9 +48,12 @@ public struct PaperProtocolResult: Sendable {
             }
             rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
         }
-        return .object([("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
-                        ("distillation", .object(distillations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
-                        ("text", .string(text))])
+        var members: [(String, JSONValue)] = [
+            ("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
+            ("distillation", .object(distillations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+        ]
+        if let firstFailure { members.append(("first_failure", .string(firstFailure))) }
+        return .object(members + [("text", .string(text))])
     }
 
     /// The table: one line per predictor, MAE and Kendall tau-b per task as mean ± standard deviation over the seeds.

@@ -194,6 +194,9 @@ final class HTTPTransport {
     /// A transfer of `request` added to `multi`, or why libcurl refused to set it up (every option's result is
     /// checked; nothing is left allocated on failure).
     private func start(_ job: Int, _ request: HTTPRequest, in multi: UnsafeMutableRawPointer) -> Result<Transfer, LLMNASError> {
+        if faultInjected(.http) {
+            return .failure(LLMNASError(.connectionFailed, "\(String(cString: curl_easy_strerror(CURLE_COULDNT_CONNECT))) (\(request.url))"))
+        }
         guard let handle = curl_easy_init() else { return .failure(LLMNASError(.outOfMemory, "libcurl could not create an easy handle")) }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         for line in request.headers {

@@ -109,7 +109,7 @@ public final class LLMClient {
     }
 
     /// What a batch of prompts needs: the requests to make (equal prompts grouped), the items the cache answers and
-    /// those refused at once (over the size bound).
+    /// those refused at once (over the size bound, or their cached answer unreadable).
     struct Plan {
         /// The requests to make, in the order of the prompts.
         var jobs: [Job] = []
@@ -131,7 +131,12 @@ public final class LLMClient {
             }
             let key = cacheKey(body)
             if let job = jobOfKey[key] { plan.jobs[job].items.append(item); continue }
-            if let cached = cache?.value(for: key), let response = try? CompletionResponse(body: cached) {
+            let cached: String?
+            do throws(LLMNASError) { cached = try cache?.value(for: key) } catch {
+                plan.refused.append((item, error))
+                continue
+            }
+            if let cached, let response = try? CompletionResponse(body: cached) {
                 plan.answered.append((item, response.texts))
                 continue
             }

@@ -40,10 +40,15 @@ public enum Distillation {
         if cancelled { throw LLMNASError(.cancelled, "distillation cancelled while labelling") }
         let after = predictor.client.ledger
         var x: [Float] = [], y: [Float] = []
+        var firstFailure: String?
         for (architecture, result) in zip(chosen, results) {
-            guard case let .success(score) = result else { continue }
-            x += space.features(of: architecture)
-            y.append(Float(score))
+            switch result {
+            case let .success(score):
+                x += space.features(of: architecture)
+                y.append(Float(score))
+            case let .failure(error):
+                firstFailure = firstFailure ?? error.message
+            }
         }
         guard y.count >= 2 else {
             throw LLMNASError(.badAnswer, "only \(y.count) of \(chosen.count) architectures got a usable LLM-PP label")
@@ -57,7 +62,7 @@ public enum Distillation {
         _ = model.predict(pool, in: space)
         let perPrediction = (MonotonicClock.now() - predictStart) / Double(pool.count)
         let labelled = Double(y.count)
-        let report: JSONValue = .object([
+        var members: [(String, JSONValue)] = [
             ("pool_size", .number(Double(pool.count))), ("labels_requested", .number(Double(chosen.count))),
             ("labels", .number(labelled)), ("failed", .number(Double(chosen.count - y.count))),
             ("label_requests", .number(Double(after.requests - before.requests))),
@@ -71,7 +76,8 @@ public enum Distillation {
             ("cost_per_label", .number((after.cost - before.cost) / labelled)),
             ("train_seconds", .number(trainSeconds)),
             ("seconds_per_prediction", .number(perPrediction)),
-        ])
-        return (model, report)
+        ]
+        if let firstFailure { members.insert(("first_failure", .string(firstFailure)), at: 4) }
+        return (model, .object(members))
     }
 }

@@ -45,7 +45,9 @@ public final class LLMPPPredictor {
     }
 
     /// Predicts each demonstration from the others (leave-one-out) and fits the line from predicted to measured.
-    public func fitCalibration(progress: Progress = { _, _, _ in true }) throws(LLMNASError) -> AffineCalibration {
+    /// `leftOut` is told the error of each demonstration left out of the fit for want of a prediction.
+    public func fitCalibration(progress: Progress = { _, _, _ in true },
+                               leftOut: (LLMNASError) -> Void = { _ in }) throws(LLMNASError) -> AffineCalibration {
         guard demonstrations.count >= 3 else {
             throw LLMNASError(.invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
         }
@@ -57,14 +59,20 @@ public final class LLMPPPredictor {
             return keepGoing
         })
         if cancelled { throw LLMNASError(.cancelled, "cancelled during calibration") }
+        var firstFailure: LLMNASError?
         for (i, result) in results.enumerated() {
-            if case let .success(score) = result {
+            switch result {
+            case let .success(score):
                 predicted.append(score)
                 measured.append(demonstrations[i].score)
+            case let .failure(error):
+                firstFailure = firstFailure ?? error
+                leftOut(error)
             }
         }
         guard predicted.count >= 2 else {
-            throw LLMNASError(.badAnswer, "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction")
+            let first = firstFailure.map { "; the first failure: \($0.message)" } ?? ""
+            throw LLMNASError(.badAnswer, "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction\(first)")
         }
         return try AffineCalibration(fitting: predicted, to: measured)
     }

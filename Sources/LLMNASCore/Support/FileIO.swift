@@ -7,13 +7,13 @@ public enum FileIO {
 
     /// The bytes of the file at `path`.
     public static func read(_ path: String) throws(LLMNASError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = faultInjected(.open) ? -1 : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ioError("cannot open '\(path)'") }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = faultInjected(.read) ? -1 : chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("cannot read '\(path)'")
@@ -42,18 +42,18 @@ public enum FileIO {
     /// then renamed over the old one, so a crash leaves the old file or the new one, never half of one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LLMNASError) {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = faultInjected(.open) ? -1 : open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("cannot create '\(temporary)'") }
         do throws(LLMNASError) {
             try writeAll(fd, bytes[...], path: temporary)
-            guard fsync(fd) == 0 else { throw ioError("cannot flush '\(temporary)'") }
+            guard !faultInjected(.fsync), fsync(fd) == 0 else { throw ioError("cannot flush '\(temporary)'") }
         } catch {
             close(fd)
             unlink(temporary)
             throw error
         }
         close(fd)
-        guard rename(temporary, path) == 0 else {
+        guard !faultInjected(.rename), rename(temporary, path) == 0 else {
             let failure = ioError("cannot rename '\(temporary)' to '\(path)'")
             unlink(temporary)
             throw failure
@@ -64,13 +64,21 @@ public enum FileIO {
     public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws(LLMNASError) {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = faultInjected(.write) ? failWrite(fd, bytes[offset...]) : bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("cannot write '\(path)'")
             }
             offset += n
         }
+    }
+
+    /// An injected write fault as a full disk gives it: the first half of `bytes` written, then -1 with ENOSPC.
+    private static func failWrite(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int {
+        let error = errno
+        _ = bytes.prefix(bytes.count / 2).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        errno = error
+        return -1
     }
 
     /// An I/O error carrying the system's reason.
