@@ -81,7 +81,7 @@ LLMNAS_API int llmnas_abi_version(void);
     X(LLMNAS_BUFFER_TOO_SMALL, -6, "a caller-owned buffer is too small; the length out-parameter says how large") \
     X(LLMNAS_UNSUPPORTED, -7, "the operation is not defined for this input (e.g. FLOPs without a cost model)") \
     X(LLMNAS_INFEASIBLE, -8, "no architecture satisfied the constraints within the sampling bound") \
-    X(LLMNAS_OUT_OF_MEMORY, -9, "memory for a result could not be allocated") \
+    X(LLMNAS_OUT_OF_MEMORY, -9, "memory sized by the input (a result, model, file, response) could not be allocated") \
     X(LLMNAS_HTTP_ERROR, -10, "the LLM server answered with an HTTP error (429/5xx after the retries)") \
     X(LLMNAS_TIMEOUT, -11, "the LLM server did not answer within the timeout, after the retries") \
     X(LLMNAS_CONNECTION_FAILED, -12, "no connection to the LLM server could be made, after the retries") \
@@ -272,7 +272,8 @@ LLMNAS_API llmnas_status llmnas_llm_usage_json(const llmnas_llm *llm, char **out
  *  first number of the answer; with "n" samples their median or mean) or NaN; item_status[i] (item_status may be
  *  NULL) its status: LLMNAS_OK, or the item's own error (LLMNAS_HTTP_ERROR, LLMNAS_TIMEOUT, LLMNAS_CONNECTION_FAILED,
  *  LLMNAS_BAD_RESPONSE, LLMNAS_BAD_ANSWER for no number or one outside the metric's range, LLMNAS_CANCELLED,
- *  LLMNAS_BUDGET_EXCEEDED for one the budget did not let go). With "calibrate": true in the task, each demonstration
+ *  LLMNAS_BUDGET_EXCEEDED for one the budget did not let go, LLMNAS_OUT_OF_MEMORY for a response without the memory
+ *  to hold it). With "calibrate": true in the task, each demonstration
  *  is first predicted from the others and the least-squares line from predicted to measured is applied to every
  *  score. `progress` (may be NULL) is called as items finish.
  *  Returns LLMNAS_OK when every item succeeded, LLMNAS_INCOMPLETE when some failed, LLMNAS_CANCELLED when the

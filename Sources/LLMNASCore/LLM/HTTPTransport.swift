@@ -75,6 +75,8 @@ final class HTTPTransport {
         var body: [UInt8] = []
         var retryAfter: Double?
         var tooLarge = false
+        /// The body could not grow: the memory for it was not there.
+        var exhausted = false
 
         init(job: Int, handle: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?, limit: Int) {
             self.job = job
@@ -90,6 +92,14 @@ final class HTTPTransport {
         guard transfer.body.count + n <= transfer.limit else {
             transfer.tooLarge = true
             return 0
+        }
+        if transfer.body.count + n > transfer.body.capacity {
+            let capacity = min(transfer.limit, max(2 * transfer.body.capacity, transfer.body.count + n))
+            guard Memory.available(capacity) else {
+                transfer.exhausted = true
+                return 0
+            }
+            transfer.body.reserveCapacity(capacity)
         }
         if let data { transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
         return n
@@ -264,6 +274,9 @@ final class HTTPTransport {
             return .response(status: status, body: transfer.body, retryAfter: transfer.retryAfter)
         }
         let reason = String(cString: curl_easy_strerror(result))
+        if transfer.exhausted {
+            return .failure(.outOfMemory, "no memory for more than \(transfer.body.count) bytes of the response")
+        }
         if transfer.tooLarge || result == CURLE_FILESIZE_EXCEEDED {
             return .failure(.badResponse, "the response exceeds the bound of \(transfer.limit) bytes")
         }

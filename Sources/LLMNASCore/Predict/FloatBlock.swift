@@ -1,3 +1,5 @@
+import Glibc
+
 /// Zero-initialised floats owned by one object and freed with it: the buffers of a training run, which its hot loops
 /// address through plain pointers (no copy-on-write checks, no nested closures).
 final class FloatBlock {
@@ -6,11 +8,13 @@ final class FloatBlock {
     /// How many floats.
     let count: Int
 
-    /// `count` floats, all zero.
-    init(count: Int) {
+    /// `count` floats, all zero; `outOfMemory` naming `what` when they cannot be allocated.
+    init(count: Int, for what: @autoclosure () -> String) throws(LLMNASError) {
+        guard let zeros = calloc(max(count, 1), MemoryLayout<Float>.stride) else {
+            throw Memory.exhausted(count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride).partialValue, what())
+        }
         self.count = count
-        base = .allocate(capacity: max(count, 1))
-        base.initialize(repeating: 0, count: max(count, 1))
+        base = zeros.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
     /// A copy of the floats.
@@ -24,5 +28,5 @@ final class FloatBlock {
         }
     }
 
-    deinit { base.deallocate() }
+    deinit { free(base) }
 }

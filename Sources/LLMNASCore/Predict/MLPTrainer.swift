@@ -20,9 +20,9 @@ public enum MLPTrainer {
         guard rows - validationRows >= 1 else { throw LLMNASError(.invalidArgument, "no rows left for training after the validation split") }
         let validation = Array(order[0..<validationRows]), training = Array(order[validationRows...]).sorted()
         let normalizer = Normalizer(x: x, y: y, rows: training, dim: dim)
-        let state = TrainingState(config: config, sizes: [dim] + config.hidden + [1], generator: &generator)
-        let trainX = normalizer.inputs(x, training, dim), trainY = normalizer.targets(y, training)
-        let validX = normalizer.inputs(x, validation, dim), validY = normalizer.targets(y, validation)
+        let state = try TrainingState(config: config, sizes: [dim] + config.hidden + [1], generator: &generator)
+        let trainX = try normalizer.inputs(x, training, dim), trainY = normalizer.targets(y, training)
+        let validX = try normalizer.inputs(x, validation, dim), validY = normalizer.targets(y, validation)
         let batches = (training.count + config.batchSize - 1) / config.batchSize
         let steps = config.epochs.map { $0 * batches } ?? config.steps
         var permutation = Array(0..<training.count)
@@ -38,11 +38,11 @@ public enum MLPTrainer {
                 batch.append(permutation[cursor])
                 cursor += 1
             }
-            lastLoss = state.step(batch: batch, x: trainX, y: trainY) * normalizer.lossScale(config.loss)
+            lastLoss = try state.step(batch: batch, x: trainX, y: trainY) * normalizer.lossScale(config.loss)
             stepsRun = step
             guard step % config.evaluateEvery == 0 || step == steps else { continue }
             if !validation.isEmpty {
-                let loss = state.loss(x: validX, y: validY, rows: validation.count) * normalizer.lossScale(config.loss)
+                let loss = try state.loss(x: validX, y: validY, rows: validation.count) * normalizer.lossScale(config.loss)
                 if loss < best.loss {
                     best = (loss, state.snapshot, step)
                     evaluationsWithoutGain = 0
@@ -99,7 +99,8 @@ struct Normalizer {
     }
 
     /// The standardised rows of `x`, row-major.
-    func inputs(_ x: UnsafePointer<Float>, _ rows: [Int], _ dim: Int) -> [Float] {
+    func inputs(_ x: UnsafePointer<Float>, _ rows: [Int], _ dim: Int) throws(LLMNASError) -> [Float] {
+        try Memory.reserve(rows.count * dim * MemoryLayout<Float>.stride, for: "the standardised copy of \(rows.count) rows")
         var out = [Float](repeating: 0, count: rows.count * dim)
         for (i, r) in rows.enumerated() {
             for j in 0..<dim { out[i * dim + j] = (x[r * dim + j] - inputMean[j]) / inputScale[j] }

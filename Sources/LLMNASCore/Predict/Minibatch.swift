@@ -11,12 +11,14 @@ final class Minibatch {
     private var previousDelta: FloatBlock
 
     /// Buffers for `rows` rows through layers of widths `sizes`.
-    init(sizes: [Int], rows: Int) {
+    init(sizes: [Int], rows: Int) throws(LLMNASError) {
         self.rows = rows
-        activations = sizes.map { FloatBlock(count: rows * $0) }
+        var activations: [FloatBlock] = []
+        for width in sizes { activations.append(try FloatBlock(count: rows * width, for: "the activations of \(rows) rows")) }
+        self.activations = activations
         let widest = sizes.max() ?? 0
-        delta = FloatBlock(count: rows * widest)
-        previousDelta = FloatBlock(count: rows * widest)
+        delta = try FloatBlock(count: rows * widest, for: "the gradients of \(rows) rows")
+        previousDelta = try FloatBlock(count: rows * widest, for: "the gradients of \(rows) rows")
     }
 
     /// The network's outputs, one per row, after `forward`.

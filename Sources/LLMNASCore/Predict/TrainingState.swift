@@ -18,10 +18,11 @@ final class TrainingState {
 
     /// Weights and biases drawn uniformly from ±1/√fan-in (PyTorch's default for linear layers), layer by layer,
     /// weights before biases.
-    init(config: MLPConfig, sizes: [Int], generator: inout SeededGenerator) {
+    init(config: MLPConfig, sizes: [Int], generator: inout SeededGenerator) throws(LLMNASError) {
         self.config = config
         layout = ParameterLayout(sizes: sizes)
-        parameters = FloatBlock(count: layout.count)
+        let what = "\(layout.count) parameters"
+        parameters = try FloatBlock(count: layout.count, for: what)
         for layer in 0..<layout.layerCount {
             let bound = 1 / Double(sizes[layer]).squareRoot()
             let weightCount = sizes[layer] * sizes[layer + 1]
@@ -29,10 +30,10 @@ final class TrainingState {
                 parameters.base[layout.weightOffsets[layer] + i] = Float((2 * generator.unit() - 1) * bound)
             }
         }
-        gradients = FloatBlock(count: layout.count)
-        firstMoment = FloatBlock(count: layout.count)
-        secondMoment = FloatBlock(count: layout.count)
-        batch = Minibatch(sizes: sizes, rows: 0)
+        gradients = try FloatBlock(count: layout.count, for: "the gradients of " + what)
+        firstMoment = try FloatBlock(count: layout.count, for: "Adam's moments of " + what)
+        secondMoment = try FloatBlock(count: layout.count, for: "Adam's moments of " + what)
+        batch = try Minibatch(sizes: sizes, rows: 0)
     }
 
     /// Layer widths from the input to the output.
@@ -51,16 +52,21 @@ final class TrainingState {
     private static func lossTerm(_ d: Float, _ loss: MLPConfig.Loss) -> Double { loss == .mse ? Double(d * d) : Double(abs(d)) }
 
     /// The loss over the first `rows` standardised rows of `x` and `y`.
-    func loss(x: [Float], y: [Float], rows: Int) -> Double {
-        let evaluation = self.evaluation.flatMap { $0.rows == rows ? $0 : nil } ?? Minibatch(sizes: sizes, rows: rows)
-        self.evaluation = evaluation
+    func loss(x: [Float], y: [Float], rows: Int) throws(LLMNASError) -> Double {
+        let evaluation: Minibatch
+        if let kept = self.evaluation, kept.rows == rows {
+            evaluation = kept
+        } else {
+            evaluation = try Minibatch(sizes: sizes, rows: rows)
+            self.evaluation = evaluation
+        }
         x.withUnsafeBufferPointer { evaluation.forward(layout, parameters.base, rows: Array(0..<rows), of: $0.baseAddress!) }
         return (0..<rows).reduce(0.0) { $0 + TrainingState.lossTerm(evaluation.output[$1] - y[$1], config.loss) } / Double(rows)
     }
 
     /// One Adam step on the rows `rows` of the standardised training set; returns the batch loss.
-    func step(batch rows: [Int], x: [Float], y: [Float]) -> Double {
-        if batch.rows != rows.count { batch = Minibatch(sizes: sizes, rows: rows.count) }
+    func step(batch rows: [Int], x: [Float], y: [Float]) throws(LLMNASError) -> Double {
+        if batch.rows != rows.count { batch = try Minibatch(sizes: sizes, rows: rows.count) }
         x.withUnsafeBufferPointer { batch.forward(layout, parameters.base, rows: rows, of: $0.baseAddress!) }
         var loss = 0.0
         let output = batch.output, kind = config.loss, scale = Float(rows.count)

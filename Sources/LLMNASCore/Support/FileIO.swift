@@ -11,6 +11,14 @@ public enum FileIO {
         guard fd >= 0 else { throw ioError("cannot open '\(path)'") }
         defer { close(fd) }
         var bytes: [UInt8] = []
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_size > 0 {
+            guard status.st_size <= maximumFileBytes else {
+                throw LLMNASError(.io, "'\(path)' is larger than \(maximumFileBytes) bytes")
+            }
+            try Memory.reserve(Int(status.st_size), for: "the contents of '\(path)'")
+            bytes.reserveCapacity(Int(status.st_size))
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = faultInjected(.read) ? -1 : chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

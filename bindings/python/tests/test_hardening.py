@@ -174,3 +174,54 @@ def test_resource_bounds_are_refused_with_a_status(server, hat):
 def llmnas_max_batch():
     with open(os.path.join(ROOT, "include", "llmnas.h")) as f:
         return int(next(line.split()[2] for line in f if line.startswith("#define LLMNAS_MAX_BATCH ")))
+
+
+EXHAUSTED = r"""
+import json, resource, sys
+import numpy as np
+import llmnas
+
+def address_space_bytes():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmSize")) * 1024
+
+x = np.arange(32, dtype=np.float32).reshape(16, 2)
+y = np.arange(16, dtype=np.float32)
+small = llmnas.MLP(hidden=[4], steps=2).fit(x, y)      # OpenBLAS and the library loaded before the limit
+limit = address_space_bytes() + (768 << 20)
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+outcomes = {}
+def attempt(name, call):
+    try:
+        call()
+        outcomes[name] = "succeeded"
+    except llmnas.OutOfMemoryError as error:
+        outcomes[name] = "out of memory: " + str(error)
+    except llmnas.Error as error:
+        outcomes[name] = type(error).__name__ + ": " + str(error)
+attempt("train", lambda: llmnas.MLP(hidden=[16384] * 4, steps=1).fit(x, y))
+attempt("load", lambda: llmnas.MLP.load(sys.argv[1]))
+llm = llmnas.LLM(base_url=sys.argv[2], model="scripted", retries=0, max_response_bytes=1 << 30)
+hat = llmnas.Space.builtin("hat-wmt14ende")
+attempt("response", lambda: llm.predict(hat, hat.sample(1, seed=1), [], raise_on_failure=True))
+outcomes["after"] = float(small.predict(x[:1])[0])
+print(json.dumps(outcomes))
+"""
+
+
+def test_allocations_sized_by_the_input_fail_as_out_of_memory_under_an_address_space_limit(server, tmp_path):
+    # A model of 4 hidden layers of 16,384 (3 GB of parameters, four times over), a 1,000 MB model file and an endless
+    # response allowed up to 1 GiB, in a process whose address space may grow by 768 MB: each is
+    # LLMNAS_OUT_OF_MEMORY naming what it was for, and the process goes on working.
+    server.script([{"endless": True}])
+    big = tmp_path / "big.mlp"
+    with open(big, "wb") as f:
+        f.truncate(1000 << 20)                      # sparse: no disk is used
+    child = subprocess.run([sys.executable, "-c", EXHAUSTED, str(big), server.base_url], capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    assert child.returncode == 0, child.stderr[-2000:]
+    outcomes = json.loads(child.stdout.strip().splitlines()[-1])
+    assert outcomes["train"].startswith("out of memory: cannot allocate") and "parameters" in outcomes["train"], outcomes
+    assert outcomes["load"].startswith("out of memory: cannot allocate 1000.0 MiB for the contents of"), outcomes
+    assert outcomes["response"].startswith("IncompleteError: ") and "no memory for more than" in outcomes["response"], outcomes
+    assert outcomes["after"] == outcomes["after"], "the model trained before the limit still predicts"
