@@ -252,11 +252,13 @@ typedef struct llmnas_llm llmnas_llm;
  *  record appended per answer: a crash loses at most the answers in flight, and a rerun of cached work makes no
  *  request. Each batch is sent in the order of its request bodies, so prompts sharing a prefix follow each other
  *  (for servers that reuse a cached prefix). A 401 or 403 ends a batch: its requests not yet sent fail with
- *  LLMNAS_HTTP_ERROR. Redirects are never followed (a 3xx is an HTTP error; no request or key goes to another
- *  host); a body over "max_response_bytes" (also when its Content-Length announces it), one that is not UTF-8 or
- *  nested deeper than 128 is LLMNAS_BAD_RESPONSE. Proxies come from the environment as libcurl reads it
- *  (http_proxy, HTTPS_PROXY, NO_PROXY). Errors: LLMNAS_INVALID_ARGUMENT (the message names the key),
- *  LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR, LLMNAS_CORRUPT_FILE (a cache file of another kind). */
+ *  LLMNAS_HTTP_ERROR. Redirects are not followed by default (a 3xx is an HTTP error); with "redirects": "same_host"
+ *  those to the endpoint's own scheme, host and port are, up to 5, and no request or key ever goes to another host.
+ *  A body over "max_response_bytes" (also when its Content-Length announces it), one that is not UTF-8 or nested
+ *  deeper than 128 is LLMNAS_BAD_RESPONSE. Proxies come from the environment as libcurl reads it (http_proxy,
+ *  HTTPS_PROXY, NO_PROXY; the lowercase http_proxy only, as libcurl ignores HTTP_PROXY). Errors:
+ *  LLMNAS_INVALID_ARGUMENT (the message names the key), LLMNAS_MALFORMED_JSON, LLMNAS_IO_ERROR,
+ *  LLMNAS_CORRUPT_FILE (a cache file of another kind). */
 LLMNAS_API llmnas_status llmnas_llm_create(const char *config_json, llmnas_llm **out_llm);
 
 /** Releases a client and closes its cache file. NULL is ignored. */

@@ -46,7 +46,8 @@ run)
             echo "fuzz: harness $t failed (input in build/fuzz/crash-$t-*)"
             exit 1
         fi
-        echo "fuzz $t: $(grep -E '^#[0-9]+[[:space:]]+DONE' build/fuzz/"$t".log | awk '{print $1, $3, $4}') corpus $(ls build/fuzz/corpus/"$t" | wc -l) files (seeds $(ls build/fuzz/seeds/"$t" | wc -l))"
+        done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' build/fuzz/"$t".log)
+        echo "fuzz $t: $(echo "$done_line" | awk '{print $1, $3, $4}') $(echo "$done_line" | grep -oE 'exec/s: [0-9]+') corpus $(ls build/fuzz/corpus/"$t" | wc -l) files (seeds $(ls build/fuzz/seeds/"$t" | wc -l))"
     done
     ;;
 *)

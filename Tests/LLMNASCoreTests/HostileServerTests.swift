@@ -43,6 +43,30 @@ import LLMNASTestSupport
         #expect(try await server.log().count == 1)
     }
 
+    @Test func sameHostRedirectsAreFollowedOnlyWhenAskedAndOnlyToTheSameHost() async throws {
+        let here = "http://127.0.0.1:\(server.port)/v1/chat/completions?moved=1"
+        try await server.script(#"[{"redirect": "\#(here)", "times": 1}]"#)
+        let client = try makeClient(server, #""retries": 0, "redirects": "same_host""#, environment: ["OPENAI_API_KEY": "sk-secret-key"])
+        guard case .success = client.complete([prompt("x")])[0] else { Issue.record("the same-host redirect was not followed"); return }
+        let log = try await server.log()
+        #expect(log.count == 2 && log.allSatisfy { $0.headers["authorization"] == "Bearer sk-secret-key" })
+        #expect(client.ledger.requests == 2, "a followed redirect is an HTTP attempt in the ledger")
+
+        let elsewhere = "http://127.0.0.1:\(ScriptedServer.closedPort())/v1/chat/completions"
+        for target in [elsewhere, "https://127.0.0.1:\(server.port)/v1/chat/completions", "http://user@127.0.0.1:\(server.port)/v1"] {
+            try await server.script(#"[{"redirect": "\#(target)", "times": 1}]"#)
+            guard case let .failure(error) = client.complete([prompt("y \(target)")])[0] else { Issue.record("followed to \(target)"); continue }
+            #expect(error.kind == .httpError && error.message.contains("not followed (another host than http://127.0.0.1:\(server.port))"), "\(error.message)")
+            #expect(try await server.log().count == 1)
+        }
+
+        try await server.script(#"[{"redirect": "/v1/chat/completions?again=1"}]"#)   // a loop on the same host
+        guard case let .failure(error) = client.complete([prompt("z")])[0] else { Issue.record("a redirect loop ended well"); return }
+        #expect(error.message.contains("not followed after \(RedirectPolicy.maximumHops) redirects"), "\(error.message)")
+        #expect(try await server.log().count == RedirectPolicy.maximumHops + 1)
+        #expect(throws: LLMNASError.self) { try makeClient(self.server, #""redirects": "anywhere""#) }
+    }
+
     @Test func aBodyThatIsNotUTF8IsABadResponse() async throws {
         let error = try await failure(#"{"invalid_utf8": true}"#)
         #expect(error?.kind == .badResponse && error?.message.contains("not valid UTF-8") == true, "\(String(describing: error))")

@@ -26,6 +26,8 @@ enum HTTPAdmission {
 enum HTTPOutcome {
     /// The server answered: its status, body and `Retry-After` in seconds when it sent one.
     case response(status: Int, body: [UInt8], retryAfter: Double?)
+    /// The server answered a 3xx with a `Location` (never followed by the transport: the caller decides).
+    case redirect(status: Int, location: String)
     /// No answer: a timeout, a failed connection, or a body over the size bound; the kind says which.
     case failure(LLMNASError.Kind, String)
 }
@@ -74,6 +76,7 @@ final class HTTPTransport {
         let limit: Int
         var body: [UInt8] = []
         var retryAfter: Double?
+        var location: String?
         var tooLarge = false
         /// The body could not grow: the memory for it was not there.
         var exhausted = false
@@ -110,9 +113,12 @@ final class HTTPTransport {
         let n = size * count
         guard let data else { return n }
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
-        if line.lowercased().hasPrefix("retry-after:") {
+        let lowercased = line.lowercased()
+        if lowercased.hasPrefix("retry-after:") {
             let value = line.dropFirst("retry-after:".count).trimmingCharacters(in: " \t\r\n")
             if let seconds = Double(value), seconds.isFinite, seconds >= 0 { transfer.retryAfter = seconds }
+        } else if lowercased.hasPrefix("location:") {
+            transfer.location = line.dropFirst("location:".count).trimmingCharacters(in: " \t\r\n")
         }
         return n
     }
@@ -239,8 +245,8 @@ final class HTTPTransport {
             ("CURLOPT_SSL_VERIFYPEER", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, self.verifyTLS ? 1 : 0) }),
             ("CURLOPT_SSL_VERIFYHOST", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, self.verifyTLS ? 2 : 0) }),
             ("CURLOPT_ACCEPT_ENCODING", { llmnas_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "") }),
-            // A body announced over the bound is refused at its headers; a redirect is an answer, never followed (no
-            // request, and so no key, goes to a host the config does not name).
+            // A body announced over the bound is refused at its headers; libcurl never follows a redirect: the client
+            // decides (by default not at all; with "redirects": "same_host" only to the endpoint's own host).
             ("CURLOPT_MAXFILESIZE", { llmnas_curl_set_long(handle, CURLOPT_MAXFILESIZE, min(transfer.limit, Int(Int32.max))) }),
             ("CURLOPT_FOLLOWLOCATION", { llmnas_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0) }),
             ("CURLOPT_WRITEFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_WRITEFUNCTION, HTTPTransport.receiveBody) }),
@@ -271,6 +277,9 @@ final class HTTPTransport {
             var status = 0
             let code = llmnas_curl_get_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
             guard code == CURLE_OK else { return .failure(.badResponse, "libcurl has no response code: \(String(cString: curl_easy_strerror(code)))") }
+            if (300...399).contains(status), let location = transfer.location, !location.isEmpty {
+                return .redirect(status: status, location: location)
+            }
             return .response(status: status, body: transfer.body, retryAfter: transfer.retryAfter)
         }
         let reason = String(cString: curl_easy_strerror(result))

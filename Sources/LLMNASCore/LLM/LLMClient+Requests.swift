@@ -9,9 +9,11 @@ extension LLMClient {
     /// Sends each job as its own request, in order. Before each attempt the budget decides: a request that could
     /// pass it waits for those in flight, and is refused when none is left to finish. A 401 or 403 (a wrong key, a
     /// model the key may not use) ends the batch: the jobs not yet sent fail with it instead of each being refused.
+    /// A redirect the config's policy follows sends the job again at once to its target.
     func sendEach(_ jobs: [Job], items: CompletionProgress) {
-        let url = config.endpointURL
         let headers = requestHeaders()
+        var targets = [String](repeating: config.endpointURL, count: jobs.count)
+        var hops = [Int](repeating: 0, count: jobs.count)
         var attempts = [Int](repeating: 0, count: jobs.count)
         var reservations = [Double](repeating: 0, count: jobs.count)
         var reserved = 0.0
@@ -29,7 +31,7 @@ extension LLMClient {
             case .go:
                 reservations[job] = worst
                 reserved += worst
-                return .send(HTTPRequest(url: url, headers: headers, body: Array(body.utf8)))
+                return .send(HTTPRequest(url: targets[job], headers: headers, body: Array(body.utf8)))
             case .wait:
                 return .later
             case let .refuse(error):
@@ -40,8 +42,14 @@ extension LLMClient {
         }, finished: { job, outcome in
             reserved -= reservations[job]
             reservations[job] = 0
-            attempts[job] += 1
             ledger.requests += 1
+            if case let .redirect(status, location) = outcome, hops[job] < RedirectPolicy.maximumHops,
+               case let .success(target) = config.redirects.target(of: location, from: targets[job], status: status) {
+                targets[job] = target
+                hops[job] += 1
+                return 0
+            }
+            attempts[job] += 1
             switch interpret(outcome, job: jobs[job], attempt: attempts[job]) {
             case let .retry(delay):
                 ledger.retries += 1
@@ -68,6 +76,12 @@ extension LLMClient {
         case let .response(status, body, _):
             let retried = status == 429 || (500...599).contains(status) ? " after \(attempt) attempts" : ""
             return .done(.failure(LLMNASError(.httpError, "HTTP \(status)\(retried): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
+        case let .redirect(status, location):
+            // Here the policy refuses the redirect, or the job has followed its most.
+            let refusal = config.redirects.target(of: location, from: config.endpointURL, status: status)
+            return .done(refusal.flatMap { _ in
+                .failure(LLMNASError(.httpError, "HTTP \(status): a redirect to \(location), not followed after \(RedirectPolicy.maximumHops) redirects"))
+            })
         case let .failure(kind, message):
             let retried = kind == .timeout || kind == .connectionFailed ? " after \(attempt) attempts" : ""
             return .done(.failure(LLMNASError(kind, "\(message)\(retried) (\(config.endpointURL))")))
@@ -117,6 +131,8 @@ extension LLMClient {
                     ? .failure(LLMNASError(.badResponse, "\(what): the response body is not valid UTF-8 (\(body.count) bytes)")) : .success(body)
             case let .response(status, body, _):
                 result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"))
+            case let .redirect(status, location):
+                result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): a redirect to \(location), not followed"))
             case let .failure(kind, message):
                 result = .failure(LLMNASError(kind, "\(what): \(message) (\(request.url))"))
             }

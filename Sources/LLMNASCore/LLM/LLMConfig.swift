@@ -83,6 +83,8 @@ public struct LLMConfig: Sendable {
     public var maxRequests: Int?
     /// Send batches as Batch API jobs; nil: one HTTP request per prompt.
     public var batch: BatchAPIConfig?
+    /// Which redirects are followed: none by default, or those to the endpoint's own host.
+    public var redirects: RedirectPolicy
 
     /// The largest prompt the client sends, in bytes.
     public static let maximumPromptBytes = 1 << 20
@@ -95,6 +97,7 @@ public struct LLMConfig: Sendable {
             "answer_format", "grammar", "seed", "timeout_seconds", "retries", "backoff_seconds", "backoff_max_seconds",
             "max_concurrency", "cache_file", "price_prompt_per_1k", "price_cached_prompt_per_1k", "price_completion_per_1k",
             "max_response_bytes", "insecure_skip_tls_verify", "jitter_seed", "max_cost", "max_requests", "batch",
+            "redirects",
         ]
         let r = try JSONObjectReader(json, context: "LLM config", allowed: allowed, kind: .invalidArgument)
         baseURL = try r.string("base_url") ?? environment("OPENAI_BASE_URL") ?? "https://api.openai.com/v1"
@@ -151,6 +154,11 @@ public struct LLMConfig: Sendable {
         jitterSeed = UInt64(try r.int("jitter_seed", in: 0...Int.max) ?? 0)
         maxCost = try r.number("max_cost", in: 0...1e12)
         maxRequests = try r.int("max_requests", in: 0...Int(Int32.max))
+        let redirectText = try r.string("redirects") ?? RedirectPolicy.never.rawValue
+        guard let redirects = RedirectPolicy(rawValue: redirectText) else {
+            throw LLMNASError(.invalidArgument, "LLM config: 'redirects' must be \"never\" or \"same_host\", not '\(redirectText)'")
+        }
+        self.redirects = redirects
         batch = try r.value("batch").map { (json: JSONValue) throws(LLMNASError) in try BatchAPIConfig(json: json) }
         if batch != nil {
             guard cacheFile != nil else {

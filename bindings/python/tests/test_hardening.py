@@ -225,3 +225,35 @@ def test_allocations_sized_by_the_input_fail_as_out_of_memory_under_an_address_s
     assert outcomes["load"].startswith("out of memory: cannot allocate 1000.0 MiB for the contents of"), outcomes
     assert outcomes["response"].startswith("IncompleteError: ") and "no memory for more than" in outcomes["response"], outcomes
     assert outcomes["after"] == outcomes["after"], "the model trained before the limit still predicts"
+
+
+PROXIED = r"""
+import sys
+import llmnas
+hat = llmnas.Space.builtin("hat-wmt14ende")
+llm = llmnas.LLM(base_url=sys.argv[1], model="scripted", retries=0)
+scores, statuses = llm.predict(hat, hat.sample(1, seed=3), [])
+print(int(statuses[0]))
+"""
+
+
+@pytest.mark.parametrize("no_proxy", ["", "127.0.0.1"])
+def test_the_proxy_variables_are_honoured_as_libcurl_reads_them(server, no_proxy):
+    # A second scripted server stands in for the proxy: libcurl sends it the request in absolute form. In a child
+    # process, so the variables reach no other test. With NO_PROXY naming the host the request goes direct.
+    proxy = type(server)()
+    try:
+        server.script()
+        proxy.script()
+        environment = dict(os.environ, http_proxy=f"http://127.0.0.1:{proxy.port}", NO_PROXY=no_proxy)
+        child = subprocess.run([sys.executable, "-c", PROXIED, server.base_url], capture_output=True, text=True,
+                               timeout=60, env=environment)
+        assert child.returncode == 0 and child.stdout.strip() == "0", child.stderr[-2000:]
+        through_proxy, direct = proxy.log(), server.log()
+        if no_proxy:
+            assert len(direct) == 1 and through_proxy == []
+        else:
+            assert len(through_proxy) == 1 and direct == []
+            assert through_proxy[0]["path"] == f"{server.base_url}/chat/completions", "the absolute form a proxy gets"
+    finally:
+        proxy.stop()
