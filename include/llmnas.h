@@ -44,7 +44,7 @@ extern "C" {
 /** The version of this header, the only place it is stated: the Makefile, the library's version string and the
  *  Python package's version are derived from it. llmnas_version_string() gives the binary's. */
 #define LLMNAS_VERSION_MAJOR 0
-#define LLMNAS_VERSION_MINOR 4
+#define LLMNAS_VERSION_MINOR 5
 #define LLMNAS_VERSION_PATCH 0
 
 /** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). The library's SONAME is
@@ -297,6 +297,21 @@ LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_spac
 LLMNAS_API llmnas_status llmnas_llmpp_estimate(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
                                                const char *demos_json, const char *archs_json, size_t n,
                                                char **out_json);
+
+/** How good LLM-PP is on these demonstrations, before labelling anything else: each demonstration is predicted
+ *  without those of its fold (leave-one-out up to 50 demonstrations, in calibration's own prompts, so a later
+ *  calibration with the same client and cache costs no request; else 10 folds; "folds" in `options_json` chooses),
+ *  and so are the calibrated predictor (its line fitted on the other folds) and, for spaces with a cost model, the
+ *  least-squares lines on the parameter count and on GFLOPs. Writes to *out_json (docs/formats.md, "validation";
+ *  options in "validation options") each predictor's held-out predictions, MAE, RMSE and Kendall tau-b over the
+ *  demonstrations all of them predicted, with bootstrap percentile intervals, and what the requests cost. The task
+ *  is llmnas_llmpp_predict's ("calibrate" plays no part); `progress` (may be NULL) is called as items finish, stage
+ *  "validation". Errors: those of llmnas_llmpp_predict's arguments, LLMNAS_INVALID_ARGUMENT (fewer than 3
+ *  demonstrations, more folds than demonstrations), LLMNAS_CANCELLED. Failed items are left out and counted
+ *  ("missing", "first_failure"), not an error. */
+LLMNAS_API llmnas_status llmnas_llmpp_validate(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                               const char *demos_json, const char *options_json,
+                                               llmnas_progress_fn progress, void *user_data, char **out_json);
 
 /** LLM-proposed architectures: asks the LLM for new architectures of `space` that should score better than the
  *  demonstrations (`demos_json`, at least one; the task as llmnas_llmpp_predict's), within the GFLOPs and parameter

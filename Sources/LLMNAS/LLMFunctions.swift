@@ -72,6 +72,24 @@ import LLMNASCore
     }
 }
 
+/// `llmnas_llmpp_validate`: cross-validated figures of LLM-PP, calibrated LLM-PP and the cost baselines on the
+/// demonstrations themselves.
+@c @implementation public func llmnas_llmpp_validate(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                                     _ demosJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+                                     _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+                                     _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> llmnas_status {
+    boundary { () throws(LLMNASError) in
+        let out = try output(outJSON, "out_json")
+        let (predictor, _) = try llmppRequest(llm, space, taskJSON, demosJSON, "[]", 0)
+        let options = try ValidationOptions(json: optionalJSON(optionsJSON, "options_json"))
+        let callback = ProgressCallback(function: progress, userData: userData)
+        let result = try CrossValidation.run(predictor, options: options) { done, total in
+            callback.report(stage: "validation", done: done, total: total)
+        }
+        out.pointee = try duplicate(JSONWriter.write(result))
+    }
+}
+
 /// `llmnas_llm_propose`: architectures the LLM proposes, each judged against the space, its rules and the budgets.
 @c @implementation public func llmnas_llm_propose(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
                                   _ demosJSON: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?,

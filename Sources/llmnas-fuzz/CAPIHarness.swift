@@ -60,6 +60,11 @@ enum CAPIHarness {
                 defer { llmnas_llm_free(llm) }
                 let config = #"{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0, "timeout_seconds": 1}"#
                 guard llmnas_llm_create(config, &llm) == LLMNAS_OK else { return LLMNAS_INVALID_ARGUMENT }
+                if null(5) {
+                    return pointer(to: &out, unless: 6) {
+                        llmnas_llmpp_validate(null(2) ? nil : llm, space, null(3) ? nil : json, json, null(4) ? nil : json, nil, nil, $0)
+                    }
+                }
                 return llmnas_llm_propose(null(2) ? nil : llm, space, null(3) ? nil : json, json, null(4) ? nil : json, &out)
             default:
                 var llm: OpaquePointer?

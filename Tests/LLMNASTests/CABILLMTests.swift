@@ -125,6 +125,26 @@ import LLMNASTestSupport
         }
     }
 
+    @Test func validationChecksItsArgumentsAndNamesTheFailedItems() throws {
+        try withSpace { space in
+            var llm: OpaquePointer? = nil, out: UnsafeMutablePointer<CChar>? = nil
+            #expect(llmnas_llm_create("{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:\(ScriptedServer.closedPort())/v1\", \"retries\": 0}", &llm) == LLMNAS_OK)
+            defer { llmnas_llm_free(llm) }
+            let demos = "[" + (0..<3).map { "{\"architecture\": \(CABITests.a00), \"score\": \(24 + $0)}" }.joined(separator: ",") + "]"
+            #expect(llmnas_llmpp_validate(llm, space, nil, demos, nil, nil, nil, nil) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_llmpp_validate(nil, space, nil, demos, nil, nil, nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_llmpp_validate(llm, space, nil, "[]", nil, nil, nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(lastError.contains("at least 3 demonstrations"))
+            #expect(llmnas_llmpp_validate(llm, space, nil, demos, "{", nil, nil, &out) == LLMNAS_MALFORMED_JSON)
+            #expect(llmnas_llmpp_validate(llm, space, nil, demos, #"{"folds": 4}"#, nil, nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(out == nil)
+            #expect(llmnas_llmpp_validate(llm, space, nil, demos, #"{"bootstrap": 5}"#, nil, nil, &out) == LLMNAS_OK)
+            let json = try JSONParser.parse(take(out)!)
+            #expect(json["compared"] == .number(0) && json["first_failure"]?.stringValue?.isEmpty == false)
+            #expect(json["predictors"]?.arrayValue?.count == 4, "LLM-PP, calibrated, and the two cost lines")
+        }
+    }
+
     @Test func theProtocolBaselinesThroughCWithACancellingCallback() throws {
         var out: UnsafeMutablePointer<CChar>? = nil
         #expect(llmnas_eval_paper_protocol(nil, Self.dataDir, nil, nil, nil, &out) == LLMNAS_OK)

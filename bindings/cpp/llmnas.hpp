@@ -278,6 +278,18 @@ public:
         return detail::take(out);
     }
 
+    /// How good LLM-PP is on `demos_json` (at least 3): each demonstration predicted from the others by LLM-PP,
+    /// calibrated LLM-PP and the cost baselines, with bootstrap intervals: JSON ("validation" in docs/formats.md;
+    /// `options_json` as "validation options", empty for leave-one-out).
+    std::string validate_json(const Space &space, const std::string &demos_json, const std::string &options_json = "",
+                              const std::string &task_json = "") {
+        char *out = nullptr;
+        detail::check(llmnas_llmpp_validate(handle_.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
+                                            demos_json.c_str(), options_json.empty() ? nullptr : options_json.c_str(),
+                                            nullptr, nullptr, &out));
+        return detail::take(out);
+    }
+
     /// The C handle, still owned by this object.
     llmnas_llm *get() const noexcept { return handle_.get(); }
 

@@ -131,6 +131,12 @@ int main() {
     expect(status_of([&] { dead.propose_json(space, demo, R"({"count": 2, "rounds": 1})"); }) == LLMNAS_CONNECTION_FAILED,
            "proposals from a dead server end with the request's error");
 
+    expect(status_of([&] { dead.validate_json(space, demo); }) == LLMNAS_INVALID_ARGUMENT, "validation needs 3 demonstrations");
+    std::string one_demo = demo.substr(1, demo.size() - 2);
+    std::string validation = dead.validate_json(space, "[" + one_demo + "," + one_demo + "," + one_demo + "]", R"({"bootstrap": 10})");
+    expect(validation.find("\"compared\":0") != std::string::npos && validation.find("\"first_failure\"") != std::string::npos,
+           "a validation against a dead server compares nothing and names the failure");
+
     llmnas::Search hosted(graph, R"({"iterations": 2, "seed": 1, "constraints": [{"kind": "host", "name": "mem", "max": 3}]})");
     expect(status_of([&] { hosted.bind_llm("llmpp", dead); }) == LLMNAS_NOT_FOUND, "no LLM estimator of that name");
     struct Refused : std::runtime_error {

@@ -52,13 +52,7 @@ public final class LLMPPPredictor {
             throw LLMNASError(.invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
         }
         var predicted: [Double] = [], measured: [Double] = []
-        var cancelled = false
-        let results = scores(of: client.complete(calibrationPrompts()) { done, total in
-            let keepGoing = progress("calibration", done, total)
-            cancelled = cancelled || !keepGoing
-            return keepGoing
-        })
-        if cancelled { throw LLMNASError(.cancelled, "cancelled during calibration") }
+        let results = try heldOutScores(folds: nil) { progress("calibration", $0, $1) }
         var firstFailure: LLMNASError?
         for (i, result) in results.enumerated() {
             switch result {
@@ -75,6 +69,31 @@ public final class LLMPPPredictor {
             throw LLMNASError(.badAnswer, "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction\(first)")
         }
         return try AffineCalibration(fitting: predicted, to: measured)
+    }
+
+    /// Each demonstration's score predicted without the demonstrations of its fold, in the order of the
+    /// demonstrations. `folds` nil holds out one demonstration at a time, in calibration's prompts, so the answers
+    /// of a validation and of a calibration are one set of requests (through the response cache, paid once);
+    /// with folds, each prompt shows the demonstrations outside the fold in their order. Throws `cancelled` when
+    /// `progress` (done, total) returns false.
+    func heldOutScores(folds: [[Int]]?, progress: (Int, Int) -> Bool) throws(LLMNASError) -> [Result<Double, LLMNASError>] {
+        var prompts: [[ChatMessage]]
+        if let folds {
+            prompts = Array(repeating: [], count: demonstrations.count)
+            for fold in folds {
+                let outside = demonstrations.indices.filter { !fold.contains($0) }.map { demonstrations[$0] }
+                for held in fold { prompts[held] = builder.messages(demonstrations: outside, judging: demonstrations[held].architecture) }
+            }
+        } else {
+            prompts = calibrationPrompts()
+        }
+        var cancelled = false
+        let results = scores(of: client.complete(prompts) { done, total in
+            cancelled = cancelled || !progress(done, total)
+            return !cancelled
+        })
+        if cancelled { throw LLMNASError(.cancelled, "cancelled while predicting held-out demonstrations") }
+        return results
     }
 
     /// What `predict(architectures)` would send and cost now (calibration included), before anything is sent.

@@ -16,4 +16,13 @@ public enum Statistics {
         let mid = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
+
+    /// The central interval holding `confidence` of `values` (NaNs left out): the empirical quantiles at
+    /// (1 - confidence) / 2 and (1 + confidence) / 2, the nearer order statistics outward; nil for no value.
+    public static func centralInterval(_ values: [Double], confidence: Double) -> (low: Double, high: Double)? {
+        let sorted = values.filter { !$0.isNaN }.sorted()
+        guard !sorted.isEmpty else { return nil }
+        let last = Double(sorted.count - 1), tail = (1 - confidence) / 2
+        return (sorted[Int((tail * last).rounded(.down))], sorted[Int(((1 - tail) * last).rounded(.up))])
+    }
 }

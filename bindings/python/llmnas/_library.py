@@ -114,6 +114,8 @@ _SIGNATURES = {
     "llmnas_llmpp_estimate": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t,
                                _char_pp], ctypes.c_int),
     "llmnas_llm_propose": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp], ctypes.c_int),
+    "llmnas_llmpp_validate": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ProgressFn,
+                               ctypes.c_void_p, _char_pp], ctypes.c_int),
     "llmnas_metrics": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
     "llmnas_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
     "llmnas_mlp_train": ([ctypes.c_char_p, _float_p, _float_p, ctypes.c_size_t, ctypes.c_size_t, ProgressFn,

@@ -97,6 +97,21 @@ class LLM(OwnedHandle):
         return json.loads(call_string(lib.llmnas_llmpp_estimate, self._handle, space._handle, _json_text(task),
                                       _demos_text(demos), text, n))
 
+    def validate(self, space: Space, demos: Demos, folds: Optional[int] = None, bootstrap: int = 1000,
+                 confidence: float = 0.95, seed: int = 0, task: JSONInput = None, progress: Progress = None) -> JSONObject:
+        """How good LLM-PP is on `demos` before anything else is paid for ("validation" in docs/formats.md): each
+        demonstration predicted from the others (leave-one-out up to 50, in calibration's prompts, so a calibration
+        afterwards finds its answers in the cache; else `folds`, 10 by default), by LLM-PP, calibrated LLM-PP and,
+        for spaces with a cost model, the least-squares lines on parameters and GFLOPs; MAE, RMSE and Kendall tau-b
+        over the demonstrations all predicted, with `confidence` bootstrap intervals from `bootstrap` resamples."""
+        options = {"bootstrap": bootstrap, "confidence": confidence, "seed": seed}
+        if folds is not None:
+            options["folds"] = folds
+        callbacks = Callbacks()
+        return json.loads(callbacks.call_string(lib.llmnas_llmpp_validate, self._handle, space._handle, _json_text(task),
+                                                _demos_text(demos), json.dumps(options).encode(),
+                                                callbacks.progress(progress), None))
+
     def propose(self, space: Space, demos: Demos, count: int = 10, max_gflops: Optional[float] = None,
                 max_params: Optional[float] = None, rounds: int = 3, structured: bool = False,
                 task: JSONInput = None) -> JSONObject:

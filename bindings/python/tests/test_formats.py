@@ -170,6 +170,15 @@ def _accept(root, document):
         status, message = _status(lambda: freeing(lib.llmnas_llm_propose(handle, hat._handle, None, demos, text, ctypes.byref(out))))
         lib.llmnas_llm_free(handle)
         return (0 if status == llmnas._library.Status.CONNECTION_FAILED else status), message
+    if root == "validation options":
+        # Nothing answers on port 9: the options are read before anything is sent; every item then fails.
+        handle = LLMPtr()
+        assert lib.llmnas_llm_create(b'{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0}', ctypes.byref(handle)) == 0
+        demos = json.dumps([{"architecture": a, "score": 25.0 + i} for i, a in enumerate(hat.sample(6, seed=2))]).encode()
+        status, message = _status(lambda: freeing(lib.llmnas_llmpp_validate(handle, hat._handle, None, demos, text,
+                                                                            llmnas._library.ProgressFn(), None, ctypes.byref(out))))
+        lib.llmnas_llm_free(handle)
+        return status, message
     if root == "protocol options":
         data = os.path.join(ROOT, "data", "llmpp-wmt").encode()
         return _status(lambda: freeing(lib.llmnas_eval_paper_protocol(None, data, text, llmnas._library.ProgressFn(),
@@ -240,6 +249,8 @@ def outputs(server, tmp_path_factory):
     server.script([{"match": "Propose", "answer": json.dumps(proposed) + "\n{not json}"}, {"answer": "26.5"}])
     proposals = llm.propose(hat, demos, count=2, rounds=1)
     server.script([{"answer": "26.5"}])
+    validation = llm.validate(hat, [{"architecture": a, "score": 24.0 + i} for i, a in enumerate(hat.sample(5, seed=8))],
+                              bootstrap=20)
     _, latency_report = llmnas.train_latency_predictor(
         os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), {"hidden": [4], "steps": 5})
     _, distill_report = llm.distill(hat, demos, os.path.join(data, "unlabeled_archs.jsonl"), 4,
@@ -260,6 +271,7 @@ def outputs(server, tmp_path_factory):
         "search history": [search.history()],
         "search trials": [search._trials_document()],
         "proposals": [proposals],
+        "validation": [validation],
         "protocol result": [protocol],
     }
 

@@ -55,6 +55,32 @@ def test_the_cache_makes_a_rerun_free_and_never_holds_the_key(server, hat, tmp_p
     assert b"DO-NOT-LEAK" not in cache.read_bytes()
 
 
+def test_validation_shows_whether_llmpp_beats_the_cost_baselines_and_calibration_then_costs_nothing(server, hat, tmp_path):
+    server.script()
+    archs = hat.sample(8, seed=12)
+    demos = [{"architecture": a, "score": 20 + 0.1 * i} for i, a in enumerate(archs)]
+    llm = client(server, cache_file=str(tmp_path / "cache"))
+    stages = []
+    result = llm.validate(hat, demos, bootstrap=100, progress=lambda stage, done, total, value: stages.append(stage))
+    assert result["scheme"] == "leave-one-out" and result["compared"] == 8 and result["requests"] == 8
+    assert set(stages) == {"validation"}
+    names = [p["predictor"] for p in result["predictors"]]
+    assert names == ["LLM-PP", "LLM-PP calibrated", "params least squares", "GFLOPs least squares"]
+    raw = result["predictors"][0]
+    gflops = [round(hat.stats(a)["gflops"], 1) for a in archs]
+    assert raw["predictions"] == [round(20 + 2 * g, 2) for g in gflops], "the scripted server's answers"
+    assert raw["kendall_tau"] == llmnas.metrics(raw["predictions"], [d["score"] for d in demos])["kendall_tau"]
+    low, high = raw["kendall_tau_interval"]
+    assert -1 <= low <= high <= 1
+    assert llm.validate(hat, demos, bootstrap=100)["predictors"] == result["predictors"], "deterministic, and free"
+    assert llm.usage["requests"] == 8
+    scores, _ = llm.predict(hat, archs[:1], demos, task={"calibrate": True})
+    assert llm.usage["requests"] == 9, "calibration's leave-one-out answers were the validation's"
+    folded = llm.validate(hat, demos, folds=4, bootstrap=0)
+    assert folded["scheme"] == "4 folds" and "kendall_tau_interval" in folded["predictors"][0]
+    assert folded["predictors"][0]["kendall_tau_interval"] is None
+
+
 def test_progress_reports_and_cancels(server, hat):
     server.script()
     seen = []

@@ -1,0 +1,101 @@
+/// How good LLM-PP is on the user's own demonstrations, before anything else is paid for: each demonstration is
+/// predicted without the demonstrations of its fold (leave-one-out by default, in calibration's very prompts, so a
+/// later calibration finds every answer in the response cache), and so are the calibrated predictor (the line from
+/// predicted to measured fitted on the other folds) and, for spaces with a cost model, the least-squares lines on
+/// the parameter count and on GFLOPs. All are scored on the same demonstrations (those every predictor has a value
+/// for): MAE, RMSE and Kendall tau-b, with percentile intervals from a paired bootstrap over those demonstrations.
+public enum CrossValidation {
+    /// One predictor's held-out prediction of each demonstration (nil: none).
+    struct Column {
+        let predictor: String
+        let predictions: [Double?]
+    }
+
+    /// Runs the validation of `predictor`'s demonstrations; `progress` (done, total) returning false cancels.
+    public static func run(_ predictor: LLMPPPredictor, options: ValidationOptions = ValidationOptions(),
+                           progress: (Int, Int) -> Bool = { _, _ in true }) throws(LLMNASError) -> JSONValue {
+        let demonstrations = predictor.demonstrations, space = predictor.builder.space
+        let folds = try options.folds(of: demonstrations.count)
+        var foldOf = Array(demonstrations.indices)
+        for (k, fold) in (folds ?? []).enumerated() { for i in fold { foldOf[i] = k } }
+        let before = predictor.client.ledger
+        let held = try predictor.heldOutScores(folds: folds, progress: progress)
+        let after = predictor.client.ledger
+        let truth = demonstrations.map(\.score)
+        let raw = held.map { try? $0.get() }
+        var columns = [Column(predictor: "LLM-PP", predictions: raw),
+                       Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf))]
+        if let costModel = space.costModel {
+            let counts = demonstrations.map { costModel.counts(of: $0.architecture, in: space) }
+            columns.append(Column(predictor: "params least squares", predictions: outOfFold(counts.map { Double($0.parameters) }, truth, foldOf)))
+            columns.append(Column(predictor: "GFLOPs least squares", predictions: outOfFold(counts.map { Double($0.flops) / 1e9 }, truth, foldOf)))
+        }
+        let compared = demonstrations.indices.filter { i in columns.allSatisfy { $0.predictions[i] != nil } }
+        let resamples = bootstrap(compared.count, options)
+        var members: [(String, JSONValue)] = [
+            ("demonstrations", .number(Double(demonstrations.count))),
+            ("scheme", .string(folds == nil ? "leave-one-out" : "\(folds!.count) folds")),
+            ("folds", .number(Double(folds?.count ?? demonstrations.count))),
+            ("compared", .number(Double(compared.count))),
+            ("bootstrap", .number(Double(options.bootstrap))), ("confidence", .number(options.confidence)),
+            ("predictors", .array(try columns.map { (column: Column) throws(LLMNASError) in
+                try figures(column, truth: truth, compared: compared, resamples: resamples, confidence: options.confidence)
+            })),
+        ]
+        for case let .failure(error) in held {
+            members.append(("first_failure", .string(error.message)))
+            break
+        }
+        members += [
+            ("requests", .number(Double(after.requests - before.requests))),
+            ("cache_hits", .number(Double(after.cacheHits - before.cacheHits))),
+            ("prompt_tokens", .number(Double(after.promptTokens - before.promptTokens))),
+            ("completion_tokens", .number(Double(after.completionTokens - before.completionTokens))),
+            ("cost", .number(after.cost - before.cost)),
+        ]
+        return .object(members)
+    }
+
+    /// For each demonstration, the least-squares line of `y` on `x` over the demonstrations of the other folds that
+    /// have an `x`, at its own `x`; nil when it has none or fewer than 2 others do.
+    static func outOfFold(_ x: [Double?], _ y: [Double], _ foldOf: [Int]) -> [Double?] {
+        x.indices.map { i -> Double? in
+            guard let xi = x[i] else { return nil }
+            let others = x.indices.filter { foldOf[$0] != foldOf[i] && x[$0] != nil }
+            guard others.count >= 2, let line = try? AffineCalibration(fitting: others.map { x[$0]! }, to: others.map { y[$0] }) else { return nil }
+            return line.apply(xi)
+        }
+    }
+
+    /// The bootstrap's resamples: each `count` positions drawn with replacement from 0..<count.
+    static func bootstrap(_ count: Int, _ options: ValidationOptions) -> [[Int]] {
+        guard count > 0 else { return [] }
+        var generator = SeededGenerator(seed: options.seed ^ 0x9E37_79B9_7F4A_7C15)
+        return (0..<options.bootstrap).map { _ in (0..<count).map { _ in generator.index(below: count) } }
+    }
+
+    /// One predictor's figures over the compared demonstrations, with their bootstrap intervals.
+    static func figures(_ column: Column, truth: [Double], compared: [Int], resamples: [[Int]],
+                        confidence: Double) throws(LLMNASError) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("predictor", .string(column.predictor)),
+            ("predictions", .array(column.predictions.map { $0.map(JSONValue.number) ?? .null })),
+            ("missing", .number(Double(column.predictions.filter { $0 == nil }.count))),
+        ]
+        guard !compared.isEmpty else { return .object(members) }
+        let predicted = compared.map { column.predictions[$0]! }, measured = compared.map { truth[$0] }
+        let metrics = try RankMetrics(predicted: predicted, truth: measured)
+        members += [("mae", .number(metrics.mae)), ("rmse", .number(metrics.rmse)), ("kendall_tau", .number(metrics.kendallTau))]
+        var maes: [Double] = [], taus: [Double] = []
+        for sample in resamples {
+            let p = sample.map { predicted[$0] }, t = sample.map { measured[$0] }
+            maes.append(zip(p, t).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(sample.count))
+            taus.append(RankMetrics.kendallTauB(p, t))
+        }
+        for (key, values) in [("mae_interval", maes), ("kendall_tau_interval", taus)] {
+            let interval = Statistics.centralInterval(values, confidence: confidence)
+            members.append((key, interval.map { .array([.number($0.low), .number($0.high)]) } ?? .null))
+        }
+        return .object(members)
+    }
+}
