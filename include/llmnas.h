@@ -287,6 +287,16 @@ LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_spac
                                               llmnas_status *item_status, size_t n, llmnas_progress_fn progress,
                                               void *user_data);
 
+/** llmnas_llmpp_predict with each item's spread over its "n" samples: stddevs[i] their standard deviation
+ *  (population), lows[i] and highs[i] the smallest and largest numeric answer (with calibration, through its line:
+ *  the spread times the slope's size, the range kept in order); one sample gives 0 and its score twice. Each of
+ *  stddevs, lows and highs may be NULL; NaN for a failed item. Returns and errors as llmnas_llmpp_predict. */
+LLMNAS_API llmnas_status llmnas_llmpp_predict_spread(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                                     const char *demos_json, const char *archs_json, double *scores,
+                                                     double *stddevs, double *lows, double *highs,
+                                                     llmnas_status *item_status, size_t n, llmnas_progress_fn progress,
+                                                     void *user_data);
+
 /** What llmnas_llmpp_predict with the same arguments would send and cost now, before anything is sent; writes it
  *  to *out_json (docs/formats.md, "estimate"): the items, those the response cache answers, the requests to send,
  *  their prompt tokens (counted by the endpoint's tokenizer when it has one, llama-server's /tokenize; else from

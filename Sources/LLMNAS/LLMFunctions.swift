@@ -42,20 +42,41 @@ import LLMNASCore
                                     _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,
                                     _ scores: UnsafeMutablePointer<Double>?, _ itemStatus: UnsafeMutablePointer<llmnas_status>?,
                                     _ n: Int, _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> llmnas_status {
+    llmppPredict(llm, space, taskJSON, demosJSON, archsJSON, scores, nil, nil, nil, itemStatus, n, progress, userData)
+}
+
+/// `llmnas_llmpp_predict_spread`: `llmnas_llmpp_predict` with each item's standard deviation and range over its
+/// samples.
+@c @implementation public func llmnas_llmpp_predict_spread(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                                           _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,
+                                           _ scores: UnsafeMutablePointer<Double>?, _ stddevs: UnsafeMutablePointer<Double>?,
+                                           _ lows: UnsafeMutablePointer<Double>?, _ highs: UnsafeMutablePointer<Double>?,
+                                           _ itemStatus: UnsafeMutablePointer<llmnas_status>?, _ n: Int,
+                                           _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> llmnas_status {
+    llmppPredict(llm, space, taskJSON, demosJSON, archsJSON, scores, stddevs, lows, highs, itemStatus, n, progress, userData)
+}
+
+/// Both LLM-PP prediction functions: scores into `scores`, and the spreads into the arrays that are not NULL.
+private func llmppPredict(_ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+                          _ demosJSON: UnsafePointer<CChar>?, _ archsJSON: UnsafePointer<CChar>?,
+                          _ scores: UnsafeMutablePointer<Double>?, _ stddevs: UnsafeMutablePointer<Double>?,
+                          _ lows: UnsafeMutablePointer<Double>?, _ highs: UnsafeMutablePointer<Double>?,
+                          _ itemStatus: UnsafeMutablePointer<llmnas_status>?, _ n: Int,
+                          _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let (predictor, architectures) = try llmppRequest(llm, space, taskJSON, demosJSON, archsJSON, n)
         let out = try output(scores, "scores")
         let callback = ProgressCallback(function: progress, userData: userData)
-        let results = predictor.predict(architectures) { stage, done, total in callback.report(stage: stage, done: done, total: total) }
+        let results = predictor.predictWithSpread(architectures) { stage, done, total in
+            callback.report(stage: stage, done: done, total: total)
+        }
         for (i, result) in results.enumerated() {
-            switch result {
-            case let .success(score):
-                out[i] = score
-                itemStatus?[i] = LLMNAS_OK
-            case let .failure(error):
-                out[i] = .nan
-                itemStatus?[i] = error.kind.status
-            }
+            let estimate = try? result.get()
+            out[i] = estimate?.value ?? .nan
+            stddevs?[i] = estimate?.standardDeviation ?? .nan
+            lows?[i] = estimate?.low ?? .nan
+            highs?[i] = estimate?.high ?? .nan
+            if case let .failure(error) = result { itemStatus?[i] = error.kind.status } else { itemStatus?[i] = LLMNAS_OK }
         }
         try BatchOutcome.check(results)
     }

@@ -35,6 +35,10 @@ import LLMNASTestSupport
         #expect(try LLMPPPredictor(client: mean, space: space, task: PredictionTask(), demonstrations: []).predict([arch])[0].get() == 25)
         let body = try await server.log()[0].body
         #expect(body.contains("\"n\":4"))
+        let spread = try LLMPPPredictor(client: median, space: space, task: PredictionTask(), demonstrations: []).predictWithSpread([arch])[0].get()
+        #expect(spread == ScoreEstimate(value: 30, standardDeviation: Statistics.standardDeviation([10, 30, 35]), low: 10, high: 35))
+        let flipped = spread.mapped(by: try AffineCalibration(fitting: [0, 1], to: [1, -1]))
+        #expect(flipped.value == -59 && flipped.low == -69 && flipped.high == -19 && flipped.standardDeviation == 2 * spread.standardDeviation)
     }
 
     @Test func calibrationFitsTheDemonstrationsLeaveOneOut() async throws {

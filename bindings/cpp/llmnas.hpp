@@ -257,6 +257,26 @@ public:
         return scores;
     }
 
+    /// One item's LLM-PP score with its spread over the samples (NaN for a failed item).
+    struct Spread {
+        double score, stddev, low, high;
+        llmnas_status status;
+    };
+
+    /// predict() with each item's standard deviation and range over its "n" samples.
+    std::vector<Spread> predict_spread(const Space &space, const std::string &archs_json, std::size_t n,
+                                       const std::string &demos_json, const std::string &task_json = "") {
+        std::vector<double> scores(n), stddevs(n), lows(n), highs(n);
+        std::vector<llmnas_status> items(n);
+        llmnas_status status = llmnas_llmpp_predict_spread(
+            handle_.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(), demos_json.c_str(),
+            archs_json.c_str(), scores.data(), stddevs.data(), lows.data(), highs.data(), items.data(), n, nullptr, nullptr);
+        if (status != LLMNAS_INCOMPLETE) detail::check(status);
+        std::vector<Spread> spreads;
+        for (std::size_t i = 0; i < n; ++i) spreads.push_back({scores[i], stddevs[i], lows[i], highs[i], items[i]});
+        return spreads;
+    }
+
     /// What predict() with these arguments would send and cost now, before anything is sent: JSON ("estimate" in
     /// docs/formats.md).
     std::string estimate_json(const Space &space, const std::string &archs_json, std::size_t n,

@@ -2,6 +2,7 @@
 // any failure.
 #include <llmnas.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
@@ -132,6 +133,9 @@ int main() {
            "proposals from a dead server end with the request's error");
 
     expect(status_of([&] { dead.validate_json(space, demo); }) == LLMNAS_INVALID_ARGUMENT, "validation needs 3 demonstrations");
+    auto spread = dead.predict_spread(space, one, 1, demo);
+    expect(spread.size() == 1 && spread[0].status == LLMNAS_CONNECTION_FAILED && std::isnan(spread[0].stddev),
+           "a failed item has no spread");
     std::string one_demo = demo.substr(1, demo.size() - 2);
     std::string validation = dead.validate_json(space, "[" + one_demo + "," + one_demo + "," + one_demo + "]", R"({"bootstrap": 10})");
     expect(validation.find("\"compared\":0") != std::string::npos && validation.find("\"first_failure\"") != std::string::npos,

@@ -23,6 +23,11 @@ public final class LLMPPPredictor {
 
     /// One score or error per architecture. Progress stages: "calibration" (when calibrating), then "llmpp".
     public func predict(_ architectures: [Architecture], progress: Progress = { _, _, _ in true }) -> [Result<Double, LLMNASError>] {
+        predictWithSpread(architectures, progress: progress).map { $0.map(\.value) }
+    }
+
+    /// One score with its spread over the samples, or an error, per architecture; calibrated as `predict` is.
+    public func predictWithSpread(_ architectures: [Architecture], progress: Progress = { _, _, _ in true }) -> [Result<ScoreEstimate, LLMNASError>] {
         calibration = nil
         var calibrationFailure: LLMNASError?
         if builder.task.calibrate {
@@ -35,13 +40,13 @@ public final class LLMPPPredictor {
         if let calibrationFailure, calibrationFailure.kind == .cancelled {
             return architectures.map { _ in .failure(calibrationFailure) }
         }
-        let scores = scores(of: client.complete(prompts(judging: architectures)) { progress("llmpp", $0, $1) })
-        guard builder.task.calibrate else { return scores }
+        let estimates = estimates(of: client.complete(prompts(judging: architectures)) { progress("llmpp", $0, $1) })
+        guard builder.task.calibrate else { return estimates }
         guard let calibration else {
             let reason = calibrationFailure?.message ?? "calibration failed"
-            return scores.map { _ in .failure(LLMNASError(calibrationFailure?.kind ?? .badAnswer, "calibration: \(reason)")) }
+            return estimates.map { _ in .failure(LLMNASError(calibrationFailure?.kind ?? .badAnswer, "calibration: \(reason)")) }
         }
-        return scores.map { $0.map(calibration.apply) }
+        return estimates.map { $0.map { $0.mapped(by: calibration) } }
     }
 
     /// Predicts each demonstration from the others (leave-one-out) and fits the line from predicted to measured.
@@ -130,6 +135,12 @@ public final class LLMPPPredictor {
     /// Turns each item's sample texts into one score: the numeric answers in range, combined by the client's
     /// aggregate; an item without any is a `badAnswer`.
     private func scores(of completions: [Result<[String], LLMNASError>]) -> [Result<Double, LLMNASError>] {
+        estimates(of: completions).map { $0.map(\.value) }
+    }
+
+    /// Each item's score with its spread: the numeric answers in range, combined by the client's aggregate; an item
+    /// without any is a `badAnswer`.
+    private func estimates(of completions: [Result<[String], LLMNASError>]) -> [Result<ScoreEstimate, LLMNASError>] {
         let metric = builder.space.metric
         return completions.map { completion in
             completion.flatMap { texts in
@@ -143,7 +154,7 @@ public final class LLMPPPredictor {
                     }
                 }
                 guard !values.isEmpty else { return .failure(firstError!) }
-                return .success(client.config.aggregate == .mean ? Statistics.mean(values) : Statistics.median(values))
+                return .success(ScoreEstimate(values: values, aggregate: client.config.aggregate))
             }
         }
     }

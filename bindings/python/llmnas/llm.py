@@ -77,16 +77,26 @@ class LLM(OwnedHandle):
         array of status values (`llmnas.Status(statuses[i])` names one; they compare equal to `llmnas.Status`
         members). `progress(stage, done, total, value)` returning True cancels; an exception it raises comes back
         here. With `raise_on_failure`, a batch with failed items raises IncompleteError instead."""
+        scores, _, _, _, statuses = self.predict_spread(space, archs, demos, task, progress, raise_on_failure)
+        return scores, statuses
+
+    def predict_spread(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None,
+                       progress: Progress = None, raise_on_failure: bool = False
+                       ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`predict` with each item's spread over its "n" samples: (scores, standard deviations, lowest answers,
+        highest answers, statuses), float64 arrays with NaN for failed items (one sample: deviation 0, its score
+        twice; with calibration, through its line)."""
         text, n = _archs_and_count(archs)
-        scores = np.full(n, np.nan)
+        scores, stddevs, lows, highs = (np.full(n, np.nan) for _ in range(4))
         statuses = np.zeros(n, dtype=np.intc)
         callbacks = Callbacks()
-        status = lib.llmnas_llmpp_predict(
-            self._handle, space._handle, _json_text(task), _demos_text(demos), text,
-            scores.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+        doubles = ctypes.POINTER(ctypes.c_double)
+        status = lib.llmnas_llmpp_predict_spread(
+            self._handle, space._handle, _json_text(task), _demos_text(demos), text, scores.ctypes.data_as(doubles),
+            stddevs.ctypes.data_as(doubles), lows.ctypes.data_as(doubles), highs.ctypes.data_as(doubles),
             statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callbacks.progress(progress), None)
         callbacks.check(status, tolerated=() if raise_on_failure else (int(IncompleteError.status or 0),))
-        return scores, statuses
+        return scores, stddevs, lows, highs, statuses
 
     def estimate(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos,
                  task: JSONInput = None) -> JSONObject:

@@ -81,6 +81,18 @@ def test_validation_shows_whether_llmpp_beats_the_cost_baselines_and_calibration
     assert folded["predictors"][0]["kendall_tau_interval"] is None
 
 
+def test_samples_give_each_item_its_spread(server, hat):
+    server.script([{"answers": ["24", "26", "30"]}])
+    llm = client(server, n=3)
+    scores, stddevs, lows, highs, statuses = llm.predict_spread(hat, [A00], demos=[(A00, 24.3)])
+    assert list(scores) == [26] and list(lows) == [24] and list(highs) == [30] and list(statuses) == [0]
+    assert stddevs[0] == pytest.approx(np.std([24, 26, 30]))
+    one = client(server)
+    server.script([{"answer": "25.5"}])
+    scores, stddevs, lows, highs, _ = one.predict_spread(hat, [A00], demos=[(A00, 24.3)])
+    assert (scores[0], stddevs[0], lows[0], highs[0]) == (25.5, 0, 25.5, 25.5)
+
+
 def test_progress_reports_and_cancels(server, hat):
     server.script()
     seen = []
