@@ -289,8 +289,10 @@ LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_spac
 
 /** llmnas_llmpp_predict with each item's spread over its "n" samples: stddevs[i] their standard deviation
  *  (population), lows[i] and highs[i] the smallest and largest numeric answer (with calibration, through its line:
- *  the spread times the slope's size, the range kept in order); one sample gives 0 and its score twice. Each of
- *  stddevs, lows and highs may be NULL; NaN for a failed item. Returns and errors as llmnas_llmpp_predict. */
+ *  the spread times the slope's size, the range kept in order); one sample gives 0 and its score twice. With the
+ *  client's "aggregate": "expectation" they are those of the distribution the answer's token log-probabilities
+ *  give its number, from one request (docs/formats.md, "LLM client config"). Each of stddevs, lows and highs may
+ *  be NULL; NaN for a failed item. Returns and errors as llmnas_llmpp_predict. */
 LLMNAS_API llmnas_status llmnas_llmpp_predict_spread(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
                                                      const char *demos_json, const char *archs_json, double *scores,
                                                      double *stddevs, double *lows, double *highs,

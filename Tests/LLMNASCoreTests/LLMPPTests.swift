@@ -41,6 +41,30 @@ import LLMNASTestSupport
         #expect(flipped.value == -59 && flipped.low == -69 && flipped.high == -19 && flipped.standardDeviation == 2 * spread.standardDeviation)
     }
 
+    @Test func anExpectationReadsTheDigitsDistributionFromOneRequest() async throws {
+        try await server.script(#"[{"match": "decoder_layer_num: 1", "answer": "25.3"}, {"answer": "BLEU 27", "no_logprobs": true}]"#)
+        let client = try makeClient(server, "\"aggregate\": \"expectation\", \"retries\": 0")
+        let arch = RepoData.demonstrations(data, 1)[0].architecture
+        let estimate = try LLMPPPredictor(client: client, space: space, task: PredictionTask(), demonstrations: []).predictWithSpread([arch])[0].get()
+        // The server's digits: d at 0.6, d + 1 at 0.25, d - 1 at 0.15 (mod 10), independent per position.
+        func digit(_ d: Double) -> (mean: Double, variance: Double, low: Double, high: Double) {
+            let alternatives = [(d, 0.6), ((d + 1).truncatingRemainder(dividingBy: 10), 0.25), ((d + 9).truncatingRemainder(dividingBy: 10), 0.15)]
+            let mean = alternatives.reduce(0) { $0 + $1.0 * $1.1 }
+            return (mean, alternatives.reduce(0) { $0 + $1.1 * ($1.0 - mean) * ($1.0 - mean) }, alternatives.map(\.0).min()!, alternatives.map(\.0).max()!)
+        }
+        let positions = [(digit(2), 10.0), (digit(5), 1.0), (digit(3), 0.1)]
+        #expect(abs(estimate.value - positions.reduce(0) { $0 + $1.0.mean * $1.1 }) < 1e-9)
+        #expect(abs(estimate.standardDeviation - positions.reduce(0) { $0 + $1.0.variance * $1.1 * $1.1 }.squareRoot()) < 1e-9)
+        #expect(abs(estimate.low - positions.reduce(0) { $0 + $1.0.low * $1.1 }) < 1e-9 && abs(estimate.high - 36.4) < 1e-9)
+        let body = try await server.log()[0].body
+        #expect(body.contains("\"logprobs\":true") && body.contains("\"top_logprobs\":10"))
+        #expect(space.activeCount(ofHyperparameter: 6, in: arch) == 1)
+        let other = try #require(RepoData.demonstrations(data, 30).first { space.activeCount(ofHyperparameter: 6, in: $0.architecture) != 1 })
+        guard case let .failure(error) = LLMPPPredictor(client: client, space: space, task: PredictionTask(), demonstrations: []).predictWithSpread([other.architecture])[0]
+        else { Issue.record("an answer without log-probabilities gave an expectation"); return }
+        #expect(error.kind == .badResponse && error.message.contains("log-probabilities"))
+    }
+
     @Test func calibrationFitsTheDemonstrationsLeaveOneOut() async throws {
         try await server.script()
         let demos = RepoData.demonstrations(data, 10)

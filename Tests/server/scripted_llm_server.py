@@ -16,7 +16,9 @@ Hostile answers: {"endless": true} streams a body without end (until the client 
 announces n bytes and sends a few; {"redirect": "URL"} answers 302 to URL; {"invalid_utf8": true} answers a
 completion whose text holds bytes that are not UTF-8; {"nesting": n} answers n nested JSON arrays.
 Without a matching rule the answer is a number derived from the prompt: 20 + 2 x the last "GFLOPs:" value in it,
-or 25.00 when there is none. GET /_control/log gives every completion request received (path, headers, body, start
+or 25.00 when there is none. A chat request with "logprobs": true gets OpenAI's token log-probabilities, a token
+per character: each digit d chosen at 0.6 with d + 1 (0.25) and d - 1 (0.15), modulo 10, as its "top_logprobs"
+(as many as the request's "top_logprobs" asks, at least one); a rule's "no_logprobs" leaves them out. GET /_control/log gives every completion request received (path, headers, body, start
 and end times, and the usage it was answered with); POST /_control/reset empties the log, the script and the Batch
 API's files and jobs.
 
@@ -33,6 +35,7 @@ as the completions' usage does (a token per 4 characters of the messages' JSON);
 """
 import argparse
 import json
+import math
 import random
 import re
 import socket
@@ -72,6 +75,21 @@ def prompt_text(request):
     return json.dumps(request.get("messages", request.get("prompt", "")))
 
 
+def token_logprobs(text, top):
+    """OpenAI's chat logprobs of `text`, a token per character: a digit d is chosen with probability 0.6, and the
+    top alternatives are d + 1 (0.25) and d - 1 (0.15), modulo 10; any other character is certain."""
+    content = []
+    for char in text:
+        if char.isdigit():
+            d = int(char)
+            alternatives = [(str(d), 0.6), (str((d + 1) % 10), 0.25), (str((d + 9) % 10), 0.15)][:max(1, top)]
+        else:
+            alternatives = [(char, 1.0)]
+        content.append({"token": char, "logprob": math.log(alternatives[0][1]),
+                        "top_logprobs": [{"token": t, "logprob": math.log(p)} for t, p in alternatives]})
+    return {"content": content}
+
+
 def completion(request, texts, chat, rule=None):
     n = int(request.get("n", 1))
     choices = []
@@ -79,6 +97,8 @@ def completion(request, texts, chat, rule=None):
         text = texts[i % len(texts)]
         if chat:
             choices.append({"index": i, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"})
+            if request.get("logprobs") and not (rule or {}).get("no_logprobs"):
+                choices[-1]["logprobs"] = token_logprobs(text, int(request.get("top_logprobs", 0)))
         else:
             choices.append({"index": i, "text": text, "finish_reason": "stop"})
     prompt = prompt_text(request)

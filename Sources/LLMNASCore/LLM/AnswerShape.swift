@@ -17,12 +17,18 @@ public struct AnswerShape: Sendable, Equatable {
     public var samples: Int
     /// The answer's format.
     public var format: Format
+    /// Alternatives asked for per answer token with their log-probabilities; 0 asks for none.
+    public var topLogprobs = 0
+
+    /// The alternatives asked for per token when the score is an expectation (OpenAI's most is 20).
+    public static let expectationAlternatives = 10
 
     /// A shape from its parts.
-    public init(maxTokens: Int, samples: Int, format: Format) {
+    public init(maxTokens: Int, samples: Int, format: Format, topLogprobs: Int = 0) {
         self.maxTokens = maxTokens
         self.samples = samples
         self.format = format
+        self.topLogprobs = topLogprobs
     }
 
     /// The shape of score requests under `config`: its max_tokens, n and answer format.
@@ -32,7 +38,8 @@ public struct AnswerShape: Sendable, Equatable {
         case .jsonSchema: .schema(name: "score", .object([("type", .string("number"))]))
         case let .grammar(grammar): .grammar(grammar)
         }
-        self.init(maxTokens: config.maxTokens, samples: config.samples, format: format)
+        self.init(maxTokens: config.maxTokens, samples: config.samples, format: format,
+                  topLogprobs: config.aggregate == .expectation ? AnswerShape.expectationAlternatives : 0)
     }
 
     /// The most completion tokens one request can be charged for.

@@ -2,7 +2,7 @@
 /// progress callback, which may stop the call.
 final class CompletionProgress {
     /// One result per item.
-    private(set) var results: [Result<[String], LLMNASError>]
+    private(set) var results: [Result<[CompletionChoice], LLMNASError>]
     /// Whether the callback asked to stop.
     private(set) var stopped = false
     private var done = 0
@@ -15,7 +15,7 @@ final class CompletionProgress {
     }
 
     /// Ends `item` with `result` and reports it.
-    func finish(_ item: Int, _ result: Result<[String], LLMNASError>) {
+    func finish(_ item: Int, _ result: Result<[CompletionChoice], LLMNASError>) {
         results[item] = result
         done += 1
         report()

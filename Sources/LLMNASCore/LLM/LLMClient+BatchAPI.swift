@@ -13,7 +13,7 @@ extension LLMClient {
         let file = BatchJobFile(path: cache.path + ".batches", cache: cache)
         var open: [String: Int] = [:]   // request body → its job, while the job has not ended
         for (index, job) in jobs.enumerated() { open[job.body] = index }
-        func end(_ body: String, _ result: Result<[String], LLMNASError>) {
+        func end(_ body: String, _ result: Result<[CompletionChoice], LLMNASError>) {
             guard let index = open.removeValue(forKey: body) else { return }
             for item in jobs[index].items { items.finish(item, result.mapError(redacted)) }
         }
@@ -89,7 +89,7 @@ extension LLMClient {
     /// job stays listed for the next call), then ends each of its requests with its answer or its own error and
     /// takes the job off the list. Answers to requests of other calls are charged and cached too.
     private func collect(_ entry: BatchJobFile.Entry, batch: BatchAPIConfig, file: BatchJobFile, items: CompletionProgress,
-                         end: (String, Result<[String], LLMNASError>) -> Void) {
+                         end: (String, Result<[CompletionChoice], LLMNASError>) -> Void) {
         let deadline = MonotonicClock.now() + batch.maxWaitSeconds
         var wait = batch.pollSeconds
         var job: JSONValue
@@ -138,7 +138,7 @@ extension LLMClient {
     }
 
     /// One line of an output or error file: the answer, charged and cached, or the request's own error.
-    private func answer(of line: JSONValue, for job: Job, jobID: String) -> Result<[String], LLMNASError> {
+    private func answer(of line: JSONValue, for job: Job, jobID: String) -> Result<[CompletionChoice], LLMNASError> {
         if let error = line["error"], error != .null {
             let code = error["code"]?.stringValue ?? "error"
             return .failure(LLMNASError(.httpError, "batch job \(jobID): \(code): \(error["message"]?.stringValue ?? JSONWriter.write(error))"))

@@ -2,7 +2,7 @@
 extension LLMClient {
     /// What one attempt means: an answer, a retry after a delay, or a final failure.
     enum Decision {
-        case done(Result<[String], LLMNASError>)
+        case done(Result<[CompletionChoice], LLMNASError>)
         case retry(Double)
     }
 
@@ -104,13 +104,13 @@ extension LLMClient {
 
     /// A completion body received for `job`: parsed, charged (at the batch price for a batch job's answer), learned
     /// from and stored in the cache before its texts are handed out.
-    func accept(_ text: String, for job: Job, batch: Bool) -> Result<[String], LLMNASError> {
+    func accept(_ text: String, for job: Job, batch: Bool) -> Result<[CompletionChoice], LLMNASError> {
         do throws(LLMNASError) {
             let response = try CompletionResponse(body: text)
             ledger.charge(response, config: config, batch: batch)
             learn(from: response, bodyBytes: job.body.utf8.count)
             try cache?.store(text, for: job.key)
-            return .success(response.texts)
+            return .success(response.choices)
         } catch {
             return .failure(error)
         }

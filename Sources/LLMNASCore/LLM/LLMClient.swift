@@ -57,6 +57,12 @@ public final class LLMClient {
         members += [("temperature", .number(config.temperature)), ("max_tokens", .number(Double(shape.maxTokens))),
                     ("n", .number(Double(shape.samples)))]
         if let seed = config.seed { members.append(("seed", .number(Double(seed)))) }
+        if shape.topLogprobs > 0 {
+            switch config.api {
+            case .chat: members += [("logprobs", .bool(true)), ("top_logprobs", .number(Double(shape.topLogprobs)))]
+            case .completions: members.append(("logprobs", .number(Double(shape.topLogprobs))))
+            }
+        }
         switch shape.format {
         case .text: break
         case let .schema(name, schema):
@@ -77,6 +83,12 @@ public final class LLMClient {
     /// are kept (and cached). Answers take `shape` (nil: the config's score shape).
     public func complete(_ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
                          progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[String], LLMNASError>] {
+        completeChoices(prompts, shape: shape, progress: progress).map { $0.map { $0.map(\.text) } }
+    }
+
+    /// `complete`, each answer with its tokens' log-probabilities when the endpoint returned them.
+    package func completeChoices(_ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
+                                 progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[CompletionChoice], LLMNASError>] {
         withoutActuallyEscaping(progress) { progress in
             let items = CompletionProgress(count: prompts.count, progress: progress)
             complete(prompts, shape: shape ?? AnswerShape(scoresOf: config), items: items)
@@ -94,7 +106,7 @@ public final class LLMClient {
         let plan = plan(prompts, shape: shape)
         for (item, error) in plan.refused { items.finish(item, .failure(error)) }
         ledger.cacheHits += plan.answered.count
-        for (item, texts) in plan.answered { items.finish(item, .success(texts)) }
+        for (item, choices) in plan.answered { items.finish(item, .success(choices)) }
         var jobs = plan.jobs
         guard !jobs.isEmpty, !items.stopped else { return }
         // In lexicographic order, prompts sharing a prefix go out one after another, so a server with a prefix cache
@@ -114,7 +126,7 @@ public final class LLMClient {
         /// The requests to make, in the order of the prompts.
         var jobs: [Job] = []
         /// Items answered from the cache, with their texts.
-        var answered: [(item: Int, texts: [String])] = []
+        var answered: [(item: Int, choices: [CompletionChoice])] = []
         /// Items that cannot be sent.
         var refused: [(item: Int, error: LLMNASError)] = []
     }
@@ -137,7 +149,7 @@ public final class LLMClient {
                 continue
             }
             if let cached, let response = try? CompletionResponse(body: cached) {
-                plan.answered.append((item, response.texts))
+                plan.answered.append((item, response.choices))
                 continue
             }
             jobOfKey[key] = plan.jobs.count

@@ -28,6 +28,9 @@ public struct LLMConfig: Sendable {
         case median
         /// Their mean.
         case mean
+        /// The mean of the distribution the endpoint's token log-probabilities give each answer's number
+        /// (`DigitExpectation`), averaged over the samples; its spread comes with it.
+        case expectation
     }
 
     /// The API's base URL, e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8080/v1".
@@ -125,7 +128,7 @@ public struct LLMConfig: Sendable {
         maxTokens = try r.int("max_tokens", in: 1...100_000) ?? 16
         samples = try r.int("n", in: 1...128) ?? 1
         guard let aggregate = Aggregate(rawValue: try r.string("aggregate") ?? "median") else {
-            throw LLMNASError(.invalidArgument, "LLM config: 'aggregate' must be \"median\" or \"mean\"")
+            throw LLMNASError(.invalidArgument, "LLM config: 'aggregate' must be \"median\", \"mean\" or \"expectation\"")
         }
         self.aggregate = aggregate
         switch try r.string("answer_format") ?? "text" {

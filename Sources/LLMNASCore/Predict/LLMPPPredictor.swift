@@ -40,7 +40,7 @@ public final class LLMPPPredictor {
         if let calibrationFailure, calibrationFailure.kind == .cancelled {
             return architectures.map { _ in .failure(calibrationFailure) }
         }
-        let estimates = estimates(of: client.complete(prompts(judging: architectures)) { progress("llmpp", $0, $1) })
+        let estimates = estimates(of: client.completeChoices(prompts(judging: architectures)) { progress("llmpp", $0, $1) })
         guard builder.task.calibrate else { return estimates }
         guard let calibration else {
             let reason = calibrationFailure?.message ?? "calibration failed"
@@ -93,7 +93,7 @@ public final class LLMPPPredictor {
             prompts = calibrationPrompts()
         }
         var cancelled = false
-        let results = scores(of: client.complete(prompts) { done, total in
+        let results = scores(of: client.completeChoices(prompts) { done, total in
             cancelled = cancelled || !progress(done, total)
             return !cancelled
         })
@@ -134,16 +134,19 @@ public final class LLMPPPredictor {
 
     /// Turns each item's sample texts into one score: the numeric answers in range, combined by the client's
     /// aggregate; an item without any is a `badAnswer`.
-    private func scores(of completions: [Result<[String], LLMNASError>]) -> [Result<Double, LLMNASError>] {
+    private func scores(of completions: [Result<[CompletionChoice], LLMNASError>]) -> [Result<Double, LLMNASError>] {
         estimates(of: completions).map { $0.map(\.value) }
     }
 
     /// Each item's score with its spread: the numeric answers in range, combined by the client's aggregate; an item
     /// without any is a `badAnswer`.
-    private func estimates(of completions: [Result<[String], LLMNASError>]) -> [Result<ScoreEstimate, LLMNASError>] {
+    private func estimates(of completions: [Result<[CompletionChoice], LLMNASError>]) -> [Result<ScoreEstimate, LLMNASError>] {
         let metric = builder.space.metric
+        let aggregate = client.config.aggregate
         return completions.map { completion in
-            completion.flatMap { texts in
+            completion.flatMap { choices in
+                if aggregate == .expectation { return expectation(of: choices, metric: metric) }
+                let texts = choices.map(\.text)
                 var values: [Double] = []
                 var firstError: LLMNASError?
                 for text in texts {
@@ -154,8 +157,24 @@ public final class LLMPPPredictor {
                     }
                 }
                 guard !values.isEmpty else { return .failure(firstError!) }
-                return .success(ScoreEstimate(values: values, aggregate: client.config.aggregate))
+                return .success(ScoreEstimate(values: values, aggregate: aggregate))
             }
         }
+    }
+
+    /// The expectation over the samples of each one's score distribution: the mean of their means, the variance
+    /// theirs on average plus that of their means, the range over all; a sample without a usable number is left out.
+    private func expectation(of choices: [CompletionChoice], metric: Metric) -> Result<ScoreEstimate, LLMNASError> {
+        var estimates: [ScoreEstimate] = []
+        var firstError: LLMNASError?
+        for choice in choices {
+            do throws(LLMNASError) { estimates.append(try DigitExpectation.estimate(choice, metric: metric)) } catch { firstError = firstError ?? error }
+        }
+        guard !estimates.isEmpty else { return .failure(firstError ?? LLMNASError(.badAnswer, "no answer")) }
+        let means = estimates.map(\.value)
+        let within = Statistics.mean(estimates.map { $0.standardDeviation * $0.standardDeviation })
+        let between = Statistics.standardDeviation(means)
+        return .success(ScoreEstimate(value: Statistics.mean(means), standardDeviation: (within + between * between).squareRoot(),
+                                      low: estimates.map(\.low).min()!, high: estimates.map(\.high).max()!))
     }
 }

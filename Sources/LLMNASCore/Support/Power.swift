@@ -1,4 +1,6 @@
-/// x to the power n (n ≥ 0) by repeated multiplication, without Foundation: space sizes, decimal scales, backoff.
+/// x to the power n by repeated multiplication (a negative n divides), without Foundation: space sizes, decimal
+/// scales, backoff, place values.
 func power(_ x: Double, _ n: Int) -> Double {
-    (0..<max(n, 0)).reduce(1.0) { product, _ in product * x }
+    let magnitude = (0..<n.magnitude).reduce(1.0) { product, _ in product * x }
+    return n < 0 ? 1 / magnitude : magnitude
 }

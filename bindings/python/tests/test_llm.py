@@ -91,6 +91,14 @@ def test_samples_give_each_item_its_spread(server, hat):
     server.script([{"answer": "25.5"}])
     scores, stddevs, lows, highs, _ = one.predict_spread(hat, [A00], demos=[(A00, 24.3)])
     assert (scores[0], stddevs[0], lows[0], highs[0]) == (25.5, 0, 25.5, 25.5)
+    expecting = client(server, aggregate="expectation")
+    server.script([{"answer": "26"}])   # the server's digits: d at 0.6, d + 1 at 0.25, d - 1 at 0.15
+    scores, stddevs, lows, highs, _ = expecting.predict_spread(hat, [A00], demos=[(A00, 24.3)])
+    tens, units = (0.6 * 2 + 0.25 * 3 + 0.15 * 1), (0.6 * 6 + 0.25 * 7 + 0.15 * 5)
+    assert scores[0] == pytest.approx(10 * tens + units) and (lows[0], highs[0]) == (15, 37)
+    spread = sum(p * (d - tens) ** 2 for d, p in [(2, 0.6), (3, 0.25), (1, 0.15)])
+    assert stddevs[0] == pytest.approx((100 * spread + sum(p * (d - units) ** 2 for d, p in [(6, 0.6), (7, 0.25), (5, 0.15)])) ** 0.5)
+    assert json.loads(server.log()[0]["body"])["top_logprobs"] == 10
 
 
 def test_progress_reports_and_cancels(server, hat):
