@@ -99,6 +99,26 @@ import Testing
         #expect(user.hasPrefix("Task: English to German"))
     }
 
+    @Test func nearestDemonstrationsShowsTheNearestLastAndOnlyAsManyAsAsked() throws {
+        let space = try BuiltinSpaces.space(named: "nas-bench-graph")
+        // Distances from the judged all-gcn cell grow with the number of ops changed.
+        let archs = try [#"["gat", "gat", "gat", "gat"]"#, #"["gcn", "gcn", "gcn", "gat"]"#, #"["gcn", "gat", "sage", "skip"]"#,
+                         #"["gcn", "gcn", "gat", "gat"]"#].map { try space.architecture(fromJSON: #"{"link": "0-0-1-2", "ops": \#($0)}"#) }
+        let demos = archs.enumerated().map { Demonstration(architecture: $0.element, score: 0.1 * Double($0.offset + 1)) }
+        let judged = try space.architecture(fromJSON: #"{"link": "0-0-1-2", "ops": ["gcn", "gcn", "gcn", "gcn"]}"#)
+        var task = PredictionTask()
+        task.options.nearestDemonstrations = 2
+        let user = PromptBuilder(space: space, task: task).messages(demonstrations: demos, judging: judged).last!.content
+        #expect(user.components(separatedBy: "validation accuracy: 0.").count - 1 == 2, "two demonstrations shown")
+        let second = try #require(user.range(of: "ops: [gcn, gcn, gat, gat]\nvalidation accuracy: 0.4000"))
+        let nearest = try #require(user.range(of: "ops: [gcn, gcn, gcn, gat]\nvalidation accuracy: 0.2000"))
+        #expect(second.upperBound < nearest.lowerBound, "the nearest comes last")
+        task.options.nearestDemonstrations = 10
+        let all = PromptBuilder(space: space, task: task).messages(demonstrations: demos, judging: judged).last!.content
+        #expect(all.components(separatedBy: "validation accuracy: 0.").count - 1 == 4)
+        #expect(throws: LLMNASError.self) { try PromptOptions(json: JSONParser.parse(#"{"nearest_demonstrations": 0}"#)) }
+    }
+
     @Test func nasBenchGraphPromptsShowNamesAndFourDecimals() throws {
         let space = try BuiltinSpaces.space(named: "nas-bench-graph")
         let arch = try space.architecture(fromJSON: #"{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}"#)

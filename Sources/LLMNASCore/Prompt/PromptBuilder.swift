@@ -17,9 +17,12 @@ public struct PromptBuilder: Sendable {
     private var metric: String { space.metric.name }
     private var showsGFLOPs: Bool { task.options.gflops && space.costModel != nil }
 
-    /// The messages asking the model to judge `architecture` given `demonstrations`: a system message with the
-    /// role (when on) and a user message with everything else.
-    public func messages(demonstrations: [Demonstration], judging architecture: Architecture) -> [ChatMessage] {
+    /// The messages asking the model to judge `architecture` given `demonstrations` (only the nearest, when the
+    /// options say so): a system message with the role (when on) and a user message with everything else.
+    public func messages(demonstrations given: [Demonstration], judging architecture: Architecture) -> [ChatMessage] {
+        let demonstrations = task.options.nearestDemonstrations.map {
+            NearestDemonstrations.choose($0, of: given, for: architecture, in: space)
+        } ?? given
         var messages: [ChatMessage] = []
         if task.options.role {
             let what = task.name.map { "\($0) models" } ?? "neural network architectures"

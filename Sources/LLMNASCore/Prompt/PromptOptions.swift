@@ -18,15 +18,21 @@ public struct PromptOptions: Sendable, Equatable {
     public var gflops = true
     /// The sentence asking the model to study the demonstrations.
     public var studyDemonstrations = true
+    /// Show only this many demonstrations, the nearest to the architecture judged, nearest last
+    /// (`NearestDemonstrations`); nil shows every one in the order given, the same for every item, so prompts share
+    /// their prefix.
+    public var nearestDemonstrations: Int?
 
     /// Every part on.
     public init() {}
 
     /// Reads options from JSON: an object of booleans named "role", "instructions", "hyperparameters",
-    /// "dataset", "examples", "backbone", "gflops", "study_demonstrations"; absent keys stay on.
+    /// "dataset", "examples", "backbone", "gflops", "study_demonstrations" (absent keys stay on) and the integer
+    /// "nearest_demonstrations".
     public init(json: JSONValue?) throws(LLMNASError) {
         guard let json else { return }
-        let keys = ["role", "instructions", "hyperparameters", "dataset", "examples", "backbone", "gflops", "study_demonstrations"]
+        let keys = ["role", "instructions", "hyperparameters", "dataset", "examples", "backbone", "gflops", "study_demonstrations",
+                    "nearest_demonstrations"]
         let r = try JSONObjectReader(json, context: "prompt options", allowed: Set(keys), kind: .invalidArgument)
         role = try r.bool("role") ?? true
         instructions = try r.bool("instructions") ?? true
@@ -36,5 +42,6 @@ public struct PromptOptions: Sendable, Equatable {
         backbone = try r.bool("backbone") ?? true
         gflops = try r.bool("gflops") ?? true
         studyDemonstrations = try r.bool("study_demonstrations") ?? true
+        nearestDemonstrations = try r.int("nearest_demonstrations", in: 1...100_000)
     }
 }
