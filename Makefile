@@ -21,7 +21,7 @@ RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 PYTEST_ENV := LLMNAS_LIBRARY=$(CURDIR)/$(LIB)
 
 .PHONY: wheel check-cpp-coverage fuzz test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
-	test-local-llm install demo bench latency-models check-latency-models clean soak
+	test-local-llm install demo bench latency-models check-latency-models clean soak quality
 
 help:
 	@echo "make          release build of $(LIB) (Swift runtime linked in statically)"
@@ -30,6 +30,7 @@ help:
 	@echo "make demo     the main job: LLM-PP on a local model, LLM-Distill-PP, HS-NAS, the NAS-Bench-Graph comparison"
 	@echo "make bench    benchmarks against the peers (openai client, scipy), as ratios"
 	@echo "make soak     20,000 LLM-PP items through 10% faults: nothing lost, nothing paid twice, no leak"
+	@echo "make quality  LLM-PP on the embedded model in each mode (samples, expectation, nearest demonstrations), with costs"
 	@echo "make wheel    dist/llmnas-*.whl: the Python binding with the library inside"
 	@echo "make install  PREFIX=$(PREFIX): header, library, C++ wrapper, llmnas.pc and the CMake package llmnas::llmnas"
 	@echo "make test-asan / test-tsan / test-valgrind   the Swift tests under ASan, TSan; valgrind over the C programs"
@@ -156,6 +157,13 @@ check-latency-models:
 	echo "check-latency-models: all $$(ls data/latency-predictors/*.mlp | wc -l) predictors regenerated bit for bit"
 
 # Speed, side by side with the peers a user would pick instead, printed as ratios.
+# LLM-PP's quality on the embedded model, mode by mode (greedy, 5 samples, expectation, nearest demonstrations; raw
+# and calibrated), on the paper's protocol with each mode's cost, and a validation (benchmarks/quality.py).
+quality: lib venv
+	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	url=$$(VENV=$(VENV) tools/local_llm.sh start) && trap 'tools/local_llm.sh stop' EXIT && \
+		$(PYTEST_ENV) $(VENV)/bin/python benchmarks/quality.py $$url
+
 bench: lib venv
 	$(VENV)/bin/pip install -q openai scikit-learn optuna
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python

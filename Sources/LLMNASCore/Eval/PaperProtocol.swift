@@ -112,7 +112,7 @@ public enum PaperProtocol {
                 }
                 let predictor = LLMPPPredictor(client: client, space: space, task: predictionTask, demonstrations: demonstrations)
                 var cancelled = false
-                let raw = predictor.predict(test.map(\.architecture)) { _, done, total in
+                let raw = predictor.predictWithSpread(test.map(\.architecture)) { _, done, total in
                     cancelled = !progress("LLM-PP " + stage, done, total)
                     return !cancelled
                 }
@@ -135,10 +135,10 @@ public enum PaperProtocol {
                     let fit = try predictor.fitCalibration(progress: { _, done, total in progress("calibration " + stage, done, total) },
                                                            leftOut: { error in result.firstFailure = result.firstFailure ?? "calibration \(stage): \(error.message)" })
                     result.calibrations["\(task)/\(seed)"] = fit
-                    try calibrated.cells[task, default: Cell()].add(raw.map { $0.map(fit.apply) }, truth: truth)
+                    try calibrated.cells[task, default: Cell()].add(raw.map { $0.map { $0.mapped(by: fit) } }, truth: truth)
                 } catch where error.kind != .cancelled {
                     // No line could be fitted (too few usable answers): every test item of the split counts as failed.
-                    try calibrated.cells[task, default: Cell()].add(raw.map { _ in .failure(error) }, truth: truth)
+                    try calibrated.cells[task, default: Cell()].add(raw.map { _ in Result<Double, LLMNASError>.failure(error) }, truth: truth)
                 }
             }
         }

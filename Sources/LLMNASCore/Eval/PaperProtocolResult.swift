@@ -9,6 +9,9 @@ public struct PaperProtocolResult: Sendable {
         public var tau: [Double] = []
         /// Test architectures without a prediction, over all seeds.
         public var failures = 0
+        /// The standard deviation of each prediction (LLM-PP's spread over its samples or its answer's distribution),
+        /// over all seeds; empty for predictors without one.
+        public var spreads: [Double] = []
     }
 
     /// One predictor across the tasks.
@@ -44,7 +47,7 @@ public struct PaperProtocolResult: Sendable {
                     ("tau_mean", .number(Statistics.mean(cell.tau))), ("tau_std", .number(Statistics.standardDeviation(cell.tau))),
                     ("mae", .array(cell.mae.map { .number($0) })), ("tau", .array(cell.tau.map { .number($0) })),
                     ("failures", .number(Double(cell.failures))),
-                ])))
+                ] + (cell.spreads.isEmpty ? [] : [("spread", .number(Statistics.mean(cell.spreads)))]))))
             }
             rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
         }
@@ -88,6 +91,12 @@ extension PaperProtocolResult {
 }
 
 extension PaperProtocolResult.Cell {
+    /// Adds one split's metrics over the items that have a prediction, and their spreads.
+    mutating func add(_ estimates: [Result<ScoreEstimate, LLMNASError>], truth: [Double]) throws(LLMNASError) {
+        for case let .success(estimate) in estimates { spreads.append(estimate.standardDeviation) }
+        try add(estimates.map { $0.map(\.value) }, truth: truth)
+    }
+
     /// Adds one split's metrics over the items that have a prediction.
     mutating func add(_ predictions: [Result<Double, LLMNASError>], truth: [Double]) throws(LLMNASError) {
         var predicted: [Double] = [], matched: [Double] = []
