@@ -230,6 +230,20 @@ import LLMNASTestSupport
         return kept && paidOnce
     }
 
+    /// The torture of `operation` (its status and its result) starting each run without the cache file: the clean
+    /// run's result is what a rerun after each fault must give; `reported` is what the operation reported failing.
+    func tortureFromAnEmptyCache(_ name: String, cache: String, _ operation: () -> (llmnas_status, String),
+                                 reported: () -> String?) async throws {
+        try await server.script()
+        let expected = operation().1
+        try await torture(name, prepare: {
+            unlink(cache)
+            try await server.script()
+        }, { operation().0 }, check: { run in
+            try await self.cacheHoldsEverythingAnsweredBefore(run, cache: cache, before: 0, rerun: { operation().1 }, expected: expected)
+        }, reported: reported)
+    }
+
     /// LLM-PP of `archs` through a new client on `cache`; the status and the scores.
     func predict(_ archs: ArraySlice<String>, cache: String) -> (llmnas_status, String) {
         var llm: OpaquePointer? = nil
@@ -287,14 +301,7 @@ import LLMNASTestSupport
             firstFailure = (try? JSONParser.parse(self.take(report) ?? "{}"))?["first_failure"]?.stringValue
             return (status, self.predictions(of: mlp))
         }
-        try await server.script()
-        let expected = distill().1
-        try await torture("distillation with the response cache", prepare: {
-            unlink(cache)
-            try await server.script()
-        }, { distill().0 }, check: { run in
-            try await self.cacheHoldsEverythingAnsweredBefore(run, cache: cache, before: 0, rerun: { distill().1 }, expected: expected)
-        }, reported: { firstFailure })
+        try await tortureFromAnEmptyCache("distillation with the response cache", cache: cache, distill) { firstFailure }
     }
 
     @Test func thePaperProtocolThroughTheCacheLosesNoAnswerToAnyFault() async throws {
@@ -326,14 +333,7 @@ import LLMNASTestSupport
             firstFailure = json["first_failure"]?.stringValue
             return (status, json["text"]?.stringValue ?? "")
         }
-        try await server.script()
-        let expected = evaluate().1
-        try await torture("paper protocol with the response cache", prepare: {
-            unlink(cache)
-            try await server.script()
-        }, { evaluate().0 }, check: { run in
-            try await self.cacheHoldsEverythingAnsweredBefore(run, cache: cache, before: 0, rerun: { evaluate().1 }, expected: expected)
-        }, reported: { firstFailure })
+        try await tortureFromAnEmptyCache("paper protocol with the response cache", cache: cache, evaluate) { firstFailure }
     }
 }
 #endif
