@@ -4,6 +4,7 @@ import csv
 import json
 import os
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -133,8 +134,9 @@ class _Answer(BaseHTTPRequestHandler):
         pass
 
 
-def test_tls_peer_verification_is_on_unless_turned_off(hat, tmp_path):
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+def tls_server(folder):
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate, answering every completion with 27.5."""
+    key, cert = folder / "key.pem", folder / "cert.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                     "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
@@ -142,6 +144,11 @@ def test_tls_peer_verification_is_on_unless_turned_off(hat, tmp_path):
     context.load_cert_chain(cert, key)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def test_tls_peer_verification_is_on_unless_turned_off(hat, tmp_path):
+    httpd = tls_server(tmp_path)
     url = f"https://127.0.0.1:{httpd.server_address[1]}/v1"
     try:
         strict = llmnas.LLM(base_url=url, model="m", retries=0)
@@ -235,6 +242,62 @@ llm = llmnas.LLM(base_url=sys.argv[1], model="scripted", retries=0)
 scores, statuses = llm.predict(hat, hat.sample(1, seed=3), [])
 print(int(statuses[0]))
 """
+
+
+class _ConnectProxy(threading.Thread):
+    """An HTTPS proxy on 127.0.0.1: answers CONNECT host:port, then relays bytes both ways; `tunnels` lists the
+    targets it was asked for."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.tunnels = []
+
+    def run(self):
+        while True:
+            client, _ = self.listener.accept()
+            threading.Thread(target=self.tunnel, args=(client,), daemon=True).start()
+
+    def tunnel(self, client):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client.recv(4096)
+        target = head.split(b" ")[1].decode()
+        self.tunnels.append(target)
+        host, port = target.rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def relay(source, sink):
+            # Until either side hangs up; then the other side is told no more is coming.
+            try:
+                while data := source.recv(65536):
+                    sink.sendall(data)
+            except OSError:
+                pass
+            try:
+                sink.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        threading.Thread(target=relay, args=(upstream, client), daemon=True).start()
+        relay(client, upstream)
+
+
+@pytest.mark.parametrize("no_proxy", ["", "127.0.0.1"])
+def test_https_proxy_tunnels_tls_unless_no_proxy_names_the_host(hat, tmp_path, no_proxy):
+    httpd, proxy = tls_server(tmp_path), _ConnectProxy()
+    proxy.start()
+    try:
+        url = f"https://127.0.0.1:{httpd.server_address[1]}/v1"
+        script = PROXIED.replace('retries=0)', 'retries=0, insecure_skip_tls_verify=True)')
+        environment = dict(os.environ, HTTPS_PROXY=f"http://127.0.0.1:{proxy.port}", NO_PROXY=no_proxy)
+        child = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, timeout=60,
+                               env=environment)
+        assert child.returncode == 0 and child.stdout.strip() == "0", child.stderr[-2000:]
+        assert proxy.tunnels == ([] if no_proxy else [f"127.0.0.1:{httpd.server_address[1]}"])
+    finally:
+        httpd.shutdown()
 
 
 @pytest.mark.parametrize("no_proxy", ["", "127.0.0.1"])
