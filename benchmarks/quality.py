@@ -7,7 +7,8 @@ log-probabilities (with its spread), and the 5 nearest of the 10 demonstrations 
 10 in one order. Each mode's row comes raw and calibrated (the leave-one-out line over the demonstrations); the
 least-squares line on the parameter count is the baseline to beat. Then the cross-validation a user would run before
 paying (llmnas_llmpp_validate) on one split's 10 demonstrations. Each mode has its own response cache under
-build/quality/, so a second run costs no request (and reports none).
+build/quality/, so a second run costs no request (it reports the answers it found there); the table is rewritten
+to build/quality/quality.txt after each mode.
 
 Usage: quality.py BASE_URL    (tools/local_llm.sh start prints it; `make quality` starts and stops the server)
 """
@@ -25,8 +26,8 @@ OUT = os.path.join(ROOT, "build", "quality")
 GRAMMAR = 'root ::= " "? [0-9] [0-9]? "." [0-9] [0-9]'
 MODES = [
     ("greedy", {}, {}),
-    ("median of 5 at T=1", {"n": 5, "temperature": 1.0}, {}),
     ("expectation", {"aggregate": "expectation"}, {}),
+    ("median of 5 at T=1", {"n": 5, "temperature": 1.0}, {}),
     ("nearest 5, last", {}, {"nearest_demonstrations": 5}),
 ]
 
@@ -42,7 +43,7 @@ def main():
             "answer_format": "grammar", "grammar": GRAMMAR}
     tasks = ["wmt14ende", "wmt14enfr", "wmt19ende"]
     lines = ["mode / predictor                     " + "".join(f"{t + ' MAE  tau':<26}" for t in tasks)
-             + "spread  requests  prompt tok  compl tok  seconds"]
+             + "spread  requests (cached)  prompt tok  compl tok  seconds"]
     results = {}
     baseline = None
     for index, (name, extra, prompt) in enumerate(MODES):
@@ -59,10 +60,12 @@ def main():
                 continue
             spread = sum(row["tasks"][t].get("spread", 0) for t in tasks) / len(tasks)
             label = f"{name}, {'calibrated' if 'calibrated' in row['predictor'] else 'raw'}"
-            cost = (f"{usage['requests']:>8}  {usage['prompt_tokens']:>10}  {usage['completion_tokens']:>9}  {seconds:>7.0f}"
+            requests = f"{usage['requests']} ({usage['cache_hits']})"
+            cost = (f"{requests:>17}  {usage['prompt_tokens']:>10}  {usage['completion_tokens']:>9}  {seconds:>7.0f}"
                     if "calibrated" not in row["predictor"] else "  (the same requests)")
             lines.append(f"{label:<37}" + "".join(f"{cell(row['tasks'][t]):<26}" for t in tasks) + f"{spread:>6.2f}  " + cost)
         llm.close()
+        write(lines, results)
     lines.append(f"{'params least squares (baseline)':<37}" + "".join(f"{cell(baseline['tasks'][t]):<26}" for t in tasks))
 
     hat = llmnas.Space.builtin("hat-wmt14ende")
@@ -80,10 +83,14 @@ def main():
     for p in validation["predictors"]:
         low, high = p["kendall_tau_interval"] or (float("nan"), float("nan"))
         lines.append(f"  {p['predictor']:<24} tau {p['kendall_tau']:+.2f} [{low:+.2f}, {high:+.2f}]  MAE {p['mae']:.2f}")
-    text = "\n".join(lines)
-    print(text)
+    write(lines, results)
+    print("\n".join(lines))
+
+
+def write(lines, results):
+    """The table and the figures so far, to build/quality/."""
     with open(os.path.join(OUT, "quality.txt"), "w") as f:
-        f.write(text + "\n")
+        f.write("\n".join(lines) + "\n")
     with open(os.path.join(OUT, "quality.json"), "w") as f:
         json.dump(results, f, indent=1)
 
