@@ -1,8 +1,8 @@
 """`make quality`: how good LLM-PP is on the embedded model (Gemma 3 270M, a base model, on llama-server), mode by
 mode, on the paper's protocol (3 tasks x 3 split seeds; 10 demonstrations and 20 test architectures each; the MAE
 and Kendall tau-b of the test predictions against BLEU trained from scratch, mean +- std over the seeds), with what
-each mode cost in requests, tokens and seconds. Modes: greedy (one answer per architecture), the median of 5 samples
-at temperature 1 (with their spread), the expectation of the answer's digit distribution from one request's
+each mode cost in requests, tokens and seconds. Modes: greedy (one answer per architecture), the median of 4 samples
+at temperature 1 (with their spread; llama-server allows at most 4), the expectation of the answer's digit distribution from one request's
 log-probabilities (with its spread), and the 5 nearest of the 10 demonstrations shown, nearest last, instead of all
 10 in one order. Each mode's row comes raw and calibrated (the leave-one-out line over the demonstrations); the
 least-squares line on the parameter count is the baseline to beat. Then the cross-validation a user would run before
@@ -27,13 +27,16 @@ GRAMMAR = 'root ::= " "? [0-9] [0-9]? "." [0-9] [0-9]'
 MODES = [
     ("greedy", {}, {}),
     ("expectation", {"aggregate": "expectation"}, {}),
-    ("median of 5 at T=1", {"n": 5, "temperature": 1.0}, {}),
+    ("median of 4 at T=1", {"n": 4, "temperature": 1.0}, {}),   # llama-server allows n up to its 4 slots
     ("nearest 5, last", {}, {"nearest_demonstrations": 5}),
 ]
 
 
 def cell(task):
-    return f"{task['mae_mean']:.2f}±{task['mae_std']:.2f}  {task['tau_mean']:+.2f}±{task['tau_std']:.2f}"
+    def number(value, sign=""):
+        return "n/a" if value is None else f"{value:{sign}.2f}"
+    return (f"{number(task['mae_mean'])}±{number(task['mae_std'])}  {number(task['tau_mean'], '+')}±{number(task['tau_std'])}"
+            + (f" ({task['failures']} failed)" if task["failures"] else ""))
 
 
 def main():
