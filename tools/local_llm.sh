@@ -34,6 +34,7 @@ start() {
     port=$("$VENV/bin/python" -c '
 import os, socket
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as llama-server binds: a just-closed server leaves TIME_WAIT
 try:
     s.bind(("127.0.0.1", int(os.environ.get("LLMNAS_LOCAL_LLM_PORT", "18089"))))
 except OSError:
