@@ -103,11 +103,12 @@ package final class ResponseCache {
         try ResponseCache.lock(fd, path)
         defer { flock(fd, LOCK_UN) }
         let offset = try append(record)
-        if locations[key.hashValue] == nil {
-            locations[key.hashValue] = Location(offset: offset + 8, keyLength: UInt32(keyBytes.count), valueLength: UInt32(valueBytes.count))
-        } else {
-            collided[key] = value
-        }
+        index(key, Location(offset: offset + 8, keyLength: UInt32(keyBytes.count), valueLength: UInt32(valueBytes.count)), value: value)
+    }
+
+    /// Indexes the record of `key` at `location`; a key whose hash another key holds keeps `value` in memory.
+    private func index(_ key: String, _ location: Location, value: String) {
+        if locations[key.hashValue] == nil { locations[key.hashValue] = location } else { collided[key] = value }
     }
 
     /// Appends `bytes` at the end of the file (the lock held); returns where they start. A write that fails part way
@@ -166,11 +167,10 @@ package final class ResponseCache {
                   let key = String(validating: bytes[(offset + 8)..<(offset + 8 + keyLength)], as: UTF8.self),
                   let value = String(validating: bytes[(offset + 8 + keyLength)..<end], as: UTF8.self)
             else { break }
-            if let known = locations[key.hashValue] {
-                let knownKey = bytes[known.offset..<(known.offset + Int(known.keyLength))]
-                if !knownKey.elementsEqual(key.utf8), collided[key] == nil { collided[key] = value }
-            } else {
-                locations[key.hashValue] = Location(offset: offset + 8, keyLength: UInt32(keyLength), valueLength: UInt32(valueLength))
+            let known = locations[key.hashValue]
+            let repeated = known.map { bytes[$0.offset..<($0.offset + Int($0.keyLength))].elementsEqual(key.utf8) } ?? false
+            if !repeated, collided[key] == nil {   // a key stored again by another process keeps its first record
+                index(key, Location(offset: offset + 8, keyLength: UInt32(keyLength), valueLength: UInt32(valueLength)), value: value)
             }
             offset = end + 4
         }

@@ -55,30 +55,27 @@ package final class FaultPlan: Sendable {
     /// The plan of the running task, if any.
     @TaskLocal package static var current: FaultPlan?
 
-    private struct State {
-        var calls: [FaultPoint] = []
-        var injected: (call: Int, point: FaultPoint)?
-    }
-
     private let failing: Int?
-    private let state = Mutex(State())
+    private let counted = Mutex<[FaultPoint]>([])
 
     /// A plan failing the `failing`-th fallible call (1-based); nil only counts them.
     package init(failing: Int? = nil) { self.failing = failing }
 
     /// The fallible calls made under the plan, in order.
-    package var calls: [FaultPoint] { state.withLock { $0.calls } }
+    package var calls: [FaultPoint] { counted.withLock { $0 } }
 
     /// The call the plan failed (its number and point), nil if it failed none.
-    package var injected: (call: Int, point: FaultPoint)? { state.withLock { $0.injected } }
+    package var injected: (call: Int, point: FaultPoint)? {
+        let calls = self.calls
+        guard let failing, failing <= calls.count else { return nil }
+        return (failing, calls[failing - 1])
+    }
 
     /// Counts a call to `point`; true when it is the one to fail.
     fileprivate func fails(_ point: FaultPoint) -> Bool {
-        state.withLock { state in
-            state.calls.append(point)
-            guard state.calls.count == failing else { return false }
-            state.injected = (state.calls.count, point)
-            return true
+        counted.withLock { calls in
+            calls.append(point)
+            return calls.count == failing
         }
     }
 }
