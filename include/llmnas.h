@@ -44,7 +44,7 @@ extern "C" {
 /** The version of this header, the only place it is stated: the Makefile, the library's version string and the
  *  Python package's version are derived from it. llmnas_version_string() gives the binary's. */
 #define LLMNAS_VERSION_MAJOR 0
-#define LLMNAS_VERSION_MINOR 5
+#define LLMNAS_VERSION_MINOR 6
 #define LLMNAS_VERSION_PATCH 0
 
 /** The ABI generation this header describes; bindings compare it with llmnas_abi_version(). The library's SONAME is
@@ -475,7 +475,8 @@ typedef int (*llmnas_value_fn)(const char *arch_json, double *value, void *user_
  *  better): docs/formats.md, "search config": the evolution's sizes, the estimators (host, MLP, LLM; an MLP may be
  *  refitted during the search on the scores of another estimator and its initial labels), the schedule saying which
  *  estimator scores which iterations (an entry may be a cascade: a cheaper estimator screens a larger pool and only
- *  its best go on; parents are ranked by the entry's estimator alone), constraints (predicted latency, params, FLOPs,
+ *  its best go on, with those whose screen score is least certain if asked; parents are ranked by the entry's
+ *  estimator alone), constraints (predicted latency, params, FLOPs,
  *  host values), a warm start (e.g. llmnas_llm_propose's architectures) and a checkpoint file. Every new candidate
  *  meets all constraints and differs from the rest of its population; it is drawn up to 10,000 times before the step
  *  fails with LLMNAS_INFEASIBLE. An architecture an estimator has scored is never sent to it again (a refitted MLP
@@ -524,6 +525,14 @@ LLMNAS_API llmnas_status llmnas_search_ask(llmnas_search *search, char **out_can
  *  steps that follow. */
 LLMNAS_API llmnas_status llmnas_search_tell(llmnas_search *search, const double *scores, size_t n);
 
+/** As llmnas_search_tell, with each score's spread: how uncertain the host is of it (a standard deviation in score
+ *  units, finite and not negative; e.g. the deviation over an ensemble or over seeds). The trials record it, and a
+ *  cascade whose screen this estimator is reads it for `keep_uncertain` (docs/formats.md, "search config"). NULL
+ *  spreads: as llmnas_search_tell. Errors: those of llmnas_search_tell, LLMNAS_INVALID_ARGUMENT (a NaN, infinite or
+ *  negative spread; the search is left unchanged). */
+LLMNAS_API llmnas_status llmnas_search_tell_spread(llmnas_search *search, const double *scores, const double *spreads,
+                                                   size_t n);
+
 /** Runs the search to its end, scoring host estimators with the callbacks of `estimators` (n_estimators entries,
  *  matched by name). `progress` (may be NULL) is called after each iteration with stage "search", done = finished
  *  iterations, total = iterations and value = that iteration's best score; nonzero cancels (LLMNAS_CANCELLED; the
@@ -543,8 +552,9 @@ LLMNAS_API llmnas_status llmnas_search_best_json(const llmnas_search *search, ch
 LLMNAS_API llmnas_status llmnas_search_history_json(const llmnas_search *search, char **out_json);
 
 /** Writes to *out_json every architecture any estimator of the search has scored (docs/formats.md, "search
- *  trials"): its estimator, the iteration that asked for it, its score, its constraint values, its parameters and
- *  FLOPs (spaces with a cost model) and whether it was ever kept as a parent; and each estimator's direction.
+ *  trials"): its estimator, the iteration that asked for it, its score and its spread, its constraint values, its
+ *  parameters and FLOPs (spaces with a cost model) and whether it was ever kept as a parent; and each estimator's
+ *  direction.
  *  Errors: LLMNAS_INVALID_ARGUMENT (NULL argument). */
 LLMNAS_API llmnas_status llmnas_search_trials_json(const llmnas_search *search, char **out_json);
 

@@ -75,12 +75,19 @@ typealias SearchHandle = Handle<HybridSearch>
 
 /// `llmnas_search_tell`: the scores of the last ask's candidates.
 @c @implementation public func llmnas_search_tell(_ search: OpaquePointer?, _ scores: UnsafePointer<Double>?, _ n: Int) -> llmnas_status {
+    llmnas_search_tell_spread(search, scores, nil, n)
+}
+
+/// `llmnas_search_tell_spread`: the scores of the last ask's candidates with their spreads, if given.
+@c @implementation public func llmnas_search_tell_spread(_ search: OpaquePointer?, _ scores: UnsafePointer<Double>?,
+                                                          _ spreads: UnsafePointer<Double>?, _ n: Int) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let target = try SearchHandle.value(search, "search")
-        // The count is checked against the batch asked before the buffer is read: a wrong n reads nothing.
+        // The count is checked against the batch asked before the buffers are read: a wrong n reads nothing.
         try target.checkTellCount(n)
         guard let scores else { throw LLMNASError(.invalidArgument, "scores is NULL") }
-        try target.tell(Array(UnsafeBufferPointer(start: scores, count: n)))
+        try target.tell(Array(UnsafeBufferPointer(start: scores, count: n)),
+                        spreads: spreads.map { Array(UnsafeBufferPointer(start: $0, count: n)) })
     }
 }
 

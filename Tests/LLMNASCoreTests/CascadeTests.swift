@@ -75,7 +75,7 @@ import LLMNASTestSupport
         let best = s.state.history.last!
         #expect(best.bestScore == expensive.map(\.score).max()!)
         let json = JSONWriter.write(s.historyJSON())
-        #expect(json.contains(#""cascade":{"screen":"distilled","pool":80,"screened":80,"kept":6}"#))
+        #expect(json.contains(#""cascade":{"screen":"distilled","pool":80,"screened":80,"kept":6,"uncertain":0}"#))
     }
 
     @Test func aHostScreenIsAskedBeforeTheExpensiveEstimatorInEachIteration() throws {

@@ -51,6 +51,32 @@ import LLMNASTestSupport
         #expect(client.ledger.requests == llmScored, "the supernet phase sends nothing to the LLM")
     }
 
+    @Test func anLLMScreenWithAnExpectationSendsItsLeastCertainOnToTheSupernet() async throws {
+        try await server.script()
+        let client = try makeClient(server, #""aggregate": "expectation", "max_concurrency": 4"#)
+        let config = #"{"iterations": 2, "population": 12, "parents": 4, "mutations": 4, "crossovers": 4, "seed": 3,"#
+            + #""estimators": [{"name": "llmpp", "kind": "llm", "demonstrations": \#(try demonstrationsJSON())}, {"name": "supernet"}],"#
+            + #""schedule": [{"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "llmpp", "pool": 2, "keep_best": 2, "keep_uncertain": 2}}]}"#
+        let search = try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config), space: space))
+        try search.bind(client: client, to: "llmpp")
+        let (batch, estimator) = try search.ask()
+        #expect(estimator == "supernet" && batch.count == 4)
+        let screened = search.state.scores[0].entries
+        #expect(screened.count == 24 && client.ledger.requests == 24)
+        // The scripted server's digits are spread over neighbours, more widely where a digit wraps (9 to 0): the
+        // expectation's standard deviation differs from item to item.
+        let spreads = screened.map { $0.spread ?? -1 }
+        #expect(spreads.allSatisfy { $0 > 0 } && Set(spreads).count > 1)
+        let ranked = screened.sorted { $0.score > $1.score }
+        let sent = Set(batch)
+        #expect(ranked.prefix(2).allSatisfy { sent.contains($0.architecture) })
+        let rest = ranked.dropFirst(2)
+        let sentForSpread = rest.filter { sent.contains($0.architecture) }.map { $0.spread! }
+        #expect(sentForSpread.count == 2 && sentForSpread.min()! >= rest.filter { !sent.contains($0.architecture) }.map { $0.spread! }.max()!)
+        try search.tell(batch.map { Double(space.costModel!.counts(of: $0, in: space).parameters) / 1e6 })
+        #expect(search.state.history[0].cascade == CascadeRecord(screen: "llmpp", pool: 24, screened: 24, kept: 4, uncertain: 2))
+    }
+
     @Test func aDeadLLMServerFailsTheStepAndKeepsTheSearchUsable() async throws {
         try await server.script(#"[{"status": 500}]"#)
         let client = try makeClient(server, "\"retries\": 0")

@@ -99,6 +99,38 @@ import LLMNASTestSupport
         #expect(viaRun == viaAskTell)
     }
 
+    @Test func spreadsToldThroughTheCInterfaceReachTheTrialsAndTheCascade() throws {
+        let config = #"{"iterations": 2, "population": 10, "parents": 3, "mutations": 4, "crossovers": 4, "seed": 5,"#
+            + #""estimators": [{"name": "proxy"}, {"name": "host"}], "schedule": [{"estimator": "host", "fraction": [0, 1],"#
+            + #""cascade": {"screen": "proxy", "pool": 2, "keep_best": 2, "keep_uncertain": 1}}]}"#
+        try withSearch(config) { search in
+            var json: UnsafeMutablePointer<CChar>? = nil, name: UnsafeMutablePointer<CChar>? = nil
+            #expect(llmnas_search_ask(search, &json, &name) == LLMNAS_OK)
+            let count = try JSONParser.parse(take(json)!).arrayValue!.count
+            #expect(take(name) == "proxy" && count == 20)
+            let scores = (0..<count).map { Double($0) }
+            var spreads = (0..<count).map { $0 == 5 ? 9.0 : 0.5 }
+            spreads[1] = -0.5
+            #expect(llmnas_search_tell_spread(search, scores, spreads, count) == LLMNAS_INVALID_ARGUMENT)
+            #expect(lastError.contains("spread 1 is -0.5"))
+            spreads[1] = 0.5
+            #expect(llmnas_search_tell_spread(search, nil, spreads, count) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_search_tell_spread(search, scores, spreads, count + 1) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_search_tell_spread(search, scores, spreads, count) == LLMNAS_OK, "\(lastError)")
+            #expect(llmnas_search_ask(search, &json, &name) == LLMNAS_OK)
+            let sent = try JSONParser.parse(take(json)!).arrayValue!
+            #expect(take(name) == "host" && sent.count == 3, "the two best by score and the one with spread 9")
+            #expect(llmnas_search_tell_spread(search, [1, 2, 3], nil, 3) == LLMNAS_OK, "NULL spreads tell as llmnas_search_tell")
+            #expect(llmnas_search_trials_json(search, &json) == LLMNAS_OK)
+            let trials = try JSONParser.parse(take(json)!)["trials"]!.arrayValue!
+            let proxy = trials.filter { $0["estimator"]?.stringValue == "proxy" && $0["iteration"]?.exactInt == 0 }
+            #expect(proxy.count == 20 && proxy.compactMap { $0["spread"] }.filter { $0 == .number(9) }.count == 1)
+            #expect(trials.filter { $0["estimator"]?.stringValue == "host" }.allSatisfy { $0["spread"] == .null })
+            #expect(llmnas_search_history_json(search, &json) == LLMNAS_OK)
+            #expect(take(json)!.contains(#""kept":3,"uncertain":1"#))
+        }
+    }
+
     @Test func runRefusesAMissingCallbackAndStopsOnAFailingOne() throws {
         try withSearch(#"{"iterations": 3}"#) { search in
             #expect(llmnas_search_run(search, nil, 0, nil, nil) == LLMNAS_INVALID_ARGUMENT)

@@ -499,6 +499,16 @@ public:
     /// The `n` scores at `scores` (a framework's own buffer), in the last ask's order.
     void tell(const double *scores, std::size_t n) { finish(llmnas_search_tell(get(), scores, n)); }
 
+    /// The scores of the last ask's candidates with how uncertain each is (a standard deviation, not negative),
+    /// which the trials record and a cascade's "keep_uncertain" reads. Throws Error (INVALID_ARGUMENT) when the
+    /// two lengths differ.
+    void tell(const std::vector<double> &scores, const std::vector<double> &spreads) {
+        if (spreads.size() != scores.size())
+            throw Error(LLMNAS_INVALID_ARGUMENT, "tell got " + std::to_string(spreads.size()) + " spreads for " +
+                                                     std::to_string(scores.size()) + " scores");
+        finish(llmnas_search_tell_spread(get(), scores.data(), spreads.data(), scores.size()));
+    }
+
     /// Runs the search to its end, scoring each host estimator the schedule uses with its entry of `estimators`
     /// (by name). An exception an estimator or constraint throws stops the run, keeping every score told before,
     /// and is rethrown as itself; the search can go on later.

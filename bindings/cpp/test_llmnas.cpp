@@ -21,6 +21,18 @@ static void expect(bool condition, const char *what) {
     }
 }
 
+/// The objects of a JSON array of objects, as text, split at the braces of depth one.
+static std::vector<std::string> top_level_objects(const std::string &json) {
+    std::vector<std::string> objects;
+    int depth = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        if (json[i] == '{' && depth++ == 0) start = i;
+        if (json[i] == '}' && --depth == 0) objects.push_back(json.substr(start, i - start + 1));
+    }
+    return objects;
+}
+
 template <typename F>
 static llmnas_status status_of(F &&call) {
     try {
@@ -207,6 +219,22 @@ int main() {
     expect(asked == std::vector<std::string>{"proxy", "supernet", "proxy", "supernet", "proxy", "supernet"} &&
                cascaded.history_json().find(R"("cascade":{"screen":"proxy")") != std::string::npos,
            "a cascade asks its screen before its estimator and reports each iteration's screening");
+    // Spreads told by the screen: the one it is least sure of reaches the supernet beside its best.
+    llmnas::Search uncertain(graph, R"({"iterations": 1, "population": 6, "parents": 2, "mutations": 2, "crossovers": 2,
+        "estimators": [{"name": "proxy"}, {"name": "supernet"}], "schedule": [{"estimator": "supernet", "fraction": [0, 1],
+        "cascade": {"screen": "proxy", "pool": 2, "keep_best": 1, "keep_uncertain": 1}}]})");
+    auto screen = uncertain.ask_batch();
+    std::vector<double> scores(screen.count, 1.0), spreads(screen.count, 0.0);
+    scores[0] = 2.0;
+    spreads[3] = 4.0;
+    expect(status_of([&] { uncertain.tell(scores, std::vector<double>{1.0}); }) == LLMNAS_INVALID_ARGUMENT,
+           "spreads of another length are refused");
+    uncertain.tell(scores, spreads);
+    auto sent = uncertain.ask_batch();
+    auto pool = top_level_objects(screen.candidates_json);
+    expect(sent.estimator == "supernet" && sent.count == 2 &&
+               sent.candidates_json.find(pool[0]) != std::string::npos && sent.candidates_json.find(pool[3]) != std::string::npos,
+           "the best and the widest spread reach the supernet");
     expect(llmnas::detail::array_length("[]") == 0 && llmnas::detail::array_length(R"([{"a":[1,2]},"x,y",3])") == 3,
            "array lengths");
 

@@ -1,7 +1,9 @@
 /// A cascade inside the iterations of a schedule entry: the children are bred `pool` times as many (the first
 /// population sampled `pool` times as large), a cheaper `screen` estimator scores them all, and only the best it
 /// finds (a fraction or a count) join the population the entry's own estimator scores. Parents are ranked by the
-/// entry's estimator alone, so scores of different estimators are never compared with each other.
+/// entry's estimator alone, so scores of different estimators are never compared with each other. With
+/// `keepUncertain`, the candidates the screen is least sure of (the widest spread among those not kept by score) go
+/// on as well: the expensive estimator then also settles what the screen could not decide.
 public struct Cascade: Sendable, Equatable {
     /// How many screened candidates go on to the entry's estimator.
     public enum Keep: Sendable, Equatable {
@@ -18,8 +20,10 @@ public struct Cascade: Sendable, Equatable {
     public let screen: Int
     /// How many times as many candidates are drawn as the iteration would draw without a cascade.
     public let pool: Double
-    /// Which of them go on.
+    /// Which of them go on by their screen score.
     public let keep: Keep
+    /// How many more go on for the width of their screen score's spread (0: none).
+    public let keepUncertain: Int
 
     /// The size of a pool standing for `count` candidates of an iteration without a cascade.
     public func poolSize(for count: Int) -> Int { Int((pool * Double(count)).rounded()) }
@@ -32,10 +36,12 @@ public struct Cascade: Sendable, Equatable {
         }
     }
 
-    /// Reads `{"screen", "pool", "keep" | "keep_best"}` of a schedule entry whose estimator has index `scored`.
+    /// Reads `{"screen", "pool", "keep" | "keep_best", "keep_uncertain"}` of a schedule entry whose estimator has
+    /// index `scored`.
     init(json: JSONValue, context: String, estimators: [EstimatorSpec], scored: Int) throws(LLMNASError) {
         let context = "\(context): cascade"
-        let r = try JSONObjectReader(json, context: context, allowed: ["screen", "pool", "keep", "keep_best"], kind: .invalidArgument)
+        let r = try JSONObjectReader(json, context: context, allowed: ["screen", "pool", "keep", "keep_best", "keep_uncertain"],
+                                     kind: .invalidArgument)
         let name = try r.requiredString("screen")
         guard let screen = estimators.firstIndex(where: { $0.name == name }) else {
             throw LLMNASError(.invalidArgument, "\(context): unknown screen estimator '\(name)'")
@@ -44,6 +50,10 @@ public struct Cascade: Sendable, Equatable {
             throw LLMNASError(.invalidArgument, "\(context): the screen '\(name)' is the entry's own estimator; a cascade screens with another")
         }
         self.screen = screen
+        keepUncertain = try r.int("keep_uncertain", in: 0...SearchConfig.maximumPopulation) ?? 0
+        if keepUncertain > 0, case .mlp = estimators[screen].kind {
+            throw LLMNASError(.invalidArgument, "\(context): 'keep_uncertain' needs a screen that reports a spread (an LLM estimator, or a host telling spreads); MLP '\(name)' gives none")
+        }
         pool = try r.number("pool", in: 1...Cascade.maximumPool) ?? 4
         switch (try r.number("keep", in: 0...1), try r.int("keep_best", in: 1...SearchConfig.maximumPopulation)) {
         case let (share?, nil):

@@ -25,8 +25,9 @@ extension HybridSearch {
     }
 
     /// Every architecture any estimator scored (docs/formats.md, "search trials"), in the order of the iterations
-    /// that asked for them: estimator, iteration, score, constraint values, parameters and FLOPs (spaces with a cost
-    /// model), whether it was ever kept as a parent, and each estimator's direction.
+    /// that asked for them: estimator, iteration, score, its spread (null when the estimator gave none), constraint
+    /// values, parameters and FLOPs (spaces with a cost model), whether it was ever kept as a parent, and each
+    /// estimator's direction.
     public func trialsJSON() -> JSONValue {
         var trials: [(iteration: Int, order: Int, json: JSONValue)] = []
         for (estimator, table) in zip(config.estimators, state.scores) {
@@ -35,6 +36,7 @@ extension HybridSearch {
                     ("estimator", .string(estimator.name)),
                     ("iteration", entry.iteration.map { .number(Double($0)) } ?? .null),
                     ("score", .number(entry.score)),
+                    ("spread", entry.spread.map(JSONValue.number) ?? .null),
                     ("parent", .bool(state.parents.contains(entry.architecture))),
                     ("constraints", .object(zip(config.constraints, entry.constraintValues).map { ($0.name, .number($1)) })),
                     ("architecture", space.json(of: entry.architecture)),

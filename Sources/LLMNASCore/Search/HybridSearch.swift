@@ -92,16 +92,27 @@ public final class HybridSearch {
     }
 
     /// Takes the host's scores for the last `ask`, in its order, and moves on; the checkpoint written after that
-    /// step (or after its failure) holds them. A wrong count, a non-finite score or a tell with nothing asked changes
-    /// nothing.
-    public func tell(_ scores: [Double]) throws(LLMNASError) {
+    /// step (or after its failure) holds them. `spreads`, when given, says how uncertain each score is (a standard
+    /// deviation, finite and not negative; a cascade's `keep_uncertain` reads it). A wrong count, a non-finite score
+    /// or spread or a tell with nothing asked changes nothing.
+    public func tell(_ scores: [Double], spreads: [Double]? = nil) throws(LLMNASError) {
         try checkTellCount(scores.count)
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
             throw LLMNASError(.invalidArgument, "score \(bad) is \(scores[bad]); scores must be finite")
         }
+        if let spreads {
+            guard spreads.count == scores.count else {
+                throw LLMNASError(.invalidArgument, "tell got \(spreads.count) spreads for \(scores.count) scores")
+            }
+            if let bad = spreads.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw LLMNASError(.invalidArgument, "spread \(bad) is \(spreads[bad]); spreads must be finite and not negative")
+            }
+        }
         let estimator = pendingEstimator
         let constraints = constraintValuesOfCandidates()
-        for (architecture, score) in zip(state.pending, scores) { record(architecture, score, constraints, in: estimator) }
+        for (i, architecture) in state.pending.enumerated() {
+            record(architecture, scores[i], spread: spreads?[i], constraints, in: estimator)
+        }
         countScores(scores.count)
         state.pending = []
         try advance()
@@ -167,8 +178,8 @@ public final class HybridSearch {
         let constraints = constraintValuesOfCandidates()
         var scored = 0
         for (architecture, result) in zip(missing, results) {
-            guard case let .success(score) = result else { continue }
-            record(architecture, score, constraints, in: estimator)
+            guard case let .success(estimate) = result else { continue }
+            record(architecture, estimate.score, spread: estimate.spread, constraints, in: estimator)
             scored += 1
         }
         countScores(scored)
@@ -181,7 +192,9 @@ public final class HybridSearch {
         if !state.pool.isEmpty { state.screened += scores } else { state.evaluated += scores }
     }
 
-    /// Moves the best of the pool's distinct architectures under the cascade's screen into the population.
+    /// Moves the best of the pool's distinct architectures under the cascade's screen into the population, and after
+    /// them the `keepUncertain` of the rest whose screen scores have the widest spread (ties, and scores without a
+    /// spread, in the screen's order).
     private func choose(with cascade: Cascade) {
         let screen = config.estimators[cascade.screen]
         let table = state.scores[cascade.screen]
@@ -195,8 +208,13 @@ public final class HybridSearch {
         var taken = Set<Architecture>()
         let distinct = ranked.filter { taken.insert(space.canonical(state.pool[$0].architecture)).inserted }
         let kept = cascade.kept(of: distinct.count)
-        state.population += distinct.prefix(kept).map { state.pool[$0] }
-        state.cascade = CascadeRecord(screen: screen.name, pool: distinct.count, screened: state.screened, kept: kept)
+        let spreads = distinct.dropFirst(kept).map { (index: $0, spread: table.spread(of: space.canonical(state.pool[$0].architecture)) ?? 0) }
+        let uncertain = spreads.enumerated().sorted { a, b in
+            a.element.spread != b.element.spread ? a.element.spread > b.element.spread : a.offset < b.offset
+        }.prefix(cascade.keepUncertain).map(\.element.index)
+        state.population += (distinct.prefix(kept) + uncertain).map { state.pool[$0] }
+        state.cascade = CascadeRecord(screen: screen.name, pool: distinct.count, screened: state.screened, kept: kept + uncertain.count,
+                                      uncertain: uncertain.count)
         state.pool = []
     }
 
@@ -205,25 +223,26 @@ public final class HybridSearch {
         Dictionary((state.population + state.pool).map { (space.canonical($0.architecture), $0.constraintValues) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Records a score of estimator `estimator` in the current iteration as a trial.
-    private func record(_ canonical: Architecture, _ score: Double, _ constraints: [Architecture: [Double]], in estimator: Int) {
-        state.scores[estimator].record(ScoreTable.Entry(architecture: canonical, score: score, iteration: state.iteration,
+    /// Records a score (and its spread, if it has one) of estimator `estimator` in the current iteration as a trial.
+    private func record(_ canonical: Architecture, _ score: Double, spread: Double?, _ constraints: [Architecture: [Double]], in estimator: Int) {
+        state.scores[estimator].record(ScoreTable.Entry(architecture: canonical, score: score, spread: spread, iteration: state.iteration,
                                                         constraintValues: constraints[canonical] ?? []))
     }
 
-    /// Scores from an MLP or LLM estimator, one result per architecture.
-    private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError) -> [Result<Double, LLMNASError>] {
+    /// Scores from an MLP (without a spread) or an LLM estimator (with its spread), one result per architecture.
+    private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError)
+        -> [Result<(score: Double, spread: Double?), LLMNASError>] {
         switch estimator.kind {
         case .mlp:
             guard let model = model(of: estimator.name) else {
                 throw LLMNASError(.invalidArgument, "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
             }
-            return model.predict(architectures, in: space).map { .success(Double($0)) }
+            return model.predict(architectures, in: space).map { .success((Double($0), nil)) }
         case .llm:
             guard let predictor = predictors[estimator.name] else {
                 throw LLMNASError(.invalidArgument, "LLM estimator '\(estimator.name)' has no client: bind one before the search reaches it")
             }
-            return predictor.predict(architectures)
+            return predictor.predictWithSpread(architectures).map { result in result.map { ($0.value, $0.standardDeviation) } }
         case .host:
             throw LLMNASError(.invalidArgument, "host estimator '\(estimator.name)' scores through ask and tell")
         }

@@ -3,16 +3,29 @@
 /// An estimator that changes (an MLP refitted during the search) starts a new generation: the scores before it stay
 /// as trials but no longer answer `score(of:)`.
 public struct ScoreTable: Sendable {
-    /// One scored architecture: its score, the iteration that asked for it and its constraint values then.
+    /// One scored architecture: its score, its spread where the estimator gave one, the iteration that asked for it
+    /// and its constraint values then.
     public struct Entry: Sendable, Equatable {
         /// The architecture, canonical.
         public let architecture: Architecture
         /// Its score.
         public let score: Double
+        /// How uncertain the score is (a standard deviation, in score units), when the estimator said: an LLM
+        /// estimator's spread over its samples or digit distribution, or a host's `tell` with spreads.
+        public let spread: Double?
         /// The iteration whose population held it; nil in checkpoints written before trials were recorded.
         public let iteration: Int?
         /// Its constraint values, in the config's order (empty in such older checkpoints).
         public let constraintValues: [Double]
+
+        /// An entry from its parts.
+        public init(architecture: Architecture, score: Double, spread: Double? = nil, iteration: Int?, constraintValues: [Double]) {
+            self.architecture = architecture
+            self.score = score
+            self.spread = spread
+            self.iteration = iteration
+            self.constraintValues = constraintValues
+        }
     }
 
     /// The scored architectures, oldest first.
@@ -35,6 +48,9 @@ public struct ScoreTable: Sendable {
 
     /// The score of a canonical architecture, if it has one.
     public func score(of canonical: Architecture) -> Double? { position[canonical].map { entries[$0].score } }
+
+    /// The spread of a canonical architecture's score, if it has a score with a spread.
+    public func spread(of canonical: Architecture) -> Double? { position[canonical].flatMap { entries[$0].spread } }
 
     /// Records the score of a canonical architecture not yet in the table.
     public mutating func record(_ entry: Entry) {

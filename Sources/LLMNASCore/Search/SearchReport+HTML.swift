@@ -64,12 +64,14 @@ extension SearchReport {
         return "<h2>\(HTMLText.escape(heading))</h2><table><tr>\(head)</tr>\(body)</table>"
     }
 
-    /// One row per iteration with a cascade: the screen, the pool, the screen's new scores, the candidates kept.
+    /// One row per iteration with a cascade: the screen, the pool, the screen's new scores, the candidates kept (and
+    /// how many of them for their spread).
     private static func cascadeTable(_ search: HybridSearch) -> String {
         let rows = search.state.history.compactMap { r in
-            r.cascade.map { [String(r.iteration), $0.screen, String($0.pool), String($0.screened), String($0.kept), r.estimator, String(r.evaluated)] }
+            r.cascade.map { [String(r.iteration), $0.screen, String($0.pool), String($0.screened), String($0.kept), String($0.uncertain),
+                             r.estimator, String(r.evaluated)] }
         }
-        return table("Cascades", ["iteration", "screen", "pool", "screened", "kept", "estimator", "evaluated"], rows)
+        return table("Cascades", ["iteration", "screen", "pool", "screened", "kept", "of them uncertain", "estimator", "evaluated"], rows)
     }
 
     /// One row per refit: before which iteration, which estimator learnt whose scores, on how many rows.

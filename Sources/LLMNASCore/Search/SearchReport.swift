@@ -34,9 +34,10 @@ public enum SearchReport {
     private static func csv(_ search: HybridSearch) -> String {
         let names = search.config.constraints.map(\.name)
         var out = (["iteration", "estimator", "evaluated", "best_score", "parent_mean", "population", "screen", "pool", "screened",
-                    "kept", "refits"] + names + ["architecture"]).map(csvCell).joined(separator: ",") + "\n"
+                    "kept", "uncertain", "refits"] + names + ["architecture"]).map(csvCell).joined(separator: ",") + "\n"
         for r in search.state.history {
-            let cascade = r.cascade.map { [$0.screen, String($0.pool), String($0.screened), String($0.kept)] } ?? ["", "", "", ""]
+            let cascade = r.cascade.map { [$0.screen, String($0.pool), String($0.screened), String($0.kept), String($0.uncertain)] }
+                ?? ["", "", "", "", ""]
             let refits = search.state.refits.filter { $0.iteration == r.iteration }.map(\.estimator).joined(separator: " ")
             let numbers = [Double(r.iteration)].map(JSONWriter.formatNumber) + [r.estimator, String(r.evaluated)]
                 + [r.bestScore, r.parentMean, Double(r.populationSize)].map(JSONWriter.formatNumber) + cascade + [refits]

@@ -16,7 +16,7 @@ extension SearchState {
         let tables: [JSONValue] = scores.map { table in
             .array(table.entries.map { entry in
                 .array([genes(entry.architecture), .number(entry.score), entry.iteration.map { .number(Double($0)) } ?? .null,
-                        .array(entry.constraintValues.map(JSONValue.number))])
+                        .array(entry.constraintValues.map(JSONValue.number))] + (entry.spread.map { [.number($0)] } ?? []))
             })
         }
         // Sorted by genes, so equal states write equal checkpoints.
@@ -82,11 +82,13 @@ extension SearchState {
             guard let entries = table.arrayValue, (0...entries.count).contains(starts[i]) else { throw bad("score table \(i)") }
             var restored: [ScoreTable.Entry] = []
             for entry in entries {
-                // [genes, score] before trials were recorded; [genes, score, iteration or null, constraint values] since.
-                guard let fields = entry.arrayValue, fields.count == 2 || fields.count == 4 else { throw bad("score entry") }
+                // [genes, score] before trials were recorded; [genes, score, iteration or null, constraint values] since,
+                // and the spread fifth where the estimator gave one.
+                guard let fields = entry.arrayValue, [2, 4, 5].contains(fields.count) else { throw bad("score entry") }
                 var iteration: Int?
                 var values: [Double] = []
-                if fields.count == 4 {
+                var spread: Double?
+                if fields.count >= 4 {
                     if fields[2] != .null {
                         guard let value = fields[2].exactInt, (0..<config.iterations).contains(value) else { throw bad("a trial's iteration") }
                         iteration = value
@@ -96,7 +98,12 @@ extension SearchState {
                     }
                     for element in list { values.append(try number(element)) }
                 }
-                restored.append(ScoreTable.Entry(architecture: try architecture(fields[0]), score: try number(fields[1]),
+                if fields.count == 5 {
+                    let value = try number(fields[4])
+                    guard value >= 0 else { throw bad("a trial's spread is negative") }
+                    spread = value
+                }
+                restored.append(ScoreTable.Entry(architecture: try architecture(fields[0]), score: try number(fields[1]), spread: spread,
                                                  iteration: iteration, constraintValues: values))
             }
             scores[i] = ScoreTable(restoring: restored, generationStart: starts[i])
@@ -130,17 +137,19 @@ extension SearchState {
 }
 
 extension CascadeRecord {
-    /// The record as JSON: screen, pool, screened, kept.
+    /// The record as JSON: screen, pool, screened, kept, uncertain.
     var json: JSONValue {
         .object([("screen", .string(screen)), ("pool", .number(Double(pool))), ("screened", .number(Double(screened))),
-                 ("kept", .number(Double(kept)))])
+                 ("kept", .number(Double(kept))), ("uncertain", .number(Double(uncertain)))])
     }
 
-    /// Reads a record written by `json`.
+    /// Reads a record written by `json` ("uncertain" is 0 in checkpoints written before it was recorded).
     init(json: JSONValue) throws(LLMNASError) {
         guard let screen = json["screen"]?.stringValue, let pool = json["pool"]?.exactInt, let screened = json["screened"]?.exactInt,
               let kept = json["kept"]?.exactInt else { throw LLMNASError(.corruptFile, "checkpoint state: cascade record") }
-        self.init(screen: screen, pool: pool, screened: screened, kept: kept)
+        let uncertain = json["uncertain"]?.exactInt ?? 0
+        guard (0...kept).contains(uncertain) else { throw LLMNASError(.corruptFile, "checkpoint state: cascade record") }
+        self.init(screen: screen, pool: pool, screened: screened, kept: kept, uncertain: uncertain)
     }
 }
 

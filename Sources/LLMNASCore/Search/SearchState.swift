@@ -35,8 +35,10 @@ public struct CascadeRecord: Sendable, Equatable {
     public var pool: Int
     /// Scores the screen was asked for (pool members it had not scored before in its current generation).
     public var screened: Int
-    /// Candidates that went on to the iteration's estimator.
+    /// Candidates that went on to the iteration's estimator, by screen score and by spread together.
     public var kept: Int
+    /// Of those, the ones that went on for the width of their spread (`keep_uncertain`).
+    public var uncertain: Int = 0
 }
 
 /// One refit of an MLP estimator during a search.

@@ -142,6 +142,7 @@ _SIGNATURES = {
     "llmnas_search_bind_constraint": ([SearchPtr, ctypes.c_char_p, ValueFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_search_ask": ([SearchPtr, _char_pp, _char_pp], ctypes.c_int),
     "llmnas_search_tell": ([SearchPtr, _double_p, ctypes.c_size_t], ctypes.c_int),
+    "llmnas_search_tell_spread": ([SearchPtr, _double_p, _double_p, ctypes.c_size_t], ctypes.c_int),
     "llmnas_search_run": ([SearchPtr, ctypes.POINTER(Estimator), ctypes.c_size_t, ProgressFn, ctypes.c_void_p],
                           ctypes.c_int),
     "llmnas_search_best_json": ([SearchPtr, _char_pp], ctypes.c_int),

@@ -101,13 +101,19 @@ class Search(OwnedHandle):
         self._callbacks.check(lib.llmnas_search_ask(self._handle, ctypes.byref(candidates), ctypes.byref(estimator)))
         return json.loads(take_string(candidates)), take_string(estimator)
 
-    def tell(self, scores: Sequence[float]) -> None:
+    def tell(self, scores: Sequence[float], spreads: Optional[Sequence[float]] = None) -> None:
         """The scores of the last ask's candidates, in order (finite floats); checkpointed before the search moves
-        on. Raises InvalidArgumentError (a count that is not the batch's, a NaN or infinite score, nothing asked)
-        and, for the steps that follow, what `ask` raises."""
+        on. `spreads`, if given, says how uncertain each score is (a standard deviation, finite, not negative: over
+        an ensemble or seeds, say); the trials record it and a cascade's "keep_uncertain" reads it from its screen.
+        Raises InvalidArgumentError (a count that is not the batch's, a NaN or infinite score, a bad spread,
+        nothing asked) and, for the steps that follow, what `ask` raises."""
         values = np.ascontiguousarray(scores, dtype=np.float64).reshape(-1)
-        self._callbacks.check(lib.llmnas_search_tell(self._handle, values.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
-                                                     values.size))
+        widths = None if spreads is None else np.ascontiguousarray(spreads, dtype=np.float64).reshape(-1)
+        if widths is not None and widths.size != values.size:
+            raise InvalidArgumentError(f"tell got {widths.size} spreads for {values.size} scores")
+        pointer = ctypes.POINTER(ctypes.c_double)
+        self._callbacks.check(lib.llmnas_search_tell_spread(
+            self._handle, values.ctypes.data_as(pointer), None if widths is None else widths.ctypes.data_as(pointer), values.size))
 
     def __iter__(self) -> Iterator[Tuple[List[Arch], str]]:
         while True:
@@ -118,16 +124,17 @@ class Search(OwnedHandle):
 
     def run(self, estimators: Mapping[str, Callable[[List[Arch]], Sequence[float]]],
             progress: Progress = None) -> JSONObject:
-        """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`.
-        `progress("search", done, total, best_score)` after each iteration (the binding's one convention: True
-        for a tqdm bar); a truthy return stops the run (it can go on
-        later). Returns the best architecture's record."""
+        """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`, or
+        `-> (scores, spreads)` to tell each score's spread as `tell` does. `progress("search", done, total,
+        best_score)` after each iteration (the binding's one convention: True for a tqdm bar); a truthy return
+        stops the run (it can go on later). Returns the best architecture's record."""
         return self.drive(lambda name, candidates: estimators[name](candidates), set(estimators), progress)
 
     def drive(self, score: Callable[[str, List[Arch]], Sequence[float]], names: Set[str],
               progress: Progress = None) -> JSONObject:
-        """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` serves the
-        host estimators in `names`; `progress` as in `run`. Returns the best architecture's record."""
+        """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` (or
+        `(scores, spreads)`) serves the host estimators in `names`; `progress` as in `run`. Returns the best
+        architecture's record."""
         report = progress_callback(progress)
         reported = len(self.history()["history"])
         while True:
@@ -142,7 +149,11 @@ class Search(OwnedHandle):
                 return self.best()
             if estimator not in names:
                 raise InvalidArgumentError(f"no callable for host estimator '{estimator}' (given: {sorted(names)})")
-            self.tell(score(estimator, candidates))
+            result = score(estimator, candidates)
+            if isinstance(result, tuple) and len(result) == 2 and not np.isscalar(result[0]):
+                self.tell(*result)
+            else:
+                self.tell(result)
 
     @property
     def iterations(self) -> int:
@@ -164,8 +175,9 @@ class Search(OwnedHandle):
 
     def trials(self) -> List[JSONObject]:
         """Every architecture any estimator scored, as a list of dicts in the order of the iterations that asked for
-        them: "estimator", "iteration", "score", "parent" (ever kept as a parent), "constraints" ({name: value}),
-        "architecture", and "params" and "flops" for spaces with a cost model."""
+        them: "estimator", "iteration", "score", "spread" (None unless the estimator gave one), "parent" (ever kept
+        as a parent), "constraints" ({name: value}), "architecture", and "params" and "flops" for spaces with a cost
+        model."""
         return self._trials_document()["trials"]
 
     def _trials_document(self) -> JSONObject:

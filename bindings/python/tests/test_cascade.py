@@ -29,6 +29,48 @@ def test_a_host_screen_is_asked_before_the_expensive_estimator():
     assert all(r["cascade"]["screen"] == "proxy" and r["cascade"]["kept"] <= 4 for r in records)
 
 
+def test_a_screen_told_spreads_sends_its_least_certain_on_as_well():
+    config = dict(SIZES, estimators=[{"name": "proxy"}, {"name": "supernet"}],
+                  schedule=[{"estimator": "supernet", "fraction": [0, 1],
+                             "cascade": {"screen": "proxy", "pool": 3, "keep_best": 4, "keep_uncertain": 2}}])
+    search = llmnas.Search(GRAPH, config)
+    candidates, estimator = search.ask()
+    assert estimator == "proxy" and len(candidates) == 48
+    scores = [float(score(a)) for a in candidates]
+    spreads = [0.1 * (i % 7) for i in range(len(candidates))]
+    for bad, message in ((spreads[:3], "3 spreads for 48 scores"), ([-1.0] * 48, "spread 0 is -1")):
+        try:
+            search.tell(scores, spreads=bad)
+        except llmnas.InvalidArgumentError as error:
+            assert message in str(error)
+        else:
+            raise AssertionError(f"spreads {bad[:3]} were accepted")
+    search.tell(scores, spreads=spreads)
+    sent, estimator = search.ask()
+    assert estimator == "supernet" and len(sent) == 6
+    order = sorted(range(48), key=lambda i: (-scores[i], i))
+    distinct = list(dict.fromkeys(json.dumps(candidates[i], sort_keys=True) for i in order))
+    best = set(distinct[:4])
+    assert best <= {json.dumps(a, sort_keys=True) for a in sent}
+    for arch in sent:
+        key = json.dumps(arch, sort_keys=True)
+        if key not in best:
+            widest = max(spreads[i] for i in order if json.dumps(candidates[i], sort_keys=True) not in best)
+            assert spreads[[json.dumps(c, sort_keys=True) for c in candidates].index(key)] == widest
+    search.tell([float(score(a)) for a in sent])
+    record = search.history()["history"][0]["cascade"]
+    assert record["kept"] == 6 and record["uncertain"] == 2
+    trials = search.trials()
+    assert sorted(t["spread"] for t in trials if t["estimator"] == "proxy") == sorted(spreads)
+    assert all(t["spread"] is None for t in trials if t["estimator"] == "supernet")
+    # run: a callable may return (scores, spreads).
+    rerun = llmnas.Search(GRAPH, config)
+    rerun.run({"proxy": lambda c: ([float(score(a)) for a in c], [0.1 * (i % 7) for i in range(len(c))]),
+               "supernet": lambda c: [float(score(a)) for a in c]})
+    assert rerun.history()["history"][0] == search.history()["history"][0]
+    assert all(r["cascade"]["uncertain"] == 2 for r in rerun.history()["history"])
+
+
 def test_refits_are_deterministic_and_recorded():
     labels = [{"architecture": a, "score": float(score(a))} for a in GRAPH.sample(20, seed=5)]
 
