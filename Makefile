@@ -103,6 +103,9 @@ test-python: wheel test-examples
 	cmp $(BUILD)/examples/spaces.out $(BUILD)/examples/spaces_py.out
 	$(WHEEL_RUN) examples/python/hsnas.py $(BUILD)/examples/distilled.mlp $(BUILD)/examples > $(BUILD)/examples/hsnas_py.out
 	cmp $(BUILD)/examples/hsnas.out $(BUILD)/examples/hsnas_py.out
+	$(WHEEL_RUN) examples/python/search_verdict.py $(BUILD)/examples/distilled.mlp $(foreach ms,100 150 200,$(BUILD)/examples/hsnas-$(ms)ms.ckpt) \
+		> $(BUILD)/examples/verdict.out && grep -q "MAE [0-9.]*, Kendall tau-b" $(BUILD)/examples/verdict.out && \
+		test "$$(grep -c 'of the [0-9]* candidates it scored' $(BUILD)/examples/verdict.out)" = 3
 	$(WHEEL_RUN) examples/python/ray_hsnas.py --seconds-per-arch 0 2>/dev/null | tee $(BUILD)/examples/ray_hsnas.out \
 		| grep -q "same result: True"
 
@@ -134,7 +137,8 @@ install: lib
 
 # The main job (tools/demo.sh): the spaces example; the paper's protocol with LLM-PP on a real local model (Gemma 3
 # 270M on llama-server) beside the baselines, and LLM-Distill-PP on 200 labels; HS-NAS under 100/150/200 ms with
-# that distilled predictor; one seed of the NAS-Bench-Graph comparison. LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with
+# that distilled predictor and what its answers mean; LLM proposals; the NAS-Bench-Graph comparison (4 data sets x
+# DEMO_GRAPH_SEEDS seeds, default 5); a summary. LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with
 # OPENAI_BASE_URL/OPENAI_API_KEY) selects another endpoint.
 demo: examples venv
 	VENV=$(VENV) tools/demo.sh

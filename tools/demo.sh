@@ -2,20 +2,40 @@
 # The main job (`make demo`), on the built library and examples: the spaces example; the paper's protocol with LLM-PP
 # on a real local model (Gemma 3 270M on llama-server, tools/local_llm.sh) beside the baselines, and LLM-Distill-PP
 # on 200 labels (wmt14ende, split 123), whose model is saved; HS-NAS on hat-wmt14ende under 100/150/200 ms with that
-# distilled predictor; architectures the LLM proposes within 3 GFLOPs as a search's warm start; one seed of the
-# NAS-Bench-Graph comparison. Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with
-# OPENAI_BASE_URL/OPENAI_API_KEY) to use another endpoint, and LLMNAS_PROTOCOL_OPTIONS to change the protocol.
+# distilled predictor, and what those answers mean (the predictor's own quality, flat or not); architectures the LLM
+# proposes within 3 GFLOPs as a search's warm start; the NAS-Bench-Graph comparison over its 4 data sets x
+# DEMO_GRAPH_SEEDS seeds (default 5); and a summary of what ran, what it cost and where the reports are.
+# Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL/OPENAI_API_KEY) to use another endpoint, and
+# LLMNAS_PROTOCOL_OPTIONS to change the protocol. Each step's output is also kept in build/demo/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 venv=${VENV:-.venv}
+seeds=${DEMO_GRAPH_SEEDS:-5}
+logs=build/demo
+mkdir -p "$logs"
 run() { env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$root/build/lib" "$@"; }
 protocol=${LLMNAS_PROTOCOL_OPTIONS:-'{"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123], "save_dir": "build"}}'}
+names=() times=()
+declare -A what=([spaces]="the built-in spaces (C example)"
+                 [protocol]="the paper's protocol: LLM-PP on 9 splits beside the baselines, LLM-Distill-PP on 200 labels"
+                 [hsnas]="HS-NAS on hat-wmt14ende under 100/150/200 ms, scored by the distilled predictor"
+                 [verdict]="the distilled predictor's own quality and what each search's answer means"
+                 [propose]="architectures proposed by the LLM within 3 GFLOPs, and a search started from them"
+                 [graph]="NAS-Bench-Graph: 6 methods x 4 data sets x $seeds seeds against the known optimum")
+# step NAME COMMAND...: runs the command, its output to the terminal and to build/demo/NAME.log, and times it.
+step() {
+    local name=$1 start=$EPOCHREALTIME
+    shift
+    "$@" 2>&1 | tee "$logs/$name.log"
+    names+=("$name")
+    times+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')")
+}
 
-run build/examples/spaces
+step spaces run build/examples/spaces
 echo "LLM-Distill-PP on wmt14ende, split seed 123: 200 pool architectures labelled by LLM-PP, the paper's MLP recipe"
 if [ -n "${LLMNAS_LLM_CONFIG:-}${LLMNAS_MODEL:-}" ]; then
-    LLMNAS_PROTOCOL_OPTIONS=$protocol LD_LIBRARY_PATH="$root/build/lib" build/examples/llmpp_eval data/llmpp-wmt
+    step protocol env LLMNAS_PROTOCOL_OPTIONS="$protocol" LD_LIBRARY_PATH="$root/build/lib" build/examples/llmpp_eval data/llmpp-wmt
     config=${LLMNAS_LLM_CONFIG:-'{"model": "'${LLMNAS_MODEL:-}'", "base_url": "'${OPENAI_BASE_URL:-https://api.openai.com/v1}'"}'}
 else
     url=$(VENV=$venv tools/local_llm.sh start)
@@ -26,13 +46,36 @@ else
     grammar='root ::= \" \"? [0-9] [0-9]? \".\" [0-9] [0-9]'
     config='{"base_url": "'$url'", "model": "gemma", "max_tokens": 8, "max_concurrency": 1, "timeout_seconds": 300,
              "answer_format": "grammar", "grammar": "'$grammar'", "cache_file": "build/demo-cache.llmnas"}'
-    run LLMNAS_PROTOCOL_OPTIONS="$protocol" LLMNAS_LLM_CONFIG="$config" build/examples/llmpp_eval data/llmpp-wmt
+    step protocol run LLMNAS_PROTOCOL_OPTIONS="$protocol" LLMNAS_LLM_CONFIG="$config" build/examples/llmpp_eval data/llmpp-wmt
 fi
 echo "HS-NAS on hat-wmt14ende (HAT's evolution, 30 x 125), estimator: the distilled LLM-PP predictor above"
-run build/examples/hsnas build/distilled-wmt14ende-123.mlp build
+step hsnas run build/examples/hsnas build/distilled-wmt14ende-123.mlp build
 "$venv"/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+python=(env LLMNAS_LIBRARY="$root/build/lib/libllmnas.so" "$venv"/bin/python)
+echo "What these answers mean: the distilled predictor on the split's test architectures, and each search's winner"
+echo "against the candidates it could not tell from it"
+step verdict "${python[@]}" examples/python/search_verdict.py build/distilled-wmt14ende-123.mlp \
+    build/hsnas-100ms.ckpt build/hsnas-150ms.ckpt build/hsnas-200ms.ckpt
 echo "LLM-proposed architectures (llmnas_llm_propose): 5 within 3 GFLOPs, every rejection with its reason, then the"
 echo "accepted ones as the first population of a short search scored by the distilled predictor"
-LLMNAS_LLM_CONFIG="$config" LLMNAS_LIBRARY="$root/build/lib/libllmnas.so" \
-    "$venv"/bin/python examples/python/propose.py build/distilled-wmt14ende-123.mlp 5 3.0
-LLMNAS_LIBRARY="$root/build/lib/libllmnas.so" "$venv"/bin/python benchmarks/bench_search.py --datasets cora --seeds 1 --skip-speed
+step propose env LLMNAS_LLM_CONFIG="$config" "${python[@]}" examples/python/propose.py build/distilled-wmt14ende-123.mlp 5 3.0
+echo "Where the optimum is known: NAS-Bench-Graph's 4 data sets x $seeds seeds, every method judged by test and valid"
+echo "regret (± standard error over seeds) and the expensive calls it spent"
+step graph "${python[@]}" benchmarks/bench_search.py --seeds "$seeds" --skip-speed --out build/demo-graph
+
+usage() { sed -n "s/^$1 usage: //p" "$logs/$2.log" | tail -1; }
+field() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p" <<< "$2"; }
+echo
+echo "Summary of this demo (every step's output in $logs/):"
+for i in "${!names[@]}"; do printf '  %-9s %7s s  %s\n' "${names[$i]}" "${times[$i]}" "${what[${names[$i]}]}"; done
+for part in "protocol:LLM" "propose:proposals' LLM"; do
+    ledger=$(usage "${part#*:}" "${part%%:*}")
+    [ -n "$ledger" ] && echo "  the LLM in step ${part%%:*}: $(field requests "$ledger") requests sent, $(field cache_hits "$ledger")" \
+        "answered from the cache, $(field prompt_tokens "$ledger") prompt and $(field completion_tokens "$ledger") completion tokens," \
+        "cost $(field cost "$ledger")"
+done
+flat=$(grep -c "set by a flat predictor" "$logs/verdict.log" || true)
+echo "  verdict: $flat of the 3 searches' answers are set by a flat predictor ($(sed -n 's/.*\(Kendall tau-b [+-][0-9.]*\).*/\1/p' "$logs/verdict.log") on the test architectures)"
+echo "  NAS-Bench-Graph: $(sed -n 's/^Datasets meeting the target: //p' "$logs/graph.log") data sets where the method matches evolution's test and valid regret with at most 30% of its expensive calls"
+echo "  the distilled predictor: build/distilled-wmt14ende-123.mlp; the searches' reports: build/hsnas-{100,150,200}ms.html"
+echo "  the NAS-Bench-Graph table and regret plot: build/demo-graph/nasbench_graph.txt, build/demo-graph/nasbench_graph_regret.svg"

@@ -9,24 +9,12 @@ The LLM client config comes from LLMNAS_LLM_CONFIG (JSON, as llmnas.LLM takes it
 
 Usage: python propose.py MODEL_PATH [COUNT [MAX_GFLOPS]]
 """
-import csv
 import json
 import os
 import sys
 
 import llmnas
-
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "llmpp-wmt")
-
-
-def demonstrations():
-    """The demonstrations of split seed 123 for wmt14ende: its training architectures with their BLEU from scratch."""
-    with open(os.path.join(DATA, "labeled.csv"), newline="") as f:
-        rows = {r["arch_id"]: r for r in csv.DictReader(f) if r["task"] == "wmt14ende"}
-    with open(os.path.join(DATA, "splits.csv"), newline="") as f:
-        train = [r["arch_id"] for r in csv.DictReader(f)
-                 if r["task"] == "wmt14ende" and r["split_seed"] == "123" and r["split"] == "train"]
-    return [{"architecture": json.loads(rows[a]["arch_json"]), "score": float(rows[a]["scratch_valid_bleu"])} for a in train]
+from wmt_split import split
 
 
 def main():
@@ -35,7 +23,7 @@ def main():
     max_gflops = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
     space = llmnas.Space.builtin("hat-wmt14ende")
     llm = llmnas.LLM(json.loads(os.environ["LLMNAS_LLM_CONFIG"]))
-    demos = demonstrations()
+    demos = split("train")
     # Structured outputs (the space's JSON schema) keep a small model's answer to architecture-shaped objects.
     result = llm.propose(space, demos, count=count, max_gflops=max_gflops, structured=True,
                          task={"task": "machine translation", "dataset": "WMT'14 English-German"})
@@ -53,6 +41,7 @@ def main():
     best = llmnas.Search(space, config).run({})
     print(f"search of 5 x 40 warm-started from the {len(result['architectures'])} accepted proposals: best predicted BLEU "
           f"{best['best_score']:.2f} at {best['stats']['flops'] / 1e9:.2f} GFLOPs")
+    print("proposals' LLM usage: " + json.dumps(llm.usage, separators=(",", ":")))
 
 
 if __name__ == "__main__":
