@@ -2,7 +2,8 @@
 from typing import Dict, List, Sequence, Tuple
 from xml.sax.saxutils import escape
 
-COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728", "#8c564b"]
+LEGEND_COLUMNS = 4  # methods per legend row
+COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2"]
 WIDTH, HEIGHT, MARGIN = 300, 210, 44
 
 
@@ -39,17 +40,18 @@ def write(path: str, panels: List[Tuple[str, Dict[str, List[Tuple[float, float]]
           caption: str) -> None:
     """Writes `panels` (title, {method: [(calls, mean regret)]}) in a grid of `columns`, with a legend."""
     rows = (len(panels) + columns - 1) // columns
-    width, height = columns * WIDTH, rows * HEIGHT + 60
+    legend_rows = (len(methods) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
+    width, height = columns * WIDTH, rows * HEIGHT + 44 + 16 * legend_rows
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif">',
              f'<rect width="{width}" height="{height}" fill="white"/>']
     for n, (title, curves) in enumerate(panels):
         parts.append(_panel((n % columns) * WIDTH, (n // columns) * HEIGHT, title, curves, methods))
-    y = rows * HEIGHT + 16
     for i, method in enumerate(methods):
-        x = 10 + i * (width - 20) / len(methods)
+        x = 10 + (i % LEGEND_COLUMNS) * (width - 20) / LEGEND_COLUMNS
+        y = rows * HEIGHT + 16 + 16 * (i // LEGEND_COLUMNS)
         parts.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x + 18:.1f}" y2="{y:.1f}" stroke="{COLORS[i % len(COLORS)]}" stroke-width="2"/>')
         parts.append(f'<text x="{x + 22:.1f}" y="{y + 4:.1f}" font-size="11">{escape(method)}</text>')
-    parts.append(f'<text x="10" y="{y + 30:.1f}" font-size="10">{escape(caption)}</text>')
+    parts.append(f'<text x="10" y="{rows * HEIGHT + 16 * legend_rows + 30:.1f}" font-size="10">{escape(caption)}</text>')
     parts.append("</svg>")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
