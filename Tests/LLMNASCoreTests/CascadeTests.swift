@@ -36,14 +36,16 @@ import LLMNASTestSupport
 
     static let sizes = #""iterations": 6, "population": 20, "parents": 5, "mutations": 10, "crossovers": 10, "seed": 4"#
 
-    /// Asks and tells with the synthetic score until the end, recording (estimator, batch) of every ask.
+    /// Asks and tells with the synthetic score (and the spreads `spreads` gives an estimator's batch, if any) until
+    /// the end, recording (estimator, batch) of every ask.
     @discardableResult
-    func finish(_ search: HybridSearch, _ asks: inout [(String, [Architecture])]) throws -> HybridSearch {
+    func finish(_ search: HybridSearch, _ asks: inout [(String, [Architecture])],
+                spreads: (String, [Architecture]) -> [Double]? = { _, _ in nil }) throws -> HybridSearch {
         while true {
             let (candidates, estimator) = try search.ask()
             if search.isFinished { return search }
             asks.append((estimator, candidates))
-            try search.tell(candidates.map(score))
+            try search.tell(candidates.map(score), spreads: spreads(estimator, candidates))
         }
     }
 

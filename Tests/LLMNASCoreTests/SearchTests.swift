@@ -259,7 +259,7 @@ import LLMNASTestSupport
         #expect(lines.count == 3)
         #expect(try JSONParser.parse(String(lines[2]))["iteration"]?.exactInt == 2)
         let csv = try FileIO.readText(dir + "/r.csv").split(separator: "\n")
-        #expect(csv.count == 4 && csv[0].hasPrefix("iteration,estimator,evaluated,best_score,parent_mean,population,screen,pool,screened,kept,refits,latency_ms,architecture"))
+        #expect(csv.count == 4 && csv[0].hasPrefix("iteration,estimator,evaluated,best_score,parent_mean,population,screen,pool,screened,kept,uncertain,refits,latency_ms,architecture"))
         let html = try FileIO.readText(dir + "/r.html")
         #expect(html.contains("<svg") && html.contains("Pareto front") && html.contains("Best score per iteration: host"))
         #expect(html.contains("<h2>Best architecture</h2><table class=\"best\"><tr><th>score</th>"), "the best is a table")

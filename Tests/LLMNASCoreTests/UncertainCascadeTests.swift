@@ -23,12 +23,7 @@ import LLMNASTestSupport
     /// Asks and tells until the end, the proxy's scores with their spreads, recording (estimator, batch) of every ask.
     @discardableResult
     func finish(_ search: HybridSearch, _ asks: inout [(String, [Architecture])]) throws -> HybridSearch {
-        while true {
-            let (candidates, estimator) = try search.ask()
-            if search.isFinished { return search }
-            asks.append((estimator, candidates))
-            try search.tell(candidates.map(base.score), spreads: estimator == "proxy" ? candidates.map(spread) : nil)
-        }
+        try base.finish(search, &asks) { estimator, candidates in estimator == "proxy" ? candidates.map(spread) : nil }
     }
 
     @Test func theWidestSpreadsAmongTheRestGoOnBesideTheBestScores() throws {

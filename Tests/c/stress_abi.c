@@ -95,7 +95,11 @@ static void searches(const char *dir, int with_files) {
     expect(llmnas_search_ask(search, &candidates, &estimator), LLMNAS_OK, "search_ask");
     double scores[6] = {1, 2, 3, 4, 5, 6};
     expect(llmnas_search_tell(search, scores, 5), LLMNAS_INVALID_ARGUMENT, "tell wrong count");
-    expect(llmnas_search_tell(search, scores, 6), LLMNAS_OK, "search_tell");
+    double spreads[6] = {0.5, 0.5, -1, 0.5, 0.5, 0.5};
+    expect(llmnas_search_tell_spread(search, scores, spreads, 6), LLMNAS_INVALID_ARGUMENT, "tell a negative spread");
+    spreads[2] = 0.5;
+    expect(llmnas_search_tell_spread(NULL, scores, spreads, 6), LLMNAS_INVALID_ARGUMENT, "tell_spread without a search");
+    expect(llmnas_search_tell_spread(search, scores, spreads, 6), LLMNAS_OK, "search_tell_spread");
     llmnas_string_free(candidates);
     llmnas_string_free(estimator);
     expect(llmnas_search_history_json(search, &json), LLMNAS_OK, "history");

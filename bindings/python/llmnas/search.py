@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
 from ._handle import OwnedHandle
 from ._types import Arch, JSONInput, JSONObject, PathLike, Progress
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from .llm import LLM
     from .mlp import MLP
     from .space import Space
+
+
+# What a host estimator's callable returns: the scores, or (scores, spreads).
+Scores = Union[Sequence[float], Tuple[Sequence[float], Sequence[float]]]
 
 
 class Search(OwnedHandle):
@@ -122,7 +126,7 @@ class Search(OwnedHandle):
                 return
             yield candidates, estimator
 
-    def run(self, estimators: Mapping[str, Callable[[List[Arch]], Sequence[float]]],
+    def run(self, estimators: Mapping[str, Callable[[List[Arch]], Scores]],
             progress: Progress = None) -> JSONObject:
         """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`, or
         `-> (scores, spreads)` to tell each score's spread as `tell` does. `progress("search", done, total,
@@ -130,7 +134,7 @@ class Search(OwnedHandle):
         stops the run (it can go on later). Returns the best architecture's record."""
         return self.drive(lambda name, candidates: estimators[name](candidates), set(estimators), progress)
 
-    def drive(self, score: Callable[[str, List[Arch]], Sequence[float]], names: Set[str],
+    def drive(self, score: Callable[[str, List[Arch]], Scores], names: Set[str],
               progress: Progress = None) -> JSONObject:
         """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` (or
         `(scores, spreads)`) serves the host estimators in `names`; `progress` as in `run`. Returns the best
@@ -149,9 +153,10 @@ class Search(OwnedHandle):
                 return self.best()
             if estimator not in names:
                 raise InvalidArgumentError(f"no callable for host estimator '{estimator}' (given: {sorted(names)})")
-            result = score(estimator, candidates)
+            result: Any = score(estimator, candidates)  # the scores, or (scores, spreads)
             if isinstance(result, tuple) and len(result) == 2 and not np.isscalar(result[0]):
-                self.tell(*result)
+                scores, spreads = result
+                self.tell(scores, spreads)
             else:
                 self.tell(result)
 
