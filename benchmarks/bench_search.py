@@ -6,10 +6,10 @@
    HS-NAS with the 70% fraction schedule, a cascade (the distilled MLP screens 4x pools, the best few go to valid_acc),
    the cascade with the MLP refitted on the valid_acc scores as they come, and two cascades whose host screen is a
    bootstrap ensemble of ridge regressions refitted likewise: one keeping the screen's best 5, one its best 4 and the
-   one whose ensemble disagrees most (keep_uncertain: the ensemble's standard deviation told as the spread). For each: mean test-accuracy regret
-   against the table's best test_acc and valid regret against the best valid_acc, of the best architecture by
-   valid_acc among all the method sent to valid_acc (labels included), the expensive calls (labels included), and
-   the calls each first needs to reach evolution's final test regret. The regret curves against expensive calls go
+   one whose ensemble disagrees most (keep_uncertain: the ensemble's standard deviation told as the spread). For
+   each: mean test-accuracy regret against the table's best test_acc and valid regret against the best valid_acc,
+   of the best architecture by valid_acc among all the method sent to valid_acc (labels included), the expensive
+   calls (labels included), and the calls each first needs to reach evolution's final test regret. The regret curves against expensive calls go
    to build/bench/nasbench_graph_regret.svg, the table beside it (nasbench_graph.txt).
 2. The search's own speed: 30 iterations of 125 on hat-wmt14ende under a 200 ms TITAN Xp latency limit with a trivial
    estimator, against Optuna's NSGA-II sampler over the same 40 categorical genes for the same 3,750 trials
@@ -217,7 +217,8 @@ def graph_table(datasets, seeds, out_dir):
         lines.append(line)
         print(line, flush=True)
     lines.append(f"Random search gets evolution's budget per seed; HS-NAS: {LABELS} labels, MLP {DISTILL}; cascades: "
-                 f"{CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, {CASCADE}; ensembles: {ENSEMBLE}, the same labels and iterations. Target (issue 15): test regret no worse than "
+                 f"{CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, {CASCADE}; ensembles: {ENSEMBLE}, the same labels and "
+                 "iterations. Target (issue 15): test regret no worse than "
                  "evolution's, valid regret within max(evolution's standard error, 0.05), at most 30% of its calls.")
     lines.append("Datasets meeting the target: " + ", ".join(f"{m} {targets[m]}/{len(datasets)}" for m in METHODS))
     print("\n".join(lines[-2:]))

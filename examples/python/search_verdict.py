@@ -7,7 +7,8 @@ there, how widely its predictions spread against the truth's, and its error once
 deviation of prediction minus truth: what a difference between two predictions can be trusted to). Then, for each
 checkpointed search it is given, it tells how many of the candidates the search scored are predicted within that
 error of the winner: when most are, the estimator cannot tell the winner from them, and the answer is set by a flat
-predictor, not by a difference it resolves. Searches under several latency limits that all end at the same predicted score say the same thing.
+predictor, not by a difference it resolves. Searches under several latency limits that all end at the same predicted
+score say the same thing. The estimator's scores are taken as higher-is-better (BLEU).
 
 Usage: python search_verdict.py MODEL_PATH CHECKPOINT [CHECKPOINT ...] [--task wmt14ende] [--seed 123]
 """
@@ -23,12 +24,12 @@ FLAT_SHARE = 0.5
 
 
 def quality(model, space, task, seed):
-    """{mae, tau, spread (std of the predictions), truth_spread, error (std of prediction minus truth)} on the split's
-    test architectures."""
+    """{count, mae, tau, spread (std of the predictions), truth_spread, error (std of prediction minus truth)} on the
+    split's test architectures."""
     test = split("test", task, seed)
     truth = np.array([t["score"] for t in test])
     predicted = model.predict(space.features([t["architecture"] for t in test]))
-    return {"mae": float(np.mean(np.abs(predicted - truth))), "tau": llmnas.kendall_tau(predicted, truth),
+    return {"count": len(test), "mae": float(np.mean(np.abs(predicted - truth))), "tau": llmnas.kendall_tau(predicted, truth),
             "spread": float(predicted.std()), "truth_spread": float(truth.std()), "error": float((predicted - truth).std())}
 
 
@@ -56,7 +57,7 @@ def main():
     space = llmnas.Space.builtin(f"hat-{args.task}")
     model = llmnas.MLP.load(args.model)
     q = quality(model, space, args.task, args.seed)
-    print(f"the estimator on {args.task}/{args.seed}'s 20 test architectures (BLEU from scratch): MAE {q['mae']:.2f}, "
+    print(f"the estimator on {args.task}/{args.seed}'s {q['count']} test architectures (BLEU from scratch): MAE {q['mae']:.2f}, "
           f"Kendall tau-b {q['tau']:+.2f}; its predictions spread {q['spread']:.2f} BLEU (std) where the truth spreads "
           f"{q['truth_spread']:.2f}; its error without its offset (std of prediction minus truth) {q['error']:.2f}")
     if abs(q["tau"]) < 0.2 or q["spread"] < q["truth_spread"] / 4:
