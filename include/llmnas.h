@@ -536,8 +536,9 @@ LLMNAS_API llmnas_status llmnas_search_tell_spread(llmnas_search *search, const 
 /** Runs the search to its end, scoring host estimators with the callbacks of `estimators` (n_estimators entries,
  *  matched by name). `progress` (may be NULL) is called after each iteration with stage "search", done = finished
  *  iterations, total = iterations and value = that iteration's best score; nonzero cancels (LLMNAS_CANCELLED; the
- *  search can go on later). Errors: those of ask and tell, LLMNAS_INVALID_ARGUMENT (no callback for a host estimator
- *  the schedule uses), LLMNAS_CANCELLED. */
+ *  search can go on later). The callbacks tell scores only: a host screen whose spreads a cascade's `keep_uncertain`
+ *  should read drives the search with llmnas_search_ask and llmnas_search_tell_spread instead. Errors: those of ask
+ *  and tell, LLMNAS_INVALID_ARGUMENT (no callback for a host estimator the schedule uses), LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_search_run(llmnas_search *search, const llmnas_estimator *estimators,
                                            size_t n_estimators, llmnas_progress_fn progress, void *user_data);
 

@@ -38,7 +38,7 @@ public struct CascadeRecord: Sendable, Equatable {
     /// Candidates that went on to the iteration's estimator, by screen score and by spread together.
     public var kept: Int
     /// Of those, the ones that went on for the width of their spread (`keep_uncertain`).
-    public var uncertain: Int = 0
+    public var uncertain: Int
 }
 
 /// One refit of an MLP estimator during a search.
