@@ -196,11 +196,11 @@ def what_the_target_asks(space, bench, allowed_valid, calls):
         predicted[fold == k] = forest.fit(features[fold != k], rows[fold != k, 0]).predict(features[fold == k])
     rank = np.argsort(np.argsort(-predicted, kind="stable"), kind="stable") + 1
     top = np.argsort(valid_regret, kind="stable")[:max(2, len(rows) // 1000)]
-    return (f"{bench.dataset:9s} the target asks a mean valid regret <= {allowed_valid:.3f} within {0.3 * calls:.0f} calls: "
-            f"{len(close)} of the {len(rows)} architectures {'is' if len(close) == 1 else 'are'} that close to the best (valid regret, test regret, rank "
-            "by a forest fitted to the rest of the table: " + "; ".join(
-                f"{valid_regret[i]:.3f}, {test_regret[i]:.3f}, {rank[i]}" for i in close) + f"); among the {len(top)} "
-            f"best by valid_acc, valid and test accuracy rank alike at Kendall tau "
+    found = "; ".join(f"{valid_regret[i]:.3f}, {test_regret[i]:.3f}, {rank[i]}" for i in close)
+    return (f"{bench.dataset:9s} the target asks a mean valid regret <= {allowed_valid:.3f} within {0.3 * calls:.0f} "
+            f"calls: {len(close)} of the {len(rows)} architectures {'is' if len(close) == 1 else 'are'} that close to "
+            f"the best (valid regret, test regret, rank by a forest fitted to the rest of the table: {found}); among the "
+            f"{len(top)} best by valid_acc, valid and test accuracy rank alike at Kendall tau "
             f"{llmnas.kendall_tau(-valid_regret[top], -test_regret[top]):+.2f}")
 
 
@@ -231,8 +231,9 @@ def graph_table(datasets, seeds, out_dir):
                      and calls.mean() <= 0.3 * evo_calls)
             targets[method] += meets
             reached = f"{np.mean(reach):.0f} ({len(reach)}/{seeds})" if reach else f"never (0/{seeds})"
-            line = (f"{dataset:9s} {method:18s} {test.mean():7.3f}±{standard_error(test):<6.3f} {valid.mean():7.3f}±{standard_error(valid):<6.3f} "
-                    f"{calls.mean():6.0f} {calls.mean() / evo_calls:6.2f} {reached:>19s}{'  meets the target' if meets else ''}")
+            line = (f"{dataset:9s} {method:18s} {test.mean():7.3f}±{standard_error(test):<6.3f} "
+                    f"{valid.mean():7.3f}±{standard_error(valid):<6.3f} {calls.mean():6.0f} {calls.mean() / evo_calls:6.2f} "
+                    f"{reached:>19s}{'  meets the target' if meets else ''}")
             lines.append(line)
             print(line, flush=True)
             grid = np.arange(0, int(evo_calls) + 1, 10)

@@ -510,8 +510,9 @@ public:
     }
 
     /// Runs the search to its end, scoring each host estimator the schedule uses with its entry of `estimators`
-    /// (by name; scores only: a screen that reports spreads drives ask_batch and tell(scores, spreads) instead). An exception an estimator or constraint throws stops the run, keeping every score told before,
-    /// and is rethrown as itself; the search can go on later.
+    /// (by name; scores only: a screen that reports spreads drives ask_batch and tell(scores, spreads) instead). An
+    /// exception an estimator or constraint throws stops the run, keeping every score told before, and is rethrown
+    /// as itself; the search can go on later.
     void run(const std::map<std::string, Estimator> &estimators) {
         std::vector<Callback<Estimator>> callbacks;
         callbacks.reserve(estimators.size());

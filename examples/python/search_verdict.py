@@ -29,8 +29,9 @@ def quality(model, space, task, seed):
     test = split("test", task, seed)
     truth = np.array([t["score"] for t in test])
     predicted = model.predict(space.features([t["architecture"] for t in test]))
-    return {"count": len(test), "mae": float(np.mean(np.abs(predicted - truth))), "tau": llmnas.kendall_tau(predicted, truth),
-            "spread": float(predicted.std()), "truth_spread": float(truth.std()), "error": float((predicted - truth).std())}
+    return {"count": len(test), "mae": float(np.mean(np.abs(predicted - truth))),
+            "tau": llmnas.kendall_tau(predicted, truth), "spread": float(predicted.std()),
+            "truth_spread": float(truth.std()), "error": float((predicted - truth).std())}
 
 
 def verdict(path, error):
@@ -57,9 +58,10 @@ def main():
     space = llmnas.Space.builtin(f"hat-{args.task}")
     model = llmnas.MLP.load(args.model)
     q = quality(model, space, args.task, args.seed)
-    print(f"the estimator on {args.task}/{args.seed}'s {q['count']} test architectures (BLEU from scratch): MAE {q['mae']:.2f}, "
-          f"Kendall tau-b {q['tau']:+.2f}; its predictions spread {q['spread']:.2f} BLEU (std) where the truth spreads "
-          f"{q['truth_spread']:.2f}; its error without its offset (std of prediction minus truth) {q['error']:.2f}")
+    print(f"the estimator on {args.task}/{args.seed}'s {q['count']} test architectures (BLEU from scratch): "
+          f"MAE {q['mae']:.2f}, Kendall tau-b {q['tau']:+.2f}; its predictions spread {q['spread']:.2f} BLEU (std) "
+          f"where the truth spreads {q['truth_spread']:.2f}; its error without its offset (std of prediction minus truth) "
+          f"{q['error']:.2f}")
     if abs(q["tau"]) < 0.2 or q["spread"] < q["truth_spread"] / 4:
         print("  it ranks these architectures little better than chance, or squeezes their differences: a search it "
               "scores shows the library's machinery, not a better architecture")
