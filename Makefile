@@ -11,6 +11,7 @@ BUILD := build
 LIB := $(BUILD)/lib/libllmnas.so
 APT_PACKAGES := libcurl4-openssl-dev libopenblas-dev pkg-config g++ valgrind cmake
 PYTHON ?= python3
+RUFF_VERSION := 0.17.6
 VENV := .venv
 SWIFT_RELEASE := swift build -c release --product llmnas -Xswiftc -static-stdlib \
 	-Xlinker -soname=libllmnas.so.$(SOVERSION) -Xlinker --version-script=$(CURDIR)/tools/exports.map
@@ -20,7 +21,7 @@ CXXFLAGS_EX := -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp
 RUN_EX := env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib
 PYTEST_ENV := LLMNAS_LIBRARY=$(CURDIR)/$(LIB)
 
-.PHONY: wheel check-cpp-coverage fuzz test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
+.PHONY: check-docs check-style format wheel check-cpp-coverage fuzz test-fuzz-regressions test-asan test-tsan test-valgrind all help deps lib test test-swift check-exports examples test-examples venv test-python test-install \
 	test-local-llm install demo bench latency-models check-latency-models clean soak quality
 
 help:
@@ -49,8 +50,8 @@ lib: deps
 	ln -sf libllmnas.so.$(VERSION) $(BUILD)/lib/libllmnas.so.$(SOVERSION)
 	ln -sf libllmnas.so.$(SOVERSION) $(LIB)
 
-test: deps test-swift lib check-exports check-cpp-coverage test-examples test-python test-install test-local-llm check-latency-models \
-	test-fuzz-regressions
+test: deps check-docs check-style test-swift lib check-exports check-cpp-coverage test-examples test-python test-install \
+	test-local-llm check-latency-models test-fuzz-regressions
 	@echo "make test: all checks passed"
 
 test-swift: deps
@@ -61,8 +62,25 @@ check-exports: lib
 	@tools/check_exports.sh $(LIB)
 
 # The C++ wrapper uses every function of the header (tools/check_cpp_coverage.py lists any left out on purpose).
-check-cpp-coverage:
-	$(PYTHON) tools/check_cpp_coverage.py
+check-cpp-coverage: venv
+	$(VENV)/bin/python tools/check_cpp_coverage.py
+
+# The README's size and commands, every relative link of the Markdown pages, the docs index and their versions.
+check-docs:
+	$(PYTHON) tools/check_docs.py
+
+# Style: swift-format (.swift-format) over the Swift sources and tests, ruff (ruff.toml) over the Python.
+check-style: venv
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@echo "check-style: swift-format and ruff find nothing"
+
+# Rewrites the Swift and Python sources in the project's style.
+format: venv
+	swift format --in-place --recursive --parallel Package.swift Sources Tests
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 examples: lib
 	@mkdir -p $(BUILD)/examples
@@ -78,9 +96,12 @@ test-examples: examples
 	PYTHON=$(PYTHON) tools/test_examples.sh
 
 venv: $(VENV)/.ready
-$(VENV)/.ready: bindings/python/pyproject.toml
+# The development venv: the binding's test dependencies, ruff, and the shared support package (tools/python,
+# editable, so it finds the checkout's data and scripts).
+$(VENV)/.ready: bindings/python/pyproject.toml tools/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=77"
+	$(VENV)/bin/pip install -q numpy scipy pytest "setuptools>=77" "ruff==$(RUFF_VERSION)"
+	$(VENV)/bin/pip install -q --no-build-isolation -e tools/python
 	touch $@
 
 # The Python wheel with the library inside: dist/llmnas-<version>-py3-none-manylinux_2_<glibc>_x86_64.whl.
@@ -95,6 +116,7 @@ PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy auditwh
 test-python: wheel test-examples
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q $(PYTHON_TEST_PACKAGES) dist/llmnas-$(VERSION)-*.whl
+	$(WHEEL_VENV)/bin/pip install -q -e tools/python
 	tools/check_wheel.sh $(WHEEL_VENV)/bin/auditwheel dist/llmnas-$(VERSION)-*.whl
 	cd $(BUILD) && $(WHEEL_RUN) -c "import llmnas; print(llmnas.Space.builtin('hat-wmt14ende'))"
 	$(WHEEL_RUN) -m mypy --disallow-untyped-defs --ignore-missing-imports --no-incremental bindings/python/llmnas

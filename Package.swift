@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.3
 // llmnas: LLM-based neural architecture search as an embeddable library.
 // The product `llmnas` is the shared library behind include/llmnas.h; `make` builds it in release mode with the
 // Swift runtime linked in statically (see the Makefile).

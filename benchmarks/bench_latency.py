@@ -5,6 +5,7 @@ Python), llmnas's shipped predictor and an MLPRegressor (10-400-400-400-400-1, A
 updates, standardised inputs and targets) trained on the same 80%; RMSE and mean absolute percentage error on the
 held-out test 10%.
 """
+
 import glob
 import os
 import warnings
@@ -57,27 +58,46 @@ def llmnas_split(rows, seed=0):
         j = generator.index_below(i + 1)
         order[i], order[j] = order[j], order[i]
     train, valid = rows * 8 // 10, rows // 10
-    return order[:train], order[train + valid:]
+    return order[:train], order[train + valid :]
 
 
 def main():
     from sklearn.neural_network import MLPRegressor
     from sklearn.preprocessing import StandardScaler
+
     # Each built-in predictor "task-device" was trained on HAT's data/hat-latency/task_<gpu|cpu>_device_all.csv.
-    measured = {os.path.basename(path): path for path in glob.glob(os.path.join(ROOT, "data", "hat-latency", "*_all.csv"))}
-    files = {name: next(f for f in measured if f.startswith(name.split("-")[0] + "_") and f.endswith("_" + name.split("-")[1] + "_all.csv"))
-             for name in llmnas.latency_predictor_names()}
+    measured = {
+        os.path.basename(path): path for path in glob.glob(os.path.join(ROOT, "data", "hat-latency", "*_all.csv"))
+    }
+    files = {
+        name: next(
+            f
+            for f in measured
+            if f.startswith(name.split("-")[0] + "_") and f.endswith("_" + name.split("-")[1] + "_all.csv")
+        )
+        for name in llmnas.latency_predictor_names()
+    }
     print("latency predictor       test RMSE ms: llmnas  scikit-learn | test MAPE %: llmnas  scikit-learn")
     for name in llmnas.latency_predictor_names():
         data = np.genfromtxt(os.path.join(ROOT, "data", "hat-latency", files[name]), delimiter=",", names=True)
-        x = np.stack([data[c] for c in data.dtype.names[:llmnas.Space.builtin("hat-wmt14ende").feature_count]], axis=1).astype(np.float32)
+        x = np.stack(
+            [data[c] for c in data.dtype.names[: llmnas.Space.builtin("hat-wmt14ende").feature_count]], axis=1
+        ).astype(np.float32)
         y = (data["latency_mean_encoder"] + data["latency_mean_decoder"]).astype(np.float32)
         train, test = llmnas_split(len(y))
         ours = llmnas.latency_predictor(name).predict(x[test])
         sx, sy = StandardScaler().fit(x[train]), StandardScaler().fit(y[train].reshape(-1, 1))
         epochs = round(5000 / int(np.ceil(len(train) / 128)))
-        model = MLPRegressor(hidden_layer_sizes=(400,) * 4, learning_rate_init=1e-5, batch_size=128, max_iter=epochs,
-                             tol=0, n_iter_no_change=epochs + 1, alpha=0, random_state=0)
+        model = MLPRegressor(
+            hidden_layer_sizes=(400,) * 4,
+            learning_rate_init=1e-5,
+            batch_size=128,
+            max_iter=epochs,
+            tol=0,
+            n_iter_no_change=epochs + 1,
+            alpha=0,
+            random_state=0,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.fit(sx.transform(x[train]), sy.transform(y[train].reshape(-1, 1)).ravel())

@@ -6,29 +6,18 @@
 2. Kendall tau-b at n = 100,000: llmnas.kendall_tau against scipy.stats.kendalltau, and llmnas.metrics (MAE,
    RMSE, tau-b, Spearman and Pearson at once) against scipy's kendalltau + spearmanr + pearsonr.
 """
+
 import asyncio
 import os
-import subprocess
-import sys
 import time
 
 import numpy as np
 
 import llmnas
+from llmnas_support.scripted_server import ScriptedServer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 REQUESTS, CONCURRENCY, DELAY = 200, 16, 0.1
-
-
-def start_server():
-    process = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests", "server", "scripted_llm_server.py")],
-                               stdout=subprocess.PIPE, text=True)
-    port = int(process.stdout.readline().split()[1])
-    import json
-    import urllib.request
-    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/_control/script",
-                                                  data=json.dumps({"rules": [], "delay": DELAY}).encode())).read()
-    return process, f"http://127.0.0.1:{port}/v1"
 
 
 def bench_llmnas(llm, space, archs):
@@ -73,6 +62,7 @@ def best_time(function, repeats=7):
 
 def bench_kendall(n=100_000):
     from scipy.stats import kendalltau, pearsonr, spearmanr
+
     rng = np.random.default_rng(0)
     x = rng.normal(size=n)
     y = x + rng.normal(size=n)
@@ -88,7 +78,9 @@ def main():
     space = llmnas.Space.builtin("hat-wmt14ende")
     archs = space.sample(REQUESTS, seed=1)
     messages = [llmnas.build_prompt(space, a, []) for a in archs]
-    server, base_url = start_server()
+    server = ScriptedServer()
+    server.script(delay=DELAY)
+    base_url = server.base_url
     try:
         # One client each, warmed once with other prompts, as a user's long-lived client would be.
         warmup = space.sample(32, seed=2)
@@ -97,20 +89,26 @@ def main():
         ours = bench_llmnas(llm, space, archs)
         theirs = bench_openai(base_url, messages, [llmnas.build_prompt(space, a, []) for a in warmup])
     finally:
-        server.kill()
+        server.stop()
     nominal = CONCURRENCY / DELAY
     waves = -(-REQUESTS // CONCURRENCY)  # the last wave is partly empty: 13 waves of 100 ms for 200 requests
     limit = REQUESTS / (waves * DELAY)
     print(f"LLM requests ({REQUESTS} at concurrency {CONCURRENCY}, server answers after {DELAY * 1000:.0f} ms):")
-    print(f"  llmnas {ours:7.1f} req/s | openai AsyncOpenAI {theirs:7.1f} req/s | ratio {ours / theirs:4.2f}x | "
-          f"limit {limit:.1f} req/s for {waves} waves ({ours / limit:.0%} of it; nominal {nominal:.0f} req/s, "
-          f"{ours / nominal:.0%})")
+    print(
+        f"  llmnas {ours:7.1f} req/s | openai AsyncOpenAI {theirs:7.1f} req/s | ratio {ours / theirs:4.2f}x | "
+        f"limit {limit:.1f} req/s for {waves} waves ({ours / limit:.0%} of it; nominal {nominal:.0f} req/s, "
+        f"{ours / nominal:.0%})"
+    )
     ours_s, scipy_s, all_ours, all_scipy = bench_kendall()
     print("Kendall tau-b, n = 100,000:")
-    print(f"  llmnas.kendall_tau {ours_s * 1000:6.1f} ms | scipy.stats.kendalltau {scipy_s * 1000:6.1f} ms | "
-          f"llmnas {scipy_s / ours_s:4.2f}x faster")
-    print(f"  llmnas.metrics (5 metrics) {all_ours * 1000:6.1f} ms | scipy kendalltau+spearmanr+pearsonr "
-          f"{all_scipy * 1000:6.1f} ms | llmnas {all_scipy / all_ours:4.2f}x faster")
+    print(
+        f"  llmnas.kendall_tau {ours_s * 1000:6.1f} ms | scipy.stats.kendalltau {scipy_s * 1000:6.1f} ms | "
+        f"llmnas {scipy_s / ours_s:4.2f}x faster"
+    )
+    print(
+        f"  llmnas.metrics (5 metrics) {all_ours * 1000:6.1f} ms | scipy kendalltau+spearmanr+pearsonr "
+        f"{all_scipy * 1000:6.1f} ms | llmnas {all_scipy / all_ours:4.2f}x faster"
+    )
 
 
 if __name__ == "__main__":

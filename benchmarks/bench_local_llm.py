@@ -11,20 +11,19 @@ Per-request seconds and requests per second for each, their ratios, and how many
 between the two server modes. `--full` replays every prompt of the workload through the paper-style client on the
 no-cache server (about 25 minutes here) and counts the answers that differ over all of them.
 """
+
 import argparse
 import json
 import os
 import struct
 import subprocess
-import sys
 import tempfile
 import time
 from typing import Dict, List, Tuple
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import demo_workload as workload  # noqa: E402
+import demo_workload as workload  # the benchmark's sibling: the script's folder is on the path
 
-import llmnas  # noqa: E402
+import llmnas
 
 SAMPLE_SPLITS = 2
 
@@ -32,8 +31,13 @@ SAMPLE_SPLITS = 2
 def start_server(flags: str) -> str:
     """tools/local_llm.sh start with extra llama-server flags; returns the base URL."""
     env = dict(os.environ, LLMNAS_LOCAL_LLM_FLAGS=flags)
-    return subprocess.run([os.path.join(workload.ROOT, "tools", "local_llm.sh"), "start"], env=env, check=True,
-                          capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [os.path.join(workload.ROOT, "tools", "local_llm.sh"), "start"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def cached_requests(path: str) -> Dict[str, str]:
@@ -43,8 +47,8 @@ def cached_requests(path: str) -> Dict[str, str]:
     offset, answers = 12, {}
     while offset + 8 <= len(data):
         key_length, value_length = struct.unpack_from("<II", data, offset)
-        key = data[offset + 8:offset + 8 + key_length].decode()
-        value = data[offset + 8 + key_length:offset + 8 + key_length + value_length].decode()
+        key = data[offset + 8 : offset + 8 + key_length].decode()
+        value = data[offset + 8 + key_length : offset + 8 + key_length + value_length].decode()
         offset += 8 + key_length + value_length + 4
         answers[key.split("\n", 1)[1]] = json.loads(value)["choices"][0]["message"]["content"]
     return answers
@@ -86,6 +90,7 @@ def run_llmnas_sample(url: str, directory: str, concurrency: int) -> Tuple[float
 def run_openai_serial(url: str, bodies: List[str]) -> Tuple[float, Dict[str, str]]:
     """The paper's way: the `openai` client, one request after another; seconds and body -> answer."""
     from openai import OpenAI
+
     client = OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=300)
     answers = {}
     start = time.perf_counter()
@@ -105,8 +110,10 @@ def differing(a: Dict[str, str], b: Dict[str, str]) -> Tuple[int, int]:
 
 def row(name: str, seconds: float, requests: int, reference: float) -> str:
     per = seconds / requests
-    return (f"  {name:<58} {requests:4d} req {seconds:7.1f} s {per:6.2f} s/req {requests / seconds:6.2f} req/s"
-            f"  {reference / per:5.2f}x")
+    return (
+        f"  {name:<58} {requests:4d} req {seconds:7.1f} s {per:6.2f} s/req {requests / seconds:6.2f} req/s"
+        f"  {reference / per:5.2f}x"
+    )
 
 
 def main() -> None:
@@ -127,26 +134,44 @@ def main() -> None:
             subprocess.run([os.path.join(workload.ROOT, "tools", "local_llm.sh"), "stop"], check=False)
     demo_requests = usage["requests"]
     serial_per = serial_seconds / len(bodies)
-    print(f"The demo's LLM-PP workload on Gemma 3 270M (llama-server, 2 threads), {demo_requests} requests; "
-          f"speed against the paper-style client:")
+    print(
+        f"The demo's LLM-PP workload on Gemma 3 270M (llama-server, 2 threads), {demo_requests} requests; "
+        f"speed against the paper-style client:"
+    )
     print(row("llmnas, prefix reuse, concurrency 1 (make demo): all", demo_seconds, demo_requests, serial_per))
-    print(row(f"llmnas, no cache, concurrency 4 (before): {SAMPLE_SPLITS} splits' tests", c4_seconds, len(bodies),
-              serial_per))
+    print(
+        row(
+            f"llmnas, no cache, concurrency 4 (before): {SAMPLE_SPLITS} splits' tests",
+            c4_seconds,
+            len(bodies),
+            serial_per,
+        )
+    )
     print(row("openai client, no cache, one at a time (paper): the same", serial_seconds, len(bodies), serial_per))
-    print(f"  prompt tokens {usage['prompt_tokens']}, of them served from llama-server's prefix cache "
-          f"{usage['cached_prompt_tokens']} ({usage['cached_prompt_tokens'] / usage['prompt_tokens']:.0%})")
-    print(f"  prefix reuse against no cache: {(c4_seconds / len(bodies)) / (demo_seconds / demo_requests):.2f}x "
-          f"faster per request than the demo before")
-    print(f"  llmnas.LLM.estimate before the sample was sent: {estimated} prompt tokens by llama-server's tokenizer; "
-          f"{used} used ({(estimated - used) / used:+.1%})")
+    print(
+        f"  prompt tokens {usage['prompt_tokens']}, of them served from llama-server's prefix cache "
+        f"{usage['cached_prompt_tokens']} ({usage['cached_prompt_tokens'] / usage['prompt_tokens']:.0%})"
+    )
+    print(
+        f"  prefix reuse against no cache: {(c4_seconds / len(bodies)) / (demo_seconds / demo_requests):.2f}x "
+        f"faster per request than the demo before"
+    )
+    print(
+        f"  llmnas.LLM.estimate before the sample was sent: {estimated} prompt tokens by llama-server's tokenizer; "
+        f"{used} used ({(estimated - used) / used:+.1%})"
+    )
     n, of = differing(reuse_answers, c4_answers)
     m, _ = differing(c4_answers, serial_answers)
-    print(f"  answers that differ: {n} of {of} between the server modes (reuse against no cache); {m} of {of} "
-          f"between concurrency 4 and 1 without cache")
+    print(
+        f"  answers that differ: {n} of {of} between the server modes (reuse against no cache); {m} of {of} "
+        f"between concurrency 4 and 1 without cache"
+    )
     if args.full:
         n, of = differing(reuse_answers, full_answers)
-        print(f"  full replay without cache, one at a time: {full_seconds:.0f} s; {n} of {of} answers differ "
-              f"from the demo's")
+        print(
+            f"  full replay without cache, one at a time: {full_seconds:.0f} s; {n} of {of} answers differ "
+            f"from the demo's"
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
    training steps. Every implementation of the same arithmetic does these products, so no ratio against a peer can
    exceed the peer's time over the products' time.
 """
+
 import os
 import struct
 import time
@@ -92,7 +93,8 @@ def products_seconds(shapes, repeats):
 
 def training_products(sizes, rows):
     """One training step's products: forward through every layer, then per layer from the top the weight gradient
-    (activations' transpose times error) and, above the first layer, the error below (error times weights' transpose)."""
+    (activations' transpose times error) and, above the first layer, the error below (error times weights'
+    transpose)."""
     layers = list(zip(sizes, sizes[1:]))
     forward = [(rows, fan_in, fan_out, False, False) for fan_in, fan_out in layers]
     backward = []
@@ -105,8 +107,9 @@ def training_products(sizes, rows):
 
 
 def latency_data():
-    data = np.genfromtxt(os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), delimiter=",",
-                         names=True)
+    data = np.genfromtxt(
+        os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), delimiter=",", names=True
+    )
     x = np.stack([data[c] for c in data.dtype.names[:10]], axis=1).astype(np.float32)
     y = (data["latency_mean_encoder"] + data["latency_mean_decoder"]).astype(np.float32)
     order = np.random.default_rng(0).permutation(len(y))
@@ -120,11 +123,21 @@ def scikit_learn_training(x_train, y_train, x_test, y_test, dtype):
     standardised inputs)."""
     from sklearn.neural_network import MLPRegressor
     from sklearn.preprocessing import StandardScaler
+
     x_train, y_train, x_test = x_train.astype(dtype), y_train.astype(dtype), x_test.astype(dtype)
     epochs = round(5000 / int(np.ceil(len(y_train) / 128)))
     sx, sy = StandardScaler().fit(x_train), StandardScaler().fit(y_train.reshape(-1, 1))
-    model = MLPRegressor(hidden_layer_sizes=(400,) * 4, solver="adam", learning_rate_init=1e-5, batch_size=128,
-                         max_iter=epochs, tol=0, n_iter_no_change=epochs + 1, alpha=0, random_state=0)
+    model = MLPRegressor(
+        hidden_layer_sizes=(400,) * 4,
+        solver="adam",
+        learning_rate_init=1e-5,
+        batch_size=128,
+        max_iter=epochs,
+        tol=0,
+        n_iter_no_change=epochs + 1,
+        alpha=0,
+        random_state=0,
+    )
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -138,6 +151,7 @@ def scikit_learn_training(x_train, y_train, x_test, y_test, dtype):
 def openblas_kernels():
     """The kernel family the system OpenBLAS (the one libllmnas links) picked, and why."""
     import ctypes
+
     try:
         name = ctypes.CDLL("libopenblas.so.0").openblas_get_corename
         name.restype = ctypes.c_char_p
@@ -187,8 +201,10 @@ def main():
         a = rate(lambda: ours.predict(x), batch)
         b = rate(lambda: numpy_predict(model, x), batch)
         c = rate(lambda: theirs.predict(x), batch)
-        print(f"  batch {batch:5d}: llmnas {a:11,.0f} | numpy {b:11,.0f} ({a / b:4.2f}x) | "
-              f"scikit-learn {c:11,.0f} ({a / c:4.2f}x)")
+        print(
+            f"  batch {batch:5d}: llmnas {a:11,.0f} | numpy {b:11,.0f} ({a / b:4.2f}x) | "
+            f"scikit-learn {c:11,.0f} ({a / c:4.2f}x)"
+        )
         if batch == 8192:
             gflops = 2 * parameters * a / 1e9
     a32 = rng.standard_normal((2048, 2048), dtype=np.float32)
@@ -196,28 +212,42 @@ def main():
     for _ in range(5):
         t0 = time.perf_counter()
         a32 @ a32
-        best = max(best, 2 * 2048 ** 3 / (time.perf_counter() - t0) / 1e9)
-    print(f"  at batch 8192 llmnas runs {gflops:.1f} GFLOP/s; this machine's sgemm reaches {best:.1f} GFLOP/s "
-          f"({gflops / best:.0%} of it)")
+        best = max(best, 2 * 2048**3 / (time.perf_counter() - t0) / 1e9)
+    print(
+        f"  at batch 8192 llmnas runs {gflops:.1f} GFLOP/s; this machine's sgemm reaches {best:.1f} GFLOP/s "
+        f"({gflops / best:.0%} of it)"
+    )
     sizes = ours.info["sizes"]
     inference = products_seconds([(125, a, b, False, False) for a, b in zip(sizes, sizes[1:])], 2000) / 2000
     numpy_125 = 125 / rate(lambda: numpy_predict(model, np.ascontiguousarray(pool[:125])), 125)
-    print(f"  bound at batch 125: the five products alone take {inference * 1e6:.0f} us in numpy, its whole prediction "
-          f"{numpy_125 * 1e6:.0f} us: no implementation beats numpy by more than {numpy_125 / inference:4.2f}x here")
+    print(
+        f"  bound at batch 125: the five products alone take {inference * 1e6:.0f} us in numpy, its whole prediction "
+        f"{numpy_125 * 1e6:.0f} us: no implementation beats numpy by more than {numpy_125 / inference:4.2f}x here"
+    )
     print("MLP training, paper's recipe (5,000 Adam steps of batch 128) on HAT wmt14ende TITAN Xp latency:")
     print(f"  llmnas {ours_seconds:6.1f} s, held-out RMSE {ours_rmse:6.2f} ms")
     for dtype, label in ((np.float32, "float32, llmnas's precision"), (np.float64, "float64, numpy's default")):
         seconds = min(theirs_times[dtype])
-        print(f"  scikit-learn on {label}: {seconds:6.1f} s, held-out RMSE {rmse_by_dtype[dtype]:6.2f} ms | "
-              f"llmnas {seconds / ours_seconds:4.2f}x faster, error ratio {ours_rmse / rmse_by_dtype[dtype]:4.2f}")
-    print(f"  (best of {TRAINING_RUNS} alternating rounds; all runs: llmnas {', '.join(f'{t:.1f}' for t in ours_times)} s"
-          + "".join(f" | scikit-learn {np.dtype(d).name} {', '.join(f'{t:.1f}' for t in times)} s"
-                    for d, times in theirs_times.items()) + ")")
+        print(
+            f"  scikit-learn on {label}: {seconds:6.1f} s, held-out RMSE {rmse_by_dtype[dtype]:6.2f} ms | "
+            f"llmnas {seconds / ours_seconds:4.2f}x faster, error ratio {ours_rmse / rmse_by_dtype[dtype]:4.2f}"
+        )
+    print(
+        f"  (best of {TRAINING_RUNS} alternating rounds; all runs: llmnas {', '.join(f'{t:.1f}' for t in ours_times)} s"
+        + "".join(
+            f" | scikit-learn {np.dtype(d).name} {', '.join(f'{t:.1f}' for t in times)} s"
+            for d, times in theirs_times.items()
+        )
+        + ")"
+    )
     products = products_seconds(training_products(sizes, 128), 500) * 10
     float32_seconds = min(theirs_times[np.float32])
-    print(f"  bound: the 5,000 steps' float32 products alone take {products:.1f} s in numpy: no float32 implementation "
-          f"of this recipe beats scikit-learn on float32 by more than {float32_seconds / products:4.2f}x here; llmnas "
-          f"spends {ours_seconds - products:.1f} s beyond them")
+    print(
+        f"  bound: the 5,000 steps' float32 products alone take {products:.1f} s in numpy: no float32 implementation "
+        f"of this recipe beats scikit-learn on float32 by more than {float32_seconds / products:4.2f}x here; llmnas "
+        f"spends {ours_seconds - products:.1f} s beyond them"
+    )
+
 
 if __name__ == "__main__":
     main()

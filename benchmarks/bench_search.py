@@ -21,18 +21,16 @@
 
 Usage: bench_search.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 10] [--skip-speed] [--out build/bench]
 """
+
 import argparse
-import json
 import os
-import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import llmnas  # noqa: E402
-import regret_plot  # noqa: E402
-from nasbench_graph import NASBenchGraph  # noqa: E402
+import llmnas
+from llmnas_support import regret_plot
+from llmnas_support.nasbench_graph import NASBenchGraph
 
 LABELS = 150
 DISTILL = {"hidden": [400, 400, 400, 400], "steps": 1000, "learning_rate": 1e-4}
@@ -40,7 +38,16 @@ CASCADE_LABELS = 100
 CASCADE_TRAIN = {"hidden": [64, 64], "steps": 500, "learning_rate": 1e-3}
 CASCADE = {"iterations": 60, "cascade": {"screen": "distilled", "pool": 4, "keep_best": 5}, "refit_every": 1}
 ENSEMBLE = {"models": 5, "ridge": 1.0}
-METHODS = ["random", "evolution", "hs-nas 50%", "hs-nas 70%", "cascade", "cascade+refit", "ensemble", "ensemble+uncertain"]
+METHODS = [
+    "random",
+    "evolution",
+    "hs-nas 50%",
+    "hs-nas 70%",
+    "cascade",
+    "cascade+refit",
+    "ensemble",
+    "ensemble+uncertain",
+]
 
 
 class Counted:
@@ -59,8 +66,14 @@ def hsnas(space, seed, expensive, split):
     """HS-NAS: the MLP distilled from LABELS valid_acc labels scores iterations before `split`, valid_acc the rest."""
     pool = space.sample(LABELS, seed=1000 + seed)
     model = llmnas.MLP(DISTILL, seed=seed).fit(space.features(pool), expensive(pool))
-    config = {"seed": seed, "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
-              "schedule": [{"estimator": "distilled", "fraction": [0, split]}, {"estimator": "valid_acc", "fraction": [split, 1]}]}
+    config = {
+        "seed": seed,
+        "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
+        "schedule": [
+            {"estimator": "distilled", "fraction": [0, split]},
+            {"estimator": "valid_acc", "fraction": [split, 1]},
+        ],
+    }
     llmnas.Search(space, config).bind_mlp("distilled", model).run({"valid_acc": expensive})
 
 
@@ -72,10 +85,18 @@ def cascade(space, seed, expensive, refit):
     model = llmnas.MLP(CASCADE_TRAIN, seed=seed).fit(space.features(labels), scores)
     distilled = {"name": "distilled", "kind": "mlp"}
     if refit:
-        distilled["refit"] = {"on": "valid_acc", "every": CASCADE["refit_every"], "train": CASCADE_TRAIN,
-                              "labels": [{"architecture": a, "score": y} for a, y in zip(labels, scores)]}
-    config = {"seed": seed, "iterations": CASCADE["iterations"], "estimators": [distilled, {"name": "valid_acc"}],
-              "schedule": [{"estimator": "valid_acc", "fraction": [0, 1], "cascade": CASCADE["cascade"]}]}
+        distilled["refit"] = {
+            "on": "valid_acc",
+            "every": CASCADE["refit_every"],
+            "train": CASCADE_TRAIN,
+            "labels": [{"architecture": a, "score": y} for a, y in zip(labels, scores)],
+        }
+    config = {
+        "seed": seed,
+        "iterations": CASCADE["iterations"],
+        "estimators": [distilled, {"name": "valid_acc"}],
+        "schedule": [{"estimator": "valid_acc", "fraction": [0, 1], "cascade": CASCADE["cascade"]}],
+    }
     llmnas.Search(space, config).bind_mlp("distilled", model).run({"valid_acc": expensive})
 
 
@@ -101,7 +122,7 @@ class RidgeEnsemble:
             w = np.linalg.solve(a.T @ a + ENSEMBLE["ridge"] * np.eye(a.shape[1]), a.T @ (t - t.mean()))
             predictions.append(features @ w + t.mean())
         predictions = np.array(predictions)
-        return list(predictions.mean(axis=0)), list(predictions.std(axis=0))
+        return llmnas.Scored(list(predictions.mean(axis=0)), list(predictions.std(axis=0)))
 
 
 def ensemble_cascade(space, seed, expensive, uncertain):
@@ -117,8 +138,14 @@ def ensemble_cascade(space, seed, expensive, uncertain):
         return scores
 
     keep = {"keep_best": 4, "keep_uncertain": 1} if uncertain else {"keep_best": 5}
-    config = {"seed": seed, "iterations": CASCADE["iterations"], "estimators": [{"name": "ensemble"}, {"name": "valid_acc"}],
-              "schedule": [{"estimator": "valid_acc", "fraction": [0, 1], "cascade": dict(screen="ensemble", pool=4, **keep)}]}
+    config = {
+        "seed": seed,
+        "iterations": CASCADE["iterations"],
+        "estimators": [{"name": "ensemble"}, {"name": "valid_acc"}],
+        "schedule": [
+            {"estimator": "valid_acc", "fraction": [0, 1], "cascade": dict(screen="ensemble", pool=4, **keep)}
+        ],
+    }
     llmnas.Search(space, config).run({"ensemble": screen, "valid_acc": valid})
 
 
@@ -183,6 +210,7 @@ def what_the_target_asks(space, bench, allowed_valid, calls):
     architecture predicted by the forest that did not see it: how findable they are for any screen learning from
     the architecture's features), and how far valid and test accuracy agree among the best 0.1% by valid_acc."""
     from sklearn.ensemble import RandomForestRegressor
+
     hashes = bench.hashes()
     rows = np.array([bench._rows[h][:2] for h in hashes]) * 100
     valid_regret, test_regret = rows[:, 0].max() - rows[:, 0], rows[:, 1].max() - rows[:, 1]
@@ -195,22 +223,27 @@ def what_the_target_asks(space, bench, allowed_valid, calls):
         forest = RandomForestRegressor(n_estimators=100, min_samples_leaf=2, random_state=0)
         predicted[fold == k] = forest.fit(features[fold != k], rows[fold != k, 0]).predict(features[fold == k])
     rank = np.argsort(np.argsort(-predicted, kind="stable"), kind="stable") + 1
-    top = np.argsort(valid_regret, kind="stable")[:max(2, len(rows) // 1000)]
+    top = np.argsort(valid_regret, kind="stable")[: max(2, len(rows) // 1000)]
     found = "; ".join(f"{valid_regret[i]:.3f}, {test_regret[i]:.3f}, {rank[i]}" for i in close)
-    return (f"{bench.dataset:9s} the target asks a mean valid regret <= {allowed_valid:.3f} within {0.3 * calls:.0f} "
-            f"calls: {len(close)} of the {len(rows)} architectures {'is' if len(close) == 1 else 'are'} that close to "
-            f"the best (valid regret, test regret, rank by a forest fitted to the rest of the table: {found}); among the "
-            f"{len(top)} best by valid_acc, valid and test accuracy rank alike at Kendall tau "
-            f"{llmnas.kendall_tau(-valid_regret[top], -test_regret[top]):+.2f}")
+    return (
+        f"{bench.dataset:9s} the target asks a mean valid regret <= {allowed_valid:.3f} within {0.3 * calls:.0f} "
+        f"calls: {len(close)} of the {len(rows)} architectures {'is' if len(close) == 1 else 'are'} that close to "
+        f"the best (valid regret, test regret, rank by a forest fitted to the rest of the table: {found}); among the "
+        f"{len(top)} best by valid_acc, valid and test accuracy rank alike at Kendall tau "
+        f"{llmnas.kendall_tau(-valid_regret[top], -test_regret[top]):+.2f}"
+    )
 
 
 def graph_table(datasets, seeds, out_dir):
     space = llmnas.Space.builtin("nas-bench-graph")
-    lines = [f"NAS-Bench-Graph, {seeds} seeds per dataset: mean regret in accuracy points (± standard error over seeds) of "
-             "the best architecture by valid_acc among those sent to valid_acc (test: against the best test_acc; valid: "
-             "against the best valid_acc), expensive calls (valid_acc look-ups, labels included), and the calls to first "
-             "reach evolution's final mean test regret (mean over the seeds that reach it, and how many do)",
-             f"{'dataset':9s} {'method':18s} {'test regret':>14s} {'valid regret':>14s} {'calls':>6s} {'/evol':>6s} {'calls to evol test':>19s}"]
+    lines = [
+        f"NAS-Bench-Graph, {seeds} seeds per dataset: mean regret in accuracy points (± standard error over seeds) of "
+        "the best architecture by valid_acc among those sent to valid_acc (test: against the best test_acc; valid: "
+        "against the best valid_acc), expensive calls (valid_acc look-ups, labels included), and the calls to first "
+        "reach evolution's final mean test regret (mean over the seeds that reach it, and how many do)",
+        f"{'dataset':9s} {'method':18s} {'test regret':>14s} {'valid regret':>14s} {'calls':>6s} {'/evol':>6s} "
+        f"{'calls to evol test':>19s}",
+    ]
     print("\n".join(lines), flush=True)
     panels, targets = [], {m: 0 for m in METHODS}
     for dataset in datasets:
@@ -226,14 +259,24 @@ def graph_table(datasets, seeds, out_dir):
             test = np.array([t[-1] for t, _ in measured[method]])
             valid = np.array([v[-1] for _, v in measured[method]])
             calls = np.array([len(t) for t, _ in measured[method]])
-            reach = [int(np.argmax(t <= evo_test.mean() + 1e-9)) + 1 for t, _ in measured[method] if (t <= evo_test.mean() + 1e-9).any()]
-            meets = (test.mean() <= evo_test.mean() + 1e-9 and valid.mean() <= allowed_valid
-                     and calls.mean() <= 0.3 * evo_calls)
+            reach = [
+                int(np.argmax(t <= evo_test.mean() + 1e-9)) + 1
+                for t, _ in measured[method]
+                if (t <= evo_test.mean() + 1e-9).any()
+            ]
+            meets = (
+                test.mean() <= evo_test.mean() + 1e-9
+                and valid.mean() <= allowed_valid
+                and calls.mean() <= 0.3 * evo_calls
+            )
             targets[method] += meets
             reached = f"{np.mean(reach):.0f} ({len(reach)}/{seeds})" if reach else f"never (0/{seeds})"
-            line = (f"{dataset:9s} {method:18s} {test.mean():7.3f}±{standard_error(test):<6.3f} "
-                    f"{valid.mean():7.3f}±{standard_error(valid):<6.3f} {calls.mean():6.0f} {calls.mean() / evo_calls:6.2f} "
-                    f"{reached:>19s}{'  meets the target' if meets else ''}")
+            line = (
+                f"{dataset:9s} {method:18s} {test.mean():7.3f}±{standard_error(test):<6.3f} "
+                f"{valid.mean():7.3f}±{standard_error(valid):<6.3f} {calls.mean():6.0f} "
+                f"{calls.mean() / evo_calls:6.2f} "
+                f"{reached:>19s}{'  meets the target' if meets else ''}"
+            )
             lines.append(line)
             print(line, flush=True)
             grid = np.arange(0, int(evo_calls) + 1, 10)
@@ -244,30 +287,42 @@ def graph_table(datasets, seeds, out_dir):
         panels += [(f"{dataset}: test regret", test_curves), (f"{dataset}: valid regret", valid_curves)]
         budget = int(np.mean([len(t) for t, _ in measured["cascade+refit"]]))
         at_budget = [(t[min(budget, len(t)) - 1], v[min(budget, len(v)) - 1]) for t, v in measured["evolution"]]
-        line = (f"{dataset:9s} evolution after {budget} calls (the cascades' budget): test regret "
-                f"{np.mean([a for a, _ in at_budget]):.3f}, valid regret {np.mean([b for _, b in at_budget]):.3f}")
+        line = (
+            f"{dataset:9s} evolution after {budget} calls (the cascades' budget): test regret "
+            f"{np.mean([a for a, _ in at_budget]):.3f}, valid regret {np.mean([b for _, b in at_budget]):.3f}"
+        )
         lines.append(line)
         print(line, flush=True)
         overall, within = screen_quality(space, bench)
-        line = (f"{dataset:9s} the cascade's MLP on 100 random + 200 top-decile architectures: Kendall tau {overall:.2f} over "
-                f"all {len(bench.hashes())}, {within:.2f} within the top decile")
+        line = (
+            f"{dataset:9s} the cascade's MLP on 100 random + 200 top-decile architectures: Kendall tau "
+            f"{overall:.2f} over "
+            f"all {len(bench.hashes())}, {within:.2f} within the top decile"
+        )
         lines.append(line)
         print(line, flush=True)
         line = what_the_target_asks(space, bench, allowed_valid, evo_calls)
         lines.append(line)
         print(line, flush=True)
-    lines.append(f"Random search gets evolution's budget per seed; HS-NAS: {LABELS} labels, MLP {DISTILL}; cascades: "
-                 f"{CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, {CASCADE}; ensembles: {ENSEMBLE}, the same labels and "
-                 "iterations. Target (issue 15): test regret no worse than "
-                 "evolution's, valid regret within max(evolution's standard error, 0.05), at most 30% of its calls.")
+    lines.append(
+        f"Random search gets evolution's budget per seed; HS-NAS: {LABELS} labels, MLP {DISTILL}; cascades: "
+        f"{CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, {CASCADE}; ensembles: {ENSEMBLE}, the same labels and "
+        "iterations. Target (issue 15): test regret no worse than "
+        "evolution's, valid regret within max(evolution's standard error, 0.05), at most 30% of its calls."
+    )
     lines.append("Datasets meeting the target: " + ", ".join(f"{m} {targets[m]}/{len(datasets)}" for m in METHODS))
     print("\n".join(lines[-2:]))
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "nasbench_graph.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     svg = os.path.join(out_dir, "nasbench_graph_regret.svg")
-    regret_plot.write(svg, panels, METHODS, columns=2,
-                      caption=f"Mean regret (points) of the incumbent against expensive calls, {seeds} seeds per dataset")
+    regret_plot.write(
+        svg,
+        panels,
+        METHODS,
+        columns=2,
+        caption=f"Mean regret (points) of the incumbent against expensive calls, {seeds} seeds per dataset",
+    )
     print(f"table and plot: {out_dir}/nasbench_graph.txt, {svg}")
 
 
@@ -278,6 +333,7 @@ def trivial(arch):
 
 def speed(limit_ms=200.0):
     import optuna
+
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     space = llmnas.Space.builtin("hat-wmt14ende")
     latency = llmnas.latency_predictor("wmt14ende-titanxp")
@@ -294,8 +350,11 @@ def speed(limit_ms=200.0):
     ours, trials, best = timed(llmnas.Search(space, config))
     # The cascade: an MLP (the latency predictor standing in for a distilled one, lower is better) screens pools of
     # 4x the children (and a first population of 500); the best quarter goes on to the trivial estimator.
-    cascaded = dict(config, estimators=[{"name": "screen", "kind": "mlp", "higher_is_better": False}, {"name": "host"}],
-                    schedule=[{"estimator": "host", "fraction": [0, 1], "cascade": {"screen": "screen", "pool": 4}}])
+    cascaded = dict(
+        config,
+        estimators=[{"name": "screen", "kind": "mlp", "higher_is_better": False}, {"name": "host"}],
+        schedule=[{"estimator": "host", "fraction": [0, 1], "cascade": {"screen": "screen", "pool": 4}}],
+    )
     search = llmnas.Search(space, cascaded).bind_mlp("screen", latency)
     cascade_time, cascade_trials, _ = timed(search)
 
@@ -309,7 +368,10 @@ def speed(limit_ms=200.0):
             genes.append((hp["name"], hp["choices"], None))
 
     def decode(trial):
-        values = {f"{n}{'' if i is None else i}": trial.suggest_categorical(f"{n}{'' if i is None else i}", c) for n, c, i in genes}
+        values = {
+            f"{n}{'' if i is None else i}": trial.suggest_categorical(f"{n}{'' if i is None else i}", c)
+            for n, c, i in genes
+        }
         arch = {}
         for hp in definition:
             if "layers" in hp:
@@ -330,12 +392,19 @@ def speed(limit_ms=200.0):
         study.tell(trial, trivial(arch) if ms <= limit_ms else 0.0)
     theirs = time.perf_counter() - start
     feasible = [t for t in study.trials if t.user_attrs["latency"] <= limit_ms]
-    print(f"search time, 30 iterations x 125 on hat-wmt14ende, latency <= {limit_ms:.0f} ms (TITAN Xp predictor), "
-          f"trivial estimator: llmnas {ours:.2f} s ({trials} distinct candidates scored) | optuna NSGAIISampler {theirs:.2f} s (3750 trials) | "
-          f"ratio {theirs / ours:.1f}x | best score llmnas {best['best_score']:.1f} (latency {best['constraints']['latency_ms']:.0f} ms) "
-          f"vs optuna {max(t.value for t in feasible):.1f} ({len(feasible)} of optuna's trials feasible)")
-    print(f"the same search with a cascade of 4x pools screened by an MLP: llmnas {cascade_time:.2f} s ({cascade_trials} candidates "
-          f"reached the estimator) | ratio to optuna's 3750 trials {theirs / cascade_time:.1f}x")
+    print(
+        f"search time, 30 iterations x 125 on hat-wmt14ende, latency <= {limit_ms:.0f} ms (TITAN Xp predictor), "
+        f"trivial estimator: llmnas {ours:.2f} s ({trials} distinct candidates scored) | optuna NSGAIISampler "
+        f"{theirs:.2f} s (3750 trials) | "
+        f"ratio {theirs / ours:.1f}x | best score llmnas {best['best_score']:.1f} (latency "
+        f"{best['constraints']['latency_ms']:.0f} ms) "
+        f"vs optuna {max(t.value for t in feasible):.1f} ({len(feasible)} of optuna's trials feasible)"
+    )
+    print(
+        f"the same search with a cascade of 4x pools screened by an MLP: llmnas {cascade_time:.2f} s "
+        f"({cascade_trials} candidates "
+        f"reached the estimator) | ratio to optuna's 3750 trials {theirs / cascade_time:.1f}x"
+    )
 
 
 def main():
@@ -343,7 +412,9 @@ def main():
     parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "bench"))
+    parser.add_argument(
+        "--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "bench")
+    )
     args = parser.parse_args()
     graph_table(args.datasets.split(","), args.seeds, args.out)
     if not args.skip_speed:

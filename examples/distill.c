@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
     llmnas_status status = llmnas_llm_create(config, &llm);
     if (status == LLMNAS_OK) status = llmnas_space_builtin("hat-wmt14ende", &space);
     if (status == LLMNAS_OK) {
-        status = llmnas_distill_llmpp(llm, space, "{\"task\": \"machine translation\", \"dataset\": \"WMT'14 English-German\"}",
+        status = llmnas_llmpp_distill(llm, space, "{\"task\": \"machine translation\", \"dataset\": \"WMT'14 English-German\"}",
                                       demos, pool, labels, 123, mlp_config, show_progress, NULL, &mlp, &report);
     }
     free(demos);

@@ -66,7 +66,7 @@ static int search_under(const llmnas_space *space, const char *model, const char
     llmnas_string_free(candidates);
     llmnas_string_free(estimator);
     char *best = NULL;
-    if (status == LLMNAS_OK) status = llmnas_search_best_json(search, &best);
+    if (status == LLMNAS_OK) status = llmnas_search_best(search, &best);
     if (status == LLMNAS_OK) status = llmnas_search_write_report(search, report, "html");
     if (status != LLMNAS_OK) {
         llmnas_string_free(best);

@@ -5,7 +5,7 @@
  * Usage: llmpp_eval [DATA_DIR]        (default data/llmpp-wmt)
  * The endpoint: LLMNAS_LLM_CONFIG holds a whole client config (JSON, see llmnas_llm_create); otherwise
  * LLMNAS_MODEL names the model and the library reads OPENAI_BASE_URL and OPENAI_API_KEY. With neither, only the
- * baselines run. LLMNAS_PROTOCOL_OPTIONS may hold the protocol's options (JSON, see llmnas_eval_paper_protocol),
+ * baselines run. LLMNAS_PROTOCOL_OPTIONS may hold the protocol's options (JSON, see llmnas_protocol_run),
  * e.g. {"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123]}} for an LLM-Distill-PP row. Progress goes
  * to stderr, the table to stdout. */
 #include <llmnas.h>
@@ -48,11 +48,11 @@ int main(int argc, char **argv) {
     }
 
     char *result = NULL;
-    llmnas_status status = llmnas_eval_paper_protocol(llm, data_dir, getenv("LLMNAS_PROTOCOL_OPTIONS"), show_progress,
+    llmnas_status status = llmnas_protocol_run(llm, data_dir, getenv("LLMNAS_PROTOCOL_OPTIONS"), show_progress,
                                                       NULL, &result);
     if (status != LLMNAS_OK) {
         llmnas_llm_free(llm);
-        return fail("llmnas_eval_paper_protocol", status);
+        return fail("llmnas_protocol_run", status);
     }
     /* The table is the "text" member; print it unescaped. */
     const char *text = strstr(result, "\"text\":\"");
@@ -70,7 +70,7 @@ int main(int argc, char **argv) {
 
     if (llm) {
         char *usage = NULL;
-        if (llmnas_llm_usage_json(llm, &usage) == LLMNAS_OK) printf("LLM usage: %s\n", usage);
+        if (llmnas_llm_usage(llm, &usage) == LLMNAS_OK) printf("LLM usage: %s\n", usage);
         llmnas_string_free(usage);
         llmnas_llm_free(llm);
     }

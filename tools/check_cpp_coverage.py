@@ -1,10 +1,12 @@
 """Checks that the C++ wrapper (bindings/cpp/llmnas.hpp) uses every function include/llmnas.h declares (a call, or
 a destructor as a deleter), except the ones listed here as deliberately left to C. Run by `make test`."""
+
 import os
 import re
 import sys
 
-from llmnas_header import ROOT, Header
+from llmnas_support import ROOT
+from llmnas_support.header import Header
 
 # Functions the wrapper leaves to the C interface on purpose, with the reason.
 LEFT_OUT = {}
@@ -22,8 +24,10 @@ def main():
         for name in stale:
             print(f"check-cpp-coverage: {name} is listed as left out but the header does not declare it")
         return 1
-    print(f"check-cpp-coverage: llmnas.hpp uses {len(declared) - len(LEFT_OUT)} of the header's {len(declared)} "
-          f"functions; left to C: {', '.join(sorted(LEFT_OUT)) or 'none'}")
+    print(
+        f"check-cpp-coverage: llmnas.hpp uses {len(declared) - len(LEFT_OUT)} of the header's {len(declared)} "
+        f"functions; left to C: {', '.join(sorted(LEFT_OUT)) or 'none'}"
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ end exactly as the same search run once.
 
 Usage: soak.py [REQUESTS (default 20000)] [--fault-share 0.1] [--kills 20]
 """
+
 import argparse
 import json
 import os
@@ -20,13 +21,11 @@ import time
 
 import numpy as np
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(ROOT, "bindings", "python", "tests"))
-import llmnas  # noqa: E402
-from conftest import ScriptedServer  # noqa: E402
+import llmnas
+from llmnas_support.scripted_server import ScriptedServer
 
 BATCH = 1000
-RSS_BOUND_MB = 16           # growth over the first batch's resident memory: a leak or an index of answers shows here
+RSS_BOUND_MB = 16  # growth over the first batch's resident memory: a leak or an index of answers shows here
 
 
 def resident_mb():
@@ -41,14 +40,29 @@ def open_fds():
 def client(server, cache_file):
     """The soak's client: 16 requests at a time, 3 retries, a 1 s timeout, the cache when given."""
     cache = {"cache_file": cache_file} if cache_file else {}
-    return llmnas.LLM(base_url=server.base_url, model="scripted", max_concurrency=16, retries=3, backoff_seconds=0.01,
-                      backoff_max_seconds=0.05, timeout_seconds=1, **cache)
+    return llmnas.LLM(
+        base_url=server.base_url,
+        model="scripted",
+        max_concurrency=16,
+        retries=3,
+        backoff_seconds=0.01,
+        backoff_max_seconds=0.05,
+        timeout_seconds=1,
+        **cache,
+    )
 
 
 def faults(share):
     """Rules whose probabilities add up to `share`, each fault kind an equal part."""
-    kinds = [{"status": 429, "retry_after": 0}, {"status": 500}, {"status": 503}, {"drop": True},
-             {"raw": '{"choices": [{"message": {"content": "2'}, {"hang": 1.5}, {"answer": "no number here"}]
+    kinds = [
+        {"status": 429, "retry_after": 0},
+        {"status": 500},
+        {"status": 503},
+        {"drop": True},
+        {"raw": '{"choices": [{"message": {"content": "2'},
+        {"hang": 1.5},
+        {"answer": "no number here"},
+    ]
     return [dict(kind, probability=share / len(kinds) / (1 - share * i / len(kinds))) for i, kind in enumerate(kinds)]
 
 
@@ -63,7 +77,8 @@ search = llmnas.Search.resume(checkpoint) if os.path.exists(checkpoint) else llm
 ops = ["gat", "gcn", "gin", "cheb", "sage", "arma", "graph", "fc", "skip"]
 for candidates, _ in search:
     time.sleep(0.08)   # a slow estimator, so that the kills land mid-run
-    search.tell([float(sum((i + 1) * ops.index(op) for i, op in enumerate(a["ops"])) + int(a["link"][-1])) for a in candidates])
+    search.tell([float(sum((i + 1) * ops.index(op) for i, op in enumerate(a["ops"])) + int(a["link"][-1]))
+                 for a in candidates])
 with open(out + ".tmp", "w") as f:
     json.dump({"history": search.history(), "trials": search.trials()}, f)
 os.replace(out + ".tmp", out)
@@ -76,6 +91,7 @@ def killed_search(folder, kills, seed=0):
     import random
     import signal
     import subprocess
+
     env = dict(os.environ)
 
     def start(checkpoint, out):
@@ -112,8 +128,10 @@ def main():
     args = parser.parse_args()
     server = ScriptedServer(quiet=True)
     space = llmnas.Space.builtin("hat-wmt14ende")
-    archs = list({json.dumps(a, sort_keys=True): a for a in space.sample(args.requests + args.requests // 10, seed=11)}.values())
-    archs = archs[:args.requests]
+    archs = list(
+        {json.dumps(a, sort_keys=True): a for a in space.sample(args.requests + args.requests // 10, seed=11)}.values()
+    )
+    archs = archs[: args.requests]
     assert len(archs) == args.requests, "the space gave too few distinct architectures"
 
     demos = [(a, 25.0 + i / 10) for i, a in enumerate(space.sample(5, seed=12))]
@@ -124,7 +142,7 @@ def main():
             llm = client(server, os.path.join(folder, "cache.llmnas"))
             rss, scores, statuses = [], [], []
             for start in range(0, args.requests, BATCH):
-                batch_scores, batch_statuses = llm.predict(space, archs[start:start + BATCH], demos)
+                batch_scores, batch_statuses = llm.predict(space, archs[start : start + BATCH], demos)
                 scores.append(batch_scores)
                 statuses.append(batch_statuses)
                 rss.append(resident_mb())
@@ -137,13 +155,19 @@ def main():
             faulted = sum(1 for e in log if not e.get("usage"))
             ended = np.isfinite(scores) == (statuses == 0)
             assert ended.all(), "an item has neither a score nor its own status"
-            kinds = {llmnas.Status(s).name: int(n) for s, n in zip(*np.unique(statuses[statuses != 0], return_counts=True))}
+            kinds = {
+                llmnas.Status(s).name: int(n) for s, n in zip(*np.unique(statuses[statuses != 0], return_counts=True))
+            }
             for key in ("prompt_tokens", "completion_tokens"):
-                assert usage[key] == sum(u[key] for u in received), f"the ledger's {key} differ from the answers received"
+                assert usage[key] == sum(u[key] for u in received), (
+                    f"the ledger's {key} differ from the answers received"
+                )
             # libcurl resends a request once on a fresh connection when a reused one was dropped before any answer:
             # the server logs both, the client made one attempt.
             assert usage["requests"] <= logged <= usage["requests"] + faulted, (
-                f"the ledger counts {usage['requests']} attempts, the server logged {logged} ({faulted} without an answer)")
+                f"the ledger counts {usage['requests']} attempts, the server logged {logged} ({faulted} without an "
+                "answer)"
+            )
             # A second pass: every answer that came (a number or not) is in the cache and paid once; only the items
             # without an answer are asked again.
             server.script([], seed=4)
@@ -151,7 +175,9 @@ def main():
             resent = len(server.log())
             bad = statuses == llmnas.Status.BAD_ANSWER
             unanswered = (statuses != 0) & ~bad
-            assert resent == int(unanswered.sum()), f"{resent} requests on the second pass for {int(unanswered.sum())} unanswered items"
+            assert resent == int(unanswered.sum()), (
+                f"{resent} requests on the second pass for {int(unanswered.sum())} unanswered items"
+            )
             answered = statuses == 0
             assert np.array_equal(again[answered], scores[answered]), "a cached answer changed"
             assert (again_statuses[bad] == llmnas.Status.BAD_ANSWER).all() and (again_statuses[~bad] == 0).all()
@@ -161,28 +187,51 @@ def main():
             plain = client(server, None)
             flat = []
             for start in range(0, min(args.requests, 5 * BATCH), BATCH):
-                plain.predict(space, archs[start:start + BATCH], demos)
+                plain.predict(space, archs[start : start + BATCH], demos)
                 flat.append(resident_mb())
             del plain
             fds_after = open_fds()
             growth = rss[-1] - rss[0]
             leak = flat[-1] - flat[0]
-            print(json.dumps({"requests": args.requests, "http_attempts": usage["requests"], "retries": usage["retries"],
-                              "server_log": logged, "server_faults": faulted, "prompt_tokens": usage["prompt_tokens"], "scored": int(answered.sum()), "failed": kinds,
-                              "second_pass_requests": resent, "rss_first_mb": round(rss[0], 1), "rss_last_mb": round(rss[-1], 1),
-                              "rss_growth_without_cache_mb": round(leak, 1), "fds_before": fds_before, "fds_after": fds_after}))
+            print(
+                json.dumps(
+                    {
+                        "requests": args.requests,
+                        "http_attempts": usage["requests"],
+                        "retries": usage["retries"],
+                        "server_log": logged,
+                        "server_faults": faulted,
+                        "prompt_tokens": usage["prompt_tokens"],
+                        "scored": int(answered.sum()),
+                        "failed": kinds,
+                        "second_pass_requests": resent,
+                        "rss_first_mb": round(rss[0], 1),
+                        "rss_last_mb": round(rss[-1], 1),
+                        "rss_growth_without_cache_mb": round(leak, 1),
+                        "fds_before": fds_before,
+                        "fds_after": fds_after,
+                    }
+                )
+            )
             cached = int((statuses == 0).sum() + bad.sum())
             assert growth <= RSS_BOUND_MB, f"resident memory grew {growth:.1f} MB with {cached} answers cached"
-            assert leak <= RSS_BOUND_MB, f"resident memory grew {leak:.1f} MB over {len(flat)} batches without the cache"
+            assert leak <= RSS_BOUND_MB, (
+                f"resident memory grew {leak:.1f} MB over {len(flat)} batches without the cache"
+            )
             assert fds_after == fds_before, f"{fds_after - fds_before} file descriptors left open"
         with tempfile.TemporaryDirectory() as folder:
             landed = killed_search(folder, args.kills)
             assert landed >= args.kills // 2, f"only {landed} of {args.kills} kills landed before the search ended"
-            print(f"search: killed with SIGKILL {landed} times mid-run and resumed; history and trials equal the uninterrupted run's")
+            print(
+                f"search: killed with SIGKILL {landed} times mid-run and resumed; history and trials equal the "
+                "uninterrupted run's"
+            )
     finally:
         server.stop()
-    print(f"soak: {args.requests} items through {args.fault_share:.0%} faults: every item ended, the ledger matched "
-          "the server, nothing was paid twice, memory and descriptors held")
+    print(
+        f"soak: {args.requests} items through {args.fault_share:.0%} faults: every item ended, the ledger matched "
+        "the server, nothing was paid twice, memory and descriptors held"
+    )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ version_ok() {
     rm -rf "$work/version/build"
     cmake -S "$work/version" -B "$work/version/build" -DWANT="$1" -DCMAKE_PREFIX_PATH="$prefix" > /dev/null 2>&1
 }
-version_ok 0.2 && ! version_ok 0.1 && ! version_ok 9.0 \
-    || { echo "test-install: find_package's version check is wrong (0.2 accepted, 0.1 and 9.0 refused expected)"; exit 1; }
-echo "test-install: find_package(llmnas 0.2) accepts the installed $(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")/\1/p' \
-    "$prefix/lib/cmake/llmnas/llmnasConfigVersion.cmake"); 0.1 (another ABI) and 9.0 are refused"
+version_ok 1.0 && ! version_ok 0.6 && ! version_ok 9.0 \
+    || { echo "test-install: find_package's version check is wrong (1.0 accepted, 0.6 and 9.0 refused expected)"; exit 1; }
+echo "test-install: find_package(llmnas 1.0) accepts the installed $(sed -n 's/^set(PACKAGE_VERSION "\(.*\)")/\1/p' \
+    "$prefix/lib/cmake/llmnas/llmnasConfigVersion.cmake"); 0.6 (another ABI) and 9.0 are refused"

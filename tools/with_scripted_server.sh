@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs a command beside the scripted OpenAI-compatible test server (Tests/server/scripted_llm_server.py) on
+# Runs a command beside the scripted OpenAI-compatible test server (tools/python/llmnas_support/scripted_llm_server.py) on
 # 127.0.0.1, with its base URL in LLMNAS_TEST_BASE_URL; the server stops when the command ends.
 # Usage: tools/with_scripted_server.sh COMMAND [ARG...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d)
-"${PYTHON:-python3}" "$root/Tests/server/scripted_llm_server.py" > "$dir/port" &
+"${PYTHON:-python3}" "$root/tools/python/llmnas_support/scripted_llm_server.py" > "$dir/port" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done

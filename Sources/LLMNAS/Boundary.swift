@@ -19,7 +19,9 @@ func boundary(_ body: () throws(LLMNASError) -> Void) -> llmnas_status {
 /// The UTF-8 text behind a borrowed C string argument named `name`.
 func text(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(LLMNASError) -> String {
     guard let pointer else { throw LLMNASError(.invalidArgument, "\(name) is NULL") }
-    guard let text = String(validatingCString: pointer) else { throw LLMNASError(.invalidArgument, "\(name) is not valid UTF-8") }
+    guard let text = String(validatingCString: pointer) else {
+        throw LLMNASError(.invalidArgument, "\(name) is not valid UTF-8")
+    }
     return text
 }
 
@@ -31,7 +33,9 @@ func output<T>(_ pointer: UnsafeMutablePointer<T>?, _ name: String) throws(LLMNA
 
 /// A library-owned copy of `string` for the caller, who frees it with `llmnas_string_free`.
 func duplicate(_ string: String) throws(LLMNASError) -> UnsafeMutablePointer<CChar> {
-    guard let copy = strdup(string) else { throw LLMNASError(.outOfMemory, "out of memory copying a \(string.utf8.count)-byte result") }
+    guard let copy = strdup(string) else {
+        throw LLMNASError(.outOfMemory, "out of memory copying a \(string.utf8.count)-byte result")
+    }
     return copy
 }
 

@@ -2,7 +2,8 @@ import CLLMNAS
 import Glibc
 
 /// The library's version, "MAJOR.MINOR.PATCH" from the header's LLMNAS_VERSION_* macros, in static storage.
-nonisolated(unsafe) private let versionText: UnsafeMutablePointer<CChar>? = strdup("\(LLMNAS_VERSION_MAJOR).\(LLMNAS_VERSION_MINOR).\(LLMNAS_VERSION_PATCH)")
+nonisolated(unsafe) private let versionText: UnsafeMutablePointer<CChar>? = strdup(
+    "\(LLMNAS_VERSION_MAJOR).\(LLMNAS_VERSION_MINOR).\(LLMNAS_VERSION_PATCH)")
 
 /// Returned by `llmnas_status_string` for a value the header's status list does not hold.
 private let unknownStatus: StaticString = "LLMNAS_UNKNOWN_STATUS: not a status of this library"

@@ -23,7 +23,9 @@ enum CAPIHarness {
         let space = nulls & 1 == 0 ? spaces[Int(selector >> 7)] : nil
         func null(_ bit: UInt8) -> Bool { nulls & (1 << bit) != 0 }
         /// A pointer to `value`, or NULL when bit `bit` says so.
-        func pointer<T>(to value: inout T, unless bit: UInt8, _ call: (UnsafeMutablePointer<T>?) -> llmnas_status) -> llmnas_status {
+        func pointer<T>(to value: inout T, unless bit: UInt8, _ call: (UnsafeMutablePointer<T>?) -> llmnas_status)
+            -> llmnas_status
+        {
             withUnsafeMutablePointer(to: &value) { call(null(bit) ? nil : $0) }
         }
         var out: UnsafeMutablePointer<CChar>?
@@ -40,10 +42,13 @@ enum CAPIHarness {
                 var features = [Float](repeating: 0, count: size)
                 var length = 0
                 return features.withUnsafeMutableBufferPointer { buffer in
-                    pointer(to: &length, unless: 3) { llmnas_arch_features_batch(space, json, null(2) ? nil : buffer.baseAddress, size, $0) }
+                    pointer(to: &length, unless: 3) {
+                        llmnas_arch_features_batch(space, json, null(2) ? nil : buffer.baseAddress, size, $0)
+                    }
                 }
             case 3:
-                return llmnas_prompt_build(space, null(2) ? nil : json, null(3) ? nil : json, json, null(4) ? nil : json, &out)
+                return llmnas_prompt_build(
+                    space, null(2) ? nil : json, null(3) ? nil : json, json, null(4) ? nil : json, &out)
             case 4:
                 // Created and freed, not run: a fuzzed config may ask for 100,000 x 100,000.
                 var search: OpaquePointer?
@@ -53,7 +58,10 @@ enum CAPIHarness {
                 let values = bytes.prefix(2 * size).map { Double($0) }
                 let half = values.count / 2
                 return values.withUnsafeBufferPointer { buffer in
-                    pointer(to: &out, unless: 3) { llmnas_metrics(null(2) ? nil : buffer.baseAddress, buffer.baseAddress.map { $0 + half }, half, $0) }
+                    pointer(to: &out, unless: 3) {
+                        llmnas_metrics_compute(
+                            null(2) ? nil : buffer.baseAddress, buffer.baseAddress.map { $0 + half }, half, $0)
+                    }
                 }
             case 6:
                 var llm: OpaquePointer?
@@ -62,10 +70,12 @@ enum CAPIHarness {
                 guard llmnas_llm_create(config, &llm) == LLMNAS_OK else { return LLMNAS_INVALID_ARGUMENT }
                 if null(5) {
                     return pointer(to: &out, unless: 6) {
-                        llmnas_llmpp_validate(null(2) ? nil : llm, space, null(3) ? nil : json, json, null(4) ? nil : json, nil, nil, $0)
+                        llmnas_llmpp_validate(
+                            null(2) ? nil : llm, space, null(3) ? nil : json, json, null(4) ? nil : json, nil, nil, $0)
                     }
                 }
-                return llmnas_llm_propose(null(2) ? nil : llm, space, null(3) ? nil : json, json, null(4) ? nil : json, &out)
+                return llmnas_llm_propose(
+                    null(2) ? nil : llm, space, null(3) ? nil : json, json, null(4) ? nil : json, &out)
             default:
                 var llm: OpaquePointer?
                 defer { llmnas_llm_free(llm) }
@@ -74,7 +84,10 @@ enum CAPIHarness {
         }
         llmnas_string_free(out)
         let name = String(cString: llmnas_status_string(status))
-        precondition(name.hasPrefix("LLMNAS_") && !name.hasPrefix("LLMNAS_UNKNOWN_STATUS"), "a call returned \(status.rawValue), not a status of the list")
-        precondition(status == LLMNAS_OK || !String(cString: llmnas_last_error()).isEmpty, "a failure without a message")
+        precondition(
+            name.hasPrefix("LLMNAS_") && !name.hasPrefix("LLMNAS_UNKNOWN_STATUS"),
+            "a call returned \(status.rawValue), not a status of the list")
+        precondition(
+            status == LLMNAS_OK || !String(cString: llmnas_last_error()).isEmpty, "a failure without a message")
     }
 }

@@ -33,7 +33,9 @@ enum Harnesses {
         guard let first = bytes.first, let text = text(Array(bytes.dropFirst())) else { return }
         let space = first & 1 == 0 ? hat : graph
         guard let parsed = try? space.architecture(fromJSON: text) else { return }
-        precondition(try! space.architecture(fromJSON: space.jsonText(of: parsed)) == parsed, "an architecture does not round-trip")
+        precondition(
+            try! space.architecture(fromJSON: space.jsonText(of: parsed)) == parsed,
+            "an architecture does not round-trip")
         _ = space.features(of: parsed)
         var generator = SeededGenerator(seed: UInt64(first))
         _ = try? space.mutate(parsed, probability: 0.5, using: &generator)
@@ -42,7 +44,8 @@ enum Harnesses {
 
     /// A config: the first byte chooses MLP, LLM, search, protocol or prediction task.
     static func config(_ bytes: [UInt8]) {
-        guard let first = bytes.first, let text = text(Array(bytes.dropFirst())), let json = try? JSONParser.parse(text) else { return }
+        guard let first = bytes.first, let text = text(Array(bytes.dropFirst())), let json = try? JSONParser.parse(text)
+        else { return }
         switch first % 5 {
         case 0: _ = try? MLPConfig(json: json)
         case 1: _ = try? LLMConfig(json: json, environment: { _ in nil })
@@ -71,7 +74,8 @@ enum Harnesses {
     /// parsers behind the checksum of model files and checkpoints.
     static func withValidChecksum(_ bytes: [UInt8]) -> [UInt8] {
         guard bytes.count >= 4 else { return bytes }
-        let body = bytes.dropLast(4), crc = CRC32.checksum(body)
+        let body = bytes.dropLast(4)
+        let crc = CRC32.checksum(body)
         return Array(body) + (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
     }
 
@@ -80,7 +84,9 @@ enum Harnesses {
     static func mlpFile(_ bytes: [UInt8]) {
         _ = try? MLP(fileBytes: bytes, source: "fuzz")
         guard let model = try? MLP(fileBytes: withValidChecksum(bytes), source: "fuzz") else { return }
-        precondition(try! MLP(fileBytes: model.fileBytes, source: "again").fileBytes == model.fileBytes, "a model file does not round-trip")
+        precondition(
+            try! MLP(fileBytes: model.fileBytes, source: "again").fileBytes == model.fileBytes,
+            "a model file does not round-trip")
         var out: [Float] = [0]
         model.predict([Float](repeating: 0.5, count: model.inputCount), rows: 1, into: &out)
     }
@@ -89,7 +95,8 @@ enum Harnesses {
     /// estimators unbound) without trapping.
     static func checkpoint(_ bytes: [UInt8]) {
         _ = try? SearchCheckpoint.read(bytes: bytes, source: "fuzz", savingTo: nil)
-        guard let search = try? SearchCheckpoint.read(bytes: withValidChecksum(bytes), source: "fuzz", savingTo: nil) else { return }
+        guard let search = try? SearchCheckpoint.read(bytes: withValidChecksum(bytes), source: "fuzz", savingTo: nil)
+        else { return }
         _ = search.historyJSON()
         _ = try? search.bestJSON()
         _ = try? search.ask()

@@ -16,9 +16,10 @@ do throws(LLMNASError) {
         let (model, report) = try LatencyPredictors.train(dataset)
         try model.save(to: arguments[2] + "/" + name + ".mlp")
         func figure(_ key: String, _ decimals: Int) -> String {
-            if case let .number(v) = report[key] { return DecimalFormat.fixed(v, decimals) } else { return "?" }
+            if case .number(let v) = report[key] { return DecimalFormat.fixed(v, decimals) } else { return "?" }
         }
-        let line = name.padding(22) + figure("train_rows", 0).padding(7) + figure("test_rows", 0).padding(6)
+        let line =
+            name.padding(22) + figure("train_rows", 0).padding(7) + figure("test_rows", 0).padding(6)
             + figure("test_rmse_ms", 2).padding(9) + figure("test_mape_percent", 2).padding(9)
             + "(" + figure("validation_rmse_ms", 2) + ", " + figure("validation_mape_percent", 2) + ")"
         print(line)
@@ -30,5 +31,7 @@ do throws(LLMNASError) {
 
 extension String {
     /// The text padded with spaces to `width` characters.
-    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
 }

@@ -1,14 +1,19 @@
-import Foundation
-import Synchronization
 import CLLMNAS
-import Testing
-@testable import LLMNAS
+import Foundation
 import LLMNASCore
 import LLMNASTestSupport
+import Synchronization
+import Testing
+
+@testable import LLMNAS
 
 /// The C functions called as a C host would: raw pointers, status codes, library-owned strings.
 @Suite struct CABITests {
-    static let a00 = #"{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],"decoder_arbitrary_ende_attn":[2]}"#
+    static let a00 =
+        #"{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],"#
+        + #""encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,"#
+        + #""decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"#
+        + #""decoder_ende_attention_heads":[4],"decoder_arbitrary_ende_attn":[2]}"#
 
     /// A built-in space handle, freed after `body`.
     func withSpace<T>(_ name: String = "hat-wmt14ende", _ body: (OpaquePointer) throws -> T) throws -> T {
@@ -55,7 +60,8 @@ import LLMNASTestSupport
             mapped.insert(status)
         }
         #expect(mapped.count == LLMNASError.Kind.allCases.count, "no two kinds share a status")
-        #expect(String(cString: llmnas_status_string(llmnas_status(rawValue: -1000))!).hasPrefix("LLMNAS_UNKNOWN_STATUS"))
+        #expect(
+            String(cString: llmnas_status_string(llmnas_status(rawValue: -1000))!).hasPrefix("LLMNAS_UNKNOWN_STATUS"))
         #expect(String(cString: llmnas_status_string(llmnas_status(rawValue: 7))!).hasPrefix("LLMNAS_UNKNOWN_STATUS"))
     }
 
@@ -69,7 +75,7 @@ import LLMNASTestSupport
         #expect(llmnas_space_builtin("hat-wmt14ende", nil) == LLMNAS_INVALID_ARGUMENT)
         #expect(lastError == "out_space is NULL")
         #expect(llmnas_space_from_json(nil, &space) == LLMNAS_INVALID_ARGUMENT)
-        #expect(llmnas_space_to_json(nil, &text) == LLMNAS_INVALID_ARGUMENT)
+        #expect(llmnas_space_serialize(nil, &text) == LLMNAS_INVALID_ARGUMENT)
         #expect(lastError == "space is NULL")
         #expect(llmnas_space_feature_count(nil, &count) == LLMNAS_INVALID_ARGUMENT)
         #expect(count == 99)
@@ -123,7 +129,9 @@ import LLMNASTestSupport
         #expect(space == nil)
         try withSpace { space in
             #expect(llmnas_arch_validate(space, "{\"encoder_embed_dim\": 512") == LLMNAS_MALFORMED_JSON)
-            #expect(llmnas_arch_validate(space, Self.a00.replacingOccurrences(of: "[3072]", with: "[4096]")) == LLMNAS_INVALID_ARCH)
+            #expect(
+                llmnas_arch_validate(space, Self.a00.replacingOccurrences(of: "[3072]", with: "[4096]"))
+                    == LLMNAS_INVALID_ARCH)
             #expect(lastError.contains("'decoder_ffn_embed_dim[0]' = 4096"))
             #expect(llmnas_arch_validate(space, Self.a00) == LLMNAS_OK)
         }
@@ -171,7 +179,8 @@ import LLMNASTestSupport
 
     @Test func samplingIsFixedBySeedAndBounded() throws {
         try withSpace("nas-bench-graph") { space in
-            var a: UnsafeMutablePointer<CChar>? = nil, b: UnsafeMutablePointer<CChar>? = nil
+            var a: UnsafeMutablePointer<CChar>? = nil
+            var b: UnsafeMutablePointer<CChar>? = nil
             #expect(llmnas_space_sample(space, 42, 50, &a) == LLMNAS_OK)
             #expect(llmnas_space_sample(space, 42, 50, &b) == LLMNAS_OK)
             let first = take(a)!
@@ -203,7 +212,9 @@ import LLMNASTestSupport
         }
         try withSpace("nas-bench-graph") { space in
             var out: UnsafeMutablePointer<CChar>? = nil
-            #expect(llmnas_arch_stats(space, #"{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}"#, &out) == LLMNAS_UNSUPPORTED)
+            #expect(
+                llmnas_arch_stats(space, #"{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}"#, &out)
+                    == LLMNAS_UNSUPPORTED)
             #expect(out == nil)
         }
     }
@@ -216,11 +227,11 @@ import LLMNASTestSupport
         for name in list {
             try withSpace(name) { space in
                 var json: UnsafeMutablePointer<CChar>? = nil
-                #expect(llmnas_space_to_json(space, &json) == LLMNAS_OK)
+                #expect(llmnas_space_serialize(space, &json) == LLMNAS_OK)
                 let text = take(json)!
                 var copy: OpaquePointer? = nil
                 #expect(llmnas_space_from_json(text, &copy) == LLMNAS_OK)
-                #expect(llmnas_space_to_json(copy, &json) == LLMNAS_OK)
+                #expect(llmnas_space_serialize(copy, &json) == LLMNAS_OK)
                 #expect(take(json) == text)
                 llmnas_space_free(copy)
             }

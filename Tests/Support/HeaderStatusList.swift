@@ -22,10 +22,12 @@ public struct HeaderStatusList {
             guard trimmed.hasPrefix("X(LLMNAS_"), let close = trimmed.lastIndex(of: ")") else { continue }
             let inner = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 2)..<close]
             let parts = inner.split(separator: ",", maxSplits: 2).map { $0.trimmingPrefix(while: { $0 == " " }) }
-            guard parts.count == 3, let value = Int32(parts[1]), parts[2].hasPrefix("\""), parts[2].hasSuffix("\"") else {
+            guard parts.count == 3, let value = Int32(parts[1]), parts[2].hasPrefix("\""), parts[2].hasSuffix("\"")
+            else {
                 throw HeaderParseError(line: String(line))
             }
-            entries.append(Entry(name: String(parts[0]), value: value, meaning: String(parts[2].dropFirst().dropLast())))
+            entries.append(
+                Entry(name: String(parts[0]), value: value, meaning: String(parts[2].dropFirst().dropLast())))
         }
         guard !entries.isEmpty else { throw HeaderParseError(line: "no X(LLMNAS_...) entry") }
         self.entries = entries

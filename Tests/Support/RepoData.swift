@@ -31,20 +31,34 @@ public enum RepoData {
         var previousWasQuote = false
         for character in try text(relativePath) {
             if quoted {
-                if character == "\"" { quoted = false; previousWasQuote = true } else { field.append(character) }
+                if character == "\"" {
+                    quoted = false
+                    previousWasQuote = true
+                } else {
+                    field.append(character)
+                }
                 continue
             }
             switch character {
             case "\"":
                 if previousWasQuote { field.append("\"") }
                 quoted = true
-            case ",": record.append(field); field = ""
-            case "\n", "\r\n": record.append(field); records.append(record); record = []; field = ""
+            case ",":
+                record.append(field)
+                field = ""
+            case "\n", "\r\n":
+                record.append(field)
+                records.append(record)
+                record = []
+                field = ""
             default: field.append(character)
             }
             previousWasQuote = false
         }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
         let header = records.removeFirst()
         return records.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import LLMNASCore
 
-/// The loopback OpenAI-compatible server of Tests/server/scripted_llm_server.py, started for a suite and stopped
-/// with it. Tests script its answers and faults and read its request log.
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The loopback OpenAI-compatible server of tools/python/llmnas_support/scripted_llm_server.py, started for a suite and
+/// stopped with it. Tests script its answers and faults and read its request log.
 public final class ScriptedServer: @unchecked Sendable {
     public let port: Int
     private let process: Process
@@ -16,18 +17,22 @@ public final class ScriptedServer: @unchecked Sendable {
     public init() throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepoData.root + "/Tests/server/scripted_llm_server.py"]
+        process.arguments = ["python3", RepoData.root + "/tools/python/llmnas_support/scripted_llm_server.py"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = pipe.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw LLMNASError(.io, "the scripted server exited before it printed its port") }
+            guard !chunk.isEmpty else {
+                throw LLMNASError(.io, "the scripted server exited before it printed its port")
+            }
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw LLMNASError(.io, "unexpected first line: \(text)") }
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw LLMNASError(.io, "unexpected first line: \(text)")
+        }
         self.port = port
     }
 
@@ -57,7 +62,8 @@ public final class ScriptedServer: @unchecked Sendable {
 
     /// The Batch API jobs created since the last script ("batches") and the number of files uploaded ("files").
     public func batches() async throws -> JSONValue {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/_control/batches")!)
+        let (data, _) = try await URLSession.shared.data(
+            from: URL(string: "http://127.0.0.1:\(port)/_control/batches")!)
         return try JSONParser.parse(String(decoding: data, as: UTF8.self))
     }
 
@@ -78,10 +84,15 @@ public final class ScriptedServer: @unchecked Sendable {
         let json = try JSONParser.parse(String(decoding: data, as: UTF8.self))
         return (json["requests"]?.arrayValue ?? []).map { entry in
             var headers: [String: String] = [:]
-            for (name, value) in entry["headers"]?.objectMembers ?? [] { headers[name.lowercased()] = value.stringValue }
-            func number(_ key: String) -> Double { if case let .number(d) = entry[key] { return d } else { return .nan } }
-            return Logged(path: entry["path"]?.stringValue ?? "", headers: headers, body: entry["body"]?.stringValue ?? "",
-                          start: number("start"), end: number("end"), usage: entry["usage"] == .null ? nil : entry["usage"])
+            for (name, value) in entry["headers"]?.objectMembers ?? [] {
+                headers[name.lowercased()] = value.stringValue
+            }
+            func number(_ key: String) -> Double {
+                if case .number(let d) = entry[key] { return d } else { return .nan }
+            }
+            return Logged(
+                path: entry["path"]?.stringValue ?? "", headers: headers, body: entry["body"]?.stringValue ?? "",
+                start: number("start"), end: number("end"), usage: entry["usage"] == .null ? nil : entry["usage"])
         }
     }
 
@@ -95,7 +106,8 @@ public final class ScriptedServer: @unchecked Sendable {
         events.sort { (a: (time: Double, change: Int), b: (time: Double, change: Int)) -> Bool in
             a.time != b.time ? a.time < b.time : a.change < b.change
         }
-        var current = 0, best = 0
+        var current = 0
+        var best = 0
         for event in events {
             current += event.change
             best = max(best, current)
@@ -111,16 +123,26 @@ public final class ScriptedServer: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         close(fd)
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
 /// A client of `server` with `extra` config keys (JSON members without braces).
-public func makeClient(_ server: ScriptedServer, _ extra: String = "", environment: [String: String] = [:]) throws -> LLMClient {
+public func makeClient(_ server: ScriptedServer, _ extra: String = "", environment: [String: String] = [:]) throws
+    -> LLMClient
+{
     let separator = extra.isEmpty ? "" : ", "
-    let config = try LLMConfig(json: JSONParser.parse("{\"base_url\": \"\(server.baseURL)\", \"model\": \"scripted\", \"backoff_seconds\": 0.01\(separator)\(extra)}"))
+    let config = try LLMConfig(
+        json: JSONParser.parse(
+            "{\"base_url\": \"\(server.baseURL)\", \"model\": \"scripted\", \"backoff_seconds\": "
+                + "0.01\(separator)\(extra)}"
+        ))
     return try LLMClient(config: config) { environment[$0] }
 }

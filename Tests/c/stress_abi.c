@@ -22,7 +22,7 @@ static void spaces(void) {
     llmnas_space *space = NULL;
     char *text = NULL;
     expect(llmnas_space_builtin("hat-wmt14ende", &space), LLMNAS_OK, "space_builtin");
-    expect(llmnas_space_to_json(space, &text), LLMNAS_OK, "space_to_json");
+    expect(llmnas_space_serialize(space, &text), LLMNAS_OK, "space_to_json");
     llmnas_space *copy = NULL;
     expect(llmnas_space_from_json(text, &copy), LLMNAS_OK, "space_from_json");
     llmnas_string_free(text);
@@ -47,7 +47,7 @@ static void llms(void) {
     llmnas_llm *llm = NULL;
     char *usage = NULL;
     expect(llmnas_llm_create("{\"model\": \"m\", \"base_url\": \"http://127.0.0.1:9/v1\"}", &llm), LLMNAS_OK, "llm_create");
-    expect(llmnas_llm_usage_json(llm, &usage), LLMNAS_OK, "llm_usage");
+    expect(llmnas_llm_usage(llm, &usage), LLMNAS_OK, "llm_usage");
     llmnas_string_free(usage);
     llmnas_llm_free(llm);
     expect(llmnas_llm_create("{\"temperature\": 1}", &llm), LLMNAS_INVALID_ARGUMENT, "llm_create no model");
@@ -70,7 +70,7 @@ static void mlps(const char *dir, int with_files) {
         llmnas_mlp_free(loaded);
     }
     char *info = NULL;
-    expect(llmnas_mlp_info_json(mlp, &info), LLMNAS_OK, "mlp_info");
+    expect(llmnas_mlp_info(mlp, &info), LLMNAS_OK, "mlp_info");
     llmnas_string_free(info);
     llmnas_mlp_free(mlp);
     float bad[2] = {0.0f / 0.0f, 1};
@@ -90,7 +90,7 @@ static void searches(const char *dir, int with_files) {
     expect(llmnas_space_builtin("nas-bench-graph", &space), LLMNAS_OK, "space graph");
     expect(llmnas_search_create(space, config, &search), LLMNAS_OK, "search_create");
     char *candidates = NULL, *estimator = NULL, *json = NULL;
-    expect(llmnas_search_best_json(search, &json), LLMNAS_NOT_FOUND, "best before any tell");
+    expect(llmnas_search_best(search, &json), LLMNAS_NOT_FOUND, "best before any tell");
     expect(llmnas_search_tell(search, NULL, 0), LLMNAS_INVALID_ARGUMENT, "tell before ask");
     expect(llmnas_search_ask(search, &candidates, &estimator), LLMNAS_OK, "search_ask");
     double scores[6] = {1, 2, 3, 4, 5, 6};
@@ -102,11 +102,11 @@ static void searches(const char *dir, int with_files) {
     expect(llmnas_search_tell_spread(search, scores, spreads, 6), LLMNAS_OK, "search_tell_spread");
     llmnas_string_free(candidates);
     llmnas_string_free(estimator);
-    expect(llmnas_search_history_json(search, &json), LLMNAS_OK, "history");
+    expect(llmnas_search_history(search, &json), LLMNAS_OK, "history");
     llmnas_string_free(json);
     if (with_files) {
         expect(llmnas_search_resume(checkpoint, &resumed), LLMNAS_OK, "search_resume");
-        expect(llmnas_search_best_json(resumed, &json), LLMNAS_OK, "best after resume");
+        expect(llmnas_search_best(resumed, &json), LLMNAS_OK, "best after resume");
         llmnas_string_free(json);
         llmnas_search_free(resumed);
     }

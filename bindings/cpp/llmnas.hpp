@@ -108,7 +108,7 @@ public:
     /// The space's definition as JSON.
     std::string to_json() const {
         char *out = nullptr;
-        detail::check(llmnas_space_to_json(get(), &out));
+        detail::check(llmnas_space_serialize(get(), &out));
         return detail::take(out);
     }
 
@@ -206,14 +206,14 @@ inline std::string build_prompt(const Space &space, const std::string &arch_json
 inline std::string metrics(const std::vector<double> &predicted, const std::vector<double> &truth) {
     if (predicted.size() != truth.size()) throw Error(LLMNAS_INVALID_ARGUMENT, "predicted and truth differ in length");
     char *out = nullptr;
-    detail::check(llmnas_metrics(predicted.data(), truth.data(), predicted.size(), &out));
+    detail::check(llmnas_metrics_compute(predicted.data(), truth.data(), predicted.size(), &out));
     return detail::take(out);
 }
 
 /// Kendall's tau-b of `n` values at `x` and at `y`, without a copy.
 inline double kendall_tau(const double *x, const double *y, std::size_t n) {
     double tau = 0;
-    detail::check(llmnas_kendall_tau(x, y, n, &tau));
+    detail::check(llmnas_metrics_kendall_tau(x, y, n, &tau));
     return tau;
 }
 
@@ -221,7 +221,7 @@ inline double kendall_tau(const double *x, const double *y, std::size_t n) {
 inline double kendall_tau(const std::vector<double> &x, const std::vector<double> &y) {
     if (x.size() != y.size()) throw Error(LLMNAS_INVALID_ARGUMENT, "x and y differ in length");
     double tau = 0;
-    detail::check(llmnas_kendall_tau(x.data(), y.data(), x.size(), &tau));
+    detail::check(llmnas_metrics_kendall_tau(x.data(), y.data(), x.size(), &tau));
     return tau;
 }
 
@@ -238,7 +238,7 @@ public:
     /// The usage ledger as JSON.
     std::string usage_json() const {
         char *out = nullptr;
-        detail::check(llmnas_llm_usage_json(handle_.get(), &out));
+        detail::check(llmnas_llm_usage(handle_.get(), &out));
         return detail::take(out);
     }
 
@@ -321,7 +321,7 @@ private:
 inline std::string eval_paper_protocol(const std::string &data_dir, const LLM *llm = nullptr,
                                        const std::string &options_json = "") {
     char *out = nullptr;
-    detail::check(llmnas_eval_paper_protocol(llm ? llm->get() : nullptr, data_dir.c_str(),
+    detail::check(llmnas_protocol_run(llm ? llm->get() : nullptr, data_dir.c_str(),
                                              options_json.empty() ? nullptr : options_json.c_str(), nullptr, nullptr,
                                              &out));
     return detail::take(out);
@@ -380,7 +380,7 @@ public:
     /// Sizes, parameters, standardisation and training record as JSON.
     std::string info_json() const {
         char *out = nullptr;
-        detail::check(llmnas_mlp_info_json(handle_.get(), &out));
+        detail::check(llmnas_mlp_info(handle_.get(), &out));
         return detail::take(out);
     }
 
@@ -414,7 +414,7 @@ inline std::string latency_predictor_names_json() {
     return detail::take(out);
 }
 
-/// LLM-Distill-PP (see llmnas_distill_llmpp): `labels` architectures of the JSON Lines pool at `pool_path`
+/// LLM-Distill-PP (see llmnas_llmpp_distill): `labels` architectures of the JSON Lines pool at `pool_path`
 /// labelled by LLM-PP and an MLP trained on them ("" configs for the defaults); what the labels cost goes to
 /// `report_json` when it is given.
 inline MLP distill_llmpp(LLM &llm, const Space &space, const std::string &demos_json, const std::string &pool_path,
@@ -422,7 +422,7 @@ inline MLP distill_llmpp(LLM &llm, const Space &space, const std::string &demos_
                          const std::string &mlp_config_json = "", std::string *report_json = nullptr) {
     llmnas_mlp *handle = nullptr;
     char *report = nullptr;
-    detail::check(llmnas_distill_llmpp(llm.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
+    detail::check(llmnas_llmpp_distill(llm.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
                                        demos_json.c_str(), pool_path.c_str(), labels, seed,
                                        mlp_config_json.empty() ? nullptr : mlp_config_json.c_str(), nullptr, nullptr,
                                        &handle, &report));
@@ -450,6 +450,14 @@ public:
 
     /// A host estimator for run(): scores the candidates (a JSON array of `n` architectures) in their order.
     using Estimator = std::function<std::vector<double>(const std::string &candidates_json, std::size_t n)>;
+    /// What a SpreadEstimator returns: a score per candidate and how uncertain each is (a standard deviation, not
+    /// negative), which the trials record and a cascade's "keep_uncertain" reads.
+    struct Scored {
+        std::vector<double> scores;   ///< One per candidate, in order.
+        std::vector<double> spreads;  ///< One per score.
+    };
+    /// A host estimator for run() that tells each score's spread.
+    using SpreadEstimator = std::function<Scored(const std::string &candidates_json, std::size_t n)>;
     /// A host constraint's value for one architecture (JSON).
     using Constraint = std::function<double(const std::string &arch_json)>;
 
@@ -510,18 +518,29 @@ public:
     }
 
     /// Runs the search to its end, scoring each host estimator the schedule uses with its entry of `estimators`
-    /// (by name; scores only: a screen that reports spreads drives ask_batch and tell(scores, spreads) instead). An
-    /// exception an estimator or constraint throws stops the run, keeping every score told before, and is rethrown
-    /// as itself; the search can go on later.
+    /// (by name). An exception an estimator or constraint throws stops the run, keeping every score told before,
+    /// and is rethrown as itself; the search can go on later.
     void run(const std::map<std::string, Estimator> &estimators) {
-        std::vector<Callback<Estimator>> callbacks;
+        std::map<std::string, SpreadEstimator> adapted;
+        for (const auto &entry : estimators) {
+            Estimator scores = entry.second;
+            adapted[entry.first] = [scores](const std::string &candidates_json, std::size_t n) {
+                return Scored{scores(candidates_json, n), {}};
+            };
+        }
+        run(adapted);
+    }
+
+    /// As run(), with estimators that tell each score's spread (an empty `spreads` tells none).
+    void run(const std::map<std::string, SpreadEstimator> &estimators) {
+        std::vector<Callback<SpreadEstimator>> callbacks;
         callbacks.reserve(estimators.size());
         std::vector<llmnas_estimator> records;
         for (const auto &entry : estimators) {
-            callbacks.push_back(Callback<Estimator>{state_.get(), entry.second});
+            callbacks.push_back(Callback<SpreadEstimator>{state_.get(), entry.second});
             llmnas_estimator record = LLMNAS_ESTIMATOR_INIT;
             record.name = entry.first.c_str();
-            record.score = &Search::score_trampoline;
+            record.score_spread = &Search::score_trampoline;
             record.user_data = &callbacks.back();
             records.push_back(record);
         }
@@ -531,21 +550,21 @@ public:
     /// The best architecture so far, with its score, constraint values and stats, as JSON.
     std::string best_json() const {
         char *out = nullptr;
-        detail::check(llmnas_search_best_json(get(), &out));
+        detail::check(llmnas_search_best(get(), &out));
         return detail::take(out);
     }
 
     /// Progress, estimator calls and one record per finished iteration, as JSON.
     std::string history_json() const {
         char *out = nullptr;
-        detail::check(llmnas_search_history_json(get(), &out));
+        detail::check(llmnas_search_history(get(), &out));
         return detail::take(out);
     }
 
     /// Every architecture any estimator scored, with its iteration, score, constraints and parent flag, as JSON.
     std::string trials_json() const {
         char *out = nullptr;
-        detail::check(llmnas_search_trials_json(get(), &out));
+        detail::check(llmnas_search_trials(get(), &out));
         return detail::take(out);
     }
 
@@ -596,12 +615,15 @@ private:
         }
     }
 
-    static int score_trampoline(const char *candidates_json, std::size_t n, double *scores, void *user_data) {
-        auto *callback = static_cast<Callback<Estimator> *>(user_data);
+    static int score_trampoline(const char *candidates_json, std::size_t n, double *scores, double *spreads,
+                                void *user_data) {
+        auto *callback = static_cast<Callback<SpreadEstimator> *>(user_data);
         try {
-            std::vector<double> result = callback->function(candidates_json, n);
-            if (result.size() != n) throw Error(LLMNAS_INVALID_ARGUMENT, "a host estimator returned the wrong number of scores");
-            for (std::size_t i = 0; i < n; i++) scores[i] = result[i];
+            Scored result = callback->function(candidates_json, n);
+            if (result.scores.size() != n || (!result.spreads.empty() && result.spreads.size() != n))
+                throw Error(LLMNAS_INVALID_ARGUMENT, "a host estimator returned the wrong number of scores or spreads");
+            for (std::size_t i = 0; i < n; i++) scores[i] = result.scores[i];
+            for (std::size_t i = 0; i < result.spreads.size(); i++) spreads[i] = result.spreads[i];
             return 0;
         } catch (...) {
             callback->state->pending = std::current_exception();

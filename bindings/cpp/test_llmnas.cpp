@@ -235,6 +235,20 @@ int main() {
     expect(sent.estimator == "supernet" && sent.count == 2 &&
                sent.candidates_json.find(pool[0]) != std::string::npos && sent.candidates_json.find(pool[3]) != std::string::npos,
            "the best and the widest spread reach the supernet");
+    // The same through run(): a SpreadEstimator screen; the supernet tells no spreads.
+    llmnas::Search spread_run(graph, R"({"iterations": 1, "population": 6, "parents": 2, "mutations": 2, "crossovers": 2,
+        "estimators": [{"name": "proxy"}, {"name": "supernet"}], "schedule": [{"estimator": "supernet", "fraction": [0, 1],
+        "cascade": {"screen": "proxy", "pool": 2, "keep_best": 1, "keep_uncertain": 1}}]})");
+    std::string reached;
+    spread_run.run(std::map<std::string, llmnas::Search::SpreadEstimator>{
+        {"proxy", [&](const std::string &, std::size_t) { return llmnas::Search::Scored{scores, spreads}; }},
+        {"supernet", [&](const std::string &candidates, std::size_t n) {
+             reached = candidates;
+             return llmnas::Search::Scored{std::vector<double>(n, 1.0), {}};
+         }}});
+    expect(reached.find(pool[0]) != std::string::npos && reached.find(pool[3]) != std::string::npos &&
+               spread_run.trials_json().find("\"spread\":4") != std::string::npos,
+           "run tells a SpreadEstimator's spreads: the widest reaches the supernet, the trials hold it");
     expect(llmnas::detail::array_length("[]") == 0 && llmnas::detail::array_length(R"([{"a":[1,2]},"x,y",3])") == 3,
            "array lengths");
 

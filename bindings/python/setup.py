@@ -4,6 +4,7 @@ for its platform.
 The header is read from the package itself (llmnas/include/llmnas.h, where `make wheel` stages it) or from the
 source tree (../../include/llmnas.h). LLMNAS_WHEEL_PLATFORM, set by tools/wheel.sh, is the platform tag of a wheel
 with the library inside; without it the wheel is pure Python and finds the library as the README says."""
+
 import os
 import re
 
@@ -15,7 +16,7 @@ HEADERS = [os.path.join(HERE, "llmnas", "include", "llmnas.h"), os.path.join(HER
 
 
 def header_version():
-    """"MAJOR.MINOR.PATCH" from the LLMNAS_VERSION_* macros of the header."""
+    """ "MAJOR.MINOR.PATCH" from the LLMNAS_VERSION_* macros of the header."""
     header = next((path for path in HEADERS if os.path.exists(path)), None)
     if header is None:
         raise SystemExit(f"no llmnas.h at {' or '.join(HEADERS)}")

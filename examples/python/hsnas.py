@@ -10,6 +10,7 @@ iterations and the supernet the second half (the schedule of Jawahar et al., 202
 
 Usage: python hsnas.py [MODEL_PATH [OUT_DIR [ITERATIONS]]] [--supernet FILE.py]
 """
+
 import argparse
 import importlib.util
 import json
@@ -22,10 +23,17 @@ def config(model, limit_ms, iterations, checkpoint, supernet):
     schedule = None
     if supernet is not None:
         estimators.append({"name": "supernet", "higher_is_better": getattr(supernet, "HIGHER_IS_BETTER", False)})
-        schedule = [{"estimator": "distilled-bleu", "fraction": [0, 0.5]}, {"estimator": "supernet", "fraction": [0.5, 1]}]
-    result = {"seed": 1, "iterations": iterations, "estimators": estimators,
-              "constraints": [{"kind": "latency", "predictor": "wmt14ende-titanxp", "max": limit_ms}],
-              "checkpoint": checkpoint}
+        schedule = [
+            {"estimator": "distilled-bleu", "fraction": [0, 0.5]},
+            {"estimator": "supernet", "fraction": [0.5, 1]},
+        ]
+    result = {
+        "seed": 1,
+        "iterations": iterations,
+        "estimators": estimators,
+        "constraints": [{"kind": "latency", "predictor": "wmt14ende-titanxp", "max": limit_ms}],
+        "checkpoint": checkpoint,
+    }
     if schedule:
         result["schedule"] = schedule
     return result
@@ -51,7 +59,10 @@ def main():
         best = search.run({"supernet": supernet.score} if supernet else {})
         search.write_report(report, "html")
         print(f"latency <= {limit} ms:")
-        print(f"  {'predicted BLEU' if best['estimator'] == 'distilled-bleu' else best['estimator']:32s} {best['best_score']:.2f}")
+        print(
+            f"  {'predicted BLEU' if best['estimator'] == 'distilled-bleu' else best['estimator']:32s} "
+            f"{best['best_score']:.2f}"
+        )
         print(f"  {'TITAN Xp latency (ms)':32s} {best['constraints']['latency_ms']:.1f}")
         print(f"  {'parameters (without embeddings)':32s} {best['stats']['params']:.0f}")
         print(f"  {'GFLOPs':32s} {best['stats']['gflops']:.2f}")

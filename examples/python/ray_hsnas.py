@@ -9,9 +9,8 @@ A cluster:     on the head node `ray start --head --port=6379`; on every other n
                `ray start --address=HEAD_IP:6379`; then on the driver `RAY_ADDRESS=HEAD_IP:6379 python ray_hsnas.py`
                (ray.init() joins the cluster RAY_ADDRESS names; data/ must be readable on every node).
 """
+
 import argparse
-import os
-import sys
 import time
 
 import ray
@@ -19,9 +18,7 @@ import ray
 import llmnas
 import llmnas.ray
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from nasbench_graph import NASBenchGraph  # noqa: E402
+from llmnas_support.nasbench_graph import NASBenchGraph
 
 
 class TableEstimator:
@@ -29,8 +26,6 @@ class TableEstimator:
     given cost per architecture (a supernet evaluation takes seconds)."""
 
     def __init__(self, dataset, seconds_per_arch):
-        sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-        from nasbench_graph import NASBenchGraph
         self.table = NASBenchGraph(dataset)
         self.seconds = seconds_per_arch
 
@@ -40,8 +35,14 @@ class TableEstimator:
 
 
 def make_search(space, seed, checkpoint=None):
-    config = {"seed": seed, "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
-              "schedule": [{"estimator": "distilled", "fraction": [0, 0.7]}, {"estimator": "valid_acc", "fraction": [0.7, 1]}]}
+    config = {
+        "seed": seed,
+        "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
+        "schedule": [
+            {"estimator": "distilled", "fraction": [0, 0.7]},
+            {"estimator": "valid_acc", "fraction": [0.7, 1]},
+        ],
+    }
     if checkpoint:
         config["checkpoint"] = checkpoint
     return llmnas.Search(space, config)
@@ -70,19 +71,25 @@ def main():
     ray.init(num_cpus=args.actors, include_dashboard=False, log_to_driver=False)
     start = time.perf_counter()
     distributed = make_search(space, args.seed).bind_mlp("distilled", model)
-    factory = (lambda dataset=args.dataset, s=args.seconds_per_arch: TableEstimator(dataset, s))
+    factory = lambda dataset=args.dataset, s=args.seconds_per_arch: TableEstimator(dataset, s)
     best_ray = llmnas.ray.run_search(distributed, {"valid_acc": factory}, actors=args.actors)
     ray_seconds = time.perf_counter() - start
     ray.shutdown()
 
     calls = distributed.history()["estimator_calls"]["valid_acc"]
     same = best_ray["architecture"] == best_local["architecture"] and distributed.history() == local.history()
-    print(f"HS-NAS on NAS-Bench-Graph ({args.dataset}, seed {args.seed}): {calls} estimator calls at "
-          f"{args.seconds_per_arch * 1000:.0f} ms each")
-    print(f"  single process: {local_seconds:.1f} s | Ray, {args.actors} actors: {ray_seconds:.1f} s | "
-          f"same result: {same}")
-    print(f"  best: {best_ray['architecture']} valid_acc {best_ray['best_score']:.4f}, "
-          f"test regret {table.regret(best_ray['architecture']):.2f} points")
+    print(
+        f"HS-NAS on NAS-Bench-Graph ({args.dataset}, seed {args.seed}): {calls} estimator calls at "
+        f"{args.seconds_per_arch * 1000:.0f} ms each"
+    )
+    print(
+        f"  single process: {local_seconds:.1f} s | Ray, {args.actors} actors: {ray_seconds:.1f} s | "
+        f"same result: {same}"
+    )
+    print(
+        f"  best: {best_ray['architecture']} valid_acc {best_ray['best_score']:.4f}, "
+        f"test regret {table.regret(best_ray['architecture']):.2f} points"
+    )
 
 
 if __name__ == "__main__":

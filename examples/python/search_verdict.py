@@ -12,6 +12,7 @@ score say the same thing. The estimator's scores are taken as higher-is-better (
 
 Usage: python search_verdict.py MODEL_PATH CHECKPOINT [CHECKPOINT ...] [--task wmt14ende] [--seed 123]
 """
+
 import argparse
 
 import numpy as np
@@ -29,9 +30,14 @@ def quality(model, space, task, seed):
     test = split("test", task, seed)
     truth = np.array([t["score"] for t in test])
     predicted = model.predict(space.features([t["architecture"] for t in test]))
-    return {"count": len(test), "mae": float(np.mean(np.abs(predicted - truth))),
-            "tau": llmnas.kendall_tau(predicted, truth), "spread": float(predicted.std()),
-            "truth_spread": float(truth.std()), "error": float((predicted - truth).std())}
+    return {
+        "count": len(test),
+        "mae": float(np.mean(np.abs(predicted - truth))),
+        "tau": llmnas.kendall_tau(predicted, truth),
+        "spread": float(predicted.std()),
+        "truth_spread": float(truth.std()),
+        "error": float((predicted - truth).std()),
+    }
 
 
 def verdict(path, error):
@@ -41,8 +47,10 @@ def verdict(path, error):
     scores = np.array([t["score"] for t in search.trials() if t["estimator"] == best["estimator"]])
     close = float(np.mean(scores >= best["best_score"] - error))
     limits = ", ".join(f"{name} {value:.1f}" for name, value in best["constraints"].items())
-    line = (f"{path}: best {best['best_score']:.2f} ({limits}); {close:.0%} of the {len(scores)} candidates it scored are "
-            f"predicted within the estimator's error ({error:.2f}) of it")
+    line = (
+        f"{path}: best {best['best_score']:.2f} ({limits}); {close:.0%} of the {len(scores)} candidates it scored are "
+        f"predicted within the estimator's error ({error:.2f}) of it"
+    )
     if close > FLAT_SHARE:
         line += ": the answer is set by a flat predictor, not by a difference it resolves"
     return line, round(best["best_score"], 2)
@@ -58,21 +66,28 @@ def main():
     space = llmnas.Space.builtin(f"hat-{args.task}")
     model = llmnas.MLP.load(args.model)
     q = quality(model, space, args.task, args.seed)
-    print(f"the estimator on {args.task}/{args.seed}'s {q['count']} test architectures (BLEU from scratch): "
-          f"MAE {q['mae']:.2f}, Kendall tau-b {q['tau']:+.2f}; its predictions spread {q['spread']:.2f} BLEU (std) "
-          f"where the truth spreads {q['truth_spread']:.2f}; its error without its offset (std of prediction minus truth) "
-          f"{q['error']:.2f}")
+    print(
+        f"the estimator on {args.task}/{args.seed}'s {q['count']} test architectures (BLEU from scratch): "
+        f"MAE {q['mae']:.2f}, Kendall tau-b {q['tau']:+.2f}; its predictions spread {q['spread']:.2f} BLEU (std) "
+        f"where the truth spreads {q['truth_spread']:.2f}; its error without its offset (std of prediction minus "
+        "truth) "
+        f"{q['error']:.2f}"
+    )
     if abs(q["tau"]) < 0.2 or q["spread"] < q["truth_spread"] / 4:
-        print("  it ranks these architectures little better than chance, or squeezes their differences: a search it "
-              "scores shows the library's machinery, not a better architecture")
+        print(
+            "  it ranks these architectures little better than chance, or squeezes their differences: a search it "
+            "scores shows the library's machinery, not a better architecture"
+        )
     bests = []
     for path in args.checkpoints:
         line, best = verdict(path, q["error"])
         bests.append(best)
         print("  " + line)
     if len(bests) > 1 and len(set(bests)) == 1:
-        print(f"  every search ends at the same predicted score {bests[0]:.2f} whatever its limit: the estimator sees "
-              "nothing to gain in what a looser limit admits")
+        print(
+            f"  every search ends at the same predicted score {bests[0]:.2f} whatever its limit: the estimator sees "
+            "nothing to gain in what a looser limit admits"
+        )
 
 
 if __name__ == "__main__":

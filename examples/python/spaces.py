@@ -1,4 +1,5 @@
 """spaces.py: the C example spaces.c through the Python binding; it prints the same text."""
+
 import json
 
 import llmnas

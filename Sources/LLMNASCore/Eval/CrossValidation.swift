@@ -11,24 +11,35 @@ public enum CrossValidation {
         let predictions: [Double?]
     }
 
-    /// Runs the validation of `predictor`'s demonstrations; `progress` (done, total) returning false cancels.
-    public static func run(_ predictor: LLMPPPredictor, options: ValidationOptions = ValidationOptions(),
-                           progress: (Int, Int) -> Bool = { _, _ in true }) throws(LLMNASError) -> JSONValue {
-        let demonstrations = predictor.demonstrations, space = predictor.builder.space
+    /// Runs the validation of `predictor`'s demonstrations, reporting stage "validation"; `progress` may cancel.
+    public static func run(
+        _ predictor: LLMPPPredictor, options: ValidationOptions = ValidationOptions(),
+        progress: ProgressHandler = { _ in true }
+    ) throws(LLMNASError) -> JSONValue {
+        let demonstrations = predictor.demonstrations
+        let space = predictor.builder.space
         let folds = try options.folds(of: demonstrations.count)
         var foldOf = Array(demonstrations.indices)
         for (k, fold) in (folds ?? []).enumerated() { for i in fold { foldOf[i] = k } }
         let before = predictor.client.ledger
-        let held = try predictor.heldOutScores(folds: folds, progress: progress)
+        let held = try predictor.heldOutScores(folds: folds) { progress($0.renamed("validation")) }
         let after = predictor.client.ledger
         let truth = demonstrations.map(\.score)
         let raw = held.map { try? $0.get() }
-        var columns = [Column(predictor: "LLM-PP", predictions: raw),
-                       Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf))]
+        var columns = [
+            Column(predictor: "LLM-PP", predictions: raw),
+            Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf)),
+        ]
         if let costModel = space.costModel {
             let counts = demonstrations.map { costModel.counts(of: $0.architecture, in: space) }
-            columns.append(Column(predictor: "params least squares", predictions: outOfFold(counts.map { Double($0.parameters) }, truth, foldOf)))
-            columns.append(Column(predictor: "GFLOPs least squares", predictions: outOfFold(counts.map { Double($0.flops) / 1e9 }, truth, foldOf)))
+            columns.append(
+                Column(
+                    predictor: "params least squares",
+                    predictions: outOfFold(counts.map { Double($0.parameters) }, truth, foldOf)))
+            columns.append(
+                Column(
+                    predictor: "GFLOPs least squares",
+                    predictions: outOfFold(counts.map { Double($0.flops) / 1e9 }, truth, foldOf)))
         }
         let compared = demonstrations.indices.filter { i in columns.allSatisfy { $0.predictions[i] != nil } }
         let resamples = bootstrap(compared.count, options)
@@ -38,11 +49,17 @@ public enum CrossValidation {
             ("folds", .number(Double(folds?.count ?? demonstrations.count))),
             ("compared", .number(Double(compared.count))),
             ("bootstrap", .number(Double(options.bootstrap))), ("confidence", .number(options.confidence)),
-            ("predictors", .array(try columns.map { (column: Column) throws(LLMNASError) in
-                try figures(column, truth: truth, compared: compared, resamples: resamples, confidence: options.confidence)
-            })),
+            (
+                "predictors",
+                .array(
+                    try columns.map { (column: Column) throws(LLMNASError) in
+                        try figures(
+                            column, truth: truth, compared: compared, resamples: resamples,
+                            confidence: options.confidence)
+                    })
+            ),
         ]
-        for case let .failure(error) in held {
+        for case .failure(let error) in held {
             members.append(("first_failure", .string(error.message)))
             break
         }
@@ -62,7 +79,9 @@ public enum CrossValidation {
         x.indices.map { i -> Double? in
             guard let xi = x[i] else { return nil }
             let others = x.indices.filter { foldOf[$0] != foldOf[i] && x[$0] != nil }
-            guard others.count >= 2, let line = try? AffineCalibration(fitting: others.map { x[$0]! }, to: others.map { y[$0] }) else { return nil }
+            guard others.count >= 2,
+                let line = try? AffineCalibration(fitting: others.map { x[$0]! }, to: others.map { y[$0] })
+            else { return nil }
             return line.apply(xi)
         }
     }
@@ -75,20 +94,28 @@ public enum CrossValidation {
     }
 
     /// One predictor's figures over the compared demonstrations, with their bootstrap intervals.
-    static func figures(_ column: Column, truth: [Double], compared: [Int], resamples: [[Int]],
-                        confidence: Double) throws(LLMNASError) -> JSONValue {
+    static func figures(
+        _ column: Column, truth: [Double], compared: [Int], resamples: [[Int]],
+        confidence: Double
+    ) throws(LLMNASError) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("predictor", .string(column.predictor)),
             ("predictions", .array(column.predictions.map { $0.map(JSONValue.number) ?? .null })),
             ("missing", .number(Double(column.predictions.filter { $0 == nil }.count))),
         ]
         guard !compared.isEmpty else { return .object(members) }
-        let predicted = compared.map { column.predictions[$0]! }, measured = compared.map { truth[$0] }
+        let predicted = compared.map { column.predictions[$0]! }
+        let measured = compared.map { truth[$0] }
         let metrics = try RankMetrics(predicted: predicted, truth: measured)
-        members += [("mae", .number(metrics.mae)), ("rmse", .number(metrics.rmse)), ("kendall_tau", .number(metrics.kendallTau))]
-        var maes: [Double] = [], taus: [Double] = []
+        members += [
+            ("mae", .number(metrics.mae)), ("rmse", .number(metrics.rmse)),
+            ("kendall_tau", .number(metrics.kendallTau)),
+        ]
+        var maes: [Double] = []
+        var taus: [Double] = []
         for sample in resamples {
-            let p = sample.map { predicted[$0] }, t = sample.map { measured[$0] }
+            let p = sample.map { predicted[$0] }
+            let t = sample.map { measured[$0] }
             maes.append(zip(p, t).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(sample.count))
             taus.append(RankMetrics.kendallTauB(p, t))
         }

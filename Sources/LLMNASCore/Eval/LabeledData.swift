@@ -21,7 +21,9 @@ public struct LabeledData {
     public let splits: [Int: [String: (train: [String], test: [String])]]
 
     /// The built-in space of each task.
-    public static let spaceOfTask = ["wmt14ende": "hat-wmt14ende", "wmt14enfr": "hat-wmt14enfr", "wmt19ende": "hat-wmt19ende"]
+    public static let spaceOfTask = [
+        "wmt14ende": "hat-wmt14ende", "wmt14enfr": "hat-wmt14enfr", "wmt19ende": "hat-wmt19ende",
+    ]
 
     /// Reads `labeled.csv` and `splits.csv` from `directory`.
     public init(directory: String) throws(LLMNASError) {
@@ -32,7 +34,8 @@ public struct LabeledData {
         for (line, record) in labeled.rows.enumerated() {
             let source = "\(directory)/labeled.csv line \(line + 2)"
             guard let task = record["task"], let spaceName = LabeledData.spaceOfTask[task], let id = record["arch_id"],
-                  let archJSON = record["arch_json"] else {
+                let archJSON = record["arch_json"]
+            else {
                 throw LLMNASError(.corruptFile, "\(source): unknown task or missing arch_id/arch_json")
             }
             if spaces[spaceName] == nil { spaces[spaceName] = try BuiltinSpaces.space(named: spaceName) }
@@ -49,8 +52,10 @@ public struct LabeledData {
         var splits: [Int: [String: (train: [String], test: [String])]] = [:]
         for record in splitTable.rows {
             guard let seedText = record["split_seed"], let seed = Int(seedText), let task = record["task"],
-                  let id = record["arch_id"], let split = record["split"], split == "train" || split == "test" else {
-                throw LLMNASError(.corruptFile, "\(directory)/splits.csv: a row lacks split_seed, task, arch_id or split")
+                let id = record["arch_id"], let split = record["split"], split == "train" || split == "test"
+            else {
+                throw LLMNASError(
+                    .corruptFile, "\(directory)/splits.csv: a row lacks split_seed, task, arch_id or split")
             }
             var entry = splits[seed, default: [:]][task, default: ([], [])]
             if split == "train" { entry.train.append(id) } else { entry.test.append(id) }

@@ -34,25 +34,40 @@ public enum PaperProtocol {
         /// Reads options; nil gives the defaults.
         public init(json: JSONValue?) throws(LLMNASError) {
             guard let json else { return }
-            let r = try JSONObjectReader(json, context: "protocol options", allowed: ["prompt", "calibrate", "distill"], kind: .invalidArgument)
+            let r = try JSONObjectReader(
+                json, context: "protocol options", allowed: ["prompt", "calibrate", "distill"], kind: .invalidArgument)
             prompt = try PromptOptions(json: r.value("prompt"))
             calibrate = try r.bool("calibrate") ?? true
             if let distillJSON = r.value("distill") {
-                let d = try JSONObjectReader(distillJSON, context: "protocol options 'distill'", allowed: ["labels", "tasks", "seeds", "mlp", "save_dir"], kind: .invalidArgument)
-                let tasks = try d.value("tasks").map { (list: JSONValue) throws(LLMNASError) -> [String] in
-                    guard let names = list.arrayValue?.compactMap(\.stringValue), names.allSatisfy(PaperProtocol.tasks.contains) else {
-                        throw LLMNASError(.invalidArgument, "protocol options 'distill': 'tasks' must list tasks of \(PaperProtocol.tasks)")
-                    }
-                    return names
-                } ?? PaperProtocol.tasks
-                let seeds = try d.value("seeds").map { (list: JSONValue) throws(LLMNASError) -> [Int] in
-                    guard let values = list.arrayValue?.compactMap(\.exactInt), values.allSatisfy(PaperProtocol.seeds.contains) else {
-                        throw LLMNASError(.invalidArgument, "protocol options 'distill': 'seeds' must list seeds of \(PaperProtocol.seeds)")
-                    }
-                    return values
-                } ?? PaperProtocol.seeds
-                distill = (try d.int("labels", in: 2...1_000_000) ?? 3000, tasks, seeds, try MLPConfig(json: d.value("mlp")),
-                           try d.string("save_dir"))
+                let d = try JSONObjectReader(
+                    distillJSON, context: "protocol options 'distill'",
+                    allowed: ["labels", "tasks", "seeds", "mlp", "save_dir"], kind: .invalidArgument)
+                let tasks =
+                    try d.value("tasks").map { (list: JSONValue) throws(LLMNASError) -> [String] in
+                        guard let names = list.arrayValue?.compactMap(\.stringValue),
+                            names.allSatisfy(PaperProtocol.tasks.contains)
+                        else {
+                            throw LLMNASError(
+                                .invalidArgument,
+                                "protocol options 'distill': 'tasks' must list tasks of \(PaperProtocol.tasks)")
+                        }
+                        return names
+                    } ?? PaperProtocol.tasks
+                let seeds =
+                    try d.value("seeds").map { (list: JSONValue) throws(LLMNASError) -> [Int] in
+                        guard let values = list.arrayValue?.compactMap(\.exactInt),
+                            values.allSatisfy(PaperProtocol.seeds.contains)
+                        else {
+                            throw LLMNASError(
+                                .invalidArgument,
+                                "protocol options 'distill': 'seeds' must list seeds of \(PaperProtocol.seeds)")
+                        }
+                        return values
+                    } ?? PaperProtocol.seeds
+                distill = (
+                    try d.int("labels", in: 2...1_000_000) ?? 3000, tasks, seeds, try MLPConfig(json: d.value("mlp")),
+                    try d.string("save_dir")
+                )
             }
         }
     }
@@ -61,16 +76,21 @@ public enum PaperProtocol {
     public static func predictionTask(for task: String) -> PredictionTask {
         var t = PredictionTask()
         t.name = "machine translation"
-        t.dataset = ["wmt14ende": "WMT'14 English-German", "wmt14enfr": "WMT'14 English-French",
-                     "wmt19ende": "WMT'19 English-German"][task]
+        t.dataset =
+            [
+                "wmt14ende": "WMT'14 English-German", "wmt14enfr": "WMT'14 English-French",
+                "wmt19ende": "WMT'19 English-German",
+            ][task]
         t.backbone = "the encoder-decoder Transformer of Vaswani et al. (2017)"
         return t
     }
 
-    /// Runs the protocol and returns its figures. `client` nil runs the baselines only. `progress(stage, done,
-    /// total)` may cancel (then the run throws `cancelled`).
-    public static func run(data: LabeledData, client: LLMClient?, options: Options = Options(),
-                           progress: (String, Int, Int) -> Bool = { _, _, _ in true }) throws(LLMNASError) -> PaperProtocolResult {
+    /// Runs the protocol and returns its figures. `client` nil runs the baselines only. `progress` hears each
+    /// split's stages ("LLM-PP <task> ...", "LLM-Distill-PP ...", "calibration ...") and may cancel.
+    public static func run(
+        data: LabeledData, client: LLMClient?, options: Options = Options(),
+        progress: ProgressHandler = { _ in true }
+    ) throws(LLMNASError) -> PaperProtocolResult {
         typealias Row = PaperProtocolResult.Row
         typealias Cell = PaperProtocolResult.Cell
         var result = PaperProtocolResult()
@@ -90,55 +110,80 @@ public enum PaperProtocol {
                 }
                 let train = try split.train.map { (id: String) throws(LLMNASError) in try data.row(id, task: task) }
                 let test = try split.test.map { (id: String) throws(LLMNASError) in try data.row(id, task: task) }
-                let truth = try test.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, PaperProtocol.truthColumn) }
+                let truth = try test.map { (row: LabeledData.Row) throws(LLMNASError) in
+                    try PaperProtocol.value(row, PaperProtocol.truthColumn)
+                }
                 let stage = "\(task) seed \(seed) (\(splitIndex + 1)/\(totalSplits))"
                 splitIndex += 1
 
                 for (i, (_, column)) in PaperProtocol.supernets.enumerated() {
-                    let predicted = try test.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, column) }
+                    let predicted = try test.map { (row: LabeledData.Row) throws(LLMNASError) in
+                        try PaperProtocol.value(row, column)
+                    }
                     try supernetRows[i].cells[task, default: Cell()].add(predicted.map { .success($0) }, truth: truth)
                 }
                 let line = try AffineCalibration(
-                    fitting: try train.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, "params_no_emb") },
-                    to: try train.map { (row: LabeledData.Row) throws(LLMNASError) in try PaperProtocol.value(row, PaperProtocol.truthColumn) })
-                let byParams = try test.map { (row: LabeledData.Row) throws(LLMNASError) in line.apply(try PaperProtocol.value(row, "params_no_emb")) }
+                    fitting: try train.map { (row: LabeledData.Row) throws(LLMNASError) in
+                        try PaperProtocol.value(row, "params_no_emb")
+                    },
+                    to: try train.map { (row: LabeledData.Row) throws(LLMNASError) in
+                        try PaperProtocol.value(row, PaperProtocol.truthColumn)
+                    })
+                let byParams = try test.map { (row: LabeledData.Row) throws(LLMNASError) in
+                    line.apply(try PaperProtocol.value(row, "params_no_emb"))
+                }
                 try params.cells[task, default: Cell()].add(byParams.map { .success($0) }, truth: truth)
 
                 guard let client else { continue }
                 var predictionTask = PaperProtocol.predictionTask(for: task)
                 predictionTask.options = options.prompt
                 let demonstrations = try train.map { (row: LabeledData.Row) throws(LLMNASError) in
-                    Demonstration(architecture: row.architecture, score: try PaperProtocol.value(row, PaperProtocol.truthColumn))
+                    Demonstration(
+                        architecture: row.architecture, score: try PaperProtocol.value(row, PaperProtocol.truthColumn))
                 }
-                let predictor = LLMPPPredictor(client: client, space: space, task: predictionTask, demonstrations: demonstrations)
+                let predictor = LLMPPPredictor(
+                    client: client, space: space, task: predictionTask, demonstrations: demonstrations)
                 var cancelled = false
-                let raw = predictor.predictWithSpread(test.map(\.architecture)) { _, done, total in
-                    cancelled = !progress("LLM-PP " + stage, done, total)
+                let raw = predictor.predictWithSpread(test.map(\.architecture)) { report in
+                    cancelled = !progress(report.renamed("LLM-PP " + stage))
                     return !cancelled
                 }
                 if cancelled { throw LLMNASError(.cancelled, "the protocol was cancelled during \(stage)") }
-                for case let .failure(error) in raw where result.firstFailure == nil { result.firstFailure = "LLM-PP \(stage): \(error.message)" }
+                for case .failure(let error) in raw where result.firstFailure == nil {
+                    result.firstFailure = "LLM-PP \(stage): \(error.message)"
+                }
                 try llm.cells[task, default: Cell()].add(raw, truth: truth)
                 if let distill = options.distill, distill.tasks.contains(task), distill.seeds.contains(seed) {
-                    if pool == nil { pool = try Distillation.readPool(data.directory + "/unlabeled_archs.jsonl", in: space) }
-                    let (model, report) = try Distillation.run(predictor: predictor, pool: pool!, labels: distill.labels,
-                                                               seed: UInt64(seed), config: distill.mlp) { step, done, total, _ in
-                        progress("LLM-Distill-PP \(step) " + stage, done, total)
+                    if pool == nil {
+                        pool = try Distillation.readPool(data.directory + "/unlabeled_archs.jsonl", in: space)
+                    }
+                    let (model, report) = try Distillation.run(
+                        predictor: predictor, pool: pool!, labels: distill.labels,
+                        seed: UInt64(seed), config: distill.mlp
+                    ) { report in
+                        progress(report.renamed("LLM-Distill-PP \(report.stage) " + stage))
                     }
                     result.distillations["\(task)/\(seed)"] = report
-                    if let directory = distill.saveDirectory { try model.save(to: "\(directory)/distilled-\(task)-\(seed).mlp") }
+                    if let directory = distill.saveDirectory {
+                        try model.save(to: "\(directory)/distilled-\(task)-\(seed).mlp")
+                    }
                     let predicted = model.predict(test.map(\.architecture), in: space)
                     try distilled.cells[task, default: Cell()].add(predicted.map { .success(Double($0)) }, truth: truth)
                 }
                 guard options.calibrate else { continue }
                 do {
-                    let fit = try predictor.fitCalibration(progress: { _, done, total in progress("calibration " + stage, done, total) },
-                                                           leftOut: { error in result.firstFailure = result.firstFailure ?? "calibration \(stage): \(error.message)" })
+                    let fit = try predictor.fitCalibration(
+                        progress: { progress($0.renamed("calibration " + stage)) },
+                        leftOut: { error in
+                            result.firstFailure = result.firstFailure ?? "calibration \(stage): \(error.message)"
+                        })
                     result.calibrations["\(task)/\(seed)"] = fit
-                    try calibrated.cells[task, default: Cell()].add(raw.map { $0.map { $0.mapped(by: fit) } }, truth: truth)
-                } catch where error.kind != .cancelled {
+                    try calibrated.cells[task, default: Cell()].add(
+                        raw.map { $0.map { $0.mapped(by: fit) } }, truth: truth)
+                } catch  where error.kind != .cancelled {
                     // No line could be fitted (too few usable answers): every test item of the split counts as failed.
-                    try calibrated.cells[task, default: Cell()].add(raw.map { _ in Result<Double, LLMNASError>.failure(error) }, truth: truth)
+                    try calibrated.cells[task, default: Cell()].add(
+                        raw.map { _ in Result<Double, LLMNASError>.failure(error) }, truth: truth)
                 }
             }
         }
@@ -151,7 +196,8 @@ public enum PaperProtocol {
 
     private static func value(_ row: LabeledData.Row, _ column: String) throws(LLMNASError) -> Double {
         guard let value = row.values[column], value.isFinite else {
-            throw LLMNASError(.corruptFile, "labeled.csv: architecture \(row.archID) on \(row.task) has no number in '\(column)'")
+            throw LLMNASError(
+                .corruptFile, "labeled.csv: architecture \(row.archID) on \(row.task) has no number in '\(column)'")
         }
         return value
     }

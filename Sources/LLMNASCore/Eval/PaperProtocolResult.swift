@@ -42,12 +42,20 @@ public struct PaperProtocolResult: Sendable {
             var tasks: [(String, JSONValue)] = []
             for task in PaperProtocol.tasks {
                 guard let cell = row.cells[task] else { continue }
-                tasks.append((task, .object([
-                    ("mae_mean", .number(Statistics.mean(cell.mae))), ("mae_std", .number(Statistics.standardDeviation(cell.mae))),
-                    ("tau_mean", .number(Statistics.mean(cell.tau))), ("tau_std", .number(Statistics.standardDeviation(cell.tau))),
-                    ("mae", .array(cell.mae.map { .number($0) })), ("tau", .array(cell.tau.map { .number($0) })),
-                    ("failures", .number(Double(cell.failures))),
-                ] + (cell.spreads.isEmpty ? [] : [("spread", .number(Statistics.mean(cell.spreads)))]))))
+                tasks.append(
+                    (
+                        task,
+                        .object(
+                            [
+                                ("mae_mean", .number(Statistics.mean(cell.mae))),
+                                ("mae_std", .number(Statistics.standardDeviation(cell.mae))),
+                                ("tau_mean", .number(Statistics.mean(cell.tau))),
+                                ("tau_std", .number(Statistics.standardDeviation(cell.tau))),
+                                ("mae", .array(cell.mae.map { .number($0) })),
+                                ("tau", .array(cell.tau.map { .number($0) })),
+                                ("failures", .number(Double(cell.failures))),
+                            ] + (cell.spreads.isEmpty ? [] : [("spread", .number(Statistics.mean(cell.spreads)))]))
+                    ))
             }
             rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
         }
@@ -63,18 +71,27 @@ public struct PaperProtocolResult: Sendable {
     public var text: String {
         let width = max(22, (rows.map(\.predictor.count).max() ?? 0) + 2)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        var lines = [pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 19) }.joined()]
+        var lines = [
+            pad("predictor", width) + PaperProtocol.tasks.map { pad("\($0) MAE", 14) + pad("\($0) tau", 19) }.joined()
+        ]
         for row in rows {
             var line = pad(row.predictor, width)
             for task in PaperProtocol.tasks {
-                guard let cell = row.cells[task] else { line += pad("-", 14) + pad("-", 19); continue }
+                guard let cell = row.cells[task] else {
+                    line += pad("-", 14) + pad("-", 19)
+                    continue
+                }
                 line += pad(PaperProtocolResult.summary(cell.mae), 14)
-                line += pad(PaperProtocolResult.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 19)
+                line += pad(
+                    PaperProtocolResult.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 19)
             }
             lines.append(line)
         }
         if rows.contains(where: { $0.cells.values.contains { $0.tau.contains(where: \.isNaN) } }) {
-            lines.append("* over the seeds with a value: tau-b is undefined where a seed's predictions were all equal; n/a where no seed had one")
+            lines.append(
+                "* over the seeds with a value: tau-b is undefined where a seed's predictions were all equal; n/a "
+                    + "where no seed had one"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -85,7 +102,9 @@ extension PaperProtocolResult {
     static func summary(_ values: [Double]) -> String {
         let defined = values.filter { !$0.isNaN }
         guard !defined.isEmpty else { return "n/a*" }
-        let text = DecimalFormat.fixed(Statistics.mean(defined), 2) + "±" + DecimalFormat.fixed(Statistics.standardDeviation(defined), 2)
+        let text =
+            DecimalFormat.fixed(Statistics.mean(defined), 2) + "±"
+            + DecimalFormat.fixed(Statistics.standardDeviation(defined), 2)
         return defined.count < values.count ? text + "*" : text
     }
 }
@@ -93,17 +112,27 @@ extension PaperProtocolResult {
 extension PaperProtocolResult.Cell {
     /// Adds one split's metrics over the items that have a prediction, and their spreads.
     mutating func add(_ estimates: [Result<ScoreEstimate, LLMNASError>], truth: [Double]) throws(LLMNASError) {
-        for case let .success(estimate) in estimates { spreads.append(estimate.standardDeviation) }
+        for case .success(let estimate) in estimates { spreads.append(estimate.standardDeviation) }
         try add(estimates.map { $0.map(\.value) }, truth: truth)
     }
 
     /// Adds one split's metrics over the items that have a prediction.
     mutating func add(_ predictions: [Result<Double, LLMNASError>], truth: [Double]) throws(LLMNASError) {
-        var predicted: [Double] = [], matched: [Double] = []
+        var predicted: [Double] = []
+        var matched: [Double] = []
         for (prediction, value) in zip(predictions, truth) {
-            if case let .success(p) = prediction { predicted.append(p); matched.append(value) } else { failures += 1 }
+            if case .success(let p) = prediction {
+                predicted.append(p)
+                matched.append(value)
+            } else {
+                failures += 1
+            }
         }
-        guard !predicted.isEmpty else { mae.append(.nan); tau.append(.nan); return }
+        guard !predicted.isEmpty else {
+            mae.append(.nan)
+            tau.append(.nan)
+            return
+        }
         let metrics = try RankMetrics(predicted: predicted, truth: matched)
         mae.append(metrics.mae)
         tau.append(metrics.kendallTau)

@@ -19,8 +19,9 @@ public struct ValidationOptions: Sendable {
     /// Reads options; nil gives the defaults.
     public init(json: JSONValue?) throws(LLMNASError) {
         guard let json else { return }
-        let r = try JSONObjectReader(json, context: "validation options", allowed: ["folds", "bootstrap", "confidence", "seed"],
-                                     kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: "validation options", allowed: ["folds", "bootstrap", "confidence", "seed"],
+            kind: .invalidArgument)
         folds = try r.int("folds", in: 2...1_000_000)
         bootstrap = try r.int("bootstrap", in: 0...100_000) ?? bootstrap
         confidence = try r.number("confidence", in: 0.5...0.999) ?? confidence
@@ -30,9 +31,13 @@ public struct ValidationOptions: Sendable {
     /// The folds of `count` demonstrations (at least 3): nil for leave-one-out, else the indices of each fold,
     /// dealt round-robin after a seeded shuffle.
     func folds(of count: Int) throws(LLMNASError) -> [[Int]]? {
-        guard count >= 3 else { throw LLMNASError(.invalidArgument, "validation needs at least 3 demonstrations, not \(count)") }
+        guard count >= 3 else {
+            throw LLMNASError(.invalidArgument, "validation needs at least 3 demonstrations, not \(count)")
+        }
         let k = folds ?? (count <= ValidationOptions.leaveOneOutLimit ? count : 10)
-        guard k <= count else { throw LLMNASError(.invalidArgument, "validation options: \(k) folds for \(count) demonstrations") }
+        guard k <= count else {
+            throw LLMNASError(.invalidArgument, "validation options: \(k) folds for \(count) demonstrations")
+        }
         guard k < count else { return nil }
         var order = Array(0..<count)
         var generator = SeededGenerator(seed: seed)

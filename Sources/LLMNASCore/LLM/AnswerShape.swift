@@ -33,13 +33,15 @@ public struct AnswerShape: Sendable, Equatable {
 
     /// The shape of score requests under `config`: its max_tokens, n and answer format.
     public init(scoresOf config: LLMConfig) {
-        let format: Format = switch config.answerFormat {
-        case .text: .text
-        case .jsonSchema: .schema(name: "score", .object([("type", .string("number"))]))
-        case let .grammar(grammar): .grammar(grammar)
-        }
-        self.init(maxTokens: config.maxTokens, samples: config.samples, format: format,
-                  topLogprobs: config.aggregate == .expectation ? AnswerShape.expectationAlternatives : 0)
+        let format: Format =
+            switch config.answerFormat {
+            case .text: .text
+            case .jsonSchema: .schema(name: "score", .object([("type", .string("number"))]))
+            case .grammar(let grammar): .grammar(grammar)
+            }
+        self.init(
+            maxTokens: config.maxTokens, samples: config.samples, format: format,
+            topLogprobs: config.aggregate == .expectation ? AnswerShape.expectationAlternatives : 0)
     }
 
     /// The most completion tokens one request can be charged for.

@@ -16,9 +16,11 @@ public struct BatchAPIConfig: Sendable, Equatable {
 
     /// Reads the `batch` object; unknown keys are errors.
     public init(json: JSONValue) throws(LLMNASError) {
-        let r = try JSONObjectReader(json, context: "LLM config 'batch'", allowed: [
-            "completion_window", "poll_seconds", "poll_max_seconds", "max_wait_seconds", "price_factor",
-        ], kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: "LLM config 'batch'",
+            allowed: [
+                "completion_window", "poll_seconds", "poll_max_seconds", "max_wait_seconds", "price_factor",
+            ], kind: .invalidArgument)
         completionWindow = try r.string("completion_window") ?? "24h"
         pollSeconds = try r.number("poll_seconds", in: 0.001...86_400) ?? 10
         pollMaxSeconds = try r.number("poll_max_seconds", in: 0.001...86_400) ?? 300

@@ -44,18 +44,22 @@ struct BatchJobFile {
         do {
             json = try JSONParser.parse(try FileIO.readText(path))
         } catch {
-            throw LLMNASError(.corruptFile, "'\(path)' (the Batch API jobs of the response cache) is damaged: \(error.message)")
+            throw LLMNASError(
+                .corruptFile, "'\(path)' (the Batch API jobs of the response cache) is damaged: \(error.message)")
         }
         guard json["format"]?.exactInt == BatchJobFile.format, let jobs = json["jobs"]?.arrayValue else {
             throw LLMNASError(.corruptFile, "'\(path)' is not a Batch API job list of format \(BatchJobFile.format)")
         }
         return try jobs.map { (job: JSONValue) throws(LLMNASError) -> Entry in
             guard let id = job["id"]?.stringValue, let endpoint = job["endpoint"]?.stringValue,
-                  let list = job["items"]?.arrayValue else {
+                let list = job["items"]?.arrayValue
+            else {
                 throw LLMNASError(.corruptFile, "'\(path)': a job without id, endpoint or items")
             }
             let items = try list.map { (item: JSONValue) throws(LLMNASError) -> (customID: String, body: String) in
-                guard let pair = item.arrayValue, pair.count == 2, let customID = pair[0].stringValue, let body = pair[1].stringValue else {
+                guard let pair = item.arrayValue, pair.count == 2, let customID = pair[0].stringValue,
+                    let body = pair[1].stringValue
+                else {
                     throw LLMNASError(.corruptFile, "'\(path)': job \(id) has an item that is not [custom_id, body]")
                 }
                 return (customID, body)

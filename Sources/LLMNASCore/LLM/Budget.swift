@@ -21,13 +21,19 @@ struct Budget {
     /// the worst-case cost of the `inFlight` requests not yet answered and `made` requests were made before them.
     func decide(spent: Double, reserved: Double, made: Int, inFlight: Int, worstCost: Double) -> Decision {
         if let maxRequests, made + inFlight >= maxRequests {
-            return .refuse(LLMNASError(.budgetExceeded, "not sent: the client made its max_requests of \(maxRequests) requests"))
+            return .refuse(
+                LLMNASError(.budgetExceeded, "not sent: the client made its max_requests of \(maxRequests) requests"))
         }
         // A relative slack of 1e-12 keeps rounding in the sums from refusing a request that fits exactly.
         if let maxCost, spent + reserved + worstCost > maxCost * (1 + 1e-12) {
             if inFlight > 0 { return .wait }
-            return .refuse(LLMNASError(.budgetExceeded, "not sent: it may cost up to $\(DecimalFormat.fixed(worstCost, 6)) "
-                + "and $\(DecimalFormat.fixed(spent, 6)) of the max_cost of $\(DecimalFormat.fixed(maxCost, 6)) is spent"))
+            return .refuse(
+                LLMNASError(
+                    .budgetExceeded,
+                    "not sent: it may cost up to $\(DecimalFormat.fixed(worstCost, 6)) "
+                        + "and $\(DecimalFormat.fixed(spent, 6)) of the max_cost of "
+                        + "$\(DecimalFormat.fixed(maxCost, 6)) is spent"
+                ))
         }
         return .go
     }

@@ -6,11 +6,12 @@ final class CompletionProgress {
     /// Whether the callback asked to stop.
     private(set) var stopped = false
     private var done = 0
-    private let progress: (Int, Int) -> Bool
+    private let progress: ProgressHandler
 
     /// `count` items, every one cancelled until it ends.
-    init(count: Int, progress: @escaping (Int, Int) -> Bool) {
-        results = Array(repeating: .failure(LLMNASError(.cancelled, "cancelled before an answer arrived")), count: count)
+    init(count: Int, progress: @escaping ProgressHandler) {
+        results = Array(
+            repeating: .failure(LLMNASError(.cancelled, "cancelled before an answer arrived")), count: count)
         self.progress = progress
     }
 
@@ -23,7 +24,9 @@ final class CompletionProgress {
 
     /// Reports how many items ended (also while waiting on a batch job); a false answer stops the call.
     func report() {
-        if !stopped, !progress(done, results.count) { stopped = true }
+        if !stopped, !progress(ProgressReport(stage: "completions", done: done, total: results.count)) {
+            stopped = true
+        }
     }
 
     /// The items that failed.

@@ -29,32 +29,41 @@ package struct CompletionResponse {
         do {
             json = try JSONParser.parse(body)
         } catch {
-            throw LLMNASError(.badResponse, "the response is not JSON (\(error.message)): \(CompletionResponse.snippet(body))")
+            throw LLMNASError(
+                .badResponse, "the response is not JSON (\(error.message)): \(CompletionResponse.snippet(body))")
         }
         guard let choices = json["choices"]?.arrayValue, !choices.isEmpty else {
             throw LLMNASError(.badResponse, "the response has no choices: \(CompletionResponse.snippet(body))")
         }
         self.choices = choices.map { choice in
-            CompletionChoice(text: choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? "",
-                             tokens: CompletionResponse.tokens(of: choice["logprobs"]))
+            CompletionChoice(
+                text: choice["message"]?["content"]?.stringValue ?? choice["text"]?.stringValue ?? "",
+                tokens: CompletionResponse.tokens(of: choice["logprobs"]))
         }
         promptTokens = max(0, json["usage"]?["prompt_tokens"]?.exactInt ?? 0)
         completionTokens = max(0, json["usage"]?["completion_tokens"]?.exactInt ?? 0)
         // OpenAI, Azure, DeepSeek and vLLM report cached prefix tokens in usage; llama-server in its timings.
-        let cached = json["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.exactInt ?? json["timings"]?["cache_n"]?.exactInt ?? 0
+        let cached =
+            json["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.exactInt ?? json["timings"]?["cache_n"]?.exactInt
+            ?? 0
         cachedPromptTokens = min(max(0, cached), promptTokens)
     }
 
     /// The tokens of a choice's "logprobs": OpenAI's chat form (`content`: token, logprob, top_logprobs) or the
     /// completions form (`tokens`, `token_logprobs`, `top_logprobs` as token → logprob objects); nil for neither.
-    static func tokens(of logprobs: JSONValue?) -> [(token: String, alternatives: [(token: String, probability: Double)])]? {
+    static func tokens(of logprobs: JSONValue?) -> [(
+        token: String, alternatives: [(token: String, probability: Double)]
+    )]? {
         func probability(_ value: JSONValue?) -> Double? {
-            if case let .number(logprob)? = value, logprob <= 0 { return Glibc.exp(logprob) } else { return nil }
+            if case .number(let logprob)? = value, logprob <= 0 { return Glibc.exp(logprob) } else { return nil }
         }
         if let content = logprobs?["content"]?.arrayValue {
             return content.compactMap { entry in
-                guard let token = entry["token"]?.stringValue, let chosen = probability(entry["logprob"]) else { return nil }
-                var alternatives = (entry["top_logprobs"]?.arrayValue ?? []).compactMap { top -> (token: String, probability: Double)? in
+                guard let token = entry["token"]?.stringValue, let chosen = probability(entry["logprob"]) else {
+                    return nil
+                }
+                var alternatives = (entry["top_logprobs"]?.arrayValue ?? []).compactMap {
+                    top -> (token: String, probability: Double)? in
                     guard let text = top["token"]?.stringValue, let p = probability(top["logprob"]) else { return nil }
                     return (text, p)
                 }
@@ -63,9 +72,11 @@ package struct CompletionResponse {
             }
         }
         guard let tokens = logprobs?["tokens"]?.arrayValue?.compactMap(\.stringValue) else { return nil }
-        let chosen = logprobs?["token_logprobs"]?.arrayValue ?? [], tops = logprobs?["top_logprobs"]?.arrayValue ?? []
+        let chosen = logprobs?["token_logprobs"]?.arrayValue ?? []
+        let tops = logprobs?["top_logprobs"]?.arrayValue ?? []
         return tokens.enumerated().map { i, token in
-            var alternatives = (i < tops.count ? tops[i].objectMembers ?? [] : []).compactMap { member -> (token: String, probability: Double)? in
+            var alternatives = (i < tops.count ? tops[i].objectMembers ?? [] : []).compactMap {
+                member -> (token: String, probability: Double)? in
                 probability(member.1).map { (member.0, $0) }
             }
             if !alternatives.contains(where: { $0.token == token }) {

@@ -47,14 +47,19 @@ final class HTTPTransport {
     init(timeoutSeconds: Double, maxConcurrency: Int, maxResponseBytes: Int, verifyTLS: Bool) throws(LLMNASError) {
         let global = HTTPTransport.globalInit
         guard global == CURLE_OK else {
-            throw LLMNASError(.outOfMemory, "libcurl could not be initialised: \(String(cString: curl_easy_strerror(global)))")
+            throw LLMNASError(
+                .outOfMemory, "libcurl could not be initialised: \(String(cString: curl_easy_strerror(global)))")
         }
-        guard let multi = curl_multi_init() else { throw LLMNASError(.outOfMemory, "libcurl could not create a multi handle") }
+        guard let multi = curl_multi_init() else {
+            throw LLMNASError(.outOfMemory, "libcurl could not create a multi handle")
+        }
         // Keep a connection per concurrent transfer open between requests, so each is reused, not re-established.
         let code = llmnas_curlm_set_long(multi, CURLMOPT_MAXCONNECTS, maxConcurrency)
         guard code == CURLM_OK else {
             curl_multi_cleanup(multi)
-            throw LLMNASError(.invalidArgument, "libcurl refused CURLMOPT_MAXCONNECTS \(maxConcurrency): \(String(cString: curl_multi_strerror(code)))")
+            throw LLMNASError(
+                .invalidArgument,
+                "libcurl refused CURLMOPT_MAXCONNECTS \(maxConcurrency): \(String(cString: curl_multi_strerror(code)))")
         }
         self.multi = multi
         self.timeoutSeconds = timeoutSeconds
@@ -127,9 +132,11 @@ final class HTTPTransport {
     /// transfers in flight: it gives the request, asks to wait for one of them, or refuses the job.
     /// `finished(i, outcome)` returns nil when job i is done or the seconds to wait before trying it again.
     /// `keepGoing()` is asked between events; false aborts the transfers in flight and returns.
-    func run(count: Int, admit: (Int, Int) -> HTTPAdmission, finished: (Int, HTTPOutcome) -> Double?, keepGoing: () -> Bool) {
+    func run(
+        count: Int, admit: (Int, Int) -> HTTPAdmission, finished: (Int, HTTPOutcome) -> Double?, keepGoing: () -> Bool
+    ) {
         var waiting: [(job: Int, notBefore: Double)] = (0..<count).map { ($0, 0) }
-        waiting.reverse()   // popped from the end: job 0 first
+        waiting.reverse()  // popped from the end: job 0 first
         var active: [UnsafeMutableRawPointer: Transfer] = [:]
         defer {
             for transfer in active.values { release(transfer, from: multi) }
@@ -148,12 +155,12 @@ final class HTTPTransport {
                         waiting.remove(at: index)
                         index -= 1
                         continue
-                    case let .send(admitted): request = admitted
+                    case .send(let admitted): request = admitted
                     }
                     waiting.remove(at: index)
                     switch start(job, request, in: multi) {
-                    case let .success(transfer): active[transfer.handle] = transfer
-                    case let .failure(error):
+                    case .success(let transfer): active[transfer.handle] = transfer
+                    case .failure(let error):
                         if let delay = finished(job, .failure(error.kind, error.message)) {
                             waiting.insert((job, MonotonicClock.now() + delay), at: 0)
                         }
@@ -164,14 +171,17 @@ final class HTTPTransport {
             var running: Int32 = 0
             let performed = curl_multi_perform(multi, &running)
             guard performed == CURLM_OK else {
-                failAll(&active, requeueing: &waiting, HTTPTransport.multiFailure("curl_multi_perform", performed), finished: finished)
+                failAll(
+                    &active, requeueing: &waiting, HTTPTransport.multiFailure("curl_multi_perform", performed),
+                    finished: finished)
                 continue
             }
             var queued: Int32 = 0
             var finishedAny = false
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                      let transfer = active.removeValue(forKey: handle) else { continue }
+                    let transfer = active.removeValue(forKey: handle)
+                else { continue }
                 let outcome = self.outcome(of: transfer, result: message.pointee.data.result)
                 release(transfer, from: multi)
                 finishedAny = true
@@ -179,20 +189,26 @@ final class HTTPTransport {
                     waiting.insert((transfer.job, MonotonicClock.now() + delay), at: 0)
                 }
             }
-            if finishedAny { continue }   // start the next transfers before waiting on sockets
+            if finishedAny { continue }  // start the next transfers before waiting on sockets
             var wait = 0.05
-            if active.isEmpty, let next = waiting.map(\.notBefore).min() { wait = max(0, min(wait, next - MonotonicClock.now())) }
+            if active.isEmpty, let next = waiting.map(\.notBefore).min() {
+                wait = max(0, min(wait, next - MonotonicClock.now()))
+            }
             let polled = curl_multi_poll(multi, nil, 0, Int32(wait * 1000), nil)
             if polled != CURLM_OK {
-                failAll(&active, requeueing: &waiting, HTTPTransport.multiFailure("curl_multi_poll", polled), finished: finished)
+                failAll(
+                    &active, requeueing: &waiting, HTTPTransport.multiFailure("curl_multi_poll", polled),
+                    finished: finished)
             }
         }
     }
 
     /// Ends every transfer in flight with `error`, handing each job to `finished`; a job it schedules for another
     /// attempt goes back to `waiting`.
-    private func failAll(_ active: inout [UnsafeMutableRawPointer: Transfer], requeueing waiting: inout [(job: Int, notBefore: Double)],
-                         _ error: LLMNASError, finished: (Int, HTTPOutcome) -> Double?) {
+    private func failAll(
+        _ active: inout [UnsafeMutableRawPointer: Transfer], requeueing waiting: inout [(job: Int, notBefore: Double)],
+        _ error: LLMNASError, finished: (Int, HTTPOutcome) -> Double?
+    ) {
         for transfer in active.values {
             release(transfer, from: multi)
             if let delay = finished(transfer.job, .failure(error.kind, error.message)) {
@@ -204,16 +220,25 @@ final class HTTPTransport {
 
     /// The error of a failed call on the multi handle.
     private static func multiFailure(_ call: String, _ code: CURLMcode) -> LLMNASError {
-        LLMNASError(code == CURLM_OUT_OF_MEMORY ? .outOfMemory : .io, "libcurl's \(call) failed: \(String(cString: curl_multi_strerror(code)))")
+        LLMNASError(
+            code == CURLM_OUT_OF_MEMORY ? .outOfMemory : .io,
+            "libcurl's \(call) failed: \(String(cString: curl_multi_strerror(code)))")
     }
 
     /// A transfer of `request` added to `multi`, or why libcurl refused to set it up (every option's result is
     /// checked; nothing is left allocated on failure).
-    private func start(_ job: Int, _ request: HTTPRequest, in multi: UnsafeMutableRawPointer) -> Result<Transfer, LLMNASError> {
+    private func start(_ job: Int, _ request: HTTPRequest, in multi: UnsafeMutableRawPointer) -> Result<
+        Transfer, LLMNASError
+    > {
         if faultInjected(.http) {
-            return .failure(LLMNASError(.connectionFailed, "\(String(cString: curl_easy_strerror(CURLE_COULDNT_CONNECT))) (\(request.url))"))
+            return .failure(
+                LLMNASError(
+                    .connectionFailed, "\(String(cString: curl_easy_strerror(CURLE_COULDNT_CONNECT))) (\(request.url))")
+            )
         }
-        guard let handle = curl_easy_init() else { return .failure(LLMNASError(.outOfMemory, "libcurl could not create an easy handle")) }
+        guard let handle = curl_easy_init() else {
+            return .failure(LLMNASError(.outOfMemory, "libcurl could not create an easy handle"))
+        }
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         for line in request.headers {
             guard let appended = curl_slist_append(headers, line) else {
@@ -223,35 +248,65 @@ final class HTTPTransport {
             }
             headers = appended
         }
-        let transfer = Transfer(job: job, handle: handle, headers: headers, limit: request.responseLimit ?? maxResponseBytes)
+        let transfer = Transfer(
+            job: job, handle: handle, headers: headers, limit: request.responseLimit ?? maxResponseBytes)
         let user = Unmanaged.passUnretained(transfer).toOpaque()
-        var options: [(String, () -> CURLcode)] = [("CURLOPT_URL", { llmnas_curl_set_string(handle, CURLOPT_URL, request.url) })]
+        var options: [(String, () -> CURLcode)] = [
+            ("CURLOPT_URL", { llmnas_curl_set_string(handle, CURLOPT_URL, request.url) })
+        ]
         if let body = request.body {
             options += [
                 ("CURLOPT_POST", { llmnas_curl_set_long(handle, CURLOPT_POST, 1) }),
                 ("CURLOPT_POSTFIELDSIZE", { llmnas_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count) }),
-                ("CURLOPT_COPYPOSTFIELDS", {
-                    body.withUnsafeBytes { llmnas_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
-                }),
+                (
+                    "CURLOPT_COPYPOSTFIELDS",
+                    {
+                        body.withUnsafeBytes {
+                            llmnas_curl_set_pointer(
+                                handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+                        }
+                    }
+                ),
             ]
         } else {
             options.append(("CURLOPT_HTTPGET", { llmnas_curl_set_long(handle, CURLOPT_HTTPGET, 1) }))
         }
         options += [
             ("CURLOPT_HTTPHEADER", { llmnas_curl_set_list(handle, CURLOPT_HTTPHEADER, headers) }),
-            ("CURLOPT_TIMEOUT_MS", { llmnas_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(self.timeoutSeconds * 1000)) }),
-            ("CURLOPT_CONNECTTIMEOUT_MS", { llmnas_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(self.timeoutSeconds, 30) * 1000)) }),
+            (
+                "CURLOPT_TIMEOUT_MS",
+                { llmnas_curl_set_long(handle, CURLOPT_TIMEOUT_MS, Int(self.timeoutSeconds * 1000)) }
+            ),
+            (
+                "CURLOPT_CONNECTTIMEOUT_MS",
+                { llmnas_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(min(self.timeoutSeconds, 30) * 1000)) }
+            ),
             ("CURLOPT_NOSIGNAL", { llmnas_curl_set_long(handle, CURLOPT_NOSIGNAL, 1) }),
-            ("CURLOPT_SSL_VERIFYPEER", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, self.verifyTLS ? 1 : 0) }),
-            ("CURLOPT_SSL_VERIFYHOST", { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, self.verifyTLS ? 2 : 0) }),
+            (
+                "CURLOPT_SSL_VERIFYPEER",
+                { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, self.verifyTLS ? 1 : 0) }
+            ),
+            (
+                "CURLOPT_SSL_VERIFYHOST",
+                { llmnas_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, self.verifyTLS ? 2 : 0) }
+            ),
             ("CURLOPT_ACCEPT_ENCODING", { llmnas_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "") }),
             // A body announced over the bound is refused at its headers; libcurl never follows a redirect: the client
             // decides (by default not at all; with "redirects": "same_host" only to the endpoint's own host).
-            ("CURLOPT_MAXFILESIZE", { llmnas_curl_set_long(handle, CURLOPT_MAXFILESIZE, min(transfer.limit, Int(Int32.max))) }),
+            (
+                "CURLOPT_MAXFILESIZE",
+                { llmnas_curl_set_long(handle, CURLOPT_MAXFILESIZE, min(transfer.limit, Int(Int32.max))) }
+            ),
             ("CURLOPT_FOLLOWLOCATION", { llmnas_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0) }),
-            ("CURLOPT_WRITEFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_WRITEFUNCTION, HTTPTransport.receiveBody) }),
+            (
+                "CURLOPT_WRITEFUNCTION",
+                { llmnas_curl_set_data_fn(handle, CURLOPT_WRITEFUNCTION, HTTPTransport.receiveBody) }
+            ),
             ("CURLOPT_WRITEDATA", { llmnas_curl_set_pointer(handle, CURLOPT_WRITEDATA, user) }),
-            ("CURLOPT_HEADERFUNCTION", { llmnas_curl_set_data_fn(handle, CURLOPT_HEADERFUNCTION, HTTPTransport.receiveHeader) }),
+            (
+                "CURLOPT_HEADERFUNCTION",
+                { llmnas_curl_set_data_fn(handle, CURLOPT_HEADERFUNCTION, HTTPTransport.receiveHeader) }
+            ),
             ("CURLOPT_HEADERDATA", { llmnas_curl_set_pointer(handle, CURLOPT_HEADERDATA, user) }),
         ]
         for (name, set) in options {
@@ -260,7 +315,8 @@ final class HTTPTransport {
                 curl_easy_cleanup(handle)
                 curl_slist_free_all(headers)
                 let kind: LLMNASError.Kind = code == CURLE_OUT_OF_MEMORY ? .outOfMemory : .invalidArgument
-                return .failure(LLMNASError(kind, "libcurl refused \(name): \(String(cString: curl_easy_strerror(code)))"))
+                return .failure(
+                    LLMNASError(kind, "libcurl refused \(name): \(String(cString: curl_easy_strerror(code)))"))
             }
         }
         let added = curl_multi_add_handle(multi, handle)
@@ -276,7 +332,10 @@ final class HTTPTransport {
         if result == CURLE_OK {
             var status = 0
             let code = llmnas_curl_get_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
-            guard code == CURLE_OK else { return .failure(.badResponse, "libcurl has no response code: \(String(cString: curl_easy_strerror(code)))") }
+            guard code == CURLE_OK else {
+                return .failure(
+                    .badResponse, "libcurl has no response code: \(String(cString: curl_easy_strerror(code)))")
+            }
             if (300...399).contains(status), let location = transfer.location, !location.isEmpty {
                 return .redirect(status: status, location: location)
             }

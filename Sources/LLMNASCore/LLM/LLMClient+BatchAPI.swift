@@ -9,9 +9,9 @@ extension LLMClient {
     /// Sends `jobs` as Batch API jobs: first waits for jobs of earlier calls (or of a killed process) that hold some
     /// of these requests, then sends the rest, within the budget, as one new job and waits for it.
     func sendAsBatchJob(_ jobs: [Job], items: CompletionProgress) {
-        guard let cache, let batch = config.batch else { return }   // the config requires both
+        guard let cache, let batch = config.batch else { return }  // the config requires both
         let file = BatchJobFile(path: cache.path + ".batches", cache: cache)
-        var open: [String: Int] = [:]   // request body → its job, while the job has not ended
+        var open: [String: Int] = [:]  // request body → its job, while the job has not ended
         for (index, job) in jobs.enumerated() { open[job.body] = index }
         func end(_ body: String, _ result: Result<[CompletionChoice], LLMNASError>) {
             guard let index = open.removeValue(forKey: body) else { return }
@@ -26,22 +26,27 @@ extension LLMClient {
         } catch {
             return endAll(error)
         }
-        for entry in pending where entry.endpoint == config.endpointURL && entry.items.contains(where: { open[$0.body] != nil }) {
+        for entry in pending
+        where entry.endpoint == config.endpointURL && entry.items.contains(where: { open[$0.body] != nil }) {
             guard !items.stopped else { return }
             collect(entry, batch: batch, file: file, items: items, end: end)
         }
         var admitted: [Job] = []
         var reserved = 0.0
         for job in jobs where open[job.body] != nil {
-            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(job.body.utf8.count),
-                                         completionTokens: job.completionTokens, batch: true)
-            switch budget.decide(spent: ledger.cost, reserved: reserved, made: ledger.requests + admitted.count, inFlight: 0, worstCost: worst) {
+            let worst = config.worstCost(
+                promptTokens: tokenRate.reservation * Double(job.body.utf8.count),
+                completionTokens: job.completionTokens, batch: true)
+            switch budget.decide(
+                spent: ledger.cost, reserved: reserved, made: ledger.requests + admitted.count, inFlight: 0,
+                worstCost: worst)
+            {
             case .go:
                 admitted.append(job)
                 reserved += worst
             case .wait:
                 preconditionFailure("the budget waits only for requests in flight")
-            case let .refuse(error):
+            case .refuse(let error):
                 ledger.budgetRefused += job.items.count
                 end(job.body, .failure(error))
             }
@@ -56,26 +61,43 @@ extension LLMClient {
     }
 
     /// Uploads the requests, creates the job and lists it in the job file.
-    private func createJob(_ jobs: [Job], batch: BatchAPIConfig, file: BatchJobFile) throws(LLMNASError) -> BatchJobFile.Entry {
+    private func createJob(_ jobs: [Job], batch: BatchAPIConfig, file: BatchJobFile) throws(LLMNASError)
+        -> BatchJobFile.Entry
+    {
         let requests = jobs.enumerated().map { (customID: "llmnas-\($0.offset)", body: $0.element.body) }
         var lines = ""
         for request in requests {
-            lines += JSONWriter.write(.object([("custom_id", .string(request.customID)), ("method", .string("POST")),
-                                               ("url", .string(config.endpointPath))])).dropLast()
+            lines += JSONWriter.write(
+                .object([
+                    ("custom_id", .string(request.customID)), ("method", .string("POST")),
+                    ("url", .string(config.endpointPath)),
+                ])
+            ).dropLast()
             lines += ", \"body\": \(request.body)}\n"
         }
-        let upload = MultipartForm(fields: [("purpose", "batch")], fileField: "file", fileName: "llmnas-batch.jsonl",
-                                   fileType: "application/jsonl", content: Array(lines.utf8))
-        let uploaded = try json(call(HTTPRequest(url: config.resourceURL("files"), headers: requestHeaders(contentType: upload.contentType),
-                                                 body: upload.body), "Batch API file upload"), "the file upload")
-        guard let fileID = uploaded["id"]?.stringValue else { throw LLMNASError(.badResponse, "the file upload's answer has no id") }
-        let create = JSONWriter.write(.object([
-            ("input_file_id", .string(fileID)), ("endpoint", .string(config.endpointPath)),
-            ("completion_window", .string(batch.completionWindow)),
-        ]))
-        let created = try json(call(HTTPRequest(url: config.resourceURL("batches"), headers: requestHeaders(), body: Array(create.utf8)),
-                                    "Batch API job creation"), "the job creation")
-        guard let id = created["id"]?.stringValue else { throw LLMNASError(.badResponse, "the job creation's answer has no id") }
+        let upload = MultipartForm(
+            fields: [("purpose", "batch")], fileField: "file", fileName: "llmnas-batch.jsonl",
+            fileType: "application/jsonl", content: Array(lines.utf8))
+        let uploaded = try json(
+            call(
+                HTTPRequest(
+                    url: config.resourceURL("files"), headers: requestHeaders(contentType: upload.contentType),
+                    body: upload.body), "Batch API file upload"), "the file upload")
+        guard let fileID = uploaded["id"]?.stringValue else {
+            throw LLMNASError(.badResponse, "the file upload's answer has no id")
+        }
+        let create = JSONWriter.write(
+            .object([
+                ("input_file_id", .string(fileID)), ("endpoint", .string(config.endpointPath)),
+                ("completion_window", .string(batch.completionWindow)),
+            ]))
+        let created = try json(
+            call(
+                HTTPRequest(url: config.resourceURL("batches"), headers: requestHeaders(), body: Array(create.utf8)),
+                "Batch API job creation"), "the job creation")
+        guard let id = created["id"]?.stringValue else {
+            throw LLMNASError(.badResponse, "the job creation's answer has no id")
+        }
         ledger.batchJobs += 1
         ledger.requests += jobs.count
         let entry = BatchJobFile.Entry(id: id, endpoint: config.endpointURL, items: requests)
@@ -88,23 +110,32 @@ extension LLMClient {
     /// Polls the job until it ends (or the caller stops, or `max_wait_seconds` pass: then its requests fail and the
     /// job stays listed for the next call), then ends each of its requests with its answer or its own error and
     /// takes the job off the list. Answers to requests of other calls are charged and cached too.
-    private func collect(_ entry: BatchJobFile.Entry, batch: BatchAPIConfig, file: BatchJobFile, items: CompletionProgress,
-                         end: (String, Result<[CompletionChoice], LLMNASError>) -> Void) {
+    private func collect(
+        _ entry: BatchJobFile.Entry, batch: BatchAPIConfig, file: BatchJobFile, items: CompletionProgress,
+        end: (String, Result<[CompletionChoice], LLMNASError>) -> Void
+    ) {
         let deadline = MonotonicClock.now() + batch.maxWaitSeconds
         var wait = batch.pollSeconds
         var job: JSONValue
         var state: String
         do {
             while true {
-                job = try json(call(HTTPRequest(url: config.resourceURL("batches/\(entry.id)"), headers: requestHeaders(), body: nil),
-                                    "Batch API job \(entry.id)"), "the job's status")
+                job = try json(
+                    call(
+                        HTTPRequest(
+                            url: config.resourceURL("batches/\(entry.id)"), headers: requestHeaders(), body: nil),
+                        "Batch API job \(entry.id)"), "the job's status")
                 state = job["status"]?.stringValue ?? "unknown"
                 if LLMClient.finalStates.contains(state) { break }
                 items.report()
                 if items.stopped { return }
                 guard MonotonicClock.now() + wait <= deadline else {
-                    let error = LLMNASError(.timeout, "the batch job \(entry.id) is still \(state) after max_wait_seconds "
-                        + "(\(JSONWriter.formatNumber(batch.maxWaitSeconds)) s); it stays listed in \(file.path), and a call with this cache waits for it again")
+                    let error = LLMNASError(
+                        .timeout,
+                        "the batch job \(entry.id) is still \(state) after max_wait_seconds "
+                            + "(\(JSONWriter.formatNumber(batch.maxWaitSeconds)) s); it stays listed in "
+                            + "\(file.path), and a call with this cache waits for it again"
+                    )
                     for item in entry.items { end(item.body, .failure(error)) }
                     return
                 }
@@ -114,7 +145,8 @@ extension LLMClient {
             var lines: [String: JSONValue] = [:]
             for key in ["output_file_id", "error_file_id"] {
                 guard let fileID = job[key]?.stringValue else { continue }
-                var download = HTTPRequest(url: config.resourceURL("files/\(fileID)/content"), headers: requestHeaders(), body: nil)
+                var download = HTTPRequest(
+                    url: config.resourceURL("files/\(fileID)/content"), headers: requestHeaders(), body: nil)
                 download.responseLimit = FileIO.maximumFileBytes
                 let content = String(decoding: try call(download, "Batch API file \(fileID)"), as: UTF8.self)
                 for line in content.split(separator: "\n") where !line.allSatisfy(\.isWhitespace) {
@@ -124,7 +156,8 @@ extension LLMClient {
             }
             for item in entry.items {
                 if let line = lines[item.customID] {
-                    let request = Job(key: entry.endpoint + "\n" + item.body, body: item.body, completionTokens: 0, items: [])
+                    let request = Job(
+                        key: entry.endpoint + "\n" + item.body, body: item.body, completionTokens: 0, items: [])
                     end(item.body, answer(of: line, for: request, jobID: entry.id))
                 } else {
                     end(item.body, .failure(missingAnswer(job, id: entry.id, window: batch.completionWindow)))
@@ -141,12 +174,16 @@ extension LLMClient {
     private func answer(of line: JSONValue, for job: Job, jobID: String) -> Result<[CompletionChoice], LLMNASError> {
         if let error = line["error"], error != .null {
             let code = error["code"]?.stringValue ?? "error"
-            return .failure(LLMNASError(.httpError, "batch job \(jobID): \(code): \(error["message"]?.stringValue ?? JSONWriter.write(error))"))
+            return .failure(
+                LLMNASError(
+                    .httpError,
+                    "batch job \(jobID): \(code): \(error["message"]?.stringValue ?? JSONWriter.write(error))"))
         }
         let status = line["response"]?["status_code"]?.exactInt ?? 0
         let body = line["response"]?["body"].map { JSONWriter.write($0) } ?? ""
         guard status == 200 else {
-            return .failure(LLMNASError(.httpError, "HTTP \(status) in batch job \(jobID): \(CompletionResponse.snippet(body))"))
+            return .failure(
+                LLMNASError(.httpError, "HTTP \(status) in batch job \(jobID): \(CompletionResponse.snippet(body))"))
         }
         return accept(body, for: job, batch: true)
     }
@@ -155,7 +192,9 @@ extension LLMClient {
     private func missingAnswer(_ job: JSONValue, id: String, window: String) -> LLMNASError {
         let state = job["status"]?.stringValue ?? "unknown"
         switch state {
-        case "expired": return LLMNASError(.timeout, "the batch job \(id) expired (completion window \(window)) before this request ran")
+        case "expired":
+            return LLMNASError(
+                .timeout, "the batch job \(id) expired (completion window \(window)) before this request ran")
         case "cancelled": return LLMNASError(.cancelled, "the batch job \(id) was cancelled before this request ran")
         case "failed":
             let reason = job["errors"]?["data"]?.arrayValue?.first?["message"]?.stringValue ?? "no reason given"

@@ -20,13 +20,17 @@ extension LLMClient {
         }
         let perRequestMax = config.maxTokens * config.samples
         estimate.completionTokensMax = perRequestMax * plan.jobs.count
-        estimate.completionTokens = completionTokensSeen.answers > 0
-            ? Int((Double(completionTokensSeen.tokens) / Double(completionTokensSeen.answers) * Double(plan.jobs.count)).rounded())
+        estimate.completionTokens =
+            completionTokensSeen.answers > 0
+            ? Int(
+                (Double(completionTokensSeen.tokens) / Double(completionTokensSeen.answers) * Double(plan.jobs.count))
+                    .rounded())
             : estimate.completionTokensMax
         let factor = estimate.batch ? (config.batch?.priceFactor ?? 1) : 1
         let promptCost = Double(estimate.promptTokens) / 1000 * config.pricePromptPer1k
         estimate.cost = (promptCost + Double(estimate.completionTokens) / 1000 * config.priceCompletionPer1k) * factor
-        estimate.costMax = (promptCost + Double(estimate.completionTokensMax) / 1000 * config.priceCompletionPer1k) * factor
+        estimate.costMax =
+            (promptCost + Double(estimate.completionTokensMax) / 1000 * config.priceCompletionPer1k) * factor
         if config.maxCost != nil || config.maxRequests != nil {
             let costFits = config.maxCost.map { ledger.cost + estimate.costMax <= $0 * (1 + 1e-12) } ?? true
             let requestsFit = config.maxRequests.map { ledger.requests + estimate.requests <= $0 } ?? true
@@ -48,14 +52,21 @@ extension LLMClient {
                 var text = request["prompt"]?.stringValue
                 if let messages = request["messages"] {
                     let body = JSONWriter.write(.object([("messages", messages)]))
-                    let rendered = try JSONParser.parse(String(decoding: try call(
-                        HTTPRequest(url: root + "/apply-template", headers: requestHeaders(), body: Array(body.utf8)), "apply-template"), as: UTF8.self))
+                    let rendered = try JSONParser.parse(
+                        String(
+                            decoding: try call(
+                                HTTPRequest(
+                                    url: root + "/apply-template", headers: requestHeaders(), body: Array(body.utf8)),
+                                "apply-template"), as: UTF8.self))
                     text = rendered["prompt"]?.stringValue
                 }
                 guard let text else { throw LLMNASError(.badResponse, "no prompt text to count") }
                 let body = JSONWriter.write(.object([("content", .string(text)), ("add_special", .bool(true))]))
-                let tokens = try JSONParser.parse(String(decoding: try call(
-                    HTTPRequest(url: root + "/tokenize", headers: requestHeaders(), body: Array(body.utf8)), "tokenize"), as: UTF8.self))
+                let tokens = try JSONParser.parse(
+                    String(
+                        decoding: try call(
+                            HTTPRequest(url: root + "/tokenize", headers: requestHeaders(), body: Array(body.utf8)),
+                            "tokenize"), as: UTF8.self))
                 guard let list = tokens["tokens"]?.arrayValue else { throw LLMNASError(.badResponse, "no tokens") }
                 counts.append(list.count)
             }

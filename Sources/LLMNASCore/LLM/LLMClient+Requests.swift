@@ -18,71 +18,94 @@ extension LLMClient {
         var reservations = [Double](repeating: 0, count: jobs.count)
         var reserved = 0.0
         var denied: LLMNASError?
-        transport.run(count: jobs.count, admit: { job, inFlight in
-            if let denied {
-                let error = LLMNASError(.httpError, "not sent: an earlier request of the batch was refused (\(denied.message))")
-                for item in jobs[job].items { items.finish(item, .failure(redacted(error))) }
-                return .refused
-            }
-            let body = jobs[job].body
-            let worst = config.worstCost(promptTokens: tokenRate.reservation * Double(body.utf8.count),
-                                         completionTokens: jobs[job].completionTokens, batch: false)
-            switch budget.decide(spent: ledger.cost, reserved: reserved, made: ledger.requests, inFlight: inFlight, worstCost: worst) {
-            case .go:
-                reservations[job] = worst
-                reserved += worst
-                return .send(HTTPRequest(url: targets[job], headers: headers, body: Array(body.utf8)))
-            case .wait:
-                return .later
-            case let .refuse(error):
-                ledger.budgetRefused += jobs[job].items.count
-                for item in jobs[job].items { items.finish(item, .failure(error)) }
-                return .refused
-            }
-        }, finished: { job, outcome in
-            reserved -= reservations[job]
-            reservations[job] = 0
-            ledger.requests += 1
-            if case let .redirect(status, location) = outcome, hops[job] < RedirectPolicy.maximumHops,
-               case let .success(target) = config.redirects.target(of: location, from: targets[job], status: status) {
-                targets[job] = target
-                hops[job] += 1
-                return 0
-            }
-            attempts[job] += 1
-            switch interpret(outcome, job: jobs[job], attempt: attempts[job]) {
-            case let .retry(delay):
-                ledger.retries += 1
-                return delay
-            case let .done(result):
-                if case let .response(status, _, _) = outcome, status == 401 || status == 403, case let .failure(error) = result {
-                    denied = error
+        transport.run(
+            count: jobs.count,
+            admit: { job, inFlight in
+                if let denied {
+                    let error = LLMNASError(
+                        .httpError, "not sent: an earlier request of the batch was refused (\(denied.message))")
+                    for item in jobs[job].items { items.finish(item, .failure(redacted(error))) }
+                    return .refused
                 }
-                for item in jobs[job].items { items.finish(item, result.mapError(redacted)) }
-                return nil
-            }
-        }, keepGoing: { !items.stopped })
+                let body = jobs[job].body
+                let worst = config.worstCost(
+                    promptTokens: tokenRate.reservation * Double(body.utf8.count),
+                    completionTokens: jobs[job].completionTokens, batch: false)
+                switch budget.decide(
+                    spent: ledger.cost, reserved: reserved, made: ledger.requests, inFlight: inFlight, worstCost: worst)
+                {
+                case .go:
+                    reservations[job] = worst
+                    reserved += worst
+                    return .send(HTTPRequest(url: targets[job], headers: headers, body: Array(body.utf8)))
+                case .wait:
+                    return .later
+                case .refuse(let error):
+                    ledger.budgetRefused += jobs[job].items.count
+                    for item in jobs[job].items { items.finish(item, .failure(error)) }
+                    return .refused
+                }
+            },
+            finished: { job, outcome in
+                reserved -= reservations[job]
+                reservations[job] = 0
+                ledger.requests += 1
+                if case .redirect(let status, let location) = outcome, hops[job] < RedirectPolicy.maximumHops,
+                    case .success(let target) = config.redirects.target(
+                        of: location, from: targets[job], status: status)
+                {
+                    targets[job] = target
+                    hops[job] += 1
+                    return 0
+                }
+                attempts[job] += 1
+                switch interpret(outcome, job: jobs[job], attempt: attempts[job]) {
+                case .retry(let delay):
+                    ledger.retries += 1
+                    return delay
+                case .done(let result):
+                    if case .response(let status, _, _) = outcome, status == 401 || status == 403,
+                        case .failure(let error) = result
+                    {
+                        denied = error
+                    }
+                    for item in jobs[job].items { items.finish(item, result.mapError(redacted)) }
+                    return nil
+                }
+            }, keepGoing: { !items.stopped })
     }
 
     /// What one attempt of `job` means; an answer is charged, learned from and cached.
     private func interpret(_ outcome: HTTPOutcome, job: Job, attempt: Int) -> Decision {
         if let delay = retryDelay(after: outcome, attempt: attempt) { return .retry(delay) }
         switch outcome {
-        case let .response(200, body, _):
+        case .response(200, let body, _):
             guard let text = String(validating: body, as: UTF8.self) else {
-                return .done(.failure(LLMNASError(.badResponse, "the response body is not valid UTF-8 (\(body.count) bytes)")))
+                return .done(
+                    .failure(LLMNASError(.badResponse, "the response body is not valid UTF-8 (\(body.count) bytes)")))
             }
             return .done(accept(text, for: job, batch: false))
-        case let .response(status, body, _):
+        case .response(let status, let body, _):
             let retried = status == 429 || (500...599).contains(status) ? " after \(attempt) attempts" : ""
-            return .done(.failure(LLMNASError(.httpError, "HTTP \(status)\(retried): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))")))
-        case let .redirect(status, location):
+            return .done(
+                .failure(
+                    LLMNASError(
+                        .httpError,
+                        "HTTP \(status)\(retried): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"
+                    )))
+        case .redirect(let status, let location):
             // Here the policy refuses the redirect, or the job has followed its most.
             let refusal = config.redirects.target(of: location, from: config.endpointURL, status: status)
-            return .done(refusal.flatMap { _ in
-                .failure(LLMNASError(.httpError, "HTTP \(status): a redirect to \(location), not followed after \(RedirectPolicy.maximumHops) redirects"))
-            })
-        case let .failure(kind, message):
+            return .done(
+                refusal.flatMap { _ in
+                    .failure(
+                        LLMNASError(
+                            .httpError,
+                            "HTTP \(status): a redirect to \(location), not followed after "
+                                + "\(RedirectPolicy.maximumHops) redirects"
+                        ))
+                })
+        case .failure(let kind, let message):
             let retried = kind == .timeout || kind == .connectionFailed ? " after \(attempt) attempts" : ""
             return .done(.failure(LLMNASError(kind, "\(message)\(retried) (\(config.endpointURL))")))
         }
@@ -93,9 +116,9 @@ extension LLMClient {
     private func retryDelay(after outcome: HTTPOutcome, attempt: Int) -> Double? {
         guard attempt <= config.retries else { return nil }
         switch outcome {
-        case let .response(status, _, retryAfter) where status == 429 || (500...599).contains(status):
+        case .response(let status, _, let retryAfter) where status == 429 || (500...599).contains(status):
             return delay(attempt: attempt, retryAfter: retryAfter)
-        case let .failure(kind, _) where kind == .timeout || kind == .connectionFailed:
+        case .failure(let kind, _) where kind == .timeout || kind == .connectionFailed:
             return delay(attempt: attempt, retryAfter: nil)
         default:
             return nil
@@ -122,22 +145,34 @@ extension LLMClient {
     func call(_ request: HTTPRequest, _ what: String) throws(LLMNASError) -> [UInt8] {
         var attempt = 0
         var result: Result<[UInt8], LLMNASError> = .failure(LLMNASError(.cancelled, "\(what): cancelled"))
-        transport.run(count: 1, admit: { _, _ in .send(request) }, finished: { _, outcome in
-            attempt += 1
-            if let delay = retryDelay(after: outcome, attempt: attempt) { return delay }
-            switch outcome {
-            case let .response(200, body, _):
-                result = String(validating: body, as: UTF8.self) == nil
-                    ? .failure(LLMNASError(.badResponse, "\(what): the response body is not valid UTF-8 (\(body.count) bytes)")) : .success(body)
-            case let .response(status, body, _):
-                result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"))
-            case let .redirect(status, location):
-                result = .failure(LLMNASError(.httpError, "\(what): HTTP \(status): a redirect to \(location), not followed"))
-            case let .failure(kind, message):
-                result = .failure(LLMNASError(kind, "\(what): \(message) (\(request.url))"))
-            }
-            return nil
-        }, keepGoing: { true })
+        transport.run(
+            count: 1, admit: { _, _ in .send(request) },
+            finished: { _, outcome in
+                attempt += 1
+                if let delay = retryDelay(after: outcome, attempt: attempt) { return delay }
+                switch outcome {
+                case .response(200, let body, _):
+                    result =
+                        String(validating: body, as: UTF8.self) == nil
+                        ? .failure(
+                            LLMNASError(
+                                .badResponse, "\(what): the response body is not valid UTF-8 (\(body.count) bytes)"))
+                        : .success(body)
+                case .response(let status, let body, _):
+                    result = .failure(
+                        LLMNASError(
+                            .httpError,
+                            "\(what): HTTP \(status): "
+                                + "\(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"
+                        ))
+                case .redirect(let status, let location):
+                    result = .failure(
+                        LLMNASError(.httpError, "\(what): HTTP \(status): a redirect to \(location), not followed"))
+                case .failure(let kind, let message):
+                    result = .failure(LLMNASError(kind, "\(what): \(message) (\(request.url))"))
+                }
+                return nil
+            }, keepGoing: { true })
         return try result.mapError(redacted).get()
     }
 }

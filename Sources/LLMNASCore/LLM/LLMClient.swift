@@ -35,12 +35,15 @@ public final class LLMClient {
     }
 
     /// A client for `config`; opens its cache file, if one is configured. `environment` supplies the API key.
-    public init(config: LLMConfig, environment: @escaping (String) -> String? = LLMConfig.processEnvironment) throws(LLMNASError) {
+    public init(config: LLMConfig, environment: @escaping (String) -> String? = LLMConfig.processEnvironment)
+        throws(LLMNASError)
+    {
         self.config = config
         self.environment = environment
         cache = try config.cacheFile.map { path throws(LLMNASError) in try ResponseCache(path: path) }
-        transport = try HTTPTransport(timeoutSeconds: config.timeoutSeconds, maxConcurrency: config.maxConcurrency,
-                                  maxResponseBytes: config.maxResponseBytes, verifyTLS: !config.insecureSkipTLSVerify)
+        transport = try HTTPTransport(
+            timeoutSeconds: config.timeoutSeconds, maxConcurrency: config.maxConcurrency,
+            maxResponseBytes: config.maxResponseBytes, verifyTLS: !config.insecureSkipTLSVerify)
         budget = Budget(maxCost: config.maxCost, maxRequests: config.maxRequests)
         jitter = SeededGenerator(seed: config.jitterSeed)
     }
@@ -54,8 +57,10 @@ public final class LLMClient {
         case .chat: members.append(("messages", .array(messages.map(\.json))))
         case .completions: members.append(("prompt", .string(messages.map(\.content).joined(separator: "\n\n"))))
         }
-        members += [("temperature", .number(config.temperature)), ("max_tokens", .number(Double(shape.maxTokens))),
-                    ("n", .number(Double(shape.samples)))]
+        members += [
+            ("temperature", .number(config.temperature)), ("max_tokens", .number(Double(shape.maxTokens))),
+            ("n", .number(Double(shape.samples))),
+        ]
         if let seed = config.seed { members.append(("seed", .number(Double(seed)))) }
         if shape.topLogprobs > 0 {
             switch config.api {
@@ -65,11 +70,16 @@ public final class LLMClient {
         }
         switch shape.format {
         case .text: break
-        case let .schema(name, schema):
-            members.append(("response_format", .object([
-                ("type", .string("json_schema")), ("json_schema", .object([("name", .string(name)), ("schema", schema)])),
-            ])))
-        case let .grammar(grammar): members.append(("grammar", .string(grammar)))
+        case .schema(let name, let schema):
+            members.append(
+                (
+                    "response_format",
+                    .object([
+                        ("type", .string("json_schema")),
+                        ("json_schema", .object([("name", .string(name)), ("schema", schema)])),
+                    ])
+                ))
+        case .grammar(let grammar): members.append(("grammar", .string(grammar)))
         }
         return JSONWriter.write(.object(members))
     }
@@ -78,17 +88,21 @@ public final class LLMClient {
     /// cache cost no request; equal prompts in one batch are sent once; the rest go out in the order of their request
     /// bodies, so that prompts with a common prefix follow each other, one HTTP request each or, with `batch` in the
     /// config, as one Batch API job. A request that could pass the budget is not sent: its items fail with
-    /// `budgetExceeded` and the rest complete. `progress(done, total)` is called as items finish (and while a batch
-    /// job is polled); returning false stops the batch: unfinished items fail with `cancelled`, answers that arrived
+    /// `budgetExceeded` and the rest complete. `progress` hears stage "completions" as items finish (and while a
+    /// batch job is polled); returning false stops the batch: unfinished items fail with `cancelled`, answers that arrived
     /// are kept (and cached). Answers take `shape` (nil: the config's score shape).
-    public func complete(_ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
-                         progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[String], LLMNASError>] {
+    public func complete(
+        _ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
+        progress: ProgressHandler = { _ in true }
+    ) -> [Result<[String], LLMNASError>] {
         completeChoices(prompts, shape: shape, progress: progress).map { $0.map { $0.map(\.text) } }
     }
 
     /// `complete`, each answer with its tokens' log-probabilities when the endpoint returned them.
-    package func completeChoices(_ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
-                                 progress: (Int, Int) -> Bool = { _, _ in true }) -> [Result<[CompletionChoice], LLMNASError>] {
+    package func completeChoices(
+        _ prompts: [[ChatMessage]], shape: AnswerShape? = nil,
+        progress: ProgressHandler = { _ in true }
+    ) -> [Result<[CompletionChoice], LLMNASError>] {
         withoutActuallyEscaping(progress) { progress in
             let items = CompletionProgress(count: prompts.count, progress: progress)
             complete(prompts, shape: shape ?? AnswerShape(scoresOf: config), items: items)
@@ -138,11 +152,20 @@ public final class LLMClient {
         for (item, messages) in prompts.enumerated() {
             let body = requestBody(for: messages, shape: shape)
             guard body.utf8.count <= LLMConfig.maximumPromptBytes else {
-                plan.refused.append((item, LLMNASError(.invalidArgument, "the prompt is \(body.utf8.count) bytes; the bound is \(LLMConfig.maximumPromptBytes)")))
+                plan.refused.append(
+                    (
+                        item,
+                        LLMNASError(
+                            .invalidArgument,
+                            "the prompt is \(body.utf8.count) bytes; the bound is \(LLMConfig.maximumPromptBytes)")
+                    ))
                 continue
             }
             let key = cacheKey(body)
-            if let job = jobOfKey[key] { plan.jobs[job].items.append(item); continue }
+            if let job = jobOfKey[key] {
+                plan.jobs[job].items.append(item)
+                continue
+            }
             let cached: String?
             do throws(LLMNASError) { cached = try cache?.value(for: key) } catch {
                 plan.refused.append((item, error))
@@ -178,7 +201,9 @@ public final class LLMClient {
 
     /// An error whose message cannot carry the API key, even when a server echoes it in an error body.
     func redacted(_ error: LLMNASError) -> LLMNASError {
-        guard let key = environment(config.apiKeyVariable), key.count >= 4, error.message.contains(key) else { return error }
+        guard let key = environment(config.apiKeyVariable), key.count >= 4, error.message.contains(key) else {
+            return error
+        }
         return LLMNASError(error.kind, error.message.replacing(key, with: "[redacted]"))
     }
 

@@ -98,7 +98,8 @@ public struct LLMConfig: Sendable {
         let allowed: Set<String> = [
             "base_url", "api_key_env", "model", "api", "azure", "temperature", "max_tokens", "n", "aggregate",
             "answer_format", "grammar", "seed", "timeout_seconds", "retries", "backoff_seconds", "backoff_max_seconds",
-            "max_concurrency", "cache_file", "price_prompt_per_1k", "price_cached_prompt_per_1k", "price_completion_per_1k",
+            "max_concurrency", "cache_file", "price_prompt_per_1k", "price_cached_prompt_per_1k",
+            "price_completion_per_1k",
             "max_response_bytes", "insecure_skip_tls_verify", "jitter_seed", "max_cost", "max_requests", "batch",
             "redirects",
         ]
@@ -106,7 +107,8 @@ public struct LLMConfig: Sendable {
         baseURL = try r.string("base_url") ?? environment("OPENAI_BASE_URL") ?? "https://api.openai.com/v1"
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw LLMNASError(.invalidArgument, "LLM config: base_url must start with http:// or https://, not '\(baseURL)'")
+            throw LLMNASError(
+                .invalidArgument, "LLM config: base_url must start with http:// or https://, not '\(baseURL)'")
         }
         apiKeyVariable = try r.string("api_key_env") ?? "OPENAI_API_KEY"
         guard let model = try r.string("model"), !model.isEmpty else {
@@ -118,7 +120,9 @@ public struct LLMConfig: Sendable {
         }
         self.api = api
         if let azureJSON = r.value("azure") {
-            let a = try JSONObjectReader(azureJSON, context: "LLM config 'azure'", allowed: ["api_version", "deployment"], kind: .invalidArgument)
+            let a = try JSONObjectReader(
+                azureJSON, context: "LLM config 'azure'", allowed: ["api_version", "deployment"], kind: .invalidArgument
+            )
             guard let version = try a.string("api_version"), let deployment = try a.string("deployment") else {
                 throw LLMNASError(.invalidArgument, "LLM config 'azure': 'api_version' and 'deployment' are required")
             }
@@ -128,7 +132,8 @@ public struct LLMConfig: Sendable {
         maxTokens = try r.int("max_tokens", in: 1...100_000) ?? 16
         samples = try r.int("n", in: 1...128) ?? 1
         guard let aggregate = Aggregate(rawValue: try r.string("aggregate") ?? "median") else {
-            throw LLMNASError(.invalidArgument, "LLM config: 'aggregate' must be \"median\", \"mean\" or \"expectation\"")
+            throw LLMNASError(
+                .invalidArgument, "LLM config: 'aggregate' must be \"median\", \"mean\" or \"expectation\"")
         }
         self.aggregate = aggregate
         switch try r.string("answer_format") ?? "text" {
@@ -140,7 +145,8 @@ public struct LLMConfig: Sendable {
             }
             answerFormat = .grammar(grammar)
         default:
-            throw LLMNASError(.invalidArgument, "LLM config: 'answer_format' must be \"text\", \"json_schema\" or \"grammar\"")
+            throw LLMNASError(
+                .invalidArgument, "LLM config: 'answer_format' must be \"text\", \"json_schema\" or \"grammar\"")
         }
         seed = try r.int("seed", in: Int(Int32.min)...Int(Int32.max))
         timeoutSeconds = try r.number("timeout_seconds", in: 0.001...86_400) ?? 60
@@ -159,13 +165,16 @@ public struct LLMConfig: Sendable {
         maxRequests = try r.int("max_requests", in: 0...Int(Int32.max))
         let redirectText = try r.string("redirects") ?? RedirectPolicy.never.rawValue
         guard let redirects = RedirectPolicy(rawValue: redirectText) else {
-            throw LLMNASError(.invalidArgument, "LLM config: 'redirects' must be \"never\" or \"same_host\", not '\(redirectText)'")
+            throw LLMNASError(
+                .invalidArgument, "LLM config: 'redirects' must be \"never\" or \"same_host\", not '\(redirectText)'")
         }
         self.redirects = redirects
         batch = try r.value("batch").map { (json: JSONValue) throws(LLMNASError) in try BatchAPIConfig(json: json) }
         if batch != nil {
             guard cacheFile != nil else {
-                throw LLMNASError(.invalidArgument, "LLM config: 'batch' needs a 'cache_file', beside which the ids of jobs in progress are kept")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "LLM config: 'batch' needs a 'cache_file', beside which the ids of jobs in progress are kept")
             }
         }
     }
@@ -178,7 +187,8 @@ public struct LLMConfig: Sendable {
     /// What a response costs at the configured prices: uncached prompt, cached prompt and completion tokens, times
     /// the batch price factor for an answer of a batch job.
     func cost(of response: CompletionResponse, batch: Bool) -> Double {
-        let regular = Double(response.promptTokens - response.cachedPromptTokens) / 1000 * pricePromptPer1k
+        let regular =
+            Double(response.promptTokens - response.cachedPromptTokens) / 1000 * pricePromptPer1k
             + Double(response.cachedPromptTokens) / 1000 * priceCachedPromptPer1k
             + Double(response.completionTokens) / 1000 * priceCompletionPer1k
         return batch ? regular * (self.batch?.priceFactor ?? 1) : regular

@@ -14,7 +14,10 @@ struct MultipartForm {
         for (name, value) in fields {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(fileName)\"\r\nContent-Type: \(fileType)\r\n\r\n".utf8)
+        let fileHeader =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; "
+            + "filename=\"\(fileName)\"\r\nContent-Type: \(fileType)\r\n\r\n"
+        body += Array(fileHeader.utf8)
         body += content
         body += Array("\r\n--\(boundary)--\r\n".utf8)
         contentType = "multipart/form-data; boundary=\(boundary)"

@@ -42,7 +42,8 @@ public struct PromptEstimate: Sendable, Equatable {
     /// The estimate as JSON, as `llmnas_llmpp_estimate` returns it.
     public var json: JSONValue {
         .object([
-            ("items", .number(Double(items))), ("cached", .number(Double(cached))), ("requests", .number(Double(requests))),
+            ("items", .number(Double(items))), ("cached", .number(Double(cached))),
+            ("requests", .number(Double(requests))),
             ("prompt_tokens", .number(Double(promptTokens))), ("completion_tokens", .number(Double(completionTokens))),
             ("completion_tokens_max", .number(Double(completionTokensMax))), ("cost", .number(cost)),
             ("cost_max", .number(costMax)), ("token_source", .string(tokenSource.rawValue)), ("batch", .bool(batch)),

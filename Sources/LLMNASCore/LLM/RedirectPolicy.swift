@@ -12,7 +12,10 @@ public enum RedirectPolicy: String, Sendable {
 
     /// The URL to send a request redirected from `url` by `status` with `location` to, or why it is not followed.
     func target(of location: String, from url: String, status: Int) -> Result<String, LLMNASError> {
-        let refused = { (why: String) in Result<String, LLMNASError>.failure(LLMNASError(.httpError, "HTTP \(status): a redirect to \(location), not followed (\(why))")) }
+        let refused = { (why: String) in
+            Result<String, LLMNASError>.failure(
+                LLMNASError(.httpError, "HTTP \(status): a redirect to \(location), not followed (\(why))"))
+        }
         guard self == .sameHost else { return refused("the client's \"redirects\" is \"never\"") }
         guard [301, 302, 307, 308].contains(status) else { return refused("only 301, 302, 307 and 308 are followed") }
         guard let origin = RedirectPolicy.origin(of: url) else { return refused("the request's URL has no origin") }
@@ -31,8 +34,9 @@ public enum RedirectPolicy: String, Sendable {
         guard scheme == "http" || scheme == "https" else { return nil }
         let rest = url[schemeEnd.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !authority.contains("@"), !authority.isEmpty else { return nil }   // no user info: it hides the host
-        var host = authority.lowercased(), port = scheme == "https" ? 443 : 80
+        guard !authority.contains("@"), !authority.isEmpty else { return nil }  // no user info: it hides the host
+        var host = authority.lowercased()
+        var port = scheme == "https" ? 443 : 80
         if let colon = host.lastIndex(of: ":"), !host[colon...].contains("]") {
             guard let given = Int(host[host.index(after: colon)...]), (1...65535).contains(given) else { return nil }
             port = given

@@ -55,7 +55,10 @@ package final class ResponseCache {
         }
         let version = LittleEndian.u32(existing, at: 8)
         guard version == ResponseCache.version else {
-            throw LLMNASError(.corruptFile, "'\(path)' is a response cache of format \(version); this library reads format \(ResponseCache.version)")
+            throw LLMNASError(
+                .corruptFile,
+                "'\(path)' is a response cache of format \(version); this library reads format \(ResponseCache.version)"
+            )
         }
         let goodLength = indexRecords(existing)
         if goodLength < existing.count { try truncate(to: goodLength) }
@@ -92,7 +95,8 @@ package final class ResponseCache {
     /// Stores `value` under `key`, appended to the file and indexed. A failed append leaves the file as it was.
     package func store(_ value: String, for key: String) throws(LLMNASError) {
         guard try self.value(for: key) == nil else { return }
-        let keyBytes = Array(key.utf8), valueBytes = Array(value.utf8)
+        let keyBytes = Array(key.utf8)
+        let valueBytes = Array(value.utf8)
         var record: [UInt8] = []
         record.reserveCapacity(12 + keyBytes.count + valueBytes.count)
         LittleEndian.append(UInt32(keyBytes.count), to: &record)
@@ -103,7 +107,9 @@ package final class ResponseCache {
         try ResponseCache.lock(fd, path)
         defer { flock(fd, LOCK_UN) }
         let offset = try append(record)
-        index(key, Location(offset: offset + 8, keyLength: UInt32(keyBytes.count), valueLength: UInt32(valueBytes.count)), value: value)
+        index(
+            key, Location(offset: offset + 8, keyLength: UInt32(keyBytes.count), valueLength: UInt32(valueBytes.count)),
+            value: value)
     }
 
     /// Indexes the record of `key` at `location`; a key whose hash another key holds keeps `value` in memory.
@@ -139,19 +145,23 @@ package final class ResponseCache {
         var bytes = [UInt8](repeating: 0, count: length)
         var done = 0
         while done < length {
-            let n = faultInjected(.read) ? -1 : bytes.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress! + done, length - done, off_t(location.offset + done))
-            }
+            let n =
+                faultInjected(.read)
+                ? -1
+                : bytes.withUnsafeMutableBytes {
+                    pread(fd, $0.baseAddress! + done, length - done, off_t(location.offset + done))
+                }
             if n < 0, errno == EINTR { continue }
             guard n > 0 else {
-                throw n < 0 ? FileIO.ioError("cannot read the response cache '\(path)'")
-                            : LLMNASError(.corruptFile, "the response cache '\(path)' was cut short by another program")
+                throw n < 0
+                    ? FileIO.ioError("cannot read the response cache '\(path)'")
+                    : LLMNASError(.corruptFile, "the response cache '\(path)' was cut short by another program")
             }
             done += n
         }
         let keyEnd = Int(location.keyLength)
         guard let key = String(validating: bytes[..<keyEnd], as: UTF8.self),
-              let value = String(validating: bytes[keyEnd...], as: UTF8.self)
+            let value = String(validating: bytes[keyEnd...], as: UTF8.self)
         else { throw LLMNASError(.corruptFile, "the response cache '\(path)' was changed by another program") }
         return (key, value)
     }
@@ -161,16 +171,20 @@ package final class ResponseCache {
     private func indexRecords(_ bytes: [UInt8]) -> Int {
         var offset = ResponseCache.headerBytes
         while offset + 8 <= bytes.count {
-            let keyLength = Int(LittleEndian.u32(bytes, at: offset)), valueLength = Int(LittleEndian.u32(bytes, at: offset + 4))
+            let keyLength = Int(LittleEndian.u32(bytes, at: offset))
+            let valueLength = Int(LittleEndian.u32(bytes, at: offset + 4))
             let end = offset + 8 + keyLength + valueLength
             guard end + 4 <= bytes.count, CRC32.checksum(bytes[offset..<end]) == LittleEndian.u32(bytes, at: end),
-                  let key = String(validating: bytes[(offset + 8)..<(offset + 8 + keyLength)], as: UTF8.self),
-                  let value = String(validating: bytes[(offset + 8 + keyLength)..<end], as: UTF8.self)
+                let key = String(validating: bytes[(offset + 8)..<(offset + 8 + keyLength)], as: UTF8.self),
+                let value = String(validating: bytes[(offset + 8 + keyLength)..<end], as: UTF8.self)
             else { break }
             let known = locations[key.hashValue]
-            let repeated = known.map { bytes[$0.offset..<($0.offset + Int($0.keyLength))].elementsEqual(key.utf8) } ?? false
-            if !repeated, collided[key] == nil {   // a key stored again by another process keeps its first record
-                index(key, Location(offset: offset + 8, keyLength: UInt32(keyLength), valueLength: UInt32(valueLength)), value: value)
+            let repeated =
+                known.map { bytes[$0.offset..<($0.offset + Int($0.keyLength))].elementsEqual(key.utf8) } ?? false
+            if !repeated, collided[key] == nil {  // a key stored again by another process keeps its first record
+                index(
+                    key, Location(offset: offset + 8, keyLength: UInt32(keyLength), valueLength: UInt32(valueLength)),
+                    value: value)
             }
             offset = end + 4
         }

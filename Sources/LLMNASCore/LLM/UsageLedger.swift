@@ -34,13 +34,14 @@ public struct UsageLedger: Sendable, Equatable {
         cost += config.cost(of: response, batch: batch)
     }
 
-    /// The ledger as JSON, as `llmnas_llm_usage_json` returns it.
+    /// The ledger as JSON, as `llmnas_llm_usage` returns it.
     public var json: JSONValue {
         .object([
             ("requests", .number(Double(requests))), ("retries", .number(Double(retries))),
             ("failures", .number(Double(failures))), ("cache_hits", .number(Double(cacheHits))),
             ("budget_refused", .number(Double(budgetRefused))), ("batch_jobs", .number(Double(batchJobs))),
-            ("prompt_tokens", .number(Double(promptTokens))), ("cached_prompt_tokens", .number(Double(cachedPromptTokens))),
+            ("prompt_tokens", .number(Double(promptTokens))),
+            ("cached_prompt_tokens", .number(Double(cachedPromptTokens))),
             ("completion_tokens", .number(Double(completionTokens))),
             ("cost", .number(cost)), ("wall_seconds", .number(wallSeconds)),
         ])

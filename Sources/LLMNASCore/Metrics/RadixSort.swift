@@ -37,7 +37,7 @@ enum RadixSort {
                     counts[d + 1] += 1
                     uniform = uniform && d == first
                 }
-                if uniform { continue }   // every key shares this digit: the pass would change nothing
+                if uniform { continue }  // every key shares this digit: the pass would change nothing
                 for d in 1..<counts.count { counts[d] += counts[d - 1] }
                 pairs.withUnsafeBufferPointer { source in
                     scratch.withUnsafeMutableBufferPointer { target in

@@ -36,31 +36,42 @@ public struct RankMetrics: Sendable, Equatable {
         guard (1...RankMetrics.maximumCount).contains(count) else {
             throw LLMNASError(.invalidArgument, "n must be 1 to \(RankMetrics.maximumCount), not \(count)")
         }
-        try self.init(predicted: Array(UnsafeBufferPointer(start: predicted, count: count)),
-                      truth: Array(UnsafeBufferPointer(start: truth, count: count)))
+        try self.init(
+            predicted: Array(UnsafeBufferPointer(start: predicted, count: count)),
+            truth: Array(UnsafeBufferPointer(start: truth, count: count)))
     }
 
     /// Kendall's tau-b of `count` values at `x` and at `y`: 2 to `maximumCount`, finite; NaN when a side is constant.
-    public static func kendallTauB(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) throws(LLMNASError) -> Double {
+    public static func kendallTauB(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int)
+        throws(LLMNASError) -> Double
+    {
         guard (2...maximumCount).contains(count) else {
             throw LLMNASError(.invalidArgument, "n must be at least 2 and at most \(maximumCount), not \(count)")
         }
-        let xs = Array(UnsafeBufferPointer(start: x, count: count)), ys = Array(UnsafeBufferPointer(start: y, count: count))
-        guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else { throw LLMNASError(.invalidArgument, "x and y must be finite numbers") }
+        let xs = Array(UnsafeBufferPointer(start: x, count: count))
+        let ys = Array(UnsafeBufferPointer(start: y, count: count))
+        guard xs.allSatisfy(\.isFinite), ys.allSatisfy(\.isFinite) else {
+            throw LLMNASError(.invalidArgument, "x and y must be finite numbers")
+        }
         return kendallTauB(xs, ys)
     }
 
     /// The metrics as JSON: `{"n", "mae", "rmse", "kendall_tau", "spearman", "pearson"}` (NaN as null).
     public var json: JSONValue {
-        .object([("mae", .number(mae)), ("rmse", .number(rmse)), ("kendall_tau", .number(kendallTau)),
-                 ("spearman", .number(spearman)), ("pearson", .number(pearson))])
+        .object([
+            ("mae", .number(mae)), ("rmse", .number(rmse)), ("kendall_tau", .number(kendallTau)),
+            ("spearman", .number(spearman)), ("pearson", .number(pearson)),
+        ])
     }
 
     /// Pearson's correlation; NaN when either side is constant or empty.
     public static func pearson(_ x: [Double], _ y: [Double]) -> Double {
         guard x.count == y.count, x.count > 1 else { return .nan }
-        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        let mx = x.reduce(0, +) / Double(x.count)
+        let my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
         for (a, b) in zip(x, y) {
             sxy += (a - mx) * (b - my)
             sxx += (a - mx) * (a - mx)
@@ -72,7 +83,9 @@ public struct RankMetrics: Sendable, Equatable {
 
     /// Ranks from 1, ties sharing their average rank.
     public static func averageRanks(_ values: [Double]) -> [Double] {
-        var order = values.enumerated().map { RadixSort.KeyPair(primary: sortKey($0.element), secondary: UInt64($0.offset)) }
+        var order = values.enumerated().map {
+            RadixSort.KeyPair(primary: sortKey($0.element), secondary: UInt64($0.offset))
+        }
         RadixSort.sort(&order, primaryOnly: true)
         var ranks = [Double](repeating: 0, count: values.count)
         var i = 0
@@ -94,12 +107,21 @@ public struct RankMetrics: Sendable, Equatable {
         guard n > 1, n == y.count else { return .nan }
         var pairs = zip(x, y).map { RadixSort.KeyPair(primary: sortKey($0), secondary: sortKey($1)) }
         RadixSort.sort(&pairs)
-        var tiedX = 0, tiedXY = 0, runX = 1, runXY = 1
+        var tiedX = 0
+        var tiedXY = 0
+        var runX = 1
+        var runXY = 1
         for i in 1..<n {
-            let a = pairs[i - 1], b = pairs[i]
+            let a = pairs[i - 1]
+            let b = pairs[i]
             if a.primary == b.primary {
                 runX += 1
-                if a.secondary == b.secondary { runXY += 1 } else { tiedXY += runXY * (runXY - 1) / 2; runXY = 1 }
+                if a.secondary == b.secondary {
+                    runXY += 1
+                } else {
+                    tiedXY += runXY * (runXY - 1) / 2
+                    runXY = 1
+                }
             } else {
                 tiedX += runX * (runX - 1) / 2
                 tiedXY += runXY * (runXY - 1) / 2
@@ -111,9 +133,15 @@ public struct RankMetrics: Sendable, Equatable {
         tiedXY += runXY * (runXY - 1) / 2
         var ys = pairs.map(\.secondary)
         let swaps = countInversionsSorting(&ys)
-        var tiedY = 0, runY = 1
+        var tiedY = 0
+        var runY = 1
         for i in 1..<n {
-            if ys[i] == ys[i - 1] { runY += 1 } else { tiedY += runY * (runY - 1) / 2; runY = 1 }
+            if ys[i] == ys[i - 1] {
+                runY += 1
+            } else {
+                tiedY += runY * (runY - 1) / 2
+                runY = 1
+            }
         }
         tiedY += runY * (runY - 1) / 2
         let total = n * (n - 1) / 2
@@ -139,22 +167,36 @@ public struct RankMetrics: Sendable, Equatable {
         keys.withUnsafeMutableBufferPointer { a in
             other.withUnsafeMutableBufferPointer { b in
                 while width < n {
-                    let source = sourceIsKeys ? a : b, target = sourceIsKeys ? b : a
+                    let source = sourceIsKeys ? a : b
+                    let target = sourceIsKeys ? b : a
                     var lo = 0
                     while lo < n {
-                        let mid = min(lo + width, n), hi = min(lo + 2 * width, n)
-                        var i = lo, j = mid, k = lo
+                        let mid = min(lo + width, n)
+                        let hi = min(lo + 2 * width, n)
+                        var i = lo
+                        var j = mid
+                        var k = lo
                         while i < mid, j < hi {
                             if source[j] < source[i] {
-                                target[k] = source[j]; j += 1
+                                target[k] = source[j]
+                                j += 1
                                 swaps += mid - i
                             } else {
-                                target[k] = source[i]; i += 1
+                                target[k] = source[i]
+                                i += 1
                             }
                             k += 1
                         }
-                        while i < mid { target[k] = source[i]; i += 1; k += 1 }
-                        while j < hi { target[k] = source[j]; j += 1; k += 1 }
+                        while i < mid {
+                            target[k] = source[i]
+                            i += 1
+                            k += 1
+                        }
+                        while j < hi {
+                            target[k] = source[j]
+                            j += 1
+                            k += 1
+                        }
                         lo = hi
                     }
                     sourceIsKeys.toggle()

@@ -11,8 +11,10 @@ public struct AffineCalibration: Sendable, Equatable {
         guard x.count == y.count, !x.isEmpty else {
             throw LLMNASError(.invalidArgument, "a line needs paired values; got \(x.count) and \(y.count)")
         }
-        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-        var sxy = 0.0, sxx = 0.0
+        let mx = x.reduce(0, +) / Double(x.count)
+        let my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0
+        var sxx = 0.0
         for (a, b) in zip(x, y) {
             sxy += (a - mx) * (b - my)
             sxx += (a - mx) * (a - mx)

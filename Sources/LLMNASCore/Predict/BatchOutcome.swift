@@ -5,7 +5,7 @@ public enum BatchOutcome {
     /// with a message (after "`what`: " when given) that counts the failures and quotes the first.
     public static func check<Value>(_ results: [Result<Value, LLMNASError>], what: String? = nil) throws(LLMNASError) {
         let failures = results.compactMap { result -> LLMNASError? in
-            if case let .failure(error) = result { return error } else { return nil }
+            if case .failure(let error) = result { return error } else { return nil }
         }
         guard let first = failures.first else { return }
         let done = results.count - failures.count
@@ -13,6 +13,8 @@ public enum BatchOutcome {
         if failures.contains(where: { $0.kind == .cancelled }) {
             throw LLMNASError(.cancelled, "\(prefix)cancelled: \(done) of \(results.count) architectures predicted")
         }
-        throw LLMNASError(.incomplete, "\(prefix)\(failures.count) of \(results.count) architectures failed; the first: \(first.message)")
+        throw LLMNASError(
+            .incomplete,
+            "\(prefix)\(failures.count) of \(results.count) architectures failed; the first: \(first.message)")
     }
 }

@@ -5,7 +5,8 @@ public enum Distillation {
     /// member is one ("arch" in the paper's data/llmpp-wmt/unlabeled_archs.jsonl).
     public static func readPool(_ path: String, in space: SearchSpace) throws(LLMNASError) -> [Architecture] {
         var pool: [Architecture] = []
-        for (i, line) in try FileIO.readText(path).split(separator: "\n").enumerated() where !line.allSatisfy(\.isWhitespace) {
+        for (i, line) in try FileIO.readText(path).split(separator: "\n").enumerated()
+        where !line.allSatisfy(\.isWhitespace) {
             do {
                 let value = try JSONParser.parse(String(line))
                 pool.append(try space.architecture(from: value["architecture"] ?? value["arch"] ?? value))
@@ -19,10 +20,15 @@ public enum Distillation {
 
     /// Labels `labels` architectures drawn from `pool` (without replacement, by `seed`) with `predictor`, trains an
     /// MLP on the labelled ones with `config`, and reports what the labels cost against the cost of a prediction
-    /// afterwards. Items LLM-PP could not label are left out of training and counted.
-    public static func run(predictor: LLMPPPredictor, pool: [Architecture], labels: Int, seed: UInt64, config: MLPConfig,
-                           progress: (String, Int, Int, Double) -> Bool = { _, _, _, _ in true }) throws(LLMNASError) -> (MLP, JSONValue) {
-        guard labels >= 2 else { throw LLMNASError(.invalidArgument, "distillation needs at least 2 labels, not \(labels)") }
+    /// afterwards. Items LLM-PP could not label are left out of training and counted. `progress` hears stages
+    /// "label (llmpp)" (and "label (calibration)"), then "train".
+    public static func run(
+        predictor: LLMPPPredictor, pool: [Architecture], labels: Int, seed: UInt64, config: MLPConfig,
+        progress: ProgressHandler = { _ in true }
+    ) throws(LLMNASError) -> (MLP, JSONValue) {
+        guard labels >= 2 else {
+            throw LLMNASError(.invalidArgument, "distillation needs at least 2 labels, not \(labels)")
+        }
         guard labels <= pool.count else {
             throw LLMNASError(.invalidArgument, "labels is \(labels) but the pool holds \(pool.count) architectures")
         }
@@ -33,20 +39,21 @@ public enum Distillation {
         let chosen = order.prefix(labels).map { pool[$0] }
         let before = predictor.client.ledger
         var cancelled = false
-        let results = predictor.predict(chosen) { stage, done, total in
-            cancelled = !progress("label (\(stage))", done, total, .nan)
+        let results = predictor.predict(chosen) { report in
+            cancelled = !progress(report.renamed("label (\(report.stage))"))
             return !cancelled
         }
         if cancelled { throw LLMNASError(.cancelled, "distillation cancelled while labelling") }
         let after = predictor.client.ledger
-        var x: [Float] = [], y: [Float] = []
+        var x: [Float] = []
+        var y: [Float] = []
         var firstFailure: String?
         for (architecture, result) in zip(chosen, results) {
             switch result {
-            case let .success(score):
+            case .success(let score):
                 x += space.features(of: architecture)
                 y.append(Float(score))
-            case let .failure(error):
+            case .failure(let error):
                 firstFailure = firstFailure ?? error.message
             }
         }
@@ -54,9 +61,8 @@ public enum Distillation {
             throw LLMNASError(.badAnswer, "only \(y.count) of \(chosen.count) architectures got a usable LLM-PP label")
         }
         let trainStart = MonotonicClock.now()
-        let model = try MLPTrainer.train(config: config, x: x, y: y, rows: y.count, dim: space.featureCount) { step, steps, loss in
-            progress("train", step, steps, loss)
-        }
+        let model = try MLPTrainer.train(
+            config: config, x: x, y: y, rows: y.count, dim: space.featureCount, progress: progress)
         let trainSeconds = MonotonicClock.now() - trainStart
         let predictStart = MonotonicClock.now()
         _ = model.predict(pool, in: space)

@@ -11,7 +11,8 @@ final class FloatBlock {
     /// `count` floats, all zero; `outOfMemory` naming `what` when they cannot be allocated.
     init(count: Int, for what: @autoclosure () -> String) throws(LLMNASError) {
         guard let zeros = calloc(max(count, 1), MemoryLayout<Float>.stride) else {
-            throw Memory.exhausted(count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride).partialValue, what())
+            throw Memory.exhausted(
+                count.multipliedReportingOverflow(by: MemoryLayout<Float>.stride).partialValue, what())
         }
         self.count = count
         base = zeros.bindMemory(to: Float.self, capacity: max(count, 1))

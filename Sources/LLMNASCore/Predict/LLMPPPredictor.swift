@@ -2,9 +2,6 @@
 /// Each architecture costs one request (with `n` samples combined by median or mean); with calibration, each
 /// demonstration is also predicted from the others and the affine map from predicted to measured corrects the rest.
 public final class LLMPPPredictor {
-    /// Reports progress: stage, items done, items in the stage; returns false to cancel.
-    public typealias Progress = (_ stage: String, _ done: Int, _ total: Int) -> Bool
-
     /// The client the requests go through.
     public let client: LLMClient
     /// Builds the prompts.
@@ -22,12 +19,18 @@ public final class LLMPPPredictor {
     }
 
     /// One score or error per architecture. Progress stages: "calibration" (when calibrating), then "llmpp".
-    public func predict(_ architectures: [Architecture], progress: Progress = { _, _, _ in true }) -> [Result<Double, LLMNASError>] {
+    public func predict(_ architectures: [Architecture], progress: ProgressHandler = { _ in true }) -> [Result<
+        Double, LLMNASError
+    >] {
         predictWithSpread(architectures, progress: progress).map { $0.map(\.value) }
     }
 
     /// One score with its spread over the samples, or an error, per architecture; calibrated as `predict` is.
-    public func predictWithSpread(_ architectures: [Architecture], progress: Progress = { _, _, _ in true }) -> [Result<ScoreEstimate, LLMNASError>] {
+    public func predictWithSpread(_ architectures: [Architecture], progress: ProgressHandler = { _ in true })
+        -> [Result<
+            ScoreEstimate, LLMNASError
+        >]
+    {
         calibration = nil
         var calibrationFailure: LLMNASError?
         if builder.task.calibrate {
@@ -40,38 +43,47 @@ public final class LLMPPPredictor {
         if let calibrationFailure, calibrationFailure.kind == .cancelled {
             return architectures.map { _ in .failure(calibrationFailure) }
         }
-        let estimates = estimates(of: client.completeChoices(prompts(judging: architectures)) { progress("llmpp", $0, $1) })
+        let estimates = estimates(
+            of: client.completeChoices(prompts(judging: architectures)) { progress($0.renamed("llmpp")) })
         guard builder.task.calibrate else { return estimates }
         guard let calibration else {
             let reason = calibrationFailure?.message ?? "calibration failed"
-            return estimates.map { _ in .failure(LLMNASError(calibrationFailure?.kind ?? .badAnswer, "calibration: \(reason)")) }
+            return estimates.map { _ in
+                .failure(LLMNASError(calibrationFailure?.kind ?? .badAnswer, "calibration: \(reason)"))
+            }
         }
         return estimates.map { $0.map { $0.mapped(by: calibration) } }
     }
 
     /// Predicts each demonstration from the others (leave-one-out) and fits the line from predicted to measured.
     /// `leftOut` is told the error of each demonstration left out of the fit for want of a prediction.
-    public func fitCalibration(progress: Progress = { _, _, _ in true },
-                               leftOut: (LLMNASError) -> Void = { _ in }) throws(LLMNASError) -> AffineCalibration {
+    public func fitCalibration(
+        progress: ProgressHandler = { _ in true },
+        leftOut: (LLMNASError) -> Void = { _ in }
+    ) throws(LLMNASError) -> AffineCalibration {
         guard demonstrations.count >= 3 else {
-            throw LLMNASError(.invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
+            throw LLMNASError(
+                .invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
         }
-        var predicted: [Double] = [], measured: [Double] = []
-        let results = try heldOutScores(folds: nil) { progress("calibration", $0, $1) }
+        var predicted: [Double] = []
+        var measured: [Double] = []
+        let results = try heldOutScores(folds: nil) { progress($0.renamed("calibration")) }
         var firstFailure: LLMNASError?
         for (i, result) in results.enumerated() {
             switch result {
-            case let .success(score):
+            case .success(let score):
                 predicted.append(score)
                 measured.append(demonstrations[i].score)
-            case let .failure(error):
+            case .failure(let error):
                 firstFailure = firstFailure ?? error
                 leftOut(error)
             }
         }
         guard predicted.count >= 2 else {
             let first = firstFailure.map { "; the first failure: \($0.message)" } ?? ""
-            throw LLMNASError(.badAnswer, "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction\(first)")
+            throw LLMNASError(
+                .badAnswer,
+                "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction\(first)")
         }
         return try AffineCalibration(fitting: predicted, to: measured)
     }
@@ -80,30 +92,38 @@ public final class LLMPPPredictor {
     /// demonstrations. `folds` nil holds out one demonstration at a time, in calibration's prompts, so the answers
     /// of a validation and of a calibration are one set of requests (through the response cache, paid once);
     /// with folds, each prompt shows the demonstrations outside the fold in their order. Throws `cancelled` when
-    /// `progress` (done, total) returns false.
-    func heldOutScores(folds: [[Int]]?, progress: (Int, Int) -> Bool) throws(LLMNASError) -> [Result<Double, LLMNASError>] {
+    /// `progress` returns false.
+    func heldOutScores(folds: [[Int]]?, progress: ProgressHandler) throws(LLMNASError) -> [Result<
+        Double, LLMNASError
+    >] {
         var prompts: [[ChatMessage]]
         if let folds {
             prompts = Array(repeating: [], count: demonstrations.count)
             for fold in folds {
                 let outside = demonstrations.indices.filter { !fold.contains($0) }.map { demonstrations[$0] }
-                for held in fold { prompts[held] = builder.messages(demonstrations: outside, judging: demonstrations[held].architecture) }
+                for held in fold {
+                    prompts[held] = builder.messages(
+                        demonstrations: outside, judging: demonstrations[held].architecture)
+                }
             }
         } else {
             prompts = calibrationPrompts()
         }
         var cancelled = false
-        let results = scores(of: client.completeChoices(prompts) { done, total in
-            cancelled = cancelled || !progress(done, total)
-            return !cancelled
-        })
+        let results = scores(
+            of: client.completeChoices(prompts) { report in
+                cancelled = cancelled || !progress(report)
+                return !cancelled
+            })
         if cancelled { throw LLMNASError(.cancelled, "cancelled while predicting held-out demonstrations") }
         return results
     }
 
     /// What `predict(architectures)` would send and cost now (calibration included), before anything is sent.
     public func estimate(_ architectures: [Architecture]) -> PromptEstimate {
-        client.estimate((builder.task.calibrate && demonstrations.count >= 3 ? calibrationPrompts() : []) + prompts(judging: architectures))
+        client.estimate(
+            (builder.task.calibrate && demonstrations.count >= 3 ? calibrationPrompts() : [])
+                + prompts(judging: architectures))
     }
 
     /// One prompt per architecture, with every demonstration.
@@ -128,7 +148,8 @@ public final class LLMPPPredictor {
         }
         arrange([], Array(demonstrations.indices)[...])
         return demonstrations.indices.map { held in
-            builder.messages(demonstrations: shown[held].map { demonstrations[$0] }, judging: demonstrations[held].architecture)
+            builder.messages(
+                demonstrations: shown[held].map { demonstrations[$0] }, judging: demonstrations[held].architecture)
         }
     }
 
@@ -140,7 +161,9 @@ public final class LLMPPPredictor {
 
     /// Each item's score with its spread: the numeric answers in range, combined by the client's aggregate; an item
     /// without any is a `badAnswer`.
-    private func estimates(of completions: [Result<[CompletionChoice], LLMNASError>]) -> [Result<ScoreEstimate, LLMNASError>] {
+    private func estimates(of completions: [Result<[CompletionChoice], LLMNASError>]) -> [Result<
+        ScoreEstimate, LLMNASError
+    >] {
         let metric = builder.space.metric
         let aggregate = client.config.aggregate
         return completions.map { completion in
@@ -168,13 +191,17 @@ public final class LLMPPPredictor {
         var estimates: [ScoreEstimate] = []
         var firstError: LLMNASError?
         for choice in choices {
-            do throws(LLMNASError) { estimates.append(try DigitExpectation.estimate(choice, metric: metric)) } catch { firstError = firstError ?? error }
+            do throws(LLMNASError) { estimates.append(try DigitExpectation.estimate(choice, metric: metric)) } catch {
+                firstError = firstError ?? error
+            }
         }
         guard !estimates.isEmpty else { return .failure(firstError ?? LLMNASError(.badAnswer, "no answer")) }
         let means = estimates.map(\.value)
         let within = Statistics.mean(estimates.map { $0.standardDeviation * $0.standardDeviation })
         let between = Statistics.standardDeviation(means)
-        return .success(ScoreEstimate(value: Statistics.mean(means), standardDeviation: (within + between * between).squareRoot(),
-                                      low: estimates.map(\.low).min()!, high: estimates.map(\.high).max()!))
+        return .success(
+            ScoreEstimate(
+                value: Statistics.mean(means), standardDeviation: (within + between * between).squareRoot(),
+                low: estimates.map(\.low).min()!, high: estimates.map(\.high).max()!))
     }
 }

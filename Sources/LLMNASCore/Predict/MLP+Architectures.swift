@@ -6,7 +6,9 @@ extension MLP {
         var x = [Float](repeating: 0, count: architectures.count * width)
         x.withUnsafeMutableBufferPointer { buffer in
             for (i, architecture) in architectures.enumerated() {
-                space.writeFeatures(of: architecture, into: UnsafeMutableBufferPointer(rebasing: buffer[(i * width)..<((i + 1) * width)]))
+                space.writeFeatures(
+                    of: architecture,
+                    into: UnsafeMutableBufferPointer(rebasing: buffer[(i * width)..<((i + 1) * width)]))
             }
         }
         var out = [Float](repeating: 0, count: architectures.count)

@@ -16,7 +16,10 @@ extension MLP {
         floats(inputMean)
         floats(inputScale)
         floats([targetMean, targetScale])
-        for (w, b) in zip(weights, biases) { floats(w); floats(b) }
+        for (w, b) in zip(weights, biases) {
+            floats(w)
+            floats(b)
+        }
         let record = Array(JSONWriter.write(training).utf8)
         u32(UInt32(record.count))
         out += record
@@ -36,7 +39,9 @@ extension MLP {
 
     /// Reads a model from its file bytes; `source` names it in messages.
     public init(fileBytes bytes: [UInt8], source: String) throws(LLMNASError) {
-        func corrupt(_ why: String) -> LLMNASError { LLMNASError(.corruptFile, "'\(source)' is not a valid llmnas MLP file: \(why)") }
+        func corrupt(_ why: String) -> LLMNASError {
+            LLMNASError(.corruptFile, "'\(source)' is not a valid llmnas MLP file: \(why)")
+        }
         guard bytes.count >= 16, Array(bytes[0..<8]) == MLP.magic else { throw corrupt("bad magic") }
         guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == LittleEndian.u32(bytes, at: bytes.count - 4) else {
             throw corrupt("checksum mismatch (truncated or damaged)")
@@ -53,26 +58,36 @@ extension MLP {
             return (0..<count).map { Float(bitPattern: LittleEndian.u32(bytes, at: offset + 4 * $0)) }
         }
         let version = try u32()
-        guard version == Int(MLP.formatVersion) else { throw corrupt("format \(version); this library reads format \(MLP.formatVersion)") }
+        guard version == Int(MLP.formatVersion) else {
+            throw corrupt("format \(version); this library reads format \(MLP.formatVersion)")
+        }
         let layers = try u32()
         guard (2...18).contains(layers) else { throw corrupt("\(layers) layers") }
         var sizes: [Int] = []
         for _ in 0..<layers { sizes.append(try u32()) }
-        guard sizes.allSatisfy({ (1...100_000).contains($0) }), sizes.last == 1 else { throw corrupt("layer widths \(sizes)") }
-        let inputMean = try floats(sizes[0]), inputScale = try floats(sizes[0])
+        guard sizes.allSatisfy({ (1...100_000).contains($0) }), sizes.last == 1 else {
+            throw corrupt("layer widths \(sizes)")
+        }
+        let inputMean = try floats(sizes[0])
+        let inputScale = try floats(sizes[0])
         let target = try floats(2)
-        var weights: [[Float]] = [], biases: [[Float]] = []
+        var weights: [[Float]] = []
+        var biases: [[Float]] = []
         for layer in 0..<(layers - 1) {
             weights.append(try floats(sizes[layer] * sizes[layer + 1]))
             biases.append(try floats(sizes[layer + 1]))
         }
         let recordLength = try u32()
         guard offset + recordLength == bytes.count - 4,
-              let text = String(validating: bytes[offset..<(offset + recordLength)], as: UTF8.self),
-              let record = try? JSONParser.parse(text) else { throw corrupt("bad training record") }
+            let text = String(validating: bytes[offset..<(offset + recordLength)], as: UTF8.self),
+            let record = try? JSONParser.parse(text)
+        else { throw corrupt("bad training record") }
         let all = inputMean + inputScale + target + weights.joined() + biases.joined()
-        guard all.allSatisfy(\.isFinite), inputScale.allSatisfy({ $0 != 0 }), target[1] != 0 else { throw corrupt("non-finite values") }
-        self.init(sizes: sizes, weights: weights, biases: biases, inputMean: inputMean, inputScale: inputScale,
-                  targetMean: target[0], targetScale: target[1], training: record)
+        guard all.allSatisfy(\.isFinite), inputScale.allSatisfy({ $0 != 0 }), target[1] != 0 else {
+            throw corrupt("non-finite values")
+        }
+        self.init(
+            sizes: sizes, weights: weights, biases: biases, inputMean: inputMean, inputScale: inputScale,
+            targetMean: target[0], targetScale: target[1], training: record)
     }
 }

@@ -17,14 +17,17 @@ extension MLP {
 
     /// Checks that `rows` rows of `dim` features fit this model and the bounds.
     public func checkInput(rows: Int, dim: Int) throws(LLMNASError) {
-        guard dim == inputCount else { throw LLMNASError(.invalidArgument, "dim is \(dim) but the model takes \(inputCount) features") }
+        guard dim == inputCount else {
+            throw LLMNASError(.invalidArgument, "dim is \(dim) but the model takes \(inputCount) features")
+        }
         try MLP.checkShape(rows: rows, dim: dim)
     }
 
     /// Checks that the `rows` rows of features at `x` are finite, naming the first value that is not.
     public func checkFinite(_ x: UnsafePointer<Float>, rows: Int) throws(LLMNASError) {
         for i in 0..<(rows * inputCount) where !x[i].isFinite {
-            throw LLMNASError(.invalidArgument, "x holds NaN or infinity at row \(i / inputCount), column \(i % inputCount)")
+            throw LLMNASError(
+                .invalidArgument, "x holds NaN or infinity at row \(i / inputCount), column \(i % inputCount)")
         }
     }
 }

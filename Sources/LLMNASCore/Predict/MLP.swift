@@ -22,8 +22,10 @@ public struct MLP: Sendable {
     private let transposedWeights: [[Float]]
 
     /// A model from its parts (validated by the caller: `weights[l]` holds sizes[l] × sizes[l + 1] floats).
-    init(sizes: [Int], weights: [[Float]], biases: [[Float]], inputMean: [Float], inputScale: [Float], targetMean: Float,
-         targetScale: Float, training: JSONValue) {
+    init(
+        sizes: [Int], weights: [[Float]], biases: [[Float]], inputMean: [Float], inputScale: [Float], targetMean: Float,
+        targetScale: Float, training: JSONValue
+    ) {
         self.sizes = sizes
         self.weights = weights
         self.biases = biases
@@ -33,7 +35,9 @@ public struct MLP: Sendable {
         self.targetScale = targetScale
         self.training = training
         transposedWeights = weights.indices.map { layer in
-            let fanIn = sizes[layer], fanOut = sizes[layer + 1], w = weights[layer]
+            let fanIn = sizes[layer]
+            let fanOut = sizes[layer + 1]
+            let w = weights[layer]
             return [Float](unsafeUninitializedCapacity: fanIn * fanOut) { t, count in
                 for i in 0..<fanIn { for j in 0..<fanOut { t[j * fanIn + i] = w[i * fanOut + j] } }
                 count = fanIn * fanOut
@@ -64,7 +68,8 @@ public struct MLP: Sendable {
                     for r in 0..<n {
                         for j in 0..<d { a[r * d + j] = (x[(start + r) * d + j] - inputMean[j]) / inputScale[j] }
                     }
-                    var input = a.baseAddress!, output = b.baseAddress!
+                    var input = a.baseAddress!
+                    var output = b.baseAddress!
                     for layer in weights.indices {
                         forward(layer, input, rows: n, into: output, relu: layer < weights.count - 1)
                         swap(&input, &output)
@@ -78,22 +83,28 @@ public struct MLP: Sendable {
 
     /// One layer of this model: output = input · W + b, then ReLU unless it is the last layer. A single row reads the
     /// transposed copy of W (see `Matrix.multiply`).
-    func forward(_ layer: Int, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, relu: Bool) {
+    func forward(
+        _ layer: Int, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, relu: Bool
+    ) {
         let single = rows == 1
         (single ? transposedWeights[layer] : weights[layer]).withUnsafeBufferPointer { w in
             biases[layer].withUnsafeBufferPointer { b in
-                MLP.dense(input, rows: rows, weights: w.baseAddress!, transposed: single, bias: b.baseAddress!,
-                          fanIn: sizes[layer], fanOut: sizes[layer + 1], into: output, relu: relu)
+                MLP.dense(
+                    input, rows: rows, weights: w.baseAddress!, transposed: single, bias: b.baseAddress!,
+                    fanIn: sizes[layer], fanOut: sizes[layer + 1], into: output, relu: relu)
             }
         }
     }
 
     /// A dense layer on `rows` rows: output = input · W + bias, then ReLU if `relu`; `weights` holds W (fanIn × fanOut,
     /// row-major) or, when `transposed`, Wᵀ (fanOut × fanIn).
-    static func dense(_ input: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, transposed: Bool = false,
-                      bias: UnsafePointer<Float>, fanIn: Int, fanOut: Int, into output: UnsafeMutablePointer<Float>,
-                      relu: Bool) {
-        Matrix.multiply(input, transposeA: false, weights, transposeB: transposed, into: output, m: rows, n: fanOut, k: fanIn)
+    static func dense(
+        _ input: UnsafePointer<Float>, rows: Int, weights: UnsafePointer<Float>, transposed: Bool = false,
+        bias: UnsafePointer<Float>, fanIn: Int, fanOut: Int, into output: UnsafeMutablePointer<Float>,
+        relu: Bool
+    ) {
+        Matrix.multiply(
+            input, transposeA: false, weights, transposeB: transposed, into: output, m: rows, n: fanOut, k: fanIn)
         llmnas_kernel_bias_relu(output, bias, rows, fanOut, relu ? 1 : 0)
     }
 

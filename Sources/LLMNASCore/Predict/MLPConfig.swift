@@ -44,12 +44,15 @@ public struct MLPConfig: Sendable, Equatable {
     /// Reads a config; absent keys keep the paper's recipe, unknown keys are errors.
     public init(json: JSONValue?) throws(LLMNASError) {
         guard let json else { return }
-        let keys: Set<String> = ["hidden", "learning_rate", "beta1", "beta2", "epsilon", "loss", "batch_size", "steps",
-                                 "epochs", "validation_fraction", "patience", "evaluate_every", "seed"]
+        let keys: Set<String> = [
+            "hidden", "learning_rate", "beta1", "beta2", "epsilon", "loss", "batch_size", "steps",
+            "epochs", "validation_fraction", "patience", "evaluate_every", "seed",
+        ]
         let r = try JSONObjectReader(json, context: "MLP config", allowed: keys, kind: .invalidArgument)
         if let list = r.value("hidden") {
             guard let widths = list.arrayValue?.compactMap(\.exactInt), widths.count == list.arrayValue?.count,
-                  widths.count <= 16, widths.allSatisfy({ (1...16384).contains($0) }) else {
+                widths.count <= 16, widths.allSatisfy({ (1...16384).contains($0) })
+            else {
                 throw LLMNASError(.invalidArgument, "MLP config: 'hidden' must list at most 16 widths from 1 to 16384")
             }
             hidden = widths
@@ -59,7 +62,9 @@ public struct MLPConfig: Sendable, Equatable {
         beta2 = Float(try r.number("beta2", in: 0...0.999999999) ?? Double(beta2))
         epsilon = Float(try r.number("epsilon", in: 1e-20...1) ?? Double(epsilon))
         if let name = try r.string("loss") {
-            guard let loss = Loss(rawValue: name) else { throw LLMNASError(.invalidArgument, "MLP config: 'loss' must be \"mse\" or \"l1\"") }
+            guard let loss = Loss(rawValue: name) else {
+                throw LLMNASError(.invalidArgument, "MLP config: 'loss' must be \"mse\" or \"l1\"")
+            }
             self.loss = loss
         }
         batchSize = try r.int("batch_size", in: 1...1_000_000) ?? batchSize

@@ -14,7 +14,9 @@ struct ParameterLayout {
     /// The layout of a network with layer widths `sizes`, from the input to the output.
     init(sizes: [Int]) {
         self.sizes = sizes
-        var weightOffsets: [Int] = [], biasOffsets: [Int] = [], offset = 0
+        var weightOffsets: [Int] = []
+        var biasOffsets: [Int] = []
+        var offset = 0
         for layer in 0..<(sizes.count - 1) {
             weightOffsets.append(offset)
             offset += sizes[layer] * sizes[layer + 1]
@@ -34,7 +36,9 @@ struct ParameterLayout {
         let weights = (0..<layerCount).map {
             Array(UnsafeBufferPointer(start: flat + weightOffsets[$0], count: sizes[$0] * sizes[$0 + 1]))
         }
-        let biases = (0..<layerCount).map { Array(UnsafeBufferPointer(start: flat + biasOffsets[$0], count: sizes[$0 + 1])) }
+        let biases = (0..<layerCount).map {
+            Array(UnsafeBufferPointer(start: flat + biasOffsets[$0], count: sizes[$0 + 1]))
+        }
         return (weights, biases)
     }
 }

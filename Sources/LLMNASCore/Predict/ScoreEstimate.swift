@@ -29,7 +29,8 @@ public struct ScoreEstimate: Sendable, Equatable {
     /// The estimate through the calibration line: the spread scales by the slope's size, the range keeps its order.
     func mapped(by line: AffineCalibration) -> ScoreEstimate {
         let ends = [line.apply(low), line.apply(high)]
-        return ScoreEstimate(value: line.apply(value), standardDeviation: abs(line.slope) * standardDeviation,
-                             low: ends.min()!, high: ends.max()!)
+        return ScoreEstimate(
+            value: line.apply(value), standardDeviation: abs(line.slope) * standardDeviation,
+            low: ends.min()!, high: ends.max()!)
     }
 }

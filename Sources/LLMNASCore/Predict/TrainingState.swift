@@ -49,7 +49,9 @@ final class TrainingState {
     var layers: (weights: [[Float]], biases: [[Float]]) { layout.layers(of: parameters.base) }
 
     /// One row's loss for the error `d` (prediction minus target).
-    private static func lossTerm(_ d: Float, _ loss: MLPConfig.Loss) -> Double { loss == .mse ? Double(d * d) : Double(abs(d)) }
+    private static func lossTerm(_ d: Float, _ loss: MLPConfig.Loss) -> Double {
+        loss == .mse ? Double(d * d) : Double(abs(d))
+    }
 
     /// The loss over the first `rows` standardised rows of `x` and `y`.
     func loss(x: [Float], y: [Float], rows: Int) throws(LLMNASError) -> Double {
@@ -60,8 +62,11 @@ final class TrainingState {
             evaluation = try Minibatch(sizes: sizes, rows: rows)
             self.evaluation = evaluation
         }
-        x.withUnsafeBufferPointer { evaluation.forward(layout, parameters.base, rows: Array(0..<rows), of: $0.baseAddress!) }
-        return (0..<rows).reduce(0.0) { $0 + TrainingState.lossTerm(evaluation.output[$1] - y[$1], config.loss) } / Double(rows)
+        x.withUnsafeBufferPointer {
+            evaluation.forward(layout, parameters.base, rows: Array(0..<rows), of: $0.baseAddress!)
+        }
+        return (0..<rows).reduce(0.0) { $0 + TrainingState.lossTerm(evaluation.output[$1] - y[$1], config.loss) }
+            / Double(rows)
     }
 
     /// One Adam step on the rows `rows` of the standardised training set; returns the batch loss.
@@ -69,7 +74,9 @@ final class TrainingState {
         if batch.rows != rows.count { batch = try Minibatch(sizes: sizes, rows: rows.count) }
         x.withUnsafeBufferPointer { batch.forward(layout, parameters.base, rows: rows, of: $0.baseAddress!) }
         var loss = 0.0
-        let output = batch.output, kind = config.loss, scale = Float(rows.count)
+        let output = batch.output
+        let kind = config.loss
+        let scale = Float(rows.count)
         batch.setOutputError { i in
             let d = output[i] - y[rows[i]]
             loss += TrainingState.lossTerm(d, kind)
@@ -78,9 +85,10 @@ final class TrainingState {
         batch.backward(layout, parameters.base, into: gradients.base)
         beta1Power *= config.beta1
         beta2Power *= config.beta2
-        llmnas_kernel_adam(parameters.base, firstMoment.base, secondMoment.base, gradients.base, layout.count,
-                           config.beta1, config.beta2, config.epsilon, config.learningRate / (1 - beta1Power),
-                           (1 - beta2Power).squareRoot())
+        llmnas_kernel_adam(
+            parameters.base, firstMoment.base, secondMoment.base, gradients.base, layout.count,
+            config.beta1, config.beta2, config.epsilon, config.learningRate / (1 - beta1Power),
+            (1 - beta2Power).squareRoot())
         return loss / Double(rows.count)
     }
 }

@@ -6,12 +6,17 @@ public enum AnswerParser {
         let bytes = Array(text.utf8)
         var i = 0
         while i < bytes.count {
-            let startsNumber = isDigit(bytes[i]) || (bytes[i] == UInt8(ascii: ".") && i + 1 < bytes.count && isDigit(bytes[i + 1]))
-            guard startsNumber else { i += 1; continue }
+            let startsNumber =
+                isDigit(bytes[i]) || (bytes[i] == UInt8(ascii: ".") && i + 1 < bytes.count && isDigit(bytes[i + 1]))
+            guard startsNumber else {
+                i += 1
+                continue
+            }
             var start = i
             if start > 0, bytes[start - 1] == UInt8(ascii: "-") || bytes[start - 1] == UInt8(ascii: "+"),
-               start == 1 || !isAlphanumeric(bytes[start - 2]) {
-                start -= 1   // a sign, unless it joins a word ("BLEU-4")
+                start == 1 || !isAlphanumeric(bytes[start - 2])
+            {
+                start -= 1  // a sign, unless it joins a word ("BLEU-4")
             }
             var end = i
             while end < bytes.count, isDigit(bytes[end]) { end += 1 }
@@ -38,7 +43,11 @@ public enum AnswerParser {
             throw LLMNASError(.badAnswer, "the answer holds no number: \(CompletionResponse.snippet(text))")
         }
         guard value >= metric.minimum, value <= metric.maximum else {
-            throw LLMNASError(.badAnswer, "the answer's \(metric.name) \(JSONWriter.formatNumber(value)) lies outside [\(JSONWriter.formatNumber(metric.minimum)), \(JSONWriter.formatNumber(metric.maximum))]")
+            throw LLMNASError(
+                .badAnswer,
+                "the answer's \(metric.name) \(JSONWriter.formatNumber(value)) lies outside "
+                    + "[\(JSONWriter.formatNumber(metric.minimum)), \(JSONWriter.formatNumber(metric.maximum))]"
+            )
         }
         return value
     }

@@ -11,17 +11,21 @@ public struct Demonstration: Sendable {
         self.score = score
     }
 
-    /// Reads `[{"architecture": {...}, "score": 25.3}, ...]` ("arch" is the deprecated spelling); each architecture
-    /// must belong to `space` and each score be a finite number.
+    /// Reads `[{"architecture": {...}, "score": 25.3}, ...]`; each architecture must belong to `space` and each
+    /// score be a finite number.
     public static func list(fromJSON text: String, in space: SearchSpace) throws(LLMNASError) -> [Demonstration] {
         guard let elements = try JSONParser.parse(text).arrayValue else {
-            throw LLMNASError(.invalidArgument, "demonstrations must be a JSON array of {\"architecture\": ..., \"score\": ...}")
+            throw LLMNASError(
+                .invalidArgument, "demonstrations must be a JSON array of {\"architecture\": ..., \"score\": ...}")
         }
-        guard elements.count <= 10_000 else { throw LLMNASError(.invalidArgument, "\(elements.count) demonstrations exceed the bound of 10000") }
+        guard elements.count <= 10_000 else {
+            throw LLMNASError(.invalidArgument, "\(elements.count) demonstrations exceed the bound of 10000")
+        }
         var demonstrations: [Demonstration] = []
         for (i, element) in elements.enumerated() {
-            let r = try JSONObjectReader(element, context: "demonstration \(i)", allowed: ["architecture", "score"],
-                                         deprecated: ["arch": "architecture"], kind: .invalidArgument)
+            let r = try JSONObjectReader(
+                element, context: "demonstration \(i)", allowed: ["architecture", "score"],
+                kind: .invalidArgument)
             let architecture: Architecture
             do {
                 architecture = try space.architecture(from: r.required("architecture"))

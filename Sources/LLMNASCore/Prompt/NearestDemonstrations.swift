@@ -3,8 +3,10 @@
 /// nothing); the nearest is shown last, next to the architecture judged; equally near ones keep the given order.
 enum NearestDemonstrations {
     /// The `count` demonstrations nearest `architecture`, farthest first (all of them when there are no more).
-    static func choose(_ count: Int, of demonstrations: [Demonstration], for architecture: Architecture,
-                       in space: SearchSpace) -> [Demonstration] {
+    static func choose(
+        _ count: Int, of demonstrations: [Demonstration], for architecture: Architecture,
+        in space: SearchSpace
+    ) -> [Demonstration] {
         let rows = demonstrations.map { space.features(of: $0.architecture).map(Double.init) }
         let target = space.features(of: architecture).map(Double.init)
         var distances = [Double](repeating: 0, count: rows.count)

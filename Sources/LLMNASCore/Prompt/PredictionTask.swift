@@ -25,7 +25,10 @@ public struct PredictionTask: Sendable {
     /// Reads a task from JSON; nil gives the defaults.
     public init(json: JSONValue?) throws(LLMNASError) {
         guard let json else { return }
-        let r = try JSONObjectReader(json, context: "task", allowed: ["task", "dataset", "description", "examples", "backbone", "prompt", "calibrate"], kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: "task",
+            allowed: ["task", "dataset", "description", "examples", "backbone", "prompt", "calibrate"],
+            kind: .invalidArgument)
         name = try r.string("task")
         dataset = try r.string("dataset")
         description = try r.string("description")
@@ -33,9 +36,12 @@ public struct PredictionTask: Sendable {
         options = try PromptOptions(json: r.value("prompt"))
         calibrate = try r.bool("calibrate") ?? false
         if let list = r.value("examples") {
-            guard let elements = list.arrayValue else { throw LLMNASError(.invalidArgument, "task: 'examples' must be an array") }
+            guard let elements = list.arrayValue else {
+                throw LLMNASError(.invalidArgument, "task: 'examples' must be an array")
+            }
             for (i, element) in elements.enumerated() {
-                let e = try JSONObjectReader(element, context: "task example \(i)", allowed: ["input", "output"], kind: .invalidArgument)
+                let e = try JSONObjectReader(
+                    element, context: "task example \(i)", allowed: ["input", "output"], kind: .invalidArgument)
                 examples.append((try e.requiredString("input"), try e.requiredString("output")))
             }
         }

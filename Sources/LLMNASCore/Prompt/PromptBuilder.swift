@@ -20,13 +20,20 @@ public struct PromptBuilder: Sendable {
     /// The messages asking the model to judge `architecture` given `demonstrations` (only the nearest, when the
     /// options say so): a system message with the role (when on) and a user message with everything else.
     public func messages(demonstrations given: [Demonstration], judging architecture: Architecture) -> [ChatMessage] {
-        let demonstrations = task.options.nearestDemonstrations.map {
-            NearestDemonstrations.choose($0, of: given, for: architecture, in: space)
-        } ?? given
+        let demonstrations =
+            task.options.nearestDemonstrations.map {
+                NearestDemonstrations.choose($0, of: given, for: architecture, in: space)
+            } ?? given
         var messages: [ChatMessage] = []
         if task.options.role {
             let what = task.name.map { "\($0) models" } ?? "neural network architectures"
-            messages.append(ChatMessage(role: "system", content: "You are a performance estimator for \(what): you predict the \(metric) score an architecture will reach."))
+            messages.append(
+                ChatMessage(
+                    role: "system",
+                    content:
+                        "You are a performance estimator for \(what): you predict the \(metric) score an "
+                        + "architecture will reach."
+                ))
         }
         var sections: [String] = []
         if task.options.instructions { sections.append(instructions()) }
@@ -36,7 +43,9 @@ public struct PromptBuilder: Sendable {
         }
         var body: [String] = []
         for (i, demonstration) in demonstrations.enumerated() {
-            body.append("Architecture \(i + 1):\n" + describe(demonstration.architecture) + "\n\(metric): " + DecimalFormat.fixed(demonstration.score, space.metric.decimals))
+            body.append(
+                "Architecture \(i + 1):\n" + describe(demonstration.architecture) + "\n\(metric): "
+                    + DecimalFormat.fixed(demonstration.score, space.metric.decimals))
         }
         body.append("Architecture to judge:\n" + describe(architecture) + "\n\(metric):")
         sections.append(body.joined(separator: "\n\n"))
@@ -47,22 +56,35 @@ public struct PromptBuilder: Sendable {
     private func instructions() -> String {
         var lines = ["Task: " + (task.description ?? space.task)]
         if task.options.dataset, let dataset = task.dataset {
-            lines.append("Dataset: \(dataset). Metric: \(metric) (higher is \(space.metric.higherIsBetter ? "better" : "worse")).")
+            lines.append(
+                "Dataset: \(dataset). Metric: \(metric) (higher is "
+                    + "\(space.metric.higherIsBetter ? "better" : "worse"))."
+            )
         }
         if task.options.examples, !task.examples.isEmpty {
             lines.append("Examples from the dataset:")
             for example in task.examples { lines.append("Input: \(example.input)\nOutput: \(example.output)") }
         }
         if task.options.backbone, let backbone = task.backbone {
-            lines.append("Backbone: \(backbone). Every candidate is trained with the same recipe; only the hyperparameters below differ.")
+            lines.append(
+                "Backbone: \(backbone). Every candidate is trained with the same recipe; only the hyperparameters "
+                    + "below differ."
+            )
         }
         if showsGFLOPs {
-            lines.append("Efficiency: GFLOPs is the number of billions of floating-point operations of one forward pass.")
+            lines.append(
+                "Efficiency: GFLOPs is the number of billions of floating-point operations of one forward pass.")
         }
         if task.options.studyDemonstrations {
-            lines.append("Study the demonstrations first to learn how the hyperparameters\(showsGFLOPs ? ", the GFLOPs" : "") and the \(metric) score relate.")
+            lines.append(
+                "Study the demonstrations first to learn how the hyperparameters\(showsGFLOPs ? ", the GFLOPs" : "") "
+                    + "and the \(metric) score relate."
+            )
         }
-        lines.append("Answer with the \(metric) score of the last architecture only: one number with \(space.metric.decimals) decimals.")
+        lines.append(
+            "Answer with the \(metric) score of the last architecture only: one number with \(space.metric.decimals) "
+                + "decimals."
+        )
         return lines.joined(separator: "\n")
     }
 
@@ -72,14 +94,16 @@ public struct PromptBuilder: Sendable {
         for (i, hp) in space.hyperparameters.enumerated() {
             let values = space.activeGenes(ofHyperparameter: i, in: architecture).map { gene -> String in
                 switch hp.choices[gene] {
-                case let .int(v): return String(v)
-                case let .string(s): return s
+                case .int(let v): return String(v)
+                case .string(let s): return s
                 }
             }
-            lines.append("\(hp.name): " + (hp.shape == .scalar ? values[0] : "[" + values.joined(separator: ", ") + "]"))
+            lines.append(
+                "\(hp.name): " + (hp.shape == .scalar ? values[0] : "[" + values.joined(separator: ", ") + "]"))
         }
         if showsGFLOPs, let costModel = space.costModel {
-            lines.append("GFLOPs: " + DecimalFormat.fixed(Double(costModel.counts(of: architecture, in: space).flops) / 1e9, 1))
+            lines.append(
+                "GFLOPs: " + DecimalFormat.fixed(Double(costModel.counts(of: architecture, in: space).flops) / 1e9, 1))
         }
         return lines.joined(separator: "\n")
     }

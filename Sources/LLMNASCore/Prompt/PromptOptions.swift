@@ -31,8 +31,11 @@ public struct PromptOptions: Sendable, Equatable {
     /// "nearest_demonstrations".
     public init(json: JSONValue?) throws(LLMNASError) {
         guard let json else { return }
-        let keys = ["role", "instructions", "hyperparameters", "dataset", "examples", "backbone", "gflops", "study_demonstrations",
-                    "nearest_demonstrations"]
+        let keys = [
+            "role", "instructions", "hyperparameters", "dataset", "examples", "backbone", "gflops",
+            "study_demonstrations",
+            "nearest_demonstrations",
+        ]
         let r = try JSONObjectReader(json, context: "prompt options", allowed: Set(keys), kind: .invalidArgument)
         role = try r.bool("role") ?? true
         instructions = try r.bool("instructions") ?? true

@@ -27,7 +27,8 @@ public struct LLMProposer {
         var result = ProposalResult(requested: request.count)
         let longest = demonstrations.map { space.jsonText(of: $0.architecture).utf8.count }.max() ?? 0
         var known: [Architecture: String] = [:]
-        for (i, demonstration) in demonstrations.enumerated() where known[space.canonical(demonstration.architecture)] == nil {
+        for (i, demonstration) in demonstrations.enumerated()
+        where known[space.canonical(demonstration.architecture)] == nil {
             known[space.canonical(demonstration.architecture)] = "it repeats demonstration \(i + 1)"
         }
         var progressed = true
@@ -35,17 +36,22 @@ public struct LLMProposer {
             result.rounds += 1
             let before = result.accepted.count
             let missing = request.count - result.accepted.count
-            let messages = prompt.messages(demonstrations: demonstrations, missing: missing, proposed: result.accepted.map(\.architecture))
-            let format: AnswerShape.Format = request.structured ? .schema(name: "proposals", ProposalSchema.schema(for: space, count: missing)) : .text
-            let shape = AnswerShape(maxTokens: request.tokens(asking: missing, longest: longest), samples: 1, format: format)
+            let messages = prompt.messages(
+                demonstrations: demonstrations, missing: missing, proposed: result.accepted.map(\.architecture))
+            let format: AnswerShape.Format =
+                request.structured
+                ? .schema(name: "proposals", ProposalSchema.schema(for: space, count: missing)) : .text
+            let shape = AnswerShape(
+                maxTokens: request.tokens(asking: missing, longest: longest), samples: 1, format: format)
             let answer = try client.complete([messages], shape: shape)[0].get().first ?? ""
             for fragment in ProposalParser.fragments(of: answer) {
                 switch judge(fragment, request: request, known: known, full: result.accepted.count >= request.count) {
-                case let .success(architecture):
+                case .success(let architecture):
                     known[space.canonical(architecture)] = "it repeats proposal \(result.accepted.count + 1)"
                     result.accepted.append(ProposalResult.Accepted(round: result.rounds, architecture: architecture))
-                case let .failure(reason):
-                    result.rejected.append(ProposalResult.Rejected(round: result.rounds, text: fragment.text, reason: reason))
+                case .failure(let reason):
+                    result.rejected.append(
+                        ProposalResult.Rejected(round: result.rounds, text: fragment.text, reason: reason))
                 }
             }
             progressed = result.accepted.count > before
@@ -54,25 +60,34 @@ public struct LLMProposer {
     }
 
     /// The architecture a fragment proposes, or why it is refused.
-    private func judge(_ fragment: ProposalParser.Fragment, request: ProposalRequest, known: [Architecture: String],
-                       full: Bool) -> Result<Architecture, ProposalResult.Reason> {
+    private func judge(
+        _ fragment: ProposalParser.Fragment, request: ProposalRequest, known: [Architecture: String],
+        full: Bool
+    ) -> Result<Architecture, ProposalResult.Reason> {
         let space = builder.space
         if let problem = fragment.problem { return .failure(.init(problem)) }
         let architecture: Architecture
         do {
             architecture = try space.architecture(from: JSONParser.parse(fragment.text))
         } catch {
-            return .failure(.init(error.kind == .invalidArchitecture ? "not an architecture of '\(space.name)': \(error.message)" : "malformed JSON: \(error.message)"))
+            return .failure(
+                .init(
+                    error.kind == .invalidArchitecture
+                        ? "not an architecture of '\(space.name)': \(error.message)"
+                        : "malformed JSON: \(error.message)"))
         }
         if let repeated = known[space.canonical(architecture)] { return .failure(.init(repeated)) }
         if let costModel = space.costModel {
             let counts = costModel.counts(of: architecture, in: space)
             let gflops = Double(counts.flops) / 1e9
             if let limit = request.maxGFLOPs, gflops > limit {
-                return .failure(.init("\(DecimalFormat.fixed(gflops, 3)) GFLOPs exceed max_gflops \(JSONWriter.formatNumber(limit))"))
+                return .failure(
+                    .init(
+                        "\(DecimalFormat.fixed(gflops, 3)) GFLOPs exceed max_gflops \(JSONWriter.formatNumber(limit))"))
             }
             if let limit = request.maxParameters, Double(counts.parameters) > limit {
-                return .failure(.init("\(counts.parameters) parameters exceed max_params \(JSONWriter.formatNumber(limit))"))
+                return .failure(
+                    .init("\(counts.parameters) parameters exceed max_params \(JSONWriter.formatNumber(limit))"))
             }
         }
         if full { return .failure(.init("beyond the \(request.count) requested")) }

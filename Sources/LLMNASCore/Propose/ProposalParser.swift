@@ -16,15 +16,25 @@ enum ProposalParser {
     static func fragments(of answer: String) -> [Fragment] {
         var bytes = Array(answer.utf8)
         if let open = bytes.firstIndex(of: UInt8(ascii: "[")),
-           String(decoding: bytes[..<open].filter { !" \n\r\t".utf8.contains($0) }, as: UTF8.self) == "{\"architectures\":" {
+            String(decoding: bytes[..<open].filter { !" \n\r\t".utf8.contains($0) }, as: UTF8.self)
+                == "{\"architectures\":"
+        {
             bytes = Array(bytes[(open + 1)...])
         }
         var fragments: [Fragment] = []
         var start: Int?
-        var depth = 0, inString = false, escaped = false
+        var depth = 0
+        var inString = false
+        var escaped = false
         for (i, byte) in bytes.enumerated() {
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -42,7 +52,10 @@ enum ProposalParser {
             }
         }
         if let start {
-            fragments.append(Fragment(text: String(decoding: bytes[start...], as: UTF8.self), problem: "the object is cut off by the end of the answer"))
+            fragments.append(
+                Fragment(
+                    text: String(decoding: bytes[start...], as: UTF8.self),
+                    problem: "the object is cut off by the end of the answer"))
         }
         if fragments.isEmpty {
             fragments.append(Fragment(text: answer, problem: "the answer holds no JSON object"))

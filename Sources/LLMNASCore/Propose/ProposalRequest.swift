@@ -8,7 +8,8 @@ public struct ProposalRequest: Sendable, Equatable {
     public var maxGFLOPs: Double?
     /// The most parameters of a proposal, if bounded.
     public var maxParameters: Double?
-    /// Requests at most: each round asks for the proposals still missing, showing those accepted so far; a round that accepts nothing ends them.
+    /// Requests at most: each round asks for the proposals still missing, showing those accepted so far; a round that
+    /// accepts nothing ends them.
     public var rounds = 3
     /// Whether the answer is asked for in the JSON schema of `ProposalSchema` (structured outputs) instead of as text.
     public var structured = false
@@ -22,11 +23,14 @@ public struct ProposalRequest: Sendable, Equatable {
     /// Ten proposals, no budget, three rounds.
     public init() {}
 
-    /// Reads `{"count", "max_gflops", "max_params", "rounds", "max_tokens", "answer_format"}` for a space; budgets need its cost model.
+    /// Reads `{"count", "max_gflops", "max_params", "rounds", "max_tokens", "answer_format"}` for a space; budgets need
+    /// its cost model.
     public init(json: JSONValue?, space: SearchSpace) throws(LLMNASError) {
         guard let json else { return }
-        let r = try JSONObjectReader(json, context: "proposal request", allowed: ["count", "max_gflops", "max_params", "rounds", "max_tokens", "answer_format"],
-                                     kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: "proposal request",
+            allowed: ["count", "max_gflops", "max_params", "rounds", "max_tokens", "answer_format"],
+            kind: .invalidArgument)
         count = try r.int("count", in: 1...ProposalRequest.maximumCount) ?? count
         maxGFLOPs = try r.number("max_gflops", in: 1e-9...1e12)
         maxParameters = try r.number("max_params", in: 1...1e15)
@@ -35,13 +39,20 @@ public struct ProposalRequest: Sendable, Equatable {
         switch try r.string("answer_format") ?? "text" {
         case "text": structured = false
         case "json_schema": structured = true
-        default: throw LLMNASError(.invalidArgument, "proposal request: 'answer_format' must be \"text\" or \"json_schema\"")
+        default:
+            throw LLMNASError(.invalidArgument, "proposal request: 'answer_format' must be \"text\" or \"json_schema\"")
         }
         if (maxGFLOPs != nil || maxParameters != nil) && space.costModel == nil {
-            throw LLMNASError(.invalidArgument, "proposal request: space '\(space.name)' has no cost model, so 'max_gflops' and 'max_params' do not apply")
+            throw LLMNASError(
+                .invalidArgument,
+                "proposal request: space '\(space.name)' has no cost model, so 'max_gflops' and 'max_params' do not "
+                    + "apply"
+            )
         }
     }
 
     /// The answer length for a round asking for `missing` proposals, each written like one of `longest` bytes.
-    func tokens(asking missing: Int, longest: Int) -> Int { maxTokens ?? min(100_000, max(32, longest / 2 + 16) * missing + 64) }
+    func tokens(asking missing: Int, longest: Int) -> Int {
+        maxTokens ?? min(100_000, max(32, longest / 2 + 16) * missing + 64)
+    }
 }

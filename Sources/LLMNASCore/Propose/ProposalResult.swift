@@ -46,7 +46,9 @@ public struct ProposalResult: Sendable {
     /// "initial"), each accepted one with its round and stats, and each rejected one with its round, text and reason.
     public func json(in space: SearchSpace) -> JSONValue {
         let accepted: [JSONValue] = self.accepted.map { proposal in
-            var members: [(String, JSONValue)] = [("round", .number(Double(proposal.round))), ("architecture", space.json(of: proposal.architecture))]
+            var members: [(String, JSONValue)] = [
+                ("round", .number(Double(proposal.round))), ("architecture", space.json(of: proposal.architecture)),
+            ]
             if let stats = try? space.stats(of: proposal.architecture) { members.append(("stats", stats)) }
             return .object(members)
         }
@@ -55,7 +57,10 @@ public struct ProposalResult: Sendable {
             if text.utf8.count > ProposalResult.maximumTextBytes {
                 text = String(decoding: text.utf8.prefix(ProposalResult.maximumTextBytes), as: UTF8.self) + "…"
             }
-            return .object([("round", .number(Double(proposal.round))), ("text", .string(text)), ("reason", .string(proposal.reason.text))])
+            return .object([
+                ("round", .number(Double(proposal.round))), ("text", .string(text)),
+                ("reason", .string(proposal.reason.text)),
+            ])
         }
         return .object([
             ("requested", .number(Double(requested))), ("rounds", .number(Double(rounds))),

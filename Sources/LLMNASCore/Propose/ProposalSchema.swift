@@ -15,14 +15,20 @@ enum ProposalSchema {
         }
         var combinations: [[String: Int]] = [[:]]
         for counter in counters {
-            combinations = combinations.flatMap { combination in integers(counter).map { combination.merging([counter.name: $0]) { a, _ in a } } }
+            combinations = combinations.flatMap { combination in
+                integers(counter).map { combination.merging([counter.name: $0]) { a, _ in a } }
+            }
             if combinations.count > maximumVariants { break }
         }
-        let architecture: JSONValue = combinations.count <= maximumVariants
-            ? (combinations.count == 1 ? object(space, layers: combinations[0]) : .object([("anyOf", .array(combinations.map { object(space, layers: $0) }))]))
+        let architecture: JSONValue =
+            combinations.count <= maximumVariants
+            ? (combinations.count == 1
+                ? object(space, layers: combinations[0])
+                : .object([("anyOf", .array(combinations.map { object(space, layers: $0) }))]))
             : object(space, layers: nil)
         return .object([
-            ("type", .string("object")), ("properties", .object([("architectures", array(of: architecture, from: count, to: count))])),
+            ("type", .string("object")),
+            ("properties", .object([("architectures", array(of: architecture, from: count, to: count))])),
             ("required", .array([.string("architectures")])), ("additionalProperties", .bool(false)),
         ])
     }
@@ -37,8 +43,8 @@ enum ProposalSchema {
             case .scalar:
                 let fixed = layers?[hp.name].map { JSONValue.object([("enum", .array([.number(Double($0))]))]) }
                 properties.append((hp.name, fixed ?? values))
-            case let .list(length): properties.append((hp.name, array(of: values, from: length, to: length)))
-            case let .perLayer(counter):
+            case .list(let length): properties.append((hp.name, array(of: values, from: length, to: length)))
+            case .perLayer(let counter):
                 let counts = space.hyperparameters.first { $0.name == counter }.map(integers) ?? []
                 let range = layers?[counter].map { ($0, $0) } ?? (counts.min() ?? 0, counts.max() ?? 0)
                 properties.append((hp.name, array(of: values, from: range.0, to: range.1)))
@@ -46,16 +52,20 @@ enum ProposalSchema {
         }
         return .object([
             ("type", .string("object")), ("properties", .object(properties)),
-            ("required", .array(space.hyperparameters.map { .string($0.name) })), ("additionalProperties", .bool(false)),
+            ("required", .array(space.hyperparameters.map { .string($0.name) })),
+            ("additionalProperties", .bool(false)),
         ])
     }
 
     /// The integer choices of a layer counter.
     private static func integers(_ counter: Hyperparameter) -> [Int] {
-        counter.choices.compactMap { if case let .int(value) = $0 { value } else { nil } }
+        counter.choices.compactMap { if case .int(let value) = $0 { value } else { nil } }
     }
 
     private static func array(of items: JSONValue, from minimum: Int, to maximum: Int) -> JSONValue {
-        .object([("type", .string("array")), ("items", items), ("minItems", .number(Double(minimum))), ("maxItems", .number(Double(maximum)))])
+        .object([
+            ("type", .string("array")), ("items", items), ("minItems", .number(Double(minimum))),
+            ("maxItems", .number(Double(maximum))),
+        ])
     }
 }

@@ -31,8 +31,8 @@ public struct Cascade: Sendable, Equatable {
     /// How many of `screened` candidates go on.
     public func kept(of screened: Int) -> Int {
         switch keep {
-        case let .fraction(share): min(screened, max(1, Int((share * Double(screened)).rounded(.up))))
-        case let .best(count): min(screened, count)
+        case .fraction(let share): min(screened, max(1, Int((share * Double(screened)).rounded(.up))))
+        case .best(let count): min(screened, count)
         }
     }
 
@@ -40,26 +40,33 @@ public struct Cascade: Sendable, Equatable {
     /// index `scored`.
     init(json: JSONValue, context: String, estimators: [EstimatorSpec], scored: Int) throws(LLMNASError) {
         let context = "\(context): cascade"
-        let r = try JSONObjectReader(json, context: context, allowed: ["screen", "pool", "keep", "keep_best", "keep_uncertain"],
-                                     kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: context, allowed: ["screen", "pool", "keep", "keep_best", "keep_uncertain"],
+            kind: .invalidArgument)
         let name = try r.requiredString("screen")
         guard let screen = estimators.firstIndex(where: { $0.name == name }) else {
             throw LLMNASError(.invalidArgument, "\(context): unknown screen estimator '\(name)'")
         }
         guard screen != scored else {
-            throw LLMNASError(.invalidArgument, "\(context): the screen '\(name)' is the entry's own estimator; a cascade screens with another")
+            throw LLMNASError(
+                .invalidArgument,
+                "\(context): the screen '\(name)' is the entry's own estimator; a cascade screens with another")
         }
         self.screen = screen
         keepUncertain = try r.int("keep_uncertain", in: 0...SearchConfig.maximumPopulation) ?? 0
         if keepUncertain > 0, case .mlp = estimators[screen].kind {
-            throw LLMNASError(.invalidArgument, "\(context): 'keep_uncertain' needs a screen that reports a spread (an LLM estimator, or a host telling spreads); MLP '\(name)' gives none")
+            throw LLMNASError(
+                .invalidArgument,
+                "\(context): 'keep_uncertain' needs a screen that reports a spread (an LLM estimator, or a host "
+                    + "telling spreads); MLP '\(name)' gives none"
+            )
         }
         pool = try r.number("pool", in: 1...Cascade.maximumPool) ?? 4
         switch (try r.number("keep", in: 0...1), try r.int("keep_best", in: 1...SearchConfig.maximumPopulation)) {
-        case let (share?, nil):
+        case (let share?, nil):
             guard share > 0 else { throw LLMNASError(.invalidArgument, "\(context): 'keep' must be above 0") }
             keep = .fraction(share)
-        case let (nil, count?): keep = .best(count)
+        case (nil, let count?): keep = .best(count)
         case (nil, nil): keep = .fraction(1 / pool)
         default: throw LLMNASError(.invalidArgument, "\(context): give at most one of 'keep' and 'keep_best'")
         }

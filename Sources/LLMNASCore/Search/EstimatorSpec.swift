@@ -37,24 +37,33 @@ public struct EstimatorSpec: Sendable {
     /// Reads `{"name", "kind": "host"|"mlp"|"llm", "higher_is_better", "model", "refit", "task", "demonstrations"}`.
     init(json: JSONValue, index: Int, space: SearchSpace) throws(LLMNASError) {
         let context = "search config: estimator \(index)"
-        let r = try JSONObjectReader(json, context: context,
-                                     allowed: ["name", "kind", "higher_is_better", "model", "refit", "task", "demonstrations"], kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: context,
+            allowed: ["name", "kind", "higher_is_better", "model", "refit", "task", "demonstrations"],
+            kind: .invalidArgument)
         name = try r.requiredString("name")
-        guard !name.isEmpty, name.utf8.count <= 200 else { throw LLMNASError(.invalidArgument, "\(context): the name must have 1 to 200 bytes") }
+        guard !name.isEmpty, name.utf8.count <= 200 else {
+            throw LLMNASError(.invalidArgument, "\(context): the name must have 1 to 200 bytes")
+        }
         higherIsBetter = try r.bool("higher_is_better") ?? true
         let kindName = try r.string("kind") ?? "host"
-        let keysOfKind: [String: Set<String>] = ["host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"]]
+        let keysOfKind: [String: Set<String>] = [
+            "host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"],
+        ]
         guard let own = keysOfKind[kindName] else {
             throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of host, mlp, llm")
         }
         for key in ["model", "refit", "task", "demonstrations"] where r.value(key) != nil && !own.contains(key) {
             throw LLMNASError(.invalidArgument, "\(context): '\(key)' does not apply to kind '\(kindName)'")
         }
-        refit = try r.value("refit").map { json throws(LLMNASError) in try RefitSpec(json: json, context: context, space: space) }
+        refit = try r.value("refit").map { json throws(LLMNASError) in
+            try RefitSpec(json: json, context: context, space: space)
+        }
         switch kindName {
         case "mlp": kind = .mlp(model: try r.string("model"))
         case "llm":
-            let demonstrations = try Demonstration.list(fromJSON: JSONWriter.write(r.required("demonstrations")), in: space)
+            let demonstrations = try Demonstration.list(
+                fromJSON: JSONWriter.write(r.required("demonstrations")), in: space)
             kind = .llm(task: try PredictionTask(json: r.value("task")), demonstrations: demonstrations)
         default: kind = .host
         }

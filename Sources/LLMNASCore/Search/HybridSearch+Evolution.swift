@@ -18,17 +18,21 @@ extension HybridSearch {
         for (i, architecture) in config.initial.enumerated() {
             guard seen.insert(space.canonical(architecture)).inserted else { continue }
             guard let values = try admitted(architecture) else {
-                throw LLMNASError(.infeasible, "initial architecture \(i) breaks a constraint: \(try describeConstraints(of: architecture))")
+                throw LLMNASError(
+                    .infeasible,
+                    "initial architecture \(i) breaks a constraint: \(try describeConstraints(of: architecture))")
             }
             population.append(SearchMember(architecture: architecture, constraintValues: values))
         }
         let cascade = config.schedule.cascadeOfIteration[0]
-        let sampled = cascade?.poolSize(for: config.population - population.count) ?? config.population - population.count
+        let sampled =
+            cascade?.poolSize(for: config.population - population.count) ?? config.population - population.count
         var pool: [SearchMember] = []
         for _ in 0..<sampled {
-            try pool.append(draw(avoiding: &seen, what: "a first-population member") { () throws(LLMNASError) in
-                try space.sample(using: &generator)
-            })
+            try pool.append(
+                draw(avoiding: &seen, what: "a first-population member") { () throws(LLMNASError) in
+                    try space.sample(using: &generator)
+                })
         }
         if cascade == nil { population += pool } else { state.pool = pool }
         state.population = population
@@ -47,9 +51,10 @@ extension HybridSearch {
         let parents = ranked.prefix(config.parents).map { state.population[$0] }
         for parent in parents { state.parents.insert(space.canonical(parent.architecture)) }
         let parentMean = ranked.prefix(config.parents).reduce(0.0) { $0 + scores[$1] } / Double(parents.count)
-        let record = IterationRecord(iteration: state.iteration, estimator: estimator.name, evaluated: state.evaluated,
-                                     cascade: state.cascade, best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,
-                                     populationSize: state.population.count)
+        let record = IterationRecord(
+            iteration: state.iteration, estimator: estimator.name, evaluated: state.evaluated,
+            cascade: state.cascade, best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,
+            populationSize: state.population.count)
         let isLast = state.iteration + 1 == config.iterations
         if !isLast { try breed(from: parents, for: state.iteration + 1) }
         state.history.append(record)
@@ -67,21 +72,28 @@ extension HybridSearch {
         var generator = state.generator
         var children: [SearchMember] = []
         var seen = Set(parents.map { space.canonical($0.architecture) })
-        if cascade != nil { seen.formUnion(state.scores[config.schedule.estimatorOfIteration[iteration]].currentEntries.map(\.architecture)) }
+        if cascade != nil {
+            seen.formUnion(
+                state.scores[config.schedule.estimatorOfIteration[iteration]].currentEntries.map(\.architecture))
+        }
         for _ in 0..<(cascade?.poolSize(for: config.mutations) ?? config.mutations) {
-            try children.append(draw(avoiding: &seen, what: "a mutant") { () throws(LLMNASError) in
-                let parent = parents[generator.index(below: parents.count)]
-                return try space.mutate(parent.architecture, probability: config.mutationProbability, using: &generator)
-            })
+            try children.append(
+                draw(avoiding: &seen, what: "a mutant") { () throws(LLMNASError) in
+                    let parent = parents[generator.index(below: parents.count)]
+                    return try space.mutate(
+                        parent.architecture, probability: config.mutationProbability, using: &generator)
+                })
         }
         if parents.count >= 2 {
             for _ in 0..<(cascade?.poolSize(for: config.crossovers) ?? config.crossovers) {
-                try children.append(draw(avoiding: &seen, what: "a crossover child") { () throws(LLMNASError) in
-                    let first = generator.index(below: parents.count)
-                    var second = generator.index(below: parents.count - 1)
-                    if second >= first { second += 1 }
-                    return try space.crossover(parents[first].architecture, parents[second].architecture, using: &generator)
-                })
+                try children.append(
+                    draw(avoiding: &seen, what: "a crossover child") { () throws(LLMNASError) in
+                        let first = generator.index(below: parents.count)
+                        var second = generator.index(below: parents.count - 1)
+                        if second >= first { second += 1 }
+                        return try space.crossover(
+                            parents[first].architecture, parents[second].architecture, using: &generator)
+                    })
             }
         }
         if cascade == nil {
@@ -94,8 +106,10 @@ extension HybridSearch {
     }
 
     /// The first architecture from `propose` that is new to the population and meets the constraints.
-    private func draw(avoiding seen: inout Set<Architecture>, what: String,
-                      _ propose: () throws(LLMNASError) -> Architecture) throws(LLMNASError) -> SearchMember {
+    private func draw(
+        avoiding seen: inout Set<Architecture>, what: String,
+        _ propose: () throws(LLMNASError) -> Architecture
+    ) throws(LLMNASError) -> SearchMember {
         var duplicates = 0
         var repeated: SearchMember?
         var closest: [Double] = config.constraints.map { _ in .infinity }
@@ -118,11 +132,15 @@ extension HybridSearch {
             for (i, value) in values.enumerated() { closest[i] = min(closest[i], value) }
         }
         let limits = zip(config.constraints, closest).map { constraint, lowest in
-            let seenText = lowest.isFinite ? "lowest seen \(JSONWriter.formatNumber(lowest))" : "never reached: an earlier constraint failed first"
+            let seenText =
+                lowest.isFinite
+                ? "lowest seen \(JSONWriter.formatNumber(lowest))" : "never reached: an earlier constraint failed first"
             return "\(constraint.name) <= \(JSONWriter.formatNumber(constraint.maximum)) (\(seenText))"
         }
-        let why = duplicates == SearchSpace.maximumAttempts ? "every draw repeated a member: the space is smaller than the population"
-                                                            : "the constraints \(limits.joined(separator: ", ")) left nothing feasible"
+        let why =
+            duplicates == SearchSpace.maximumAttempts
+            ? "every draw repeated a member: the space is smaller than the population"
+            : "the constraints \(limits.joined(separator: ", ")) left nothing feasible"
         throw LLMNASError(.infeasible, "no \(what) found in \(SearchSpace.maximumAttempts) draws: \(why)")
     }
 
@@ -131,7 +149,10 @@ extension HybridSearch {
         var parts: [String] = []
         for constraint in config.constraints {
             let value = try value(of: constraint, for: architecture)
-            parts.append("\(constraint.name) = \(JSONWriter.formatNumber(value)) (max \(JSONWriter.formatNumber(constraint.maximum)))")
+            parts.append(
+                "\(constraint.name) = \(JSONWriter.formatNumber(value)) (max "
+                    + "\(JSONWriter.formatNumber(constraint.maximum)))"
+            )
         }
         return parts.joined(separator: ", ")
     }

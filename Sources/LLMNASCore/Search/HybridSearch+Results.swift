@@ -18,7 +18,10 @@ extension HybridSearch {
         .object([
             ("finished", .bool(isFinished)), ("iteration", .number(Double(state.iteration))),
             ("iterations", .number(Double(config.iterations))),
-            ("estimator_calls", .object(zip(config.estimators, state.scores).map { ($0.name, .number(Double($1.count))) })),
+            (
+                "estimator_calls",
+                .object(zip(config.estimators, state.scores).map { ($0.name, .number(Double($1.count))) })
+            ),
             ("history", .array(state.history.map(record))),
             ("refits", .array(state.refits.map(\.json))),
         ])
@@ -34,18 +37,23 @@ extension HybridSearch {
             for entry in table.entries {
                 var members: [(String, JSONValue)] = [
                     ("estimator", .string(estimator.name)),
-                    ("iteration", entry.iteration.map { .number(Double($0)) } ?? .null),
+                    ("iteration", .number(Double(entry.iteration))),
                     ("score", .number(entry.score)),
                     ("spread", entry.spread.map(JSONValue.number) ?? .null),
                     ("parent", .bool(state.parents.contains(entry.architecture))),
-                    ("constraints", .object(zip(config.constraints, entry.constraintValues).map { ($0.name, .number($1)) })),
+                    (
+                        "constraints",
+                        .object(zip(config.constraints, entry.constraintValues).map { ($0.name, .number($1)) })
+                    ),
                     ("architecture", space.json(of: entry.architecture)),
                 ]
                 if let costModel = space.costModel {
                     let counts = costModel.counts(of: entry.architecture, in: space)
-                    members += [("params", .number(Double(counts.parameters))), ("flops", .number(Double(counts.flops)))]
+                    members += [
+                        ("params", .number(Double(counts.parameters))), ("flops", .number(Double(counts.flops))),
+                    ]
                 }
-                trials.append((entry.iteration ?? -1, trials.count, .object(members)))
+                trials.append((entry.iteration, trials.count, .object(members)))
             }
         }
         trials.sort { ($0.iteration, $0.order) < ($1.iteration, $1.order) }
@@ -57,11 +65,14 @@ extension HybridSearch {
 
     /// One iteration as JSON.
     func record(_ r: IterationRecord) -> JSONValue {
-        .object([
-            ("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)), ("evaluated", .number(Double(r.evaluated))),
-            ("best_score", .number(r.bestScore)), ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize))),
-            ("constraints", constraintsJSON(r.best)), ("architecture", space.json(of: r.best.architecture)),
-        ] + (r.cascade.map { [("cascade", $0.json)] } ?? []))
+        .object(
+            [
+                ("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)),
+                ("evaluated", .number(Double(r.evaluated))),
+                ("best_score", .number(r.bestScore)), ("parent_mean", .number(r.parentMean)),
+                ("population", .number(Double(r.populationSize))),
+                ("constraints", constraintsJSON(r.best)), ("architecture", space.json(of: r.best.architecture)),
+            ] + (r.cascade.map { [("cascade", $0.json)] } ?? []))
     }
 
     /// A member's constraint values by name.
@@ -71,7 +82,9 @@ extension HybridSearch {
 
     /// The final (or current) population with each member's score under the last finished iteration's estimator.
     func scoredPopulation() -> [(member: SearchMember, score: Double)] {
-        guard let last = state.history.last, let index = config.estimators.firstIndex(where: { $0.name == last.estimator }) else { return [] }
+        guard let last = state.history.last,
+            let index = config.estimators.firstIndex(where: { $0.name == last.estimator })
+        else { return [] }
         return state.population.compactMap { member in
             state.scores[index].score(of: space.canonical(member.architecture)).map { (member, $0) }
         }

@@ -25,18 +25,29 @@ public final class HybridSearch {
         self.config = config
         state = SearchState(config: config)
         for estimator in config.estimators {
-            if case let .mlp(path?) = estimator.kind { estimatorModels[estimator.name] = try checkedModel(MLP.load(from: path), for: estimator.name) }
+            if case .mlp(let path?) = estimator.kind {
+                estimatorModels[estimator.name] = try checkedModel(MLP.load(from: path), for: estimator.name)
+            }
         }
         for constraint in config.constraints {
-            guard case let .latency(predictor, path) = constraint.kind else { continue }
-            if let predictor { constraintModels[constraint.name] = try checkedModel(LatencyPredictors.builtin(named: predictor), for: constraint.name) }
-            if let path { constraintModels[constraint.name] = try checkedModel(MLP.load(from: path), for: constraint.name) }
+            guard case .latency(let predictor, let path) = constraint.kind else { continue }
+            if let predictor {
+                constraintModels[constraint.name] = try checkedModel(
+                    LatencyPredictors.builtin(named: predictor), for: constraint.name)
+            }
+            if let path {
+                constraintModels[constraint.name] = try checkedModel(MLP.load(from: path), for: constraint.name)
+            }
         }
     }
 
     private func checkedModel(_ model: MLP, for name: String) throws(LLMNASError) -> MLP {
         guard model.inputCount == space.featureCount else {
-            throw LLMNASError(.invalidArgument, "the model for '\(name)' takes \(model.inputCount) features; space '\(space.name)' has \(space.featureCount)")
+            throw LLMNASError(
+                .invalidArgument,
+                "the model for '\(name)' takes \(model.inputCount) features; space '\(space.name)' has "
+                    + "\(space.featureCount)"
+            )
         }
         return model
     }
@@ -48,7 +59,8 @@ public final class HybridSearch {
         let estimator = config.estimators.contains { $0.name == name && $0.awaitsModel }
         let constraint = config.constraints.contains { $0.name == name && $0.awaitsModel }
         guard estimator || constraint else {
-            throw LLMNASError(.notFound, "the search config has no MLP estimator or latency constraint '\(name)' waiting for a model")
+            throw LLMNASError(
+                .notFound, "the search config has no MLP estimator or latency constraint '\(name)' waiting for a model")
         }
         let checked = try checkedModel(model, for: name)
         if estimator { estimatorModels[name] = checked }
@@ -57,7 +69,9 @@ public final class HybridSearch {
 
     /// Binds an LLM client to the LLM estimator called `name`.
     public func bind(client: LLMClient, to name: String) throws(LLMNASError) {
-        guard let estimator = config.estimators.first(where: { $0.name == name }), case let .llm(task, demonstrations) = estimator.kind else {
+        guard let estimator = config.estimators.first(where: { $0.name == name }),
+            case .llm(let task, let demonstrations) = estimator.kind
+        else {
             throw LLMNASError(.notFound, "the search config has no LLM estimator '\(name)'")
         }
         predictors[name] = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demonstrations)
@@ -87,7 +101,9 @@ public final class HybridSearch {
 
     /// The estimator the pending candidates (or the next ones) are for: the cascade's screen while the pool awaits it.
     private var pendingEstimator: Int {
-        if !state.pool.isEmpty, let cascade = config.schedule.cascadeOfIteration[state.iteration] { return cascade.screen }
+        if !state.pool.isEmpty, let cascade = config.schedule.cascadeOfIteration[state.iteration] {
+            return cascade.screen
+        }
         return config.schedule.estimatorOfIteration[state.iteration]
     }
 
@@ -105,7 +121,8 @@ public final class HybridSearch {
                 throw LLMNASError(.invalidArgument, "tell got \(spreads.count) spreads for \(scores.count) scores")
             }
             if let bad = spreads.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
-                throw LLMNASError(.invalidArgument, "spread \(bad) is \(spreads[bad]); spreads must be finite and not negative")
+                throw LLMNASError(
+                    .invalidArgument, "spread \(bad) is \(spreads[bad]); spreads must be finite and not negative")
             }
         }
         let estimator = pendingEstimator
@@ -121,10 +138,15 @@ public final class HybridSearch {
     /// Checks that a tell of `count` scores answers a pending ask: the search is not finished, a batch was asked, and
     /// `count` is its size.
     public func checkTellCount(_ count: Int) throws(LLMNASError) {
-        guard !isFinished else { throw LLMNASError(.invalidArgument, "the search is finished; there is nothing to tell") }
-        guard !state.pending.isEmpty else { throw LLMNASError(.invalidArgument, "tell without a pending ask: call ask first") }
+        guard !isFinished else {
+            throw LLMNASError(.invalidArgument, "the search is finished; there is nothing to tell")
+        }
+        guard !state.pending.isEmpty else {
+            throw LLMNASError(.invalidArgument, "tell without a pending ask: call ask first")
+        }
         guard count == state.pending.count else {
-            throw LLMNASError(.invalidArgument, "tell got \(count) scores; the last ask handed out \(state.pending.count) candidates")
+            throw LLMNASError(
+                .invalidArgument, "tell got \(count) scores; the last ask handed out \(state.pending.count) candidates")
         }
     }
 
@@ -166,7 +188,9 @@ public final class HybridSearch {
         var seen = Set<Architecture>()
         for member in members {
             let canonical = space.canonical(member.architecture)
-            if state.scores[estimator].score(of: canonical) == nil, seen.insert(canonical).inserted { missing.append(canonical) }
+            if state.scores[estimator].score(of: canonical) == nil, seen.insert(canonical).inserted {
+                missing.append(canonical)
+            }
         }
         guard !missing.isEmpty else { return true }
         if config.estimators[estimator].isHost {
@@ -178,7 +202,7 @@ public final class HybridSearch {
         let constraints = constraintValuesOfCandidates()
         var scored = 0
         for (architecture, result) in zip(missing, results) {
-            guard case let .success(estimate) = result else { continue }
+            guard case .success(let estimate) = result else { continue }
             record(architecture, estimate.score, spread: estimate.spread, constraints, in: estimator)
             scored += 1
         }
@@ -208,41 +232,58 @@ public final class HybridSearch {
         var taken = Set<Architecture>()
         let distinct = ranked.filter { taken.insert(space.canonical(state.pool[$0].architecture)).inserted }
         let kept = cascade.kept(of: distinct.count)
-        let spreads = distinct.dropFirst(kept).map { (index: $0, spread: table.spread(of: space.canonical(state.pool[$0].architecture)) ?? 0) }
+        let spreads = distinct.dropFirst(kept).map {
+            (index: $0, spread: table.spread(of: space.canonical(state.pool[$0].architecture)) ?? 0)
+        }
         let uncertain = spreads.enumerated().sorted { a, b in
             a.element.spread != b.element.spread ? a.element.spread > b.element.spread : a.offset < b.offset
         }.prefix(cascade.keepUncertain).map(\.element.index)
         state.population += (distinct.prefix(kept) + uncertain).map { state.pool[$0] }
-        state.cascade = CascadeRecord(screen: screen.name, pool: distinct.count, screened: state.screened, kept: kept + uncertain.count,
-                                      uncertain: uncertain.count)
+        state.cascade = CascadeRecord(
+            screen: screen.name, pool: distinct.count, screened: state.screened, kept: kept + uncertain.count,
+            uncertain: uncertain.count)
         state.pool = []
     }
 
     /// The constraint values of the population's and the pool's members, by canonical architecture.
     private func constraintValuesOfCandidates() -> [Architecture: [Double]] {
-        Dictionary((state.population + state.pool).map { (space.canonical($0.architecture), $0.constraintValues) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            (state.population + state.pool).map { (space.canonical($0.architecture), $0.constraintValues) },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// Records a score (and its spread, if it has one) of estimator `estimator` in the current iteration as a trial.
-    private func record(_ canonical: Architecture, _ score: Double, spread: Double?, _ constraints: [Architecture: [Double]], in estimator: Int) {
-        state.scores[estimator].record(ScoreTable.Entry(architecture: canonical, score: score, spread: spread, iteration: state.iteration,
-                                                        constraintValues: constraints[canonical] ?? []))
+    private func record(
+        _ canonical: Architecture, _ score: Double, spread: Double?, _ constraints: [Architecture: [Double]],
+        in estimator: Int
+    ) {
+        state.scores[estimator].record(
+            ScoreTable.Entry(
+                architecture: canonical, score: score, spread: spread, iteration: state.iteration,
+                constraintValues: constraints[canonical] ?? []))
     }
 
     /// Scores from an MLP (without a spread) or an LLM estimator (with its spread), one result per architecture.
     private func builtinScores(_ architectures: [Architecture], estimator: EstimatorSpec) throws(LLMNASError)
-        -> [Result<(score: Double, spread: Double?), LLMNASError>] {
+        -> [Result<(score: Double, spread: Double?), LLMNASError>]
+    {
         switch estimator.kind {
         case .mlp:
             guard let model = model(of: estimator.name) else {
-                throw LLMNASError(.invalidArgument, "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
             }
             return model.predict(architectures, in: space).map { .success((Double($0), nil)) }
         case .llm:
             guard let predictor = predictors[estimator.name] else {
-                throw LLMNASError(.invalidArgument, "LLM estimator '\(estimator.name)' has no client: bind one before the search reaches it")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "LLM estimator '\(estimator.name)' has no client: bind one before the search reaches it")
             }
-            return predictor.predictWithSpread(architectures).map { result in result.map { ($0.value, $0.standardDeviation) } }
+            return predictor.predictWithSpread(architectures).map { result in
+                result.map { ($0.value, $0.standardDeviation) }
+            }
         case .host:
             throw LLMNASError(.invalidArgument, "host estimator '\(estimator.name)' scores through ask and tell")
         }
@@ -282,17 +323,23 @@ public final class HybridSearch {
         switch constraint.kind {
         case .latency:
             guard let model = constraintModels[constraint.name] else {
-                throw LLMNASError(.invalidArgument, "latency constraint '\(constraint.name)' has no model: bind one before the search starts")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "latency constraint '\(constraint.name)' has no model: bind one before the search starts")
             }
             return Double(model.predict([architecture], in: space)[0])
         case .parameters: return Double(space.costModel!.counts(of: architecture, in: space).parameters)
         case .flops: return Double(space.costModel!.counts(of: architecture, in: space).flops)
         case .host:
             guard let callback = hostConstraints[constraint.name] else {
-                throw LLMNASError(.invalidArgument, "host constraint '\(constraint.name)' has no callback: bind one before the search starts")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "host constraint '\(constraint.name)' has no callback: bind one before the search starts")
             }
             let value = try callback(architecture)
-            guard !value.isNaN else { throw LLMNASError(.invalidArgument, "host constraint '\(constraint.name)' returned NaN") }
+            guard !value.isNaN else {
+                throw LLMNASError(.invalidArgument, "host constraint '\(constraint.name)' returned NaN")
+            }
             return value
         }
     }

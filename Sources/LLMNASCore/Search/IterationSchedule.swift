@@ -17,13 +17,17 @@ public struct IterationSchedule: Sendable {
     /// Reads the schedule's JSON list against the declared estimators and the iteration count.
     init(json: JSONValue, estimators: [EstimatorSpec], iterations: Int) throws(LLMNASError) {
         guard let entries = json.arrayValue, !entries.isEmpty else {
-            throw LLMNASError(.invalidArgument, "search config: 'schedule' must be a non-empty list of {\"estimator\", \"iterations\" or \"fraction\"}")
+            throw LLMNASError(
+                .invalidArgument,
+                "search config: 'schedule' must be a non-empty list of {\"estimator\", \"iterations\" or \"fraction\"}")
         }
         var owner = [Int?](repeating: nil, count: iterations)
         var cascades = [Cascade?](repeating: nil, count: iterations)
         for (i, entry) in entries.enumerated() {
             let context = "search config: schedule entry \(i)"
-            let r = try JSONObjectReader(entry, context: context, allowed: ["estimator", "iterations", "fraction", "cascade"], kind: .invalidArgument)
+            let r = try JSONObjectReader(
+                entry, context: context, allowed: ["estimator", "iterations", "fraction", "cascade"],
+                kind: .invalidArgument)
             let name = try r.requiredString("estimator")
             guard let estimator = estimators.firstIndex(where: { $0.name == name }) else {
                 let known = estimators.map(\.name).joined(separator: ", ")
@@ -35,14 +39,20 @@ public struct IterationSchedule: Sendable {
             }
             for iteration in range {
                 if let other = owner[iteration] {
-                    throw LLMNASError(.invalidArgument, "\(context): iteration \(iteration) is already scored by '\(estimators[other].name)'; ranges must not overlap")
+                    throw LLMNASError(
+                        .invalidArgument,
+                        "\(context): iteration \(iteration) is already scored by '\(estimators[other].name)'; ranges "
+                            + "must not overlap"
+                    )
                 }
                 owner[iteration] = estimator
                 cascades[iteration] = cascade
             }
         }
         if let gap = owner.firstIndex(where: { $0 == nil }) {
-            throw LLMNASError(.invalidArgument, "search config: the schedule leaves iteration \(gap) of 0..<\(iterations) without an estimator")
+            throw LLMNASError(
+                .invalidArgument,
+                "search config: the schedule leaves iteration \(gap) of 0..<\(iterations) without an estimator")
         }
         estimatorOfIteration = owner.map { $0! }
         cascadeOfIteration = cascades
@@ -53,22 +63,34 @@ public struct IterationSchedule: Sendable {
         (cascadeOfIteration[iteration].map { [$0.screen] } ?? []) + [estimatorOfIteration[iteration]]
     }
 
-    private static func range(_ r: JSONObjectReader, context: String, iterations: Int) throws(LLMNASError) -> ClosedRange<Int> {
+    private static func range(_ r: JSONObjectReader, context: String, iterations: Int) throws(LLMNASError)
+        -> ClosedRange<Int>
+    {
         switch (r.value("iterations"), r.value("fraction")) {
-        case let (.some(list), nil):
+        case (.some(let list), nil):
             guard let bounds = list.arrayValue?.compactMap(\.exactInt), bounds.count == 2, list.arrayValue?.count == 2,
-                  bounds[0] >= 0, bounds[0] <= bounds[1], bounds[1] < iterations else {
-                throw LLMNASError(.invalidArgument, "\(context): 'iterations' must be [first, last] with 0 <= first <= last < \(iterations)")
+                bounds[0] >= 0, bounds[0] <= bounds[1], bounds[1] < iterations
+            else {
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): 'iterations' must be [first, last] with 0 <= first <= last < \(iterations)")
             }
             return bounds[0]...bounds[1]
-        case let (nil, .some(list)):
-            let values = list.arrayValue?.compactMap { value -> Double? in if case let .number(d) = value { return d } else { return nil } }
-            guard let values, values.count == 2, list.arrayValue?.count == 2, values[0] >= 0, values[0] < values[1], values[1] <= 1 else {
-                throw LLMNASError(.invalidArgument, "\(context): 'fraction' must be [from, to] with 0 <= from < to <= 1")
+        case (nil, .some(let list)):
+            let values = list.arrayValue?.compactMap { value -> Double? in
+                if case .number(let d) = value { return d } else { return nil }
             }
-            let first = Int((values[0] * Double(iterations)).rounded(.down)), end = Int((values[1] * Double(iterations)).rounded(.down))
+            guard let values, values.count == 2, list.arrayValue?.count == 2, values[0] >= 0, values[0] < values[1],
+                values[1] <= 1
+            else {
+                throw LLMNASError(
+                    .invalidArgument, "\(context): 'fraction' must be [from, to] with 0 <= from < to <= 1")
+            }
+            let first = Int((values[0] * Double(iterations)).rounded(.down))
+            let end = Int((values[1] * Double(iterations)).rounded(.down))
             guard first < end else {
-                throw LLMNASError(.invalidArgument, "\(context): 'fraction' \(values) holds no whole iteration of \(iterations)")
+                throw LLMNASError(
+                    .invalidArgument, "\(context): 'fraction' \(values) holds no whole iteration of \(iterations)")
             }
             return first...(end - 1)
         default:

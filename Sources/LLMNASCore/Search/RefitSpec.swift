@@ -15,7 +15,8 @@ public struct RefitSpec: Sendable {
     /// Reads `{"on", "every", "labels", "train"}` of an MLP estimator.
     init(json: JSONValue, context: String, space: SearchSpace) throws(LLMNASError) {
         let context = "\(context): refit"
-        let r = try JSONObjectReader(json, context: context, allowed: ["on", "every", "labels", "train"], kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: context, allowed: ["on", "every", "labels", "train"], kind: .invalidArgument)
         on = try r.requiredString("on")
         every = try r.int("every", in: 1...SearchConfig.maximumIterations) ?? 1
         if let list = r.value("labels") {

@@ -28,31 +28,49 @@ struct SVGPlot {
     var svg: String {
         let all = series.flatMap(\.points)
         guard !all.isEmpty else { return "<p>\(HTMLText.escape(title)): no points yet.</p>" }
-        let xAxis = Axis(all.map(\.x)), yAxis = Axis(all.map(\.y))
+        let xAxis = Axis(all.map(\.x))
+        let yAxis = Axis(all.map(\.y))
         let (x0, x1, y0, y1) = (xAxis.low, xAxis.high, yAxis.low, yAxis.high)
-        let plotW = width - margin.left - margin.right, plotH = height - margin.top - margin.bottom
+        let plotW = width - margin.left - margin.right
+        let plotH = height - margin.top - margin.bottom
         func px(_ x: Double) -> Double { margin.left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { margin.top + (1 - (y - y0) / (y1 - y0)) * plotH }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" role=\"img\">"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" role=\"img\">"
         out += "<title>\(HTMLText.escape(title))</title>"
         out += "<text x=\"\(fmt(margin.left))\" y=\"18\" font-weight=\"bold\">\(HTMLText.escape(title))</text>"
-        out += "<rect x=\"\(fmt(margin.left))\" y=\"\(fmt(margin.top))\" width=\"\(fmt(plotW))\" height=\"\(fmt(plotH))\" fill=\"none\" stroke=\"#999\"/>"
+        out +=
+            "<rect x=\"\(fmt(margin.left))\" y=\"\(fmt(margin.top))\" width=\"\(fmt(plotW))\" "
+            + "height=\"\(fmt(plotH))\" fill=\"none\" stroke=\"#999\"/>"
         for x in xAxis.ticks {
-            out += "<text x=\"\(fmt(px(x)))\" y=\"\(fmt(height - margin.bottom + 16))\" text-anchor=\"middle\" font-size=\"11\">\(tick(x))</text>"
+            out +=
+                "<text x=\"\(fmt(px(x)))\" y=\"\(fmt(height - margin.bottom + 16))\" text-anchor=\"middle\" "
+                + "font-size=\"11\">\(tick(x))</text>"
         }
         for y in yAxis.ticks {
-            out += "<text x=\"\(fmt(margin.left - 6))\" y=\"\(fmt(py(y) + 4))\" text-anchor=\"end\" font-size=\"11\">\(tick(y))</text>"
-            out += "<line x1=\"\(fmt(margin.left))\" x2=\"\(fmt(margin.left + plotW))\" y1=\"\(fmt(py(y)))\" y2=\"\(fmt(py(y)))\" stroke=\"#eee\"/>"
+            out +=
+                "<text x=\"\(fmt(margin.left - 6))\" y=\"\(fmt(py(y) + 4))\" text-anchor=\"end\" "
+                + "font-size=\"11\">\(tick(y))</text>"
+            out +=
+                "<line x1=\"\(fmt(margin.left))\" x2=\"\(fmt(margin.left + plotW))\" y1=\"\(fmt(py(y)))\" "
+                + "y2=\"\(fmt(py(y)))\" stroke=\"#eee\"/>"
         }
-        out += "<text x=\"\(fmt(margin.left + plotW / 2))\" y=\"\(fmt(height - 6))\" text-anchor=\"middle\" font-size=\"12\">\(HTMLText.escape(xLabel))</text>"
-        out += "<text transform=\"translate(14 \(fmt(margin.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(HTMLText.escape(yLabel))</text>"
+        out +=
+            "<text x=\"\(fmt(margin.left + plotW / 2))\" y=\"\(fmt(height - 6))\" text-anchor=\"middle\" "
+            + "font-size=\"12\">\(HTMLText.escape(xLabel))</text>"
+        out +=
+            "<text transform=\"translate(14 \(fmt(margin.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" "
+            + "font-size=\"12\">\(HTMLText.escape(yLabel))</text>"
         for (i, s) in series.enumerated() {
             if s.joined, s.points.count > 1 {
                 let path = s.points.map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
                 out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"/>"
             }
             for p in s.points {
-                out += "<circle cx=\"\(fmt(px(p.x)))\" cy=\"\(fmt(py(p.y)))\" r=\"3\" fill=\"\(s.color)\"><title>\(HTMLText.escape(s.label)): \(tick(p.x)), \(tick(p.y))</title></circle>"
+                out +=
+                    "<circle cx=\"\(fmt(px(p.x)))\" cy=\"\(fmt(py(p.y)))\" r=\"3\" "
+                    + "fill=\"\(s.color)\"><title>\(HTMLText.escape(s.label)): \(tick(p.x)), "
+                    + "\(tick(p.y))</title></circle>"
             }
             let lx = margin.left + 160 * Double(i)
             out += "<rect x=\"\(fmt(lx))\" y=\"29\" width=\"10\" height=\"10\" fill=\"\(s.color)\"/>"
@@ -68,8 +86,12 @@ struct SVGPlot {
         let ticks: [Double]
 
         init(_ values: [Double]) {
-            var lo = values.min()!, hi = values.max()!
-            if hi == lo { lo -= 1; hi += 1 }
+            var lo = values.min()!
+            var hi = values.max()!
+            if hi == lo {
+                lo -= 1
+                hi += 1
+            }
             let rough = (hi - lo) / 5
             var power = 1.0
             while power * 10 <= rough { power *= 10 }
@@ -87,9 +109,16 @@ struct SVGPlot {
     private func tick(_ v: Double) -> String {
         let magnitude = abs(v)
         if magnitude >= 1e6 || (magnitude > 0 && magnitude < 1e-3) {
-            var exponent = 0, mantissa = v
-            while abs(mantissa) >= 10 { mantissa /= 10; exponent += 1 }
-            while abs(mantissa) < 1 { mantissa *= 10; exponent -= 1 }
+            var exponent = 0
+            var mantissa = v
+            while abs(mantissa) >= 10 {
+                mantissa /= 10
+                exponent += 1
+            }
+            while abs(mantissa) < 1 {
+                mantissa *= 10
+                exponent -= 1
+            }
             return JSONWriter.formatNumber((mantissa * 100).rounded() / 100) + "e\(exponent)"
         }
         let scale = magnitude >= 100 ? 1.0 : magnitude >= 1 ? 100.0 : 10_000.0

@@ -13,13 +13,16 @@ public struct ScoreTable: Sendable {
         /// How uncertain the score is (a standard deviation, in score units), when the estimator said: an LLM
         /// estimator's spread over its samples or digit distribution, or a host's `tell` with spreads.
         public let spread: Double?
-        /// The iteration whose population held it; nil in checkpoints written before trials were recorded.
-        public let iteration: Int?
-        /// Its constraint values, in the config's order (empty in such older checkpoints).
+        /// The iteration whose population held it.
+        public let iteration: Int
+        /// Its constraint values, in the config's order.
         public let constraintValues: [Double]
 
         /// An entry from its parts.
-        public init(architecture: Architecture, score: Double, spread: Double? = nil, iteration: Int?, constraintValues: [Double]) {
+        public init(
+            architecture: Architecture, score: Double, spread: Double? = nil, iteration: Int,
+            constraintValues: [Double]
+        ) {
             self.architecture = architecture
             self.score = score
             self.spread = spread
@@ -63,7 +66,9 @@ public struct ScoreTable: Sendable {
     init(restoring entries: [Entry], generationStart: Int) {
         self.entries = entries
         self.generationStart = generationStart
-        for (i, entry) in entries.enumerated().dropFirst(generationStart) where position[entry.architecture] == nil { position[entry.architecture] = i }
+        for (i, entry) in entries.enumerated().dropFirst(generationStart) where position[entry.architecture] == nil {
+            position[entry.architecture] = i
+        }
     }
 
     /// How many architectures the estimator has scored: its calls.

@@ -3,11 +3,13 @@
 /// file and renamed, so a crash leaves the previous checkpoint or the new one whole.
 public enum SearchCheckpoint {
     private static let magic = Array("LLMNASCK".utf8)
-    private static let formatVersion: UInt32 = 1
+    private static let formatVersion: UInt32 = 2
 
     /// Writes the search's space, config and state to `path` atomically.
     static func write(_ search: HybridSearch, to path: String) throws(LLMNASError) {
-        let document = JSONValue.object([("space", search.space.json), ("config", search.config.json), ("state", search.state.json)])
+        let document = JSONValue.object([
+            ("space", search.space.json), ("config", search.config.json), ("state", search.state.json),
+        ])
         let text = Array(JSONWriter.write(document).utf8)
         var bytes = magic
         LittleEndian.append(formatVersion, to: &bytes)
@@ -24,21 +26,29 @@ public enum SearchCheckpoint {
     }
 
     /// Rebuilds a search from checkpoint bytes (`source` names them in messages) that saves to `checkpoint`.
-    public static func read(bytes: [UInt8], source path: String, savingTo checkpoint: String?) throws(LLMNASError) -> HybridSearch {
-        func corrupt(_ why: String) -> LLMNASError { LLMNASError(.corruptFile, "'\(path)' is not a valid llmnas search checkpoint: \(why)") }
+    public static func read(bytes: [UInt8], source path: String, savingTo checkpoint: String?) throws(LLMNASError)
+        -> HybridSearch
+    {
+        func corrupt(_ why: String) -> LLMNASError {
+            LLMNASError(.corruptFile, "'\(path)' is not a valid llmnas search checkpoint: \(why)")
+        }
         guard bytes.count >= 20, Array(bytes[0..<8]) == magic else { throw corrupt("bad magic") }
         guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == LittleEndian.u32(bytes, at: bytes.count - 4) else {
             throw corrupt("checksum mismatch (truncated or damaged)")
         }
         let version = LittleEndian.u32(bytes, at: 8)
-        guard version == formatVersion else { throw corrupt("format \(version); this library reads format \(formatVersion)") }
+        guard version == formatVersion else {
+            throw corrupt("format \(version); this library reads format \(formatVersion)")
+        }
         let length = Int(LittleEndian.u32(bytes, at: 12))
-        guard 16 + length == bytes.count - 4, let text = String(validating: bytes[16..<(16 + length)], as: UTF8.self) else {
+        guard 16 + length == bytes.count - 4, let text = String(validating: bytes[16..<(16 + length)], as: UTF8.self)
+        else {
             throw corrupt("bad length")
         }
         let document: JSONValue
         do { document = try JSONParser.parse(text) } catch { throw corrupt(error.message) }
-        guard let spaceJSON = document["space"], let configJSON = document["config"], let stateJSON = document["state"] else {
+        guard let spaceJSON = document["space"], let configJSON = document["config"], let stateJSON = document["state"]
+        else {
             throw corrupt("missing space, config or state")
         }
         let space = try SearchSpace(json: spaceJSON)

@@ -39,8 +39,10 @@ public struct SearchConfig: Sendable {
     public init(json given: JSONValue?, space: SearchSpace) throws(LLMNASError) {
         let json = given ?? .object([])
         self.json = json
-        let keys: Set<String> = ["seed", "population", "parents", "mutations", "mutation_probability", "crossovers", "iterations",
-                                 "estimators", "schedule", "constraints", "initial", "checkpoint"]
+        let keys: Set<String> = [
+            "seed", "population", "parents", "mutations", "mutation_probability", "crossovers", "iterations",
+            "estimators", "schedule", "constraints", "initial", "checkpoint",
+        ]
         let r = try JSONObjectReader(json, context: "search config", allowed: keys, kind: .invalidArgument)
         seed = UInt64(try r.int("seed", in: 0...Int.max) ?? 0)
         population = try r.int("population", in: 1...SearchConfig.maximumPopulation) ?? population
@@ -50,13 +52,16 @@ public struct SearchConfig: Sendable {
         crossovers = try r.int("crossovers", in: 0...SearchConfig.maximumPopulation) ?? crossovers
         iterations = try r.int("iterations", in: 1...SearchConfig.maximumIterations) ?? iterations
         guard parents <= population else {
-            throw LLMNASError(.invalidArgument, "search config: parents (\(parents)) cannot exceed the population (\(population))")
+            throw LLMNASError(
+                .invalidArgument, "search config: parents (\(parents)) cannot exceed the population (\(population))")
         }
         guard crossovers == 0 || parents >= 2 else {
             throw LLMNASError(.invalidArgument, "search config: crossover needs at least 2 parents")
         }
         guard parents + mutations + crossovers <= SearchConfig.maximumPopulation else {
-            throw LLMNASError(.invalidArgument, "search config: parents + mutations + crossovers exceed \(SearchConfig.maximumPopulation)")
+            throw LLMNASError(
+                .invalidArgument,
+                "search config: parents + mutations + crossovers exceed \(SearchConfig.maximumPopulation)")
         }
         if let list = r.value("estimators") {
             guard let elements = list.arrayValue, !elements.isEmpty, elements.count <= 64 else {
@@ -66,7 +71,8 @@ public struct SearchConfig: Sendable {
             for (i, element) in elements.enumerated() {
                 let estimator = try EstimatorSpec(json: element, index: i, space: space)
                 guard !declared.contains(where: { $0.name == estimator.name }) else {
-                    throw LLMNASError(.invalidArgument, "search config: estimator name '\(estimator.name)' is declared twice")
+                    throw LLMNASError(
+                        .invalidArgument, "search config: estimator name '\(estimator.name)' is declared twice")
                 }
                 declared.append(estimator)
             }
@@ -77,13 +83,17 @@ public struct SearchConfig: Sendable {
         } else if estimators.count == 1 {
             schedule = IterationSchedule(single: iterations)
         } else {
-            throw LLMNASError(.invalidArgument, "search config: with \(estimators.count) estimators a 'schedule' must say which scores which iterations")
+            throw LLMNASError(
+                .invalidArgument,
+                "search config: with \(estimators.count) estimators a 'schedule' must say which scores which iterations"
+            )
         }
         try checkCascades()
         try checkRefits()
         if let list = r.value("constraints") {
             guard let elements = list.arrayValue, elements.count <= 64 else {
-                throw LLMNASError(.invalidArgument, "search config: 'constraints' must be a list of at most 64 constraints")
+                throw LLMNASError(
+                    .invalidArgument, "search config: 'constraints' must be a list of at most 64 constraints")
             }
             for (i, element) in elements.enumerated() {
                 let constraint = try SearchConstraint(json: element, index: i, space: space)
@@ -95,7 +105,9 @@ public struct SearchConfig: Sendable {
         }
         if let list = r.value("initial") {
             guard let elements = list.arrayValue, elements.count <= population else {
-                throw LLMNASError(.invalidArgument, "search config: 'initial' must be a list of at most population (\(population)) architectures")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "search config: 'initial' must be a list of at most population (\(population)) architectures")
             }
             for (i, element) in elements.enumerated() {
                 do {
@@ -106,7 +118,9 @@ public struct SearchConfig: Sendable {
             }
         }
         checkpoint = try r.string("checkpoint")
-        if let checkpoint, checkpoint.isEmpty { throw LLMNASError(.invalidArgument, "search config: 'checkpoint' is an empty path") }
+        if let checkpoint, checkpoint.isEmpty {
+            throw LLMNASError(.invalidArgument, "search config: 'checkpoint' is an empty path")
+        }
     }
 
     /// Checks that no cascade's pool exceeds the population bound.
@@ -114,7 +128,11 @@ public struct SearchConfig: Sendable {
         for cascade in Set(schedule.cascadeOfIteration.compactMap { $0?.pool }) {
             let largest = Int((cascade * Double(max(population, mutations + crossovers))).rounded())
             guard largest <= SearchConfig.maximumPopulation else {
-                throw LLMNASError(.invalidArgument, "search config: a cascade pool of \(cascade)x gives \(largest) candidates, over \(SearchConfig.maximumPopulation)")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "search config: a cascade pool of \(cascade)x gives \(largest) candidates, over "
+                        + "\(SearchConfig.maximumPopulation)"
+                )
             }
         }
     }
@@ -128,14 +146,20 @@ public struct SearchConfig: Sendable {
                 throw LLMNASError(.invalidArgument, "\(context): 'on' names no declared estimator ('\(refit.on)')")
             }
             guard target.name != estimator.name, target.refit == nil else {
-                throw LLMNASError(.invalidArgument, "\(context): '\(target.name)' is refitted itself; a refit learns an estimator that does not change")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): '\(target.name)' is refitted itself; a refit learns an estimator that does not change")
             }
             guard target.higherIsBetter == estimator.higherIsBetter else {
-                throw LLMNASError(.invalidArgument, "\(context): '\(target.name)' and '\(estimator.name)' disagree on higher_is_better")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): '\(target.name)' and '\(estimator.name)' disagree on higher_is_better")
             }
         }
     }
 
     /// The estimator scoring `iteration`.
-    public func estimator(ofIteration iteration: Int) -> EstimatorSpec { estimators[schedule.estimatorOfIteration[iteration]] }
+    public func estimator(ofIteration iteration: Int) -> EstimatorSpec {
+        estimators[schedule.estimatorOfIteration[iteration]]
+    }
 }

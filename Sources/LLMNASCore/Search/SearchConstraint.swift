@@ -30,34 +30,46 @@ public struct SearchConstraint: Sendable {
     /// Reads `{"kind": "latency"|"params"|"flops"|"host", "max", "name", "predictor", "model"}`.
     init(json: JSONValue, index: Int, space: SearchSpace) throws(LLMNASError) {
         let context = "search config: constraint \(index)"
-        let r = try JSONObjectReader(json, context: context, allowed: ["kind", "max", "name", "predictor", "model"], kind: .invalidArgument)
+        let r = try JSONObjectReader(
+            json, context: context, allowed: ["kind", "max", "name", "predictor", "model"], kind: .invalidArgument)
         maximum = try r.requiredNumber("max")
         let kindName = try r.requiredString("kind")
         let given = try r.string("name")
-        let predictor = try r.string("predictor"), model = try r.string("model")
+        let predictor = try r.string("predictor")
+        let model = try r.string("model")
         if kindName != "latency", predictor != nil || model != nil {
             throw LLMNASError(.invalidArgument, "\(context): 'predictor' and 'model' apply to kind 'latency' only")
         }
         switch kindName {
         case "latency":
-            guard !(predictor != nil && model != nil) else { throw LLMNASError(.invalidArgument, "\(context): give 'predictor' or 'model', not both") }
+            guard !(predictor != nil && model != nil) else {
+                throw LLMNASError(.invalidArgument, "\(context): give 'predictor' or 'model', not both")
+            }
             if let predictor, !LatencyPredictors.builtins.contains(where: { $0.name == predictor }) {
                 throw LLMNASError(.notFound, "\(context): no built-in latency predictor '\(predictor)'")
             }
             if predictor == nil, model == nil, given == nil {
-                throw LLMNASError(.invalidArgument, "\(context): a latency constraint needs 'predictor', 'model', or a 'name' to bind a model to")
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): a latency constraint needs 'predictor', 'model', or a 'name' to bind a model to")
             }
             kind = .latency(predictor: predictor, model: model)
         case "params", "flops":
             guard space.costModel != nil else {
-                throw LLMNASError(.unsupported, "\(context): space '\(space.name)' has no cost model, so '\(kindName)' cannot be constrained")
+                throw LLMNASError(
+                    .unsupported,
+                    "\(context): space '\(space.name)' has no cost model, so '\(kindName)' cannot be constrained")
             }
             kind = kindName == "params" ? .parameters : .flops
         case "host":
-            guard given != nil else { throw LLMNASError(.invalidArgument, "\(context): a host constraint needs a 'name' to bind its callback to") }
+            guard given != nil else {
+                throw LLMNASError(
+                    .invalidArgument, "\(context): a host constraint needs a 'name' to bind its callback to")
+            }
             kind = .host
         default:
-            throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of latency, params, flops, host")
+            throw LLMNASError(
+                .invalidArgument, "\(context): kind '\(kindName)' is not one of latency, params, flops, host")
         }
         let defaults = ["latency": "latency_ms", "params": "params", "flops": "flops"]
         name = given ?? defaults[kindName]!

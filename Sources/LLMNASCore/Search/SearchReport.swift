@@ -26,22 +26,37 @@ public enum SearchReport {
     /// The format called `name`.
     public static func format(named name: String) throws(LLMNASError) -> Format {
         guard let format = Format(rawValue: name) else {
-            throw LLMNASError(.invalidArgument, "report format '\(name)' is not one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw LLMNASError(
+                .invalidArgument,
+                "report format '\(name)' is not one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return format
     }
 
     private static func csv(_ search: HybridSearch) -> String {
         let names = search.config.constraints.map(\.name)
-        var out = (["iteration", "estimator", "evaluated", "best_score", "parent_mean", "population", "screen", "pool", "screened",
-                    "kept", "uncertain", "refits"] + names + ["architecture"]).map(csvCell).joined(separator: ",") + "\n"
+        var out =
+            ([
+                "iteration", "estimator", "evaluated", "best_score", "parent_mean", "population", "screen", "pool",
+                "screened",
+                "kept", "uncertain", "refits",
+            ] + names + ["architecture"]).map(csvCell).joined(separator: ",") + "\n"
         for r in search.state.history {
-            let cascade = r.cascade.map { [$0.screen, String($0.pool), String($0.screened), String($0.kept), String($0.uncertain)] }
+            let cascade =
+                r.cascade.map {
+                    [$0.screen, String($0.pool), String($0.screened), String($0.kept), String($0.uncertain)]
+                }
                 ?? ["", "", "", "", ""]
-            let refits = search.state.refits.filter { $0.iteration == r.iteration }.map(\.estimator).joined(separator: " ")
-            let numbers = [Double(r.iteration)].map(JSONWriter.formatNumber) + [r.estimator, String(r.evaluated)]
-                + [r.bestScore, r.parentMean, Double(r.populationSize)].map(JSONWriter.formatNumber) + cascade + [refits]
-                + r.best.constraintValues.map(JSONWriter.formatNumber) + [search.space.jsonText(of: r.best.architecture)]
+            let refits = search.state.refits.filter { $0.iteration == r.iteration }.map(\.estimator).joined(
+                separator: " ")
+            let numbers =
+                [Double(r.iteration)].map(JSONWriter.formatNumber) + [r.estimator, String(r.evaluated)]
+                + [r.bestScore, r.parentMean, Double(r.populationSize)].map(JSONWriter.formatNumber) + cascade + [
+                    refits
+                ]
+                + r.best.constraintValues.map(JSONWriter.formatNumber) + [
+                    search.space.jsonText(of: r.best.architecture)
+                ]
             out += numbers.map(csvCell).joined(separator: ",") + "\n"
         }
         return out

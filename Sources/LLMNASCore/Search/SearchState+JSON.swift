@@ -5,19 +5,31 @@ extension SearchState {
     var json: JSONValue {
         func genes(_ a: Architecture) -> JSONValue { .array(a.genes.map { .number(Double($0)) }) }
         func member(_ m: SearchMember) -> JSONValue {
-            .object([("genes", genes(m.architecture)), ("constraints", .array(m.constraintValues.map(JSONValue.number)))])
+            .object([
+                ("genes", genes(m.architecture)), ("constraints", .array(m.constraintValues.map(JSONValue.number))),
+            ])
         }
         let records: [JSONValue] = history.map { r in
-            .object([("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)),
-                     ("evaluated", .number(Double(r.evaluated))), ("best", member(r.best)), ("best_score", .number(r.bestScore)),
-                     ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize)))]
+            .object(
+                [
+                    ("iteration", .number(Double(r.iteration))), ("estimator", .string(r.estimator)),
+                    ("evaluated", .number(Double(r.evaluated))), ("best", member(r.best)),
+                    ("best_score", .number(r.bestScore)),
+                    ("parent_mean", .number(r.parentMean)), ("population", .number(Double(r.populationSize))),
+                ]
                     + (r.cascade.map { [("cascade", $0.json)] } ?? []))
         }
         let tables: [JSONValue] = scores.map { table in
-            .array(table.entries.map { entry in
-                .array([genes(entry.architecture), .number(entry.score), entry.iteration.map { .number(Double($0)) } ?? .null,
-                        .array(entry.constraintValues.map(JSONValue.number))] + (entry.spread.map { [.number($0)] } ?? []))
-            })
+            .array(
+                table.entries.map { entry in
+                    .array(
+                        [
+                            genes(entry.architecture), .number(entry.score),
+                            .number(Double(entry.iteration)),
+                            .array(entry.constraintValues.map(JSONValue.number)),
+                            entry.spread.map(JSONValue.number) ?? .null,
+                        ])
+                })
         }
         // Sorted by genes, so equal states write equal checkpoints.
         let parentGenes = parents.map(\.genes).sorted { $0.lexicographicallyPrecedes($1) }
@@ -29,7 +41,8 @@ extension SearchState {
             ("pending", .array(pending.map(genes))), ("history", .array(records)),
             ("parents", .array(parentGenes.map { .array($0.map { .number(Double($0)) }) })),
             ("generation_starts", .array(scores.map { .number(Double($0.generationStart)) })),
-            ("pool", .array(pool.map(member))), ("screened", .number(Double(screened))), ("cascade", cascade?.json ?? .null),
+            ("pool", .array(pool.map(member))), ("screened", .number(Double(screened))),
+            ("cascade", cascade?.json ?? .null),
             ("refits", .array(refits.map(\.json))),
             ("refitted", .object(refitted.keys.sorted().map { ($0, .string(Base64.encode(refitted[$0]!.fileBytes))) })),
         ])
@@ -50,11 +63,13 @@ extension SearchState {
             return architecture
         }
         func number(_ value: JSONValue?) throws(LLMNASError) -> Double {
-            guard case let .number(d)? = value else { throw bad("a number is missing") }
+            guard case .number(let d)? = value else { throw bad("a number is missing") }
             return d
         }
         func member(_ value: JSONValue?) throws(LLMNASError) -> SearchMember {
-            guard let list = value?["constraints"]?.arrayValue, list.count == config.constraints.count else { throw bad("constraint values") }
+            guard let list = value?["constraints"]?.arrayValue, list.count == config.constraints.count else {
+                throw bad("constraint values")
+            }
             var values: [Double] = []
             for element in list { values.append(try number(element)) }
             return SearchMember(architecture: try architecture(value?["genes"]), constraintValues: values)
@@ -64,72 +79,86 @@ extension SearchState {
             return list
         }
         self.init(config: config)
-        guard case let .bool(started)? = json["started"] else { throw bad("'started'") }
+        guard case .bool(let started)? = json["started"] else { throw bad("'started'") }
         self.started = started
         let words = try list("generator").compactMap { $0.stringValue.flatMap { UInt64($0, radix: 16) } }
         guard let generator = SeededGenerator(stateWords: words) else { throw bad("generator state") }
         self.generator = generator
         guard let iteration = json["iteration"]?.exactInt, (0...config.iterations).contains(iteration),
-              let evaluated = json["evaluated"]?.exactInt, evaluated >= 0 else { throw bad("iteration counters") }
+            let evaluated = json["evaluated"]?.exactInt, evaluated >= 0
+        else { throw bad("iteration counters") }
         self.iteration = iteration
         self.evaluated = evaluated
         for element in try list("population") { population.append(try member(element)) }
         let tables = try list("scores")
-        guard tables.count == config.estimators.count else { throw bad("\(tables.count) score tables for \(config.estimators.count) estimators") }
-        let starts = json["generation_starts"]?.arrayValue?.compactMap(\.exactInt) ?? [Int](repeating: 0, count: tables.count)
+        guard tables.count == config.estimators.count else {
+            throw bad("\(tables.count) score tables for \(config.estimators.count) estimators")
+        }
+        let starts = try list("generation_starts").compactMap(\.exactInt)
         guard starts.count == tables.count else { throw bad("generation starts") }
         for (i, table) in tables.enumerated() {
-            guard let entries = table.arrayValue, (0...entries.count).contains(starts[i]) else { throw bad("score table \(i)") }
+            guard let entries = table.arrayValue, (0...entries.count).contains(starts[i]) else {
+                throw bad("score table \(i)")
+            }
             var restored: [ScoreTable.Entry] = []
             for entry in entries {
-                // [genes, score] before trials were recorded; [genes, score, iteration or null, constraint values] since,
-                // and the spread fifth where the estimator gave one.
-                guard let fields = entry.arrayValue, [2, 4, 5].contains(fields.count) else { throw bad("score entry") }
-                var iteration: Int?
-                var values: [Double] = []
-                var spread: Double?
-                if fields.count >= 4 {
-                    if fields[2] != .null {
-                        guard let value = fields[2].exactInt, (0..<config.iterations).contains(value) else { throw bad("a trial's iteration") }
-                        iteration = value
-                    }
-                    guard let list = fields[3].arrayValue, list.isEmpty || list.count == config.constraints.count else {
-                        throw bad("a trial's constraint values")
-                    }
-                    for element in list { values.append(try number(element)) }
+                // [genes, score, iteration, constraint values, spread or null]
+                guard let fields = entry.arrayValue, fields.count == 5 else { throw bad("score entry") }
+                guard let iteration = fields[2].exactInt, (0..<config.iterations).contains(iteration) else {
+                    throw bad("a trial's iteration")
                 }
-                if fields.count == 5 {
+                guard let list = fields[3].arrayValue, list.isEmpty || list.count == config.constraints.count else {
+                    throw bad("a trial's constraint values")
+                }
+                var values: [Double] = []
+                for element in list { values.append(try number(element)) }
+                var spread: Double?
+                if fields[4] != .null {
                     let value = try number(fields[4])
                     guard value >= 0 else { throw bad("a trial's spread is negative") }
                     spread = value
                 }
-                restored.append(ScoreTable.Entry(architecture: try architecture(fields[0]), score: try number(fields[1]), spread: spread,
-                                                 iteration: iteration, constraintValues: values))
+                restored.append(
+                    ScoreTable.Entry(
+                        architecture: try architecture(fields[0]), score: try number(fields[1]), spread: spread,
+                        iteration: iteration, constraintValues: values))
             }
             scores[i] = ScoreTable(restoring: restored, generationStart: starts[i])
         }
-        for element in json["pool"]?.arrayValue ?? [] { pool.append(try member(element)) }
-        screened = json["screened"]?.exactInt ?? 0
-        if let record = json["cascade"], record != .null { cascade = try CascadeRecord(json: record) }
-        for element in json["refits"]?.arrayValue ?? [] { refits.append(try RefitRecord(json: element)) }
-        for (name, blob) in json["refitted"]?.objectMembers ?? [] {
-            guard config.estimators.contains(where: { $0.name == name && $0.refit != nil }), let text = blob.stringValue,
-                  let bytes = Base64.decode(text) else { throw bad("refitted model '\(name)'") }
+        for element in try list("pool") { pool.append(try member(element)) }
+        guard let screened = json["screened"]?.exactInt, screened >= 0 else { throw bad("'screened'") }
+        self.screened = screened
+        guard let record = json["cascade"] else { throw bad("'cascade'") }
+        if record != .null { cascade = try CascadeRecord(json: record) }
+        for element in try list("refits") { refits.append(try RefitRecord(json: element)) }
+        guard let models = json["refitted"]?.objectMembers else { throw bad("'refitted' must be an object") }
+        for (name, blob) in models {
+            guard config.estimators.contains(where: { $0.name == name && $0.refit != nil }),
+                let text = blob.stringValue,
+                let bytes = Base64.decode(text)
+            else { throw bad("refitted model '\(name)'") }
             let model = try MLP(fileBytes: bytes, source: "refitted model '\(name)'")
-            guard model.inputCount == space.featureCount else { throw bad("refitted model '\(name)' takes \(model.inputCount) features") }
+            guard model.inputCount == space.featureCount else {
+                throw bad("refitted model '\(name)' takes \(model.inputCount) features")
+            }
             refitted[name] = model
         }
         for element in try list("pending") { pending.append(try architecture(element)) }
-        for element in json["parents"]?.arrayValue ?? [] { parents.insert(try architecture(element)) }
+        for element in try list("parents") { parents.insert(try architecture(element)) }
         for element in try list("history") {
             guard let name = element["estimator"]?.stringValue, let index = element["iteration"]?.exactInt,
-                  let count = element["evaluated"]?.exactInt, let size = element["population"]?.exactInt else { throw bad("history record") }
+                let count = element["evaluated"]?.exactInt, let size = element["population"]?.exactInt
+            else { throw bad("history record") }
             let cascade = try element["cascade"].map { record throws(LLMNASError) in try CascadeRecord(json: record) }
-            history.append(IterationRecord(iteration: index, estimator: name, evaluated: count, cascade: cascade,
-                                           best: try member(element["best"]), bestScore: try number(element["best_score"]),
-                                           parentMean: try number(element["parent_mean"]), populationSize: size))
+            history.append(
+                IterationRecord(
+                    iteration: index, estimator: name, evaluated: count, cascade: cascade,
+                    best: try member(element["best"]), bestScore: try number(element["best_score"]),
+                    parentMean: try number(element["parent_mean"]), populationSize: size))
         }
-        guard history.count == iteration, started || (population.isEmpty && iteration == 0) else { throw bad("history and iteration disagree") }
+        guard history.count == iteration, started || (population.isEmpty && iteration == 0) else {
+            throw bad("history and iteration disagree")
+        }
         guard !started || iteration == config.iterations || population.count >= config.parents else {
             throw bad("a population of \(population.count) cannot give \(config.parents) parents")
         }
@@ -139,16 +168,21 @@ extension SearchState {
 extension CascadeRecord {
     /// The record as JSON: screen, pool, screened, kept, uncertain.
     var json: JSONValue {
-        .object([("screen", .string(screen)), ("pool", .number(Double(pool))), ("screened", .number(Double(screened))),
-                 ("kept", .number(Double(kept))), ("uncertain", .number(Double(uncertain)))])
+        .object([
+            ("screen", .string(screen)), ("pool", .number(Double(pool))), ("screened", .number(Double(screened))),
+            ("kept", .number(Double(kept))), ("uncertain", .number(Double(uncertain))),
+        ])
     }
 
-    /// Reads a record written by `json` ("uncertain" is 0 in checkpoints written before it was recorded).
+    /// Reads a record written by `json`.
     init(json: JSONValue) throws(LLMNASError) {
-        guard let screen = json["screen"]?.stringValue, let pool = json["pool"]?.exactInt, let screened = json["screened"]?.exactInt,
-              let kept = json["kept"]?.exactInt else { throw LLMNASError(.corruptFile, "checkpoint state: cascade record") }
-        let uncertain = json["uncertain"]?.exactInt ?? 0
-        guard (0...kept).contains(uncertain) else { throw LLMNASError(.corruptFile, "checkpoint state: cascade record") }
+        guard let screen = json["screen"]?.stringValue, let pool = json["pool"]?.exactInt,
+            let screened = json["screened"]?.exactInt,
+            let kept = json["kept"]?.exactInt, let uncertain = json["uncertain"]?.exactInt,
+            (0...kept).contains(uncertain)
+        else {
+            throw LLMNASError(.corruptFile, "checkpoint state: cascade record")
+        }
         self.init(screen: screen, pool: pool, screened: screened, kept: kept, uncertain: uncertain)
     }
 }
@@ -156,15 +190,21 @@ extension CascadeRecord {
 extension RefitRecord {
     /// The record as JSON: iteration, estimator, on, labels, scores, final_train_loss.
     var json: JSONValue {
-        .object([("iteration", .number(Double(iteration))), ("estimator", .string(estimator)), ("on", .string(on)),
-                 ("labels", .number(Double(labels))), ("scores", .number(Double(scores))), ("final_train_loss", .number(finalTrainLoss))])
+        .object([
+            ("iteration", .number(Double(iteration))), ("estimator", .string(estimator)), ("on", .string(on)),
+            ("labels", .number(Double(labels))), ("scores", .number(Double(scores))),
+            ("final_train_loss", .number(finalTrainLoss)),
+        ])
     }
 
     /// Reads a record written by `json`.
     init(json: JSONValue) throws(LLMNASError) {
-        guard let iteration = json["iteration"]?.exactInt, let estimator = json["estimator"]?.stringValue, let on = json["on"]?.stringValue,
-              let labels = json["labels"]?.exactInt, let scores = json["scores"]?.exactInt,
-              case let .number(loss)? = json["final_train_loss"] else { throw LLMNASError(.corruptFile, "checkpoint state: refit record") }
-        self.init(iteration: iteration, estimator: estimator, on: on, labels: labels, scores: scores, finalTrainLoss: loss)
+        guard let iteration = json["iteration"]?.exactInt, let estimator = json["estimator"]?.stringValue,
+            let on = json["on"]?.stringValue,
+            let labels = json["labels"]?.exactInt, let scores = json["scores"]?.exactInt,
+            case .number(let loss)? = json["final_train_loss"]
+        else { throw LLMNASError(.corruptFile, "checkpoint state: refit record") }
+        self.init(
+            iteration: iteration, estimator: estimator, on: on, labels: labels, scores: scores, finalTrainLoss: loss)
     }
 }

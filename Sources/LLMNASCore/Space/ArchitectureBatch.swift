@@ -9,7 +9,8 @@ public enum ArchitectureBatch {
             throw LLMNASError(.invalidArchitecture, "expected a JSON array of architectures")
         }
         guard elements.count <= maximumCount else {
-            throw LLMNASError(.invalidArgument, "\(elements.count) architectures exceed the bound of \(maximumCount) per call")
+            throw LLMNASError(
+                .invalidArgument, "\(elements.count) architectures exceed the bound of \(maximumCount) per call")
         }
         var architectures: [Architecture] = []
         architectures.reserveCapacity(elements.count)

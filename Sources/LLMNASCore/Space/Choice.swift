@@ -8,8 +8,8 @@ public enum Choice: Hashable, Sendable, CustomStringConvertible {
     /// The choice as JSON.
     public var json: JSONValue {
         switch self {
-        case let .int(i): return .number(Double(i))
-        case let .string(s): return .string(s)
+        case .int(let i): return .number(Double(i))
+        case .string(let s): return .string(s)
         }
     }
 
@@ -19,8 +19,8 @@ public enum Choice: Hashable, Sendable, CustomStringConvertible {
     /// The choice as a bare label, in feature names: `512`, `gcn`.
     public var label: String {
         switch self {
-        case let .int(i): return String(i)
-        case let .string(s): return s
+        case .int(let i): return String(i)
+        case .string(let s): return s
         }
     }
 

@@ -24,7 +24,9 @@ public struct Hyperparameter: Sendable {
     public let featureValues: [Double]?
 
     /// A hyperparameter; `SearchSpace.init` checks that the pieces agree.
-    public init(name: String, meaning: String, choices: [Choice], shape: Shape = .scalar, featureValues: [Double]? = nil) {
+    public init(
+        name: String, meaning: String, choices: [Choice], shape: Shape = .scalar, featureValues: [Double]? = nil
+    ) {
         self.name = name
         self.meaning = meaning
         self.choices = choices
@@ -41,7 +43,7 @@ public struct Hyperparameter: Sendable {
     /// The feature value of the choice at `index` (numeric hyperparameters only).
     func featureValue(ofChoiceAt index: Int) -> Double {
         if let featureValues { return featureValues[index] }
-        if case let .int(i) = choices[index] { return Double(i) }
+        if case .int(let i) = choices[index] { return Double(i) }
         return 0
     }
 }

@@ -22,17 +22,23 @@ extension SearchSpace {
                 guard let given = value[hp.name] else {
                     throw LLMNASError(.invalidArchitecture, "missing hyperparameter '\(hp.name)'")
                 }
-                let expected = counterIndex[i] == nil ? geneCounts[i] : activeCount(ofHyperparameter: i, in: Architecture(genes: genes))
+                let expected =
+                    counterIndex[i] == nil
+                    ? geneCounts[i] : activeCount(ofHyperparameter: i, in: Architecture(genes: genes))
                 let values: [JSONValue]
                 if hp.shape == .scalar {
                     values = [given]
                 } else {
                     guard let list = given.arrayValue else {
-                        throw LLMNASError(.invalidArchitecture, "'\(hp.name)' must be a list of \(expected) values, not \(given.typeName)")
+                        throw LLMNASError(
+                            .invalidArchitecture,
+                            "'\(hp.name)' must be a list of \(expected) values, not \(given.typeName)")
                     }
                     guard list.count == expected else {
                         let reason = counterIndex[i].map { " (\(hyperparameters[$0].name) is \(expected))" } ?? ""
-                        throw LLMNASError(.invalidArchitecture, "'\(hp.name)' lists \(list.count) values; it must list \(expected)\(reason)")
+                        throw LLMNASError(
+                            .invalidArchitecture,
+                            "'\(hp.name)' lists \(list.count) values; it must list \(expected)\(reason)")
                     }
                     values = list
                 }
@@ -41,7 +47,8 @@ extension SearchSpace {
                     guard let choice = Choice(json: element), let gene = hp.choices.firstIndex(of: choice) else {
                         let shown = JSONWriter.write(element)
                         let choices = hp.choices.map(\.description).joined(separator: ", ")
-                        throw LLMNASError(.invalidArchitecture, "'\(label)' = \(shown) is not one of the choices [\(choices)]")
+                        throw LLMNASError(
+                            .invalidArchitecture, "'\(label)' = \(shown) is not one of the choices [\(choices)]")
                     }
                     genes[geneOffsets[i] + position] = gene
                 }
@@ -49,7 +56,8 @@ extension SearchSpace {
         }
         let architecture = Architecture(genes: genes)
         if let violated = violatedConstraint(architecture) {
-            throw LLMNASError(.invalidArchitecture, "the architecture breaks a rule of space '\(name)': \(violated.description)")
+            throw LLMNASError(
+                .invalidArchitecture, "the architecture breaks a rule of space '\(name)': \(violated.description)")
         }
         return architecture
     }

@@ -10,7 +10,9 @@ extension SearchSpace {
         try retrying { () -> Architecture in
             var genes = [Int](repeating: 0, count: geneCount)
             for (i, hp) in hyperparameters.enumerated() {
-                for g in geneOffsets[i]..<(geneOffsets[i] + geneCounts[i]) { genes[g] = generator.index(below: hp.choices.count) }
+                for g in geneOffsets[i]..<(geneOffsets[i] + geneCounts[i]) {
+                    genes[g] = generator.index(below: hp.choices.count)
+                }
             }
             return Architecture(genes: genes)
         }
@@ -19,7 +21,9 @@ extension SearchSpace {
     /// `count` architectures (0 to `ArchitectureBatch.maximumCount`) drawn one after another as `sample(using:)` draws.
     public func sample(_ count: Int, using generator: inout SeededGenerator) throws(LLMNASError) -> [Architecture] {
         guard (0...ArchitectureBatch.maximumCount).contains(count) else {
-            throw LLMNASError(.invalidArgument, "count \(count) exceeds the bound of \(ArchitectureBatch.maximumCount) architectures per call")
+            throw LLMNASError(
+                .invalidArgument,
+                "count \(count) exceeds the bound of \(ArchitectureBatch.maximumCount) architectures per call")
         }
         var architectures: [Architecture] = []
         architectures.reserveCapacity(count)
@@ -29,8 +33,10 @@ extension SearchSpace {
 
     /// `parent` with each gene redrawn with probability `probability` (HAT's mutation). Inactive layers that the
     /// parent left unset and that become active are drawn uniformly.
-    public func mutate(_ parent: Architecture, probability: Double,
-                       using generator: inout SeededGenerator) throws(LLMNASError) -> Architecture {
+    public func mutate(
+        _ parent: Architecture, probability: Double,
+        using generator: inout SeededGenerator
+    ) throws(LLMNASError) -> Architecture {
         guard probability.isFinite, (0...1).contains(probability) else {
             throw LLMNASError(.invalidArgument, "the mutation probability must lie in [0, 1], not \(probability)")
         }
@@ -48,8 +54,10 @@ extension SearchSpace {
 
     /// A child taking each gene from `a` or `b` with equal chance (HAT's crossover). Inactive genes unset in the
     /// chosen parent come from the other parent, or are drawn uniformly when both lack them.
-    public func crossover(_ a: Architecture, _ b: Architecture,
-                          using generator: inout SeededGenerator) throws(LLMNASError) -> Architecture {
+    public func crossover(
+        _ a: Architecture, _ b: Architecture,
+        using generator: inout SeededGenerator
+    ) throws(LLMNASError) -> Architecture {
         try check(a)
         try check(b)
         return try retrying { () -> Architecture in
@@ -80,6 +88,8 @@ extension SearchSpace {
             let candidate = draw()
             if violatedConstraint(candidate) == nil { return candidate }
         }
-        throw LLMNASError(.infeasible, "no architecture of space '\(name)' met its constraints in \(SearchSpace.maximumAttempts) draws")
+        throw LLMNASError(
+            .infeasible,
+            "no architecture of space '\(name)' met its constraints in \(SearchSpace.maximumAttempts) draws")
     }
 }

@@ -24,19 +24,27 @@ extension SearchSpace {
             let genes = activeGenes(ofHyperparameter: i, in: architecture)
             switch (hp.shape, hp.isNumeric) {
             case (.list, true):
-                for gene in genes { out[k] = Float(hp.featureValue(ofChoiceAt: gene)); k += 1 }
+                for gene in genes {
+                    out[k] = Float(hp.featureValue(ofChoiceAt: gene))
+                    k += 1
+                }
             case (.list, false):
                 for gene in genes {
-                    for c in hp.choices.indices { out[k] = c == gene ? 1 : 0; k += 1 }
+                    for c in hp.choices.indices {
+                        out[k] = c == gene ? 1 : 0
+                        k += 1
+                    }
                 }
             case (_, true):
                 var sum = 0.0
                 for gene in genes { sum += hp.featureValue(ofChoiceAt: gene) }
-                out[k] = Float(sum / Double(genes.count)); k += 1
+                out[k] = Float(sum / Double(genes.count))
+                k += 1
             case (_, false):
                 for c in hp.choices.indices {
                     let hits = genes.reduce(0) { $0 + ($1 == c ? 1 : 0) }
-                    out[k] = Float(Double(hits) / Double(genes.count)); k += 1
+                    out[k] = Float(Double(hits) / Double(genes.count))
+                    k += 1
                 }
             }
         }

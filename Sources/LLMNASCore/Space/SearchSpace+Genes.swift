@@ -5,7 +5,7 @@ extension SearchSpace {
     public func activeCount(ofHyperparameter index: Int, in architecture: Architecture) -> Int {
         guard let counter = counterIndex[index] else { return geneCounts[index] }
         let gene = architecture.genes[geneOffsets[counter]]
-        guard case let .int(n) = hyperparameters[counter].choices[gene] else { return 0 }
+        guard case .int(let n) = hyperparameters[counter].choices[gene] else { return 0 }
         return n
     }
 

@@ -5,7 +5,8 @@
 ///    {"name": "decoder_layer_num", "meaning": "…", "choices": [1, 2, 3]},
 ///    {"name": "decoder_ffn_embed_dim", "meaning": "…", "choices": [1024, 2048], "layers": "decoder_layer_num"},
 ///    {"name": "ops", "meaning": "…", "choices": ["gcn", "skip"], "length": 4},
-///    {"name": "attn", "meaning": "…", "choices": [-1, 1, 2], "layers": "decoder_layer_num", "feature_values": [1, 2, 3]}],
+///    {"name": "attn", "meaning": "…", "choices": [-1, 1, 2], "layers": "decoder_layer_num",
+///     "feature_values": [1, 2, 3]}],
 ///  "constraints": [{"kind": "not_all_equal", "hyperparameter": "ops", "value": "skip"}],
 ///  "cost_model": {"kind": "hat-transformer", "vocabulary_size": 32768, "sequence_length": 30, "qkv_dim": 512}}
 /// ```
@@ -19,26 +20,36 @@ extension SearchSpace {
 
     /// Reads a search space from parsed JSON and checks it.
     public init(json: JSONValue) throws(LLMNASError) {
-        let reader = try JSONObjectReader(json, context: "search space", allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model"], kind: .invalidSpace)
+        let reader = try JSONObjectReader(
+            json, context: "search space",
+            allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model"], kind: .invalidSpace)
         let name = try reader.requiredString("name")
-        let metricReader = try JSONObjectReader(reader.required("metric"), context: "metric", allowed: ["name", "higher_is_better", "min", "max", "decimals"], kind: .invalidSpace)
-        let metric = Metric(name: try metricReader.requiredString("name"),
-                            higherIsBetter: try metricReader.bool("higher_is_better") ?? true,
-                            minimum: try metricReader.requiredNumber("min"), maximum: try metricReader.requiredNumber("max"),
-                            decimals: try metricReader.int("decimals", in: 0...9) ?? 2)
+        let metricReader = try JSONObjectReader(
+            reader.required("metric"), context: "metric",
+            allowed: ["name", "higher_is_better", "min", "max", "decimals"], kind: .invalidSpace)
+        let metric = Metric(
+            name: try metricReader.requiredString("name"),
+            higherIsBetter: try metricReader.bool("higher_is_better") ?? true,
+            minimum: try metricReader.requiredNumber("min"), maximum: try metricReader.requiredNumber("max"),
+            decimals: try metricReader.int("decimals", in: 0...9) ?? 2)
         guard let hpList = try reader.required("hyperparameters").arrayValue else {
             throw LLMNASError(.invalidSpace, "search space: 'hyperparameters' must be an array")
         }
         var hyperparameters: [Hyperparameter] = []
         for (i, hpJSON) in hpList.enumerated() {
-            let hp = try JSONObjectReader(hpJSON, context: "hyperparameter \(i)", allowed: ["name", "meaning", "choices", "layers", "length", "feature_values"], kind: .invalidSpace)
+            let hp = try JSONObjectReader(
+                hpJSON, context: "hyperparameter \(i)",
+                allowed: ["name", "meaning", "choices", "layers", "length", "feature_values"], kind: .invalidSpace)
             guard let choiceList = try hp.required("choices").arrayValue else {
                 throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'choices' must be an array")
             }
             var choices: [Choice] = []
             for element in choiceList {
                 guard let choice = Choice(json: element) else {
-                    throw LLMNASError(.invalidSpace, "hyperparameter \(i): a choice must be an integer or a string, not \(JSONWriter.write(element))")
+                    throw LLMNASError(
+                        .invalidSpace,
+                        "hyperparameter \(i): a choice must be an integer or a string, not \(JSONWriter.write(element))"
+                    )
                 }
                 choices.append(choice)
             }
@@ -47,29 +58,40 @@ extension SearchSpace {
             let shape: Hyperparameter.Shape
             switch (layers, length) {
             case (nil, nil): shape = .scalar
-            case let (counter?, nil): shape = .perLayer(countedBy: counter)
-            case let (nil, n?): shape = .list(length: n)
+            case (let counter?, nil): shape = .perLayer(countedBy: counter)
+            case (nil, let n?): shape = .list(length: n)
             default: throw LLMNASError(.invalidSpace, "hyperparameter \(i): give 'layers' or 'length', not both")
             }
             var featureValues: [Double]? = nil
             if let values = hp.value("feature_values") {
-                guard let list = values.arrayValue else { throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'feature_values' must be an array of numbers") }
+                guard let list = values.arrayValue else {
+                    throw LLMNASError(
+                        .invalidSpace, "hyperparameter \(i): 'feature_values' must be an array of numbers")
+                }
                 featureValues = try list.map { (v: JSONValue) throws(LLMNASError) -> Double in
-                    guard case let .number(d) = v else { throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'feature_values' must be numbers") }
+                    guard case .number(let d) = v else {
+                        throw LLMNASError(.invalidSpace, "hyperparameter \(i): 'feature_values' must be numbers")
+                    }
                     return d
                 }
             }
-            hyperparameters.append(Hyperparameter(name: try hp.requiredString("name"), meaning: try hp.requiredString("meaning"),
-                                                  choices: choices, shape: shape, featureValues: featureValues))
+            hyperparameters.append(
+                Hyperparameter(
+                    name: try hp.requiredString("name"), meaning: try hp.requiredString("meaning"),
+                    choices: choices, shape: shape, featureValues: featureValues))
         }
         var constraints: [SpaceConstraint] = []
         if let list = reader.value("constraints") {
-            guard let elements = list.arrayValue else { throw LLMNASError(.invalidSpace, "search space: 'constraints' must be an array") }
+            guard let elements = list.arrayValue else {
+                throw LLMNASError(.invalidSpace, "search space: 'constraints' must be an array")
+            }
             for (i, element) in elements.enumerated() {
-                let c = try JSONObjectReader(element, context: "constraint \(i)", allowed: ["kind", "hyperparameter", "value"],
-                                             deprecated: ["type": "kind"], kind: .invalidSpace)
+                let c = try JSONObjectReader(
+                    element, context: "constraint \(i)", allowed: ["kind", "hyperparameter", "value"],
+                    kind: .invalidSpace)
                 guard try c.requiredString("kind") == "not_all_equal" else {
-                    throw LLMNASError(.invalidSpace, "constraint \(i): unknown kind; the known kind is \"not_all_equal\"")
+                    throw LLMNASError(
+                        .invalidSpace, "constraint \(i): unknown kind; the known kind is \"not_all_equal\"")
                 }
                 guard let value = Choice(json: try c.required("value")) else {
                     throw LLMNASError(.invalidSpace, "constraint \(i): 'value' must be an integer or a string")
@@ -79,16 +101,20 @@ extension SearchSpace {
         }
         var costModel: TransformerCostModel? = nil
         if let model = reader.value("cost_model") {
-            let m = try JSONObjectReader(model, context: "cost_model", allowed: ["kind", "vocabulary_size", "sequence_length", "qkv_dim"], kind: .invalidSpace)
+            let m = try JSONObjectReader(
+                model, context: "cost_model", allowed: ["kind", "vocabulary_size", "sequence_length", "qkv_dim"],
+                kind: .invalidSpace)
             guard try m.requiredString("kind") == "hat-transformer" else {
                 throw LLMNASError(.invalidSpace, "cost_model: unknown kind; the known kind is \"hat-transformer\"")
             }
-            costModel = try TransformerCostModel(vocabularySize: try m.requiredInt("vocabulary_size"),
-                                                 sequenceLength: try m.int("sequence_length") ?? 30,
-                                                 qkvDim: try m.int("qkv_dim") ?? 512)
+            costModel = try TransformerCostModel(
+                vocabularySize: try m.requiredInt("vocabulary_size"),
+                sequenceLength: try m.int("sequence_length") ?? 30,
+                qkvDim: try m.int("qkv_dim") ?? 512)
         }
-        try self.init(name: name, task: try reader.requiredString("task"), metric: metric, hyperparameters: hyperparameters,
-                      constraints: constraints, costModel: costModel)
+        try self.init(
+            name: name, task: try reader.requiredString("task"), metric: metric, hyperparameters: hyperparameters,
+            constraints: constraints, costModel: costModel)
     }
 
     /// The space as JSON, in the format `fromJSON` reads.
@@ -96,36 +122,57 @@ extension SearchSpace {
         var members: [(String, JSONValue)] = [
             ("name", .string(name)),
             ("task", .string(task)),
-            ("metric", .object([("name", .string(metric.name)), ("higher_is_better", .bool(metric.higherIsBetter)),
-                                ("min", .number(metric.minimum)), ("max", .number(metric.maximum)),
-                                ("decimals", .number(Double(metric.decimals)))])),
+            (
+                "metric",
+                .object([
+                    ("name", .string(metric.name)), ("higher_is_better", .bool(metric.higherIsBetter)),
+                    ("min", .number(metric.minimum)), ("max", .number(metric.maximum)),
+                    ("decimals", .number(Double(metric.decimals))),
+                ])
+            ),
         ]
         var hps: [JSONValue] = []
         for hp in hyperparameters {
-            var m: [(String, JSONValue)] = [("name", .string(hp.name)), ("meaning", .string(hp.meaning)),
-                                            ("choices", .array(hp.choices.map(\.json)))]
+            var m: [(String, JSONValue)] = [
+                ("name", .string(hp.name)), ("meaning", .string(hp.meaning)),
+                ("choices", .array(hp.choices.map(\.json))),
+            ]
             switch hp.shape {
             case .scalar: break
-            case let .perLayer(counter): m.append(("layers", .string(counter)))
-            case let .list(length): m.append(("length", .number(Double(length))))
+            case .perLayer(let counter): m.append(("layers", .string(counter)))
+            case .list(let length): m.append(("length", .number(Double(length))))
             }
             if let values = hp.featureValues { m.append(("feature_values", .array(values.map { .number($0) }))) }
             hps.append(.object(m))
         }
         members.append(("hyperparameters", .array(hps)))
         if !constraints.isEmpty {
-            members.append(("constraints", .array(constraints.map {
-                switch $0 {
-                case let .notAllEqual(hp, value):
-                    return .object([("kind", .string("not_all_equal")), ("hyperparameter", .string(hp)), ("value", value.json)])
-                }
-            })))
+            members.append(
+                (
+                    "constraints",
+                    .array(
+                        constraints.map {
+                            switch $0 {
+                            case .notAllEqual(let hp, let value):
+                                return .object([
+                                    ("kind", .string("not_all_equal")), ("hyperparameter", .string(hp)),
+                                    ("value", value.json),
+                                ])
+                            }
+                        })
+                ))
         }
         if let costModel {
-            members.append(("cost_model", .object([
-                ("kind", .string("hat-transformer")), ("vocabulary_size", .number(Double(costModel.vocabularySize))),
-                ("sequence_length", .number(Double(costModel.sequenceLength))), ("qkv_dim", .number(Double(costModel.qkvDim))),
-            ])))
+            members.append(
+                (
+                    "cost_model",
+                    .object([
+                        ("kind", .string("hat-transformer")),
+                        ("vocabulary_size", .number(Double(costModel.vocabularySize))),
+                        ("sequence_length", .number(Double(costModel.sequenceLength))),
+                        ("qkv_dim", .number(Double(costModel.qkvDim))),
+                    ])
+                ))
         }
         return .object(members)
     }

@@ -4,7 +4,8 @@ extension SearchSpace {
     /// `unsupported` for a space without one.
     public func stats(of architecture: Architecture) throws(LLMNASError) -> JSONValue {
         guard let costModel else {
-            throw LLMNASError(.unsupported, "space '\(name)' has no cost model, so its parameters and FLOPs are not known")
+            throw LLMNASError(
+                .unsupported, "space '\(name)' has no cost model, so its parameters and FLOPs are not known")
         }
         let counts = costModel.counts(of: architecture, in: self)
         return .object([

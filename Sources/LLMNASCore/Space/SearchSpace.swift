@@ -26,8 +26,10 @@ public struct SearchSpace: Sendable {
     /// Builds a space and checks it is consistent: unique names, non-empty unique choices, per-layer hyperparameters
     /// counted by a scalar one with positive integer choices, feature values matching the choices, constraints naming
     /// real hyperparameters and choices, and a cost model whose hyperparameters exist.
-    public init(name: String, task: String, metric: Metric, hyperparameters: [Hyperparameter],
-                constraints: [SpaceConstraint] = [], costModel: TransformerCostModel? = nil) throws(LLMNASError) {
+    public init(
+        name: String, task: String, metric: Metric, hyperparameters: [Hyperparameter],
+        constraints: [SpaceConstraint] = [], costModel: TransformerCostModel? = nil
+    ) throws(LLMNASError) {
         func fail(_ message: String) -> LLMNASError { LLMNASError(.invalidSpace, "search space '\(name)': \(message)") }
         guard !name.isEmpty else { throw LLMNASError(.invalidSpace, "search space: the name is empty") }
         guard !hyperparameters.isEmpty else { throw fail("it has no hyperparameters") }
@@ -37,11 +39,17 @@ public struct SearchSpace: Sendable {
         var indexByName: [String: Int] = [:]
         for (i, hp) in hyperparameters.enumerated() {
             guard !hp.name.isEmpty else { throw fail("hyperparameter \(i) has no name") }
-            guard indexByName.updateValue(i, forKey: hp.name) == nil else { throw fail("hyperparameter '\(hp.name)' appears twice") }
+            guard indexByName.updateValue(i, forKey: hp.name) == nil else {
+                throw fail("hyperparameter '\(hp.name)' appears twice")
+            }
             guard !hp.choices.isEmpty else { throw fail("hyperparameter '\(hp.name)' has no choices") }
-            guard Set(hp.choices).count == hp.choices.count else { throw fail("hyperparameter '\(hp.name)' repeats a choice") }
+            guard Set(hp.choices).count == hp.choices.count else {
+                throw fail("hyperparameter '\(hp.name)' repeats a choice")
+            }
             if let values = hp.featureValues {
-                guard hp.isNumeric else { throw fail("hyperparameter '\(hp.name)' has named choices and feature values") }
+                guard hp.isNumeric else {
+                    throw fail("hyperparameter '\(hp.name)' has named choices and feature values")
+                }
                 guard values.count == hp.choices.count, values.allSatisfy(\.isFinite) else {
                     throw fail("hyperparameter '\(hp.name)' needs one finite feature value per choice")
                 }
@@ -57,21 +65,24 @@ public struct SearchSpace: Sendable {
             switch hp.shape {
             case .scalar:
                 break
-            case let .list(length):
+            case .list(let length):
                 guard (1...SearchSpace.maximumLayers).contains(length) else {
                     throw fail("list '\(hp.name)' must have 1 to \(SearchSpace.maximumLayers) values")
                 }
                 count = length
-            case let .perLayer(countedBy):
+            case .perLayer(let countedBy):
                 guard let c = indexByName[countedBy] else {
                     throw fail("'\(hp.name)' is counted by '\(countedBy)', which is not a hyperparameter")
                 }
                 let layerCount = hyperparameters[c]
-                guard layerCount.shape == .scalar else { throw fail("layer count '\(countedBy)' must be a single value") }
+                guard layerCount.shape == .scalar else {
+                    throw fail("layer count '\(countedBy)' must be a single value")
+                }
                 var maximum = 0
                 for choice in layerCount.choices {
-                    guard case let .int(n) = choice, (1...SearchSpace.maximumLayers).contains(n) else {
-                        throw fail("layer count '\(countedBy)' must choose among integers 1 to \(SearchSpace.maximumLayers)")
+                    guard case .int(let n) = choice, (1...SearchSpace.maximumLayers).contains(n) else {
+                        throw fail(
+                            "layer count '\(countedBy)' must choose among integers 1 to \(SearchSpace.maximumLayers)")
                     }
                     maximum = max(maximum, n)
                 }
@@ -85,10 +96,16 @@ public struct SearchSpace: Sendable {
         }
         for constraint in constraints {
             switch constraint {
-            case let .notAllEqual(hpName, value):
-                guard let i = indexByName[hpName] else { throw fail("a constraint names '\(hpName)', which is not a hyperparameter") }
-                guard hyperparameters[i].shape != .scalar else { throw fail("a not-all-equal constraint needs a list, '\(hpName)' is one value") }
-                guard hyperparameters[i].choices.contains(value) else { throw fail("a constraint names \(value), not a choice of '\(hpName)'") }
+            case .notAllEqual(let hpName, let value):
+                guard let i = indexByName[hpName] else {
+                    throw fail("a constraint names '\(hpName)', which is not a hyperparameter")
+                }
+                guard hyperparameters[i].shape != .scalar else {
+                    throw fail("a not-all-equal constraint needs a list, '\(hpName)' is one value")
+                }
+                guard hyperparameters[i].choices.contains(value) else {
+                    throw fail("a constraint names \(value), not a choice of '\(hpName)'")
+                }
             }
         }
         if costModel != nil {
@@ -96,11 +113,16 @@ public struct SearchSpace: Sendable {
                 throw fail("the transformer cost model needs the hyperparameter '\(required)'")
             }
             let attention = hyperparameters[indexByName["decoder_arbitrary_ende_attn"]!]
-            guard attention.isNumeric, attention.choices.indices.allSatisfy({
-                let layers = attention.featureValue(ofChoiceAt: $0)
-                return layers >= 1 && layers == layers.rounded()
-            }) else {
-                throw fail("the transformer cost model counts 'decoder_arbitrary_ende_attn' as attended encoder layers: its choices, or its feature_values, must be integers of at least 1")
+            guard attention.isNumeric,
+                attention.choices.indices.allSatisfy({
+                    let layers = attention.featureValue(ofChoiceAt: $0)
+                    return layers >= 1 && layers == layers.rounded()
+                })
+            else {
+                throw fail(
+                    "the transformer cost model counts 'decoder_arbitrary_ende_attn' as attended encoder layers: its "
+                        + "choices, or its feature_values, must be integers of at least 1"
+                )
             }
         }
         self.name = name
@@ -133,7 +155,7 @@ public struct SearchSpace: Sendable {
         }
         for (c, counter) in hyperparameters.enumerated() where isLayerCount(c) {
             var sum = 0.0
-            for case let .int(n) in counter.choices {
+            for case .int(let n) in counter.choices {
                 var product = 1.0
                 for (i, hp) in hyperparameters.enumerated() where counterIndex[i] == c {
                     product *= power(Double(hp.choices.count), n)

@@ -7,7 +7,7 @@ public enum SpaceConstraint: Sendable, Equatable {
     /// A sentence naming the rule, for messages.
     public var description: String {
         switch self {
-        case let .notAllEqual(name, value): return "the values of '\(name)' may not all be \(value)"
+        case .notAllEqual(let name, let value): return "the values of '\(name)' may not all be \(value)"
         }
     }
 }

@@ -29,8 +29,12 @@ public struct TransformerCostModel: Sendable, Equatable {
 
     /// A cost model; all three sizes must be positive.
     public init(vocabularySize: Int, sequenceLength: Int = 30, qkvDim: Int = 512) throws(LLMNASError) {
-        guard (1...10_000_000).contains(vocabularySize), (1...100_000).contains(sequenceLength), (1...1_000_000).contains(qkvDim) else {
-            throw LLMNASError(.invalidSpace, "the cost model's vocabulary size, sequence length and qkv dim must be positive and plausible")
+        guard (1...10_000_000).contains(vocabularySize), (1...100_000).contains(sequenceLength),
+            (1...1_000_000).contains(qkvDim)
+        else {
+            throw LLMNASError(
+                .invalidSpace,
+                "the cost model's vocabulary size, sequence length and qkv dim must be positive and plausible")
         }
         self.vocabularySize = vocabularySize
         self.sequenceLength = sequenceLength
@@ -54,31 +58,37 @@ public struct TransformerCostModel: Sendable, Equatable {
         func values(_ name: String) -> [Int] {
             let i = space.index(of: name)!
             return space.activeGenes(ofHyperparameter: i, in: architecture).map {
-                if case let .int(v) = space.hyperparameters[i].choices[$0] { return v } else { return 0 }
+                if case .int(let v) = space.hyperparameters[i].choices[$0] { return v } else { return 0 }
             }
         }
-        let e = values("encoder_embed_dim")[0], d = values("decoder_embed_dim")[0]
-        let l = sequenceLength, q = qkvDim
+        let e = values("encoder_embed_dim")[0]
+        let d = values("decoder_embed_dim")[0]
+        let l = sequenceLength
+        let q = qkvDim
         var parameters = 0
         var macs = l * e + l * d + 78
         for f in values("encoder_ffn_embed_dim") {
-            parameters += 3 * (e * q + q) + q * e + e                    // q, k, v (E->Q) and out (Q->E), with biases
-            parameters += 2 * e * f + f + e + 4 * e                      // FFN and two LayerNorms
+            parameters += 3 * (e * q + q) + q * e + e  // q, k, v (E->Q) and out (Q->E), with biases
+            parameters += 2 * e * f + f + e + 4 * e  // FFN and two LayerNorms
             macs += 4 * l * e * q + 2 * l * l * q + 2 * l * e * f + 2 * l * e + l * q
         }
-        // The encoder layers each decoder layer attends to: the hyperparameter's feature values (HAT's -1, 1, 2 as 1, 2, 3).
+        // The encoder layers each decoder layer attends to: the hyperparameter's feature values (HAT's -1, 1, 2 as 1,
+        // 2, 3).
         let attention = space.index(of: "decoder_arbitrary_ende_attn")!
         let attended = space.activeGenes(ofHyperparameter: attention, in: architecture).map {
             Int(space.hyperparameters[attention].featureValue(ofChoiceAt: $0))
         }
         for (f, k) in zip(values("decoder_ffn_embed_dim"), attended) {
-            parameters += 3 * (d * q + q) + q * d + d                    // self attention
-            parameters += (d * q + q) + 2 * (e * q + q) + q * d + d      // cross attention
-            parameters += 2 * d * f + f + d + 6 * d                      // FFN and three LayerNorms
-            macs += 6 * l * d * q + 2 * l * l * q + 2 * k * l * e * q + 2 * k * l * l * q + 2 * l * d * f + 3 * l * d + 2 * l * q + 6
+            parameters += 3 * (d * q + q) + q * d + d  // self attention
+            parameters += (d * q + q) + 2 * (e * q + q) + q * d + d  // cross attention
+            parameters += 2 * d * f + f + d + 6 * d  // FFN and three LayerNorms
+            macs +=
+                6 * l * d * q + 2 * l * l * q + 2 * k * l * e * q + 2 * k * l * l * q + 2 * l * d * f + 3 * l * d + 2
+                * l * q + 6
         }
         let projection = l * d * vocabularySize
-        return Counts(parameters: parameters, embeddingParameters: d * vocabularySize,
-                      flops: 2 * (macs + projection), outputProjectionFlops: 2 * projection)
+        return Counts(
+            parameters: parameters, embeddingParameters: d * vocabularySize,
+            flops: 2 * (macs + projection), outputProjectionFlops: 2 * projection)
     }
 }

@@ -1,7 +1,8 @@
 /// Base64 (RFC 4648, standard alphabet, padded), for binary blobs inside JSON documents such as checkpoints.
 enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-    private static let values: [UInt8: UInt32] = Dictionary(uniqueKeysWithValues: alphabet.enumerated().map { ($1, UInt32($0)) })
+    private static let values: [UInt8: UInt32] = Dictionary(
+        uniqueKeysWithValues: alphabet.enumerated().map { ($1, UInt32($0)) })
 
     /// The text of `bytes`.
     static func encode(_ bytes: [UInt8]) -> String {

@@ -7,7 +7,8 @@ public enum CRC32 {
     }
 
     /// The CRC-32 of `bytes`, continuing from `crc` (0 to start).
-    public static func checksum<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32 where C.Element == UInt8 {
+    public static func checksum<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32
+    where C.Element == UInt8 {
         var c = ~crc
         for byte in bytes { c = table[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
         return ~c

@@ -13,12 +13,20 @@ public struct CSVTable {
         var quoted = false
         var bytes = Array(text.utf8).makeIterator()
         var pending = bytes.next()
-        func endField() { record.append(String(decoding: field, as: UTF8.self)); field = [] }
+        func endField() {
+            record.append(String(decoding: field, as: UTF8.self))
+            field = []
+        }
         while let byte = pending {
             pending = bytes.next()
             if quoted {
                 if byte == UInt8(ascii: "\"") {
-                    if pending == UInt8(ascii: "\"") { field.append(byte); pending = bytes.next() } else { quoted = false }
+                    if pending == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        pending = bytes.next()
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(byte)
                 }
@@ -28,17 +36,24 @@ public struct CSVTable {
             case UInt8(ascii: "\""): quoted = true
             case UInt8(ascii: ","): endField()
             case UInt8(ascii: "\r"): break
-            case UInt8(ascii: "\n"): endField(); records.append(record); record = []
+            case UInt8(ascii: "\n"):
+                endField()
+                records.append(record)
+                record = []
             default: field.append(byte)
             }
         }
         guard !quoted else { throw LLMNASError(.corruptFile, "\(source): a quoted field is not closed") }
-        if !field.isEmpty || !record.isEmpty { endField(); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            endField()
+            records.append(record)
+        }
         guard let header = records.first else { throw LLMNASError(.corruptFile, "\(source): no header line") }
         var rows: [[String: String]] = []
         for (i, values) in records.dropFirst().enumerated() {
             guard values.count == header.count else {
-                throw LLMNASError(.corruptFile, "\(source): line \(i + 2) has \(values.count) fields, the header \(header.count)")
+                throw LLMNASError(
+                    .corruptFile, "\(source): line \(i + 2) has \(values.count) fields, the header \(header.count)")
             }
             rows.append(Dictionary(uniqueKeysWithValues: zip(header, values)))
         }

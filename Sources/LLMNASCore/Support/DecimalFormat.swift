@@ -8,7 +8,8 @@ public enum DecimalFormat {
         let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
         guard scaled < 9e18 else { return JSONWriter.formatNumber(value) }
         let units = UInt64(scaled)
-        let whole = units / UInt64(scale), fraction = units % UInt64(scale)
+        let whole = units / UInt64(scale)
+        let fraction = units % UInt64(scale)
         var text = (value < 0 && units != 0 ? "-" : "") + String(whole)
         if decimals > 0 {
             let digits = String(fraction)

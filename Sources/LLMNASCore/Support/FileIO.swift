@@ -21,7 +21,8 @@ public enum FileIO {
         }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = faultInjected(.read) ? -1 : chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n =
+                faultInjected(.read) ? -1 : chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("cannot read '\(path)'")
@@ -72,7 +73,10 @@ public enum FileIO {
     public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws(LLMNASError) {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
-            let n = faultInjected(.write) ? failWrite(fd, bytes[offset...]) : bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n =
+                faultInjected(.write)
+                ? failWrite(fd, bytes[offset...])
+                : bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ioError("cannot write '\(path)'")

@@ -5,38 +5,27 @@ struct JSONObjectReader {
     private let object: JSONValue
     private let context: String
     private let kind: LLMNASError.Kind
-    /// Deprecated spellings still accepted, each to the key it stands for.
-    private let deprecated: [String: String]
 
-    /// Checks that `json` is an object whose keys all appear in `allowed` or, as old spellings of allowed keys, in
-    /// `deprecated` (old: new); reading the new key then reads the old one when only it is given.
-    init(_ json: JSONValue, context: String, allowed: Set<String>, deprecated: [String: String] = [:],
-         kind: LLMNASError.Kind) throws(LLMNASError) {
+    /// Checks that `json` is an object whose keys all appear in `allowed`.
+    init(_ json: JSONValue, context: String, allowed: Set<String>, kind: LLMNASError.Kind) throws(LLMNASError) {
         guard let members = json.objectMembers else {
             throw LLMNASError(kind, "\(context) must be a JSON object, not \(json.typeName)")
         }
-        for (key, _) in members where !allowed.contains(key) && deprecated[key] == nil {
-            throw LLMNASError(kind, "\(context): unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
-        }
-        for (old, new) in deprecated where json[old] != nil && json[new] != nil {
-            throw LLMNASError(kind, "\(context): give '\(new)' or its deprecated spelling '\(old)', not both")
+        for (key, _) in members where !allowed.contains(key) {
+            throw LLMNASError(
+                kind, "\(context): unknown key '\(key)' (known: \(allowed.sorted().joined(separator: ", ")))")
         }
         object = json
         self.context = context
         self.kind = kind
-        self.deprecated = deprecated
     }
 
     private func failure(_ key: String, _ what: String) -> LLMNASError {
         LLMNASError(kind, "\(context): '\(key)' must be \(what)")
     }
 
-    /// The member `key` (or its deprecated spelling), if present.
-    func value(_ key: String) -> JSONValue? {
-        if let member = object[key] { return member }
-        guard let old = deprecated.first(where: { $0.value == key })?.key else { return nil }
-        return object[old]
-    }
+    /// The member `key`, if present.
+    func value(_ key: String) -> JSONValue? { object[key] }
 
     /// The member `key`, which must be present.
     func required(_ key: String) throws(LLMNASError) -> JSONValue {
@@ -58,10 +47,16 @@ struct JSONObjectReader {
     }
 
     /// The number `key` within `range`, if present.
-    func number(_ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws(LLMNASError) -> Double? {
+    func number(
+        _ key: String, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    ) throws(LLMNASError) -> Double? {
         guard let member = value(key) else { return nil }
-        guard case let .number(d) = member, range.contains(d) else {
-            throw failure(key, "a number in [\(JSONWriter.formatNumber(range.lowerBound)), \(JSONWriter.formatNumber(range.upperBound))]")
+        guard case .number(let d) = member, range.contains(d) else {
+            throw failure(
+                key,
+                "a number in [\(JSONWriter.formatNumber(range.lowerBound)), "
+                    + "\(JSONWriter.formatNumber(range.upperBound))]"
+            )
         }
         return d
     }
@@ -90,7 +85,7 @@ struct JSONObjectReader {
     /// The boolean `key`, if present.
     func bool(_ key: String) throws(LLMNASError) -> Bool? {
         guard let member = value(key) else { return nil }
-        guard case let .bool(b) = member else { throw failure(key, "true or false") }
+        guard case .bool(let b) = member else { throw failure(key, "true or false") }
         return b
     }
 }

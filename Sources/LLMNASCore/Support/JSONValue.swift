@@ -17,11 +17,11 @@ public enum JSONValue: Equatable, Sendable {
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)):
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: return false
         }
@@ -29,7 +29,7 @@ public enum JSONValue: Equatable, Sendable {
 
     /// The member named `key` of an object; nil for a missing key or a value that is not an object.
     public subscript(key: String) -> JSONValue? {
-        guard case let .object(members) = self else { return nil }
+        guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
@@ -47,26 +47,27 @@ public enum JSONValue: Equatable, Sendable {
 
     /// The number as an exact integer, or nil when the value is not a number with an integral value in Int's range.
     public var exactInt: Int? {
-        guard case let .number(d) = self, d.isFinite, d == d.rounded(),
-              d >= -9_007_199_254_740_992, d <= 9_007_199_254_740_992 else { return nil }
+        guard case .number(let d) = self, d.isFinite, d == d.rounded(),
+            d >= -9_007_199_254_740_992, d <= 9_007_199_254_740_992
+        else { return nil }
         return Int(d)
     }
 
     /// The string payload, or nil.
     public var stringValue: String? {
-        if case let .string(s) = self { return s }
+        if case .string(let s) = self { return s }
         return nil
     }
 
     /// The array payload, or nil.
     public var arrayValue: [JSONValue]? {
-        if case let .array(a) = self { return a }
+        if case .array(let a) = self { return a }
         return nil
     }
 
     /// The members of an object, or nil.
     public var objectMembers: [(String, JSONValue)]? {
-        if case let .object(m) = self { return m }
+        if case .object(let m) = self { return m }
         return nil
     }
 }

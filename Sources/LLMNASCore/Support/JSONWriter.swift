@@ -11,17 +11,17 @@ public enum JSONWriter {
     private static func append(_ value: JSONValue, to out: inout String) {
         switch value {
         case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
-        case let .number(d): out += formatNumber(d)
-        case let .string(s): appendString(s, to: &out)
-        case let .array(elements):
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let d): out += formatNumber(d)
+        case .string(let s): appendString(s, to: &out)
+        case .array(let elements):
             out += "["
             for (i, element) in elements.enumerated() {
                 if i > 0 { out += "," }
                 append(element, to: &out)
             }
             out += "]"
-        case let .object(members):
+        case .object(let members):
             out += "{"
             for (i, (key, member)) in members.enumerated() {
                 if i > 0 { out += "," }

@@ -21,6 +21,7 @@ enum Memory {
 
     /// The error of an allocation of `bytes` for `what` that failed.
     static func exhausted(_ bytes: Int, _ what: String) -> LLMNASError {
-        LLMNASError(.outOfMemory, "cannot allocate \(DecimalFormat.fixed(Double(bytes) / 1048576, 1)) MiB for \(what)")
+        LLMNASError(
+            .outOfMemory, "cannot allocate \(DecimalFormat.fixed(Double(bytes) / 1_048_576, 1)) MiB for \(what)")
     }
 }

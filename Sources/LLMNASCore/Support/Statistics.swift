@@ -1,12 +1,15 @@
 /// Summary statistics of samples: the protocol's mean ± standard deviation over seeds, the median of LLM samples.
 public enum Statistics {
     /// The mean of `values` (NaN for none).
-    public static func mean(_ values: [Double]) -> Double { values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count) }
+    public static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
 
     /// The population standard deviation of `values`, as numpy's default (NaN for none).
     public static func standardDeviation(_ values: [Double]) -> Double {
         let m = mean(values)
-        return values.isEmpty ? .nan : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
+        return values.isEmpty
+            ? .nan : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
     }
 
     /// The median of `values`: the middle value, or the mean of the two middle ones (NaN for none).
@@ -22,7 +25,8 @@ public enum Statistics {
     public static func centralInterval(_ values: [Double], confidence: Double) -> (low: Double, high: Double)? {
         let sorted = values.filter { !$0.isNaN }.sorted()
         guard !sorted.isEmpty else { return nil }
-        let last = Double(sorted.count - 1), tail = (1 - confidence) / 2
+        let last = Double(sorted.count - 1)
+        let tail = (1 - confidence) / 2
         return (sorted[Int((tail * last).rounded(.down))], sorted[Int(((1 - tail) * last).rounded(.up))])
     }
 }

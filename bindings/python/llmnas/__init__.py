@@ -3,6 +3,7 @@
 The library is found through the LLMNAS_LIBRARY environment variable (a path to the .so), then a copy inside this
 package's folder, then the system's library path. Every failed call raises a subclass of `Error`.
 """
+
 from importlib import metadata as _metadata
 
 from ._library import ABI_VERSION, Status, abi_version, status_string, version
@@ -31,7 +32,7 @@ from .errors import (
 from .llm import LLM, build_prompt, eval_paper_protocol, kendall_tau, metrics
 from .mlp import MLP, latency_predictor, latency_predictor_names, train_latency_predictor
 from .predictor import Predictor
-from .search import Search
+from .search import Scored, Search
 from .space import Space
 
 try:
@@ -40,11 +41,42 @@ except _metadata.PackageNotFoundError:  # imported from the source tree: the lib
     __version__ = version()
 
 __all__ = [
-    "ABI_VERSION", "Status", "abi_version", "status_string", "version", "Space", "Error", "InvalidArgumentError",
-    "MalformedJSONError", "InvalidSpaceError", "InvalidArchitectureError", "NotFoundError", "BufferTooSmallError",
-    "UnsupportedError", "InfeasibleError", "OutOfMemoryError", "HTTPError", "TimeoutError", "ConnectionFailedError",
-    "BadResponseError", "BadAnswerError", "CancelledError", "IOError", "CorruptFileError", "IncompleteError",
-    "BudgetExceededError", "LLM",
-    "build_prompt", "eval_paper_protocol", "kendall_tau", "metrics", "MLP", "latency_predictor",
-    "latency_predictor_names", "train_latency_predictor", "Predictor", "Search",
+    "ABI_VERSION",
+    "Status",
+    "abi_version",
+    "status_string",
+    "version",
+    "Space",
+    "Error",
+    "InvalidArgumentError",
+    "MalformedJSONError",
+    "InvalidSpaceError",
+    "InvalidArchitectureError",
+    "NotFoundError",
+    "BufferTooSmallError",
+    "UnsupportedError",
+    "InfeasibleError",
+    "OutOfMemoryError",
+    "HTTPError",
+    "TimeoutError",
+    "ConnectionFailedError",
+    "BadResponseError",
+    "BadAnswerError",
+    "CancelledError",
+    "IOError",
+    "CorruptFileError",
+    "IncompleteError",
+    "BudgetExceededError",
+    "LLM",
+    "build_prompt",
+    "eval_paper_protocol",
+    "kendall_tau",
+    "metrics",
+    "MLP",
+    "latency_predictor",
+    "latency_predictor_names",
+    "train_latency_predictor",
+    "Predictor",
+    "Scored",
+    "Search",
 ]

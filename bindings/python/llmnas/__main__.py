@@ -1,4 +1,5 @@
 """`python -m llmnas`: the command line (llmnas.cli)."""
+
 import sys
 
 from .cli import main

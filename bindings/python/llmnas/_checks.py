@@ -1,12 +1,13 @@
 """Arguments checked before they reach ctypes, with errors that name them: a wrong type is a TypeError, a value out
 of range a ValueError (InvalidArgumentError), never a silent wrap to another number."""
+
 from __future__ import annotations
 
 import numbers
 
 from .errors import InvalidArgumentError
 
-_UINT64_MAX = 2 ** 64 - 1
+_UINT64_MAX = 2**64 - 1
 
 
 def whole(value: object, name: str, low: int = 0, high: int = _UINT64_MAX) -> int:

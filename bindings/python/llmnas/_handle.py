@@ -1,10 +1,10 @@
 """What every Python object owning a library handle shares: freeing it once, explicitly or when collected."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
 T = TypeVar("T", bound="OwnedHandle")
-
 
 
 class OwnedHandle:

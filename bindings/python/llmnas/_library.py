@@ -1,4 +1,5 @@
 """Loading libllmnas.so and declaring the C functions' signatures."""
+
 from __future__ import annotations
 
 import ctypes
@@ -10,7 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 from .errors import Error, bind_status_values, error_for
 
 #: The ABI generation this binding was written for; the library must report the same.
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -33,8 +34,13 @@ class _Search(ctypes.Structure):
 
 class Progress(ctypes.Structure):
     """llmnas_progress: what a long operation reports while it works."""
-    _fields_ = [("stage", ctypes.c_char_p), ("done", ctypes.c_size_t), ("total", ctypes.c_size_t),
-                ("value", ctypes.c_double)]
+
+    _fields_ = [
+        ("stage", ctypes.c_char_p),
+        ("done", ctypes.c_size_t),
+        ("total", ctypes.c_size_t),
+        ("value", ctypes.c_double),
+    ]
 
 
 SpacePtr = ctypes.POINTER(_Space)
@@ -47,11 +53,20 @@ _double_p = ctypes.POINTER(ctypes.c_double)
 _float_p = ctypes.POINTER(ctypes.c_float)
 ValueFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, ctypes.c_void_p)
 ScoreFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, ctypes.c_void_p)
+ScoreSpreadFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, _double_p, ctypes.c_void_p)
+ESTIMATOR_VERSION = 2
 
 
 class Estimator(ctypes.Structure):
-    """llmnas_estimator: a named host estimator for llmnas_search_run (`Search.run` drives ask and tell instead)."""
-    _fields_ = [("version", ctypes.c_uint), ("name", ctypes.c_char_p), ("score", ScoreFn), ("user_data", ctypes.c_void_p)]
+    """llmnas_estimator (version 2): a named host estimator for llmnas_search_run."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("name", ctypes.c_char_p),
+        ("score", ScoreFn),
+        ("user_data", ctypes.c_void_p),
+        ("score_spread", ScoreSpreadFn),
+    ]
 
 
 def _candidates() -> List[str]:
@@ -73,10 +88,13 @@ def _load() -> ctypes.CDLL:
         except OSError as exc:
             errors.append(f"{path}: {exc}")
     missing = "libcurl" in " ".join(errors) or "libopenblas" in " ".join(errors)
-    hint = ("the library links the system's libcurl and OpenBLAS: install them (Debian/Ubuntu: apt-get install "
-            "libcurl4 libopenblas0)" if missing else
-            "install the wheel (`make wheel`, then pip install dist/llmnas-*.whl), run `make install`, or set "
-            "LLMNAS_LIBRARY to the .so")
+    hint = (
+        "the library links the system's libcurl and OpenBLAS: install them (Debian/Ubuntu: apt-get install "
+        "libcurl4 libopenblas0)"
+        if missing
+        else "install the wheel (`make wheel`, then pip install dist/llmnas-*.whl), run `make install`, or set "
+        "LLMNAS_LIBRARY to the .so"
+    )
     raise ImportError(f"libllmnas.so could not be loaded; {hint} (" + "; ".join(errors) + ")")
 
 
@@ -91,50 +109,118 @@ _SIGNATURES = {
     "llmnas_space_builtin_names": ([_char_pp], ctypes.c_int),
     "llmnas_space_builtin": ([ctypes.c_char_p, ctypes.POINTER(SpacePtr)], ctypes.c_int),
     "llmnas_space_from_json": ([ctypes.c_char_p, ctypes.POINTER(SpacePtr)], ctypes.c_int),
-    "llmnas_space_to_json": ([SpacePtr, _char_pp], ctypes.c_int),
+    "llmnas_space_serialize": ([SpacePtr, _char_pp], ctypes.c_int),
     "llmnas_space_free": ([SpacePtr], None),
     "llmnas_space_feature_count": ([SpacePtr, ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
     "llmnas_space_feature_names": ([SpacePtr, _char_pp], ctypes.c_int),
     "llmnas_space_sample": ([SpacePtr, ctypes.c_uint64, ctypes.c_size_t, _char_pp], ctypes.c_int),
     "llmnas_arch_validate": ([SpacePtr, ctypes.c_char_p], ctypes.c_int),
-    "llmnas_arch_features": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t,
-                              ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
-    "llmnas_arch_features_batch": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t,
-                                    ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+    "llmnas_arch_features": (
+        [SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)],
+        ctypes.c_int,
+    ),
+    "llmnas_arch_features_batch": (
+        [SpacePtr, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)],
+        ctypes.c_int,
+    ),
     "llmnas_arch_mutate": ([SpacePtr, ctypes.c_char_p, ctypes.c_double, ctypes.c_uint64, _char_pp], ctypes.c_int),
     "llmnas_arch_crossover": ([SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint64, _char_pp], ctypes.c_int),
     "llmnas_arch_stats": ([SpacePtr, ctypes.c_char_p, _char_pp], ctypes.c_int),
-    "llmnas_prompt_build": ([SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp],
-                            ctypes.c_int),
+    "llmnas_prompt_build": (
+        [SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp],
+        ctypes.c_int,
+    ),
     "llmnas_llm_create": ([ctypes.c_char_p, ctypes.POINTER(LLMPtr)], ctypes.c_int),
     "llmnas_llm_free": ([LLMPtr], None),
-    "llmnas_llm_usage_json": ([LLMPtr, _char_pp], ctypes.c_int),
-    "llmnas_llmpp_predict": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _double_p,
-                              ctypes.POINTER(ctypes.c_int), ctypes.c_size_t, ProgressFn, ctypes.c_void_p], ctypes.c_int),
-    "llmnas_llmpp_predict_spread": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _double_p,
-                                     _double_p, _double_p, _double_p, ctypes.POINTER(ctypes.c_int), ctypes.c_size_t,
-                                     ProgressFn, ctypes.c_void_p], ctypes.c_int),
-    "llmnas_llmpp_estimate": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t,
-                               _char_pp], ctypes.c_int),
-    "llmnas_llm_propose": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp], ctypes.c_int),
-    "llmnas_llmpp_validate": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ProgressFn,
-                               ctypes.c_void_p, _char_pp], ctypes.c_int),
-    "llmnas_metrics": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
-    "llmnas_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
-    "llmnas_mlp_train": ([ctypes.c_char_p, _float_p, _float_p, ctypes.c_size_t, ctypes.c_size_t, ProgressFn,
-                          ctypes.c_void_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
+    "llmnas_llm_usage": ([LLMPtr, _char_pp], ctypes.c_int),
+    "llmnas_llmpp_predict": (
+        [
+            LLMPtr,
+            SpacePtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            _double_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.c_size_t,
+            ProgressFn,
+            ctypes.c_void_p,
+        ],
+        ctypes.c_int,
+    ),
+    "llmnas_llmpp_predict_spread": (
+        [
+            LLMPtr,
+            SpacePtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            _double_p,
+            _double_p,
+            _double_p,
+            _double_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.c_size_t,
+            ProgressFn,
+            ctypes.c_void_p,
+        ],
+        ctypes.c_int,
+    ),
+    "llmnas_llmpp_estimate": (
+        [LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, _char_pp],
+        ctypes.c_int,
+    ),
+    "llmnas_llm_propose": (
+        [LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp],
+        ctypes.c_int,
+    ),
+    "llmnas_llmpp_validate": (
+        [LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
+        ctypes.c_int,
+    ),
+    "llmnas_metrics_compute": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
+    "llmnas_metrics_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
+    "llmnas_mlp_train": (
+        [
+            ctypes.c_char_p,
+            _float_p,
+            _float_p,
+            ctypes.c_size_t,
+            ctypes.c_size_t,
+            ProgressFn,
+            ctypes.c_void_p,
+            ctypes.POINTER(MLPPtr),
+        ],
+        ctypes.c_int,
+    ),
     "llmnas_mlp_predict": ([MLPPtr, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p], ctypes.c_int),
     "llmnas_mlp_save": ([MLPPtr, ctypes.c_char_p], ctypes.c_int),
     "llmnas_mlp_load": ([ctypes.c_char_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
-    "llmnas_mlp_info_json": ([MLPPtr, _char_pp], ctypes.c_int),
+    "llmnas_mlp_info": ([MLPPtr, _char_pp], ctypes.c_int),
     "llmnas_mlp_free": ([MLPPtr], None),
-    "llmnas_distill_llmpp": ([LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t,
-                              ctypes.c_uint64, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, ctypes.POINTER(MLPPtr),
-                              _char_pp], ctypes.c_int),
+    "llmnas_llmpp_distill": (
+        [
+            LLMPtr,
+            SpacePtr,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint64,
+            ctypes.c_char_p,
+            ProgressFn,
+            ctypes.c_void_p,
+            ctypes.POINTER(MLPPtr),
+            _char_pp,
+        ],
+        ctypes.c_int,
+    ),
     "llmnas_latency_predictor_builtin_names": ([_char_pp], ctypes.c_int),
     "llmnas_latency_predictor_builtin": ([ctypes.c_char_p, ctypes.POINTER(MLPPtr)], ctypes.c_int),
-    "llmnas_latency_predictor_train": ([ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p,
-                                        ctypes.POINTER(MLPPtr), _char_pp], ctypes.c_int),
+    "llmnas_latency_predictor_train": (
+        [ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, ctypes.POINTER(MLPPtr), _char_pp],
+        ctypes.c_int,
+    ),
     "llmnas_search_create": ([SpacePtr, ctypes.c_char_p, ctypes.POINTER(SearchPtr)], ctypes.c_int),
     "llmnas_search_resume": ([ctypes.c_char_p, ctypes.POINTER(SearchPtr)], ctypes.c_int),
     "llmnas_search_bind_mlp": ([SearchPtr, ctypes.c_char_p, MLPPtr], ctypes.c_int),
@@ -143,15 +229,19 @@ _SIGNATURES = {
     "llmnas_search_ask": ([SearchPtr, _char_pp, _char_pp], ctypes.c_int),
     "llmnas_search_tell": ([SearchPtr, _double_p, ctypes.c_size_t], ctypes.c_int),
     "llmnas_search_tell_spread": ([SearchPtr, _double_p, _double_p, ctypes.c_size_t], ctypes.c_int),
-    "llmnas_search_run": ([SearchPtr, ctypes.POINTER(Estimator), ctypes.c_size_t, ProgressFn, ctypes.c_void_p],
-                          ctypes.c_int),
-    "llmnas_search_best_json": ([SearchPtr, _char_pp], ctypes.c_int),
-    "llmnas_search_history_json": ([SearchPtr, _char_pp], ctypes.c_int),
-    "llmnas_search_trials_json": ([SearchPtr, _char_pp], ctypes.c_int),
+    "llmnas_search_run": (
+        [SearchPtr, ctypes.POINTER(Estimator), ctypes.c_size_t, ProgressFn, ctypes.c_void_p],
+        ctypes.c_int,
+    ),
+    "llmnas_search_best": ([SearchPtr, _char_pp], ctypes.c_int),
+    "llmnas_search_history": ([SearchPtr, _char_pp], ctypes.c_int),
+    "llmnas_search_trials": ([SearchPtr, _char_pp], ctypes.c_int),
     "llmnas_search_write_report": ([SearchPtr, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
     "llmnas_search_free": ([SearchPtr], None),
-    "llmnas_eval_paper_protocol": ([LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
-                                   ctypes.c_int),
+    "llmnas_protocol_run": (
+        [LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
+        ctypes.c_int,
+    ),
 }
 
 for _name, (_args, _result) in _SIGNATURES.items():
@@ -182,7 +272,7 @@ bind_status_values(_STATUS_VALUES)
 #: The library's status codes as an IntEnum named as the header names them, without the prefix (Status.OK,
 #: Status.TIMEOUT, ...): LLM.predict's per-item statuses compare equal to these.
 # Its members come from the loaded library, so a type checker cannot list them.
-Status = enum.IntEnum("Status", {name[len("LLMNAS_"):]: value for name, value in _STATUS_VALUES.items()})  # type: ignore[misc]
+Status = enum.IntEnum("Status", {name[len("LLMNAS_") :]: value for name, value in _STATUS_VALUES.items()})  # type: ignore[misc]
 
 
 def check(status: int) -> None:
@@ -206,8 +296,9 @@ def call_string(function: Any, *args: Any) -> str:
     return take_string(out)
 
 
-def progress_callback(progress: Union[None, bool, Callable[[str, int, int, float], Any]]
-                      ) -> Optional[Callable[[str, int, int, float], Any]]:
+def progress_callback(
+    progress: Union[None, bool, Callable[[str, int, int, float], Any]],
+) -> Optional[Callable[[str, int, int, float], Any]]:
     """The one progress convention of the binding: None or False for none, a callable `(stage, done, total, value)`
     (a truthy return cancels), or True for a tqdm progress bar per stage on stderr (tqdm is an optional extra:
     `pip install 'llmnas[progress]'`)."""
@@ -235,6 +326,7 @@ def progress_callback(progress: Union[None, bool, Callable[[str, int, int, float
             shown.close()
             bar.clear()
         return False
+
     return draw
 
 
@@ -249,6 +341,7 @@ class Callbacks:
 
     def wrap(self, function: Callable[..., int]) -> Callable[..., int]:
         """`function` as a callback body that records its exception and returns 1 instead of raising into C."""
+
         def guarded(*args: Any) -> int:
             try:
                 return function(*args)
@@ -256,6 +349,7 @@ class Callbacks:
                 if self._raised is None:
                     self._raised = exc
                 return 1
+
         return guarded
 
     def progress(self, callback: Union[None, bool, Callable[[str, int, int, float], Any]]) -> Any:
@@ -269,8 +363,8 @@ class Callbacks:
         def report(record: Any, _user: Any) -> int:
             p = record.contents
             return 1 if function(p.stage.decode(), p.done, p.total, p.value) else 0
-        return ProgressFn(self.wrap(report))
 
+        return ProgressFn(self.wrap(report))
 
     def check(self, status: int, tolerated: Tuple[int, ...] = ()) -> None:
         """Re-raises what a callback raised during the call; else raises for a failed status not in `tolerated`."""
@@ -302,5 +396,21 @@ def status_string(status: int) -> str:
     return lib.llmnas_status_string(status).decode()
 
 
-__all__ = ["Error", "Status", "lib", "check", "call_string", "take_string", "version", "abi_version", "status_string", "SpacePtr",
-           "LLMPtr", "MLPPtr", "SearchPtr", "ValueFn", "Callbacks", "progress_callback"]
+__all__ = [
+    "Error",
+    "Status",
+    "lib",
+    "check",
+    "call_string",
+    "take_string",
+    "version",
+    "abi_version",
+    "status_string",
+    "SpacePtr",
+    "LLMPtr",
+    "MLPPtr",
+    "SearchPtr",
+    "ValueFn",
+    "Callbacks",
+    "progress_callback",
+]

@@ -1,4 +1,5 @@
 """The types of the binding's public signatures."""
+
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
 

@@ -1,5 +1,6 @@
 """The `llmnas` command line, for pipelines: architectures and scores as JSON Lines on stdin and stdout, progress on
 stderr, an exit code per status. `llmnas COMMAND --help` documents each command."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,12 @@ from .space import Space
 #: LLMNAS_INCOMPLETE 28); a usage error exits 2, any other error 1.
 STATUS_EXIT_BASE = 10
 
-EPILOG = (f"exit codes: 0 success; 2 usage; {STATUS_EXIT_BASE} + n for library status -n (e.g. "
-          f"{STATUS_EXIT_BASE + 1} LLMNAS_INVALID_ARGUMENT, {STATUS_EXIT_BASE + 4} LLMNAS_INVALID_ARCH, "
-          f"{STATUS_EXIT_BASE + 18} LLMNAS_INCOMPLETE); 1 anything else. The JSON documents are those of "
-          "docs/formats.md.")
+EPILOG = (
+    f"exit codes: 0 success; 2 usage; {STATUS_EXIT_BASE} + n for library status -n (e.g. "
+    f"{STATUS_EXIT_BASE + 1} LLMNAS_INVALID_ARGUMENT, {STATUS_EXIT_BASE + 4} LLMNAS_INVALID_ARCH, "
+    f"{STATUS_EXIT_BASE + 18} LLMNAS_INCOMPLETE); 1 anything else. The JSON documents are those of "
+    "docs/formats.md."
+)
 
 
 def _json_argument(text: str) -> Any:
@@ -77,10 +80,17 @@ def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
     with _input(args.input) as stream:
         archs = _lines(stream)
     with LLM(_json_argument(args.llm)) as llm:
-        scores, statuses = llm.predict(space, archs, _json_argument(args.demos),
-                                       task=_json_argument(args.task) if args.task else None, progress=_progress)
-        _write({"score": None if status else float(score), "status": Status(status).name}
-               for score, status in zip(scores, statuses))
+        scores, statuses = llm.predict(
+            space,
+            archs,
+            _json_argument(args.demos),
+            task=_json_argument(args.task) if args.task else None,
+            progress=_progress,
+        )
+        _write(
+            {"score": None if status else float(score), "status": Status(status).name}
+            for score, status in zip(scores, statuses)
+        )
         print(json.dumps(llm.usage), file=sys.stderr)
     return STATUS_EXIT_BASE - int(IncompleteError.status or 0) if any(statuses) else None
 
@@ -88,9 +98,16 @@ def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
 def _cmd_distill(args: argparse.Namespace) -> None:
     space = Space.builtin(args.space)
     with LLM(_json_argument(args.llm)) as llm:
-        model, report = llm.distill(space, _json_argument(args.demos), args.pool, args.labels, seed=args.seed,
-                                    task=_json_argument(args.task) if args.task else None,
-                                    mlp_config=_json_argument(args.mlp) if args.mlp else None, progress=_progress)
+        model, report = llm.distill(
+            space,
+            _json_argument(args.demos),
+            args.pool,
+            args.labels,
+            seed=args.seed,
+            task=_json_argument(args.task) if args.task else None,
+            mlp_config=_json_argument(args.mlp) if args.mlp else None,
+            progress=_progress,
+        )
     model.save(args.output)
     print(json.dumps(report))
 
@@ -98,13 +115,16 @@ def _cmd_distill(args: argparse.Namespace) -> None:
 def _host_estimator(command: str) -> Callable[[List[Any]], List[float]]:
     """A host estimator that runs `command` (a shell command line) with the candidates as a JSON array on stdin and
     reads their scores from its stdout: a JSON array, or one number per line."""
+
     def score(candidates: List[Any]) -> List[float]:
-        result = subprocess.run(command, shell=True, input=json.dumps(candidates), capture_output=True, text=True,
-                                check=False)
+        result = subprocess.run(
+            command, shell=True, input=json.dumps(candidates), capture_output=True, text=True, check=False
+        )
         if result.returncode != 0:
             raise RuntimeError(f"estimator command {command!r} exited {result.returncode}: {result.stderr.strip()}")
         text = result.stdout.strip()
         return json.loads(text) if text.startswith("[") else [float(line) for line in text.splitlines() if line.strip()]
+
     return score
 
 
@@ -132,8 +152,9 @@ def _cmd_search(args: argparse.Namespace) -> None:
 
 def _cmd_eval(args: argparse.Namespace) -> None:
     llm = LLM(_json_argument(args.llm)) if args.llm else None
-    result = eval_paper_protocol(args.data, llm, _json_argument(args.options) if args.options else None,
-                                 progress=_progress)
+    result = eval_paper_protocol(
+        args.data, llm, _json_argument(args.options) if args.options else None, progress=_progress
+    )
     print(json.dumps(result) if args.json else result["text"])
 
 
@@ -146,7 +167,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="llmnas", description=__doc__, epilog=EPILOG)
     commands = top.add_subparsers(dest="command", required=True)
 
-    def command(name: str, function: Callable[[argparse.Namespace], Optional[int]], help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, function: Callable[[argparse.Namespace], Optional[int]], help_text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text, epilog=EPILOG)
         sub.set_defaults(function=function)
         return sub
@@ -159,15 +182,22 @@ def parser() -> argparse.ArgumentParser:
     sub = command("features", _cmd_features, "The features of JSON Lines architectures, one JSON array per line.")
     sub.add_argument("space")
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
-    sub = command("predict", _cmd_predict, "LLM-PP: JSON Lines of architectures in, JSON Lines of "
-                  '{"score", "status"} out; the usage ledger on stderr.')
+    sub = command(
+        "predict",
+        _cmd_predict,
+        "LLM-PP: JSON Lines of architectures in, JSON Lines of "
+        '{"score", "status"} out; the usage ledger on stderr.',
+    )
     sub.add_argument("space")
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
     sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
     sub.add_argument("--task", help="the task, JSON or @FILE")
-    sub = command("distill", _cmd_distill, "LLM-Distill-PP: label a pool with LLM-PP, train an MLP, save it; the "
-                  "distillation report on stdout.")
+    sub = command(
+        "distill",
+        _cmd_distill,
+        "LLM-Distill-PP: label a pool with LLM-PP, train an MLP, save it; the distillation report on stdout.",
+    )
     sub.add_argument("space")
     sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
@@ -177,9 +207,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--task", help="the task, JSON or @FILE")
     sub.add_argument("--mlp", help="the MLP config, JSON or @FILE")
     sub.add_argument("--output", "-o", required=True, help="the model file to write")
-    sub = command("search", _cmd_search, "HS-NAS: a search to its end; each host estimator is a command that reads "
-                  "the candidates as a JSON array on stdin and writes their scores on stdout. The best "
-                  "architecture's record on stdout.")
+    sub = command(
+        "search",
+        _cmd_search,
+        "HS-NAS: a search to its end; each host estimator is a command that reads "
+        "the candidates as a JSON array on stdin and writes their scores on stdout. The best "
+        "architecture's record on stdout.",
+    )
     sub.add_argument("space")
     sub.add_argument("--config", required=True, help="the search config, JSON or @FILE")
     sub.add_argument("--estimator", action="append", default=[], metavar="NAME=COMMAND")

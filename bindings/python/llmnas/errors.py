@@ -2,6 +2,7 @@
 
 Each class names its status as the header does (`status_name`); its value (`status`) is read from the loaded library
 when the package is imported (see `bind_status_values`), so no status number is written down twice."""
+
 from __future__ import annotations
 
 import builtins
@@ -23,96 +24,115 @@ class Error(Exception):
 
 class InvalidArgumentError(Error, ValueError):
     """A required argument was missing or a value out of range (LLMNAS_INVALID_ARGUMENT)."""
+
     status_name = "LLMNAS_INVALID_ARGUMENT"
 
 
 class MalformedJSONError(Error, ValueError):
     """Text that should be JSON is not (LLMNAS_MALFORMED_JSON)."""
+
     status_name = "LLMNAS_MALFORMED_JSON"
 
 
 class InvalidSpaceError(Error, ValueError):
     """A search space definition is invalid (LLMNAS_INVALID_SPACE)."""
+
     status_name = "LLMNAS_INVALID_SPACE"
 
 
 class InvalidArchitectureError(Error, ValueError):
     """An architecture is not in the search space (LLMNAS_INVALID_ARCH)."""
+
     status_name = "LLMNAS_INVALID_ARCH"
 
 
 class NotFoundError(Error, LookupError):
     """No built-in item has that name (LLMNAS_NOT_FOUND)."""
+
     status_name = "LLMNAS_NOT_FOUND"
 
 
 class BufferTooSmallError(Error):
     """An output buffer was too small (LLMNAS_BUFFER_TOO_SMALL); the binding sizes buffers itself."""
+
     status_name = "LLMNAS_BUFFER_TOO_SMALL"
 
 
 class UnsupportedError(Error):
     """The operation is not defined for this input (LLMNAS_UNSUPPORTED)."""
+
     status_name = "LLMNAS_UNSUPPORTED"
 
 
 class InfeasibleError(Error):
     """No architecture satisfied the constraints (LLMNAS_INFEASIBLE)."""
+
     status_name = "LLMNAS_INFEASIBLE"
 
 
 class OutOfMemoryError(Error, MemoryError):
     """The library could not allocate memory (LLMNAS_OUT_OF_MEMORY)."""
+
     status_name = "LLMNAS_OUT_OF_MEMORY"
 
 
 class HTTPError(Error):
     """The LLM server answered with an HTTP error (LLMNAS_HTTP_ERROR)."""
+
     status_name = "LLMNAS_HTTP_ERROR"
 
 
 class TimeoutError(Error, builtins.TimeoutError):
     """The LLM server did not answer in time (LLMNAS_TIMEOUT)."""
+
     status_name = "LLMNAS_TIMEOUT"
 
 
 class ConnectionFailedError(Error, ConnectionError):
     """No connection to the LLM server (LLMNAS_CONNECTION_FAILED)."""
+
     status_name = "LLMNAS_CONNECTION_FAILED"
 
 
 class BadResponseError(Error):
     """The server's response is not a valid completion (LLMNAS_BAD_RESPONSE)."""
+
     status_name = "LLMNAS_BAD_RESPONSE"
 
 
 class BadAnswerError(Error):
     """The model's answer holds no valid score (LLMNAS_BAD_ANSWER)."""
+
     status_name = "LLMNAS_BAD_ANSWER"
 
 
 class CancelledError(Error):
     """A progress callback cancelled the operation (LLMNAS_CANCELLED)."""
+
     status_name = "LLMNAS_CANCELLED"
 
 
 class IOError(Error, OSError):
     """A file could not be read or written (LLMNAS_IO_ERROR)."""
+
     status_name = "LLMNAS_IO_ERROR"
 
 
 class CorruptFileError(Error):
     """A file is damaged or of another kind (LLMNAS_CORRUPT_FILE)."""
+
     status_name = "LLMNAS_CORRUPT_FILE"
 
 
 class IncompleteError(Error):
     """Some items of a batch failed (LLMNAS_INCOMPLETE)."""
+
     status_name = "LLMNAS_INCOMPLETE"
 
 
 class BudgetExceededError(Error):
     """A request was not sent: it could pass the client's max_cost or max_requests (LLMNAS_BUDGET_EXCEEDED)."""
+
     status_name = "LLMNAS_BUDGET_EXCEEDED"
 
 

@@ -1,4 +1,5 @@
 """LLM-PP through the library: the client, prompts, predictions, metrics and the paper's protocol."""
+
 from __future__ import annotations
 
 import ctypes
@@ -28,14 +29,13 @@ def _json_text(value: JSONInput) -> Optional[bytes]:
 
 
 def _demos_text(demos: Demos) -> bytes:
-    """JSON text of demonstrations given as [(arch, score)], [{"architecture": ..., "score": ...}] or text ("arch"
-    is the deprecated spelling of "architecture")."""
+    """JSON text of demonstrations given as [(arch, score)], [{"architecture": ..., "score": ...}] or text."""
     if isinstance(demos, (str, bytes)):
         return demos.encode() if isinstance(demos, str) else demos
     items = []
     for demo in demos:
         if isinstance(demo, dict):
-            arch, score = demo["architecture"] if "architecture" in demo else demo["arch"], demo["score"]
+            arch, score = demo["architecture"], demo["score"]
         else:
             arch, score = demo
         items.append(b'{"architecture":' + _arch_text(arch) + b',"score":' + json.dumps(float(score)).encode() + b"}")
@@ -68,10 +68,17 @@ class LLM(OwnedHandle):
     def usage(self) -> JSONObject:
         """The ledger ("usage" in docs/formats.md): requests, retries, failures, cache hits, items the budget
         refused, batch jobs, tokens (cached prompt tokens apart), cost, wall seconds."""
-        return json.loads(call_string(lib.llmnas_llm_usage_json, self._handle))
+        return json.loads(call_string(lib.llmnas_llm_usage, self._handle))
 
-    def predict(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None,
-                progress: Progress = None, raise_on_failure: bool = False) -> Tuple[np.ndarray, np.ndarray]:
+    def predict(
+        self,
+        space: Space,
+        archs: Union[str, Sequence[ArchLike]],
+        demos: Demos,
+        task: JSONInput = None,
+        progress: Progress = None,
+        raise_on_failure: bool = False,
+    ) -> Tuple[np.ndarray, np.ndarray]:
         """LLM-PP scores of `archs` (a list of dicts or JSON texts) given `demos` ([(arch, score)] or
         [{"architecture", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int
         array of status values (`llmnas.Status(statuses[i])` names one; they compare equal to `llmnas.Status`
@@ -80,9 +87,15 @@ class LLM(OwnedHandle):
         scores, _, _, _, statuses = self.predict_spread(space, archs, demos, task, progress, raise_on_failure)
         return scores, statuses
 
-    def predict_spread(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None,
-                       progress: Progress = None, raise_on_failure: bool = False
-                       ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def predict_spread(
+        self,
+        space: Space,
+        archs: Union[str, Sequence[ArchLike]],
+        demos: Demos,
+        task: JSONInput = None,
+        progress: Progress = None,
+        raise_on_failure: bool = False,
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """`predict` with each item's spread over its "n" samples: (scores, standard deviations, lowest answers,
         highest answers, statuses), float64 arrays with NaN for failed items (one sample: deviation 0, its score
         twice; with calibration, through its line)."""
@@ -92,23 +105,47 @@ class LLM(OwnedHandle):
         callbacks = Callbacks()
         doubles = ctypes.POINTER(ctypes.c_double)
         status = lib.llmnas_llmpp_predict_spread(
-            self._handle, space._handle, _json_text(task), _demos_text(demos), text, scores.ctypes.data_as(doubles),
-            stddevs.ctypes.data_as(doubles), lows.ctypes.data_as(doubles), highs.ctypes.data_as(doubles),
-            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)), n, callbacks.progress(progress), None)
+            self._handle,
+            space._handle,
+            _json_text(task),
+            _demos_text(demos),
+            text,
+            scores.ctypes.data_as(doubles),
+            stddevs.ctypes.data_as(doubles),
+            lows.ctypes.data_as(doubles),
+            highs.ctypes.data_as(doubles),
+            statuses.ctypes.data_as(ctypes.POINTER(ctypes.c_int)),
+            n,
+            callbacks.progress(progress),
+            None,
+        )
         callbacks.check(status, tolerated=() if raise_on_failure else (int(IncompleteError.status or 0),))
         return scores, stddevs, lows, highs, statuses
 
-    def estimate(self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos,
-                 task: JSONInput = None) -> JSONObject:
+    def estimate(
+        self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None
+    ) -> JSONObject:
         """What `predict` with these arguments would send and cost now, before anything is sent ("estimate" in
         docs/formats.md): requests after the cache, prompt tokens (by the endpoint's tokenizer when it has one;
         "token_source" says), projected and maximal completion tokens and cost, and "within_budget"."""
         text, n = _archs_and_count(archs)
-        return json.loads(call_string(lib.llmnas_llmpp_estimate, self._handle, space._handle, _json_text(task),
-                                      _demos_text(demos), text, n))
+        return json.loads(
+            call_string(
+                lib.llmnas_llmpp_estimate, self._handle, space._handle, _json_text(task), _demos_text(demos), text, n
+            )
+        )
 
-    def validate(self, space: Space, demos: Demos, folds: Optional[int] = None, bootstrap: int = 1000,
-                 confidence: float = 0.95, seed: int = 0, task: JSONInput = None, progress: Progress = None) -> JSONObject:
+    def validate(
+        self,
+        space: Space,
+        demos: Demos,
+        folds: Optional[int] = None,
+        bootstrap: int = 1000,
+        confidence: float = 0.95,
+        seed: int = 0,
+        task: JSONInput = None,
+        progress: Progress = None,
+    ) -> JSONObject:
         """How good LLM-PP is on `demos` before anything else is paid for ("validation" in docs/formats.md): each
         demonstration predicted from the others (leave-one-out up to 50, in calibration's prompts, so a calibration
         afterwards finds its answers in the cache; else `folds`, 10 by default), by LLM-PP, calibrated LLM-PP and,
@@ -118,28 +155,66 @@ class LLM(OwnedHandle):
         if folds is not None:
             options["folds"] = folds
         callbacks = Callbacks()
-        return json.loads(callbacks.call_string(lib.llmnas_llmpp_validate, self._handle, space._handle, _json_text(task),
-                                                _demos_text(demos), json.dumps(options).encode(),
-                                                callbacks.progress(progress), None))
+        return json.loads(
+            callbacks.call_string(
+                lib.llmnas_llmpp_validate,
+                self._handle,
+                space._handle,
+                _json_text(task),
+                _demos_text(demos),
+                json.dumps(options).encode(),
+                callbacks.progress(progress),
+                None,
+            )
+        )
 
-    def propose(self, space: Space, demos: Demos, count: int = 10, max_gflops: Optional[float] = None,
-                max_params: Optional[float] = None, rounds: int = 3, structured: bool = False,
-                task: JSONInput = None) -> JSONObject:
+    def propose(
+        self,
+        space: Space,
+        demos: Demos,
+        count: int = 10,
+        max_gflops: Optional[float] = None,
+        max_params: Optional[float] = None,
+        rounds: int = 3,
+        structured: bool = False,
+        task: JSONInput = None,
+    ) -> JSONObject:
         """LLM-proposed architectures: `count` new architectures of `space` that should score better than `demos`,
         within `max_gflops` and `max_params` (spaces with a cost model), asked for in at most `rounds` requests;
         `structured` asks for them in the space's JSON schema (structured outputs: OpenAI, llama-server).
         Returns "proposals" of docs/formats.md: "architectures" (the accepted ones, ready for a search config's
         "initial"), "accepted" with their round and stats, and "rejected", each with its text and reason."""
-        request: Dict[str, Any] = {"count": count, "rounds": rounds, "answer_format": "json_schema" if structured else "text"}
+        request: Dict[str, Any] = {
+            "count": count,
+            "rounds": rounds,
+            "answer_format": "json_schema" if structured else "text",
+        }
         if max_gflops is not None:
             request["max_gflops"] = max_gflops
         if max_params is not None:
             request["max_params"] = max_params
-        return json.loads(call_string(lib.llmnas_llm_propose, self._handle, space._handle, _json_text(task),
-                                      _demos_text(demos), json.dumps(request).encode()))
+        return json.loads(
+            call_string(
+                lib.llmnas_llm_propose,
+                self._handle,
+                space._handle,
+                _json_text(task),
+                _demos_text(demos),
+                json.dumps(request).encode(),
+            )
+        )
 
-    def distill(self, space: Space, demos: Demos, pool_path: PathLike, labels: int, seed: int = 0,
-                task: JSONInput = None, mlp_config: JSONInput = None, progress: Progress = None) -> Tuple["MLP", JSONObject]:
+    def distill(
+        self,
+        space: Space,
+        demos: Demos,
+        pool_path: PathLike,
+        labels: int,
+        seed: int = 0,
+        task: JSONInput = None,
+        mlp_config: JSONInput = None,
+        progress: Progress = None,
+    ) -> Tuple["MLP", JSONObject]:
         """LLM-Distill-PP: `labels` architectures drawn (by `seed`) from the JSON Lines pool at `pool_path`,
         labelled by LLM-PP through this client's cache, and an MLP trained on them (`mlp_config`: "MLP config" in
         docs/formats.md). Returns (MLP, report), the report being "distillation report" in docs/formats.md: what the
@@ -147,16 +222,30 @@ class LLM(OwnedHandle):
         back, IOError for the pool file, CancelledError or what `progress` raised."""
         from .mlp import MLP
         from ._library import MLPPtr, take_string
+
         handle, report = MLPPtr(), ctypes.c_void_p()
         callbacks = Callbacks()
-        callbacks.check(lib.llmnas_distill_llmpp(self._handle, space._handle, _json_text(task), _demos_text(demos),
-                                                 os.fspath(pool_path).encode(), checks.whole(labels, "labels"),
-                                                 checks.seed(seed), _json_text(mlp_config),
-                                                 callbacks.progress(progress), None, ctypes.byref(handle),
-                                                 ctypes.byref(report)))
+        callbacks.check(
+            lib.llmnas_llmpp_distill(
+                self._handle,
+                space._handle,
+                _json_text(task),
+                _demos_text(demos),
+                os.fspath(pool_path).encode(),
+                checks.whole(labels, "labels"),
+                checks.seed(seed),
+                _json_text(mlp_config),
+                callbacks.progress(progress),
+                None,
+                ctypes.byref(handle),
+                ctypes.byref(report),
+            )
+        )
         return MLP._wrap(handle), json.loads(take_string(report))
 
-    def eval_paper_protocol(self, data_dir: PathLike, options: JSONInput = None, progress: Progress = None) -> JSONObject:
+    def eval_paper_protocol(
+        self, data_dir: PathLike, options: JSONInput = None, progress: Progress = None
+    ) -> JSONObject:
         """The paper's protocol with LLM-PP beside the baselines; see `eval_paper_protocol`."""
         return eval_paper_protocol(data_dir, self, options, progress)
 
@@ -172,11 +261,20 @@ def _archs_and_count(archs: Union[str, Sequence[ArchLike]]) -> Tuple[bytes, int]
     return text, len(archs)
 
 
-def build_prompt(space: Space, arch: ArchLike, demos: Demos, task: JSONInput = None,
-                 options: JSONInput = None) -> List[Dict[str, str]]:
+def build_prompt(
+    space: Space, arch: ArchLike, demos: Demos, task: JSONInput = None, options: JSONInput = None
+) -> List[Dict[str, str]]:
     """The LLM-PP messages (a list of {"role", "content"}) for `arch` given `demos`."""
-    return json.loads(call_string(lib.llmnas_prompt_build, space._handle, _json_text(task), _demos_text(demos),
-                                  _arch_text(arch), _json_text(options)))
+    return json.loads(
+        call_string(
+            lib.llmnas_prompt_build,
+            space._handle,
+            _json_text(task),
+            _demos_text(demos),
+            _arch_text(arch),
+            _json_text(options),
+        )
+    )
 
 
 def _paired(a: Any, b: Any) -> Tuple[Any, Any, int, Tuple[np.ndarray, np.ndarray]]:
@@ -192,22 +290,30 @@ def _paired(a: Any, b: Any) -> Tuple[Any, Any, int, Tuple[np.ndarray, np.ndarray
 def metrics(predicted: Sequence[float], truth: Sequence[float]) -> JSONObject:
     """{"mae", "rmse", "kendall_tau", "spearman", "pearson"} of `predicted` against `truth`."""
     p, t, n, _keep = _paired(predicted, truth)
-    return json.loads(call_string(lib.llmnas_metrics, p, t, n))
+    return json.loads(call_string(lib.llmnas_metrics_compute, p, t, n))
 
 
 def kendall_tau(x: Sequence[float], y: Sequence[float]) -> float:
     """Kendall's tau-b of x and y (ties as scipy.stats.kendalltau), O(n log n)."""
     a, b, n, _keep = _paired(x, y)
     tau = ctypes.c_double()
-    check(lib.llmnas_kendall_tau(a, b, n, ctypes.byref(tau)))
+    check(lib.llmnas_metrics_kendall_tau(a, b, n, ctypes.byref(tau)))
     return tau.value
 
 
-def eval_paper_protocol(data_dir: PathLike, llm: Optional[LLM] = None, options: JSONInput = None,
-                        progress: Progress = None) -> JSONObject:
+def eval_paper_protocol(
+    data_dir: PathLike, llm: Optional[LLM] = None, options: JSONInput = None, progress: Progress = None
+) -> JSONObject:
     """The paper's protocol over the labelled data in `data_dir`; LLM-PP rows when `llm` is given. Returns a dict
     with "rows" and the printed table in "text"."""
     callbacks = Callbacks()
-    return json.loads(callbacks.call_string(lib.llmnas_eval_paper_protocol, llm._handle if llm else None,
-                                            str(data_dir).encode(), _json_text(options), callbacks.progress(progress),
-                                            None))
+    return json.loads(
+        callbacks.call_string(
+            lib.llmnas_protocol_run,
+            llm._handle if llm else None,
+            str(data_dir).encode(),
+            _json_text(options),
+            callbacks.progress(progress),
+            None,
+        )
+    )

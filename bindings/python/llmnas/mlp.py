@@ -1,4 +1,5 @@
 """MLP regressors (LLM-Distill-PP, latency predictors) in the style of scikit-learn: numpy in, numpy out."""
+
 from __future__ import annotations
 
 import ctypes
@@ -84,8 +85,14 @@ class MLP(OwnedHandle):
         """scikit-learn's description of the estimator (asked only when scikit-learn is in use): a regressor that
         needs a target and a fit, deterministic for its seed."""
         from sklearn.utils import InputTags, RegressorTags, Tags, TargetTags
-        return Tags(estimator_type="regressor", target_tags=TargetTags(required=True), regressor_tags=RegressorTags(),
-                    input_tags=InputTags(), requires_fit=True)
+
+        return Tags(
+            estimator_type="regressor",
+            target_tags=TargetTags(required=True),
+            regressor_tags=RegressorTags(),
+            input_tags=InputTags(),
+            requires_fit=True,
+        )
 
     def __getstate__(self) -> Dict[str, Any]:
         """The config and, when fitted, the model file's bytes."""
@@ -126,10 +133,18 @@ class MLP(OwnedHandle):
         handle = MLPPtr()
         callbacks = Callbacks()
         config = {key: value for key, value in self.config.items() if value is not None}
-        callbacks.check(lib.llmnas_mlp_train(json.dumps(config).encode(),
-                                             x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
-                                             y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), x.shape[0], x.shape[1],
-                                             callbacks.progress(progress), None, ctypes.byref(handle)))
+        callbacks.check(
+            lib.llmnas_mlp_train(
+                json.dumps(config).encode(),
+                x.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+                y.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+                x.shape[0],
+                x.shape[1],
+                callbacks.progress(progress),
+                None,
+                ctypes.byref(handle),
+            )
+        )
         self.close()
         self._handle = handle
         self.n_features_in_ = x.shape[1]
@@ -143,14 +158,19 @@ class MLP(OwnedHandle):
     def info(self) -> JSONObject:
         """Sizes, parameters, standardisation and the training record."""
         self._require_fitted()
-        return json.loads(call_string(lib.llmnas_mlp_info_json, self._handle))
+        return json.loads(call_string(lib.llmnas_mlp_info, self._handle))
 
     def predict(self, x: Any) -> np.ndarray:
         """Predictions for the rows of `x`, as a float32 array (the hot path: no copy when `x` is already a
         C-contiguous float32 matrix)."""
         self._require_fitted()
-        if not (isinstance(x, np.ndarray) and x.dtype == np.float32 and x.ndim == 2 and x.flags.c_contiguous
-                and x.shape[1] == self.n_features_in_):
+        if not (
+            isinstance(x, np.ndarray)
+            and x.dtype == np.float32
+            and x.ndim == 2
+            and x.flags.c_contiguous
+            and x.shape[1] == self.n_features_in_
+        ):
             x = _rows(x, self.n_features_in_)
         out = np.empty(x.shape[0], dtype=np.float32)
         status = _predict(self._handle, x.ctypes.data, x.shape[0], x.shape[1], out.ctypes.data)
@@ -186,12 +206,20 @@ def latency_predictor(name: str) -> MLP:
     return MLP._wrap(handle)
 
 
-def train_latency_predictor(csv_path: PathLike, config: Optional[Mapping[str, Any]] = None,
-                            progress: Progress = None) -> Tuple[MLP, JSONObject]:
+def train_latency_predictor(
+    csv_path: PathLike, config: Optional[Mapping[str, Any]] = None, progress: Progress = None
+) -> Tuple[MLP, JSONObject]:
     """A latency predictor trained on a CSV in HAT's format, and its report (RMSE and MAPE on held-out rows)."""
     handle, report = MLPPtr(), ctypes.c_void_p()
     callbacks = Callbacks()
-    callbacks.check(lib.llmnas_latency_predictor_train(os.fspath(csv_path).encode(), json.dumps(config or {}).encode(),
-                                                       callbacks.progress(progress), None, ctypes.byref(handle),
-                                                       ctypes.byref(report)))
+    callbacks.check(
+        lib.llmnas_latency_predictor_train(
+            os.fspath(csv_path).encode(),
+            json.dumps(config or {}).encode(),
+            callbacks.progress(progress),
+            None,
+            ctypes.byref(handle),
+            ctypes.byref(report),
+        )
+    )
     return MLP._wrap(handle), json.loads(take_string(report))

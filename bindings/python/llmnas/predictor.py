@@ -1,4 +1,5 @@
 """A predictor on architectures, as NAS libraries (NASLib) expect one: `fit(archs, y)`, then `query(archs)`."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence, Union

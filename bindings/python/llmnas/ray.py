@@ -6,6 +6,7 @@ llmnas[ray]`); connect to a cluster with `ray.init(address=...)` or RAY_ADDRESS 
     best = llmnas.ray.run_search(search, {"supernet": SupernetFactory("weights.pt")}, actors=4,
                                  resources={"num_gpus": 1})
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,10 @@ class BatchFailed(IncompleteError):
 
     def __init__(self, failures: List[Tuple[Arch, str]]) -> None:
         self.failures = failures
-        super().__init__(f"{len(failures)} architectures could not be scored; the first: "
-                         f"{json.dumps(failures[0][0])}: {failures[0][1]}")
+        super().__init__(
+            f"{len(failures)} architectures could not be scored; the first: "
+            f"{json.dumps(failures[0][0])}: {failures[0][1]}"
+        )
 
 
 @ray.remote
@@ -87,9 +90,15 @@ class _PartialScores:
             os.remove(self.path)
 
 
-def run_search(search: Search, estimators: Mapping[str, Callable[[], Callable[[List[Arch]], Sequence[float]]]],
-               actors: int = 2, resources: Optional[Dict[str, Any]] = None, max_retries: int = 3,
-               chunk_size: Optional[int] = None, progress: Progress = None) -> JSONObject:
+def run_search(
+    search: Search,
+    estimators: Mapping[str, Callable[[], Callable[[List[Arch]], Sequence[float]]]],
+    actors: int = 2,
+    resources: Optional[Dict[str, Any]] = None,
+    max_retries: int = 3,
+    chunk_size: Optional[int] = None,
+    progress: Progress = None,
+) -> JSONObject:
     """Runs `search` (an llmnas.Search) to its end with its host estimators on Ray actors and returns the best
     architecture's record.
 
@@ -103,8 +112,13 @@ def run_search(search: Search, estimators: Mapping[str, Callable[[], Callable[[L
     """
     options = dict(resources or {})
     # Ray adds .options and .remote to the classes it decorates; a type checker does not see them.
-    pools = {name: [_EstimatorActor.options(max_restarts=max_retries, max_task_retries=max_retries, **options)  # type: ignore[attr-defined]
-                    .remote(factory) for _ in range(actors)] for name, factory in estimators.items()}
+    pools = {
+        name: [
+            _EstimatorActor.options(max_restarts=max_retries, max_task_retries=max_retries, **options).remote(factory)  # type: ignore[attr-defined]
+            for _ in range(actors)
+        ]
+        for name, factory in estimators.items()
+    }
     checkpoint = search.checkpoint_path
     partial = _PartialScores(checkpoint + ".partial.jsonl" if checkpoint else None)
 
@@ -118,19 +132,23 @@ def run_search(search: Search, estimators: Mapping[str, Callable[[], Callable[[L
         _score_batch(estimator, candidates, pools[estimator], partial, chunk_size)
         return [partial.scores[_key(estimator, arch)] for arch in candidates]
 
-    best = search.drive(score, set(pools), progress)
+    def serving(name: str) -> Callable[[List[Arch]], List[float]]:
+        return lambda candidates: score(name, candidates)
+
+    best = search.run({name: serving(name) for name in pools}, progress)
     partial.clear()
     return best
 
 
-def _score_batch(estimator: str, candidates: List[Arch], pool: List[Any], partial: _PartialScores,
-                 chunk_size: Optional[int]) -> None:
+def _score_batch(
+    estimator: str, candidates: List[Arch], pool: List[Any], partial: _PartialScores, chunk_size: Optional[int]
+) -> None:
     """Scores the candidates that have no score yet on the actor pool, recording each chunk as it arrives."""
     todo = [arch for arch in candidates if _key(estimator, arch) not in partial.scores]
     if not todo:
         return
     size = chunk_size or max(1, -(-len(todo) // len(pool)))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     pending = {pool[i % len(pool)].score.remote(chunk): chunk for i, chunk in enumerate(chunks)}
     failures, first = [], None
     while pending:
@@ -139,8 +157,10 @@ def _score_batch(estimator: str, candidates: List[Arch], pool: List[Any], partia
         try:
             scores = ray.get(done[0])
             if len(scores) != len(chunk) or not np.all(np.isfinite(scores)):
-                raise ValueError(f"the estimator returned {len(scores)} scores for {len(chunk)} architectures, "
-                                 "or a score that is not finite")
+                raise ValueError(
+                    f"the estimator returned {len(scores)} scores for {len(chunk)} architectures, "
+                    "or a score that is not finite"
+                )
             partial.add(estimator, chunk, scores)
         except Exception as exc:  # an actor that died past its restarts, or an estimator that raised
             failures += [(arch, f"{type(exc).__name__}: {exc}") for arch in chunk]
@@ -149,7 +169,7 @@ def _score_batch(estimator: str, candidates: List[Arch], pool: List[Any], partia
         # The estimator raised: its exception reaches the caller as itself (Ray's error is an instance of the
         # estimator's own exception type and carries the remote traceback), after every chunk of the batch has come
         # back and the scores that did are kept. It also lists what could not be scored.
-        setattr(first, "failures", failures)  # Ray's error class declares no such attribute
+        setattr(first, "failures", failures)  # noqa: B010 - Ray's error class declares no such attribute
         raise first
     if failures:
         # Actors died past their restarts: no exception of the estimator's to give back.
@@ -166,16 +186,25 @@ class _LabellerActor:
     def ready(self) -> bool:
         return True
 
-    def label(self, space_json: JSONObject, archs: List[Arch], demos: Any,
-              task: Any) -> Tuple[List[float], List[int], JSONObject]:
+    def label(
+        self, space_json: JSONObject, archs: List[Arch], demos: Any, task: Any
+    ) -> Tuple[List[float], List[int], JSONObject]:
         from .space import Space
+
         space = Space.from_json(space_json)
         scores, statuses = self.llm.predict(space, archs, demos, task=task)
         return [float(s) for s in scores], [int(s) for s in statuses], self.llm.usage
 
 
-def label_llmpp(space: Space, archs: List[Arch], demos: Any, llm_options: Dict[str, Any], actors: int = 2,
-                max_in_flight: int = 8, task: Any = None) -> Tuple[np.ndarray, np.ndarray, Dict[str, Any]]:
+def label_llmpp(
+    space: Space,
+    archs: List[Arch],
+    demos: Any,
+    llm_options: Dict[str, Any],
+    actors: int = 2,
+    max_in_flight: int = 8,
+    task: Any = None,
+) -> Tuple[np.ndarray, np.ndarray, Dict[str, Any]]:
     """LLM-PP labels for `archs` fanned out over `actors` Ray actors, each with its own client built from
     `llm_options` (llmnas.LLM keyword arguments; give a "cache_file" on storage every actor sees, so that no
     architecture is ever paid twice, in this run or the next). At most `max_in_flight` requests are in flight over
@@ -205,5 +234,8 @@ def label_llmpp(space: Space, archs: List[Arch], demos: Any, llm_options: Dict[s
             usage[name] = usage.get(name, 0) + value
     for actor in pool:
         ray.kill(actor)
-    return (np.array([scores[_key("llmpp", a)] for a in archs]),
-            np.array([statuses[_key("llmpp", a)] for a in archs], dtype=np.intc), usage)
+    return (
+        np.array([scores[_key("llmpp", a)] for a in archs]),
+        np.array([statuses[_key("llmpp", a)] for a in archs], dtype=np.intc),
+        usage,
+    )

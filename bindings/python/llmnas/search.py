@@ -1,4 +1,5 @@
 """HS-NAS: HAT's evolutionary search with a hybrid estimator schedule, driven by ask/tell or by Python callables."""
+
 from __future__ import annotations
 
 import ctypes
@@ -6,11 +7,24 @@ import json
 
 import numpy as np
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ._handle import OwnedHandle
 from ._types import Arch, JSONInput, JSONObject, PathLike, Progress
-from ._library import Callbacks, progress_callback, SearchPtr, ValueFn, call_string, check, lib, take_string
+from ._library import (
+    ESTIMATOR_VERSION,
+    Callbacks,
+    Estimator,
+    ScoreSpreadFn,
+    SearchPtr,
+    Status,
+    ValueFn,
+    call_string,
+    check,
+    lib,
+    progress_callback,
+    take_string,
+)
 from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -19,8 +33,16 @@ if TYPE_CHECKING:
     from .space import Space
 
 
-# What a host estimator's callable returns: the scores, or (scores, spreads).
-Scores = Union[Sequence[float], Tuple[Sequence[float], Sequence[float]]]
+class Scored(NamedTuple):
+    """What a host estimator's callable returns to tell each score's spread with it (a standard deviation, finite,
+    not negative: over an ensemble or seeds, say); a plain sequence of floats tells scores only."""
+
+    scores: Sequence[float]
+    spreads: Sequence[float]
+
+
+# What a host estimator's callable returns: the scores, or the scores with their spreads.
+Scores = Union[Sequence[float], Scored]
 
 
 class Search(OwnedHandle):
@@ -67,8 +89,9 @@ class Search(OwnedHandle):
             return "Search(closed)"
         history = self.history()
         space = f"{self._space_name!r}, " if self._space_name else ""
-        return f"Search({space}iteration {history['iteration']} of {history['iterations']}" + \
-            (", finished)" if history["finished"] else ")")
+        return f"Search({space}iteration {history['iteration']} of {history['iterations']}" + (
+            ", finished)" if history["finished"] else ")"
+        )
 
     def bind_mlp(self, name: str, model: MLP) -> "Search":
         """Binds an `MLP` to the config's MLP estimator or latency constraint `name`."""
@@ -87,9 +110,11 @@ class Search(OwnedHandle):
         """Binds `function(arch) -> float` to the config's host constraint `name`. An exception it raises stops the
         search step, which keeps what was done (and its checkpoint), and reaches the caller of `ask`, `tell` or
         `run` as itself."""
+
         def value_of(arch_json: bytes, value: Any, _user: Any) -> int:
             value[0] = float(function(json.loads(arch_json)))
             return 0
+
         callback = ValueFn(self._callbacks.wrap(value_of))
         check(lib.llmnas_search_bind_constraint(self._handle, name.encode(), callback, None))
         self._keep.append(callback)
@@ -116,8 +141,14 @@ class Search(OwnedHandle):
         if widths is not None and widths.size != values.size:
             raise InvalidArgumentError(f"tell got {widths.size} spreads for {values.size} scores")
         pointer = ctypes.POINTER(ctypes.c_double)
-        self._callbacks.check(lib.llmnas_search_tell_spread(
-            self._handle, values.ctypes.data_as(pointer), None if widths is None else widths.ctypes.data_as(pointer), values.size))
+        self._callbacks.check(
+            lib.llmnas_search_tell_spread(
+                self._handle,
+                values.ctypes.data_as(pointer),
+                None if widths is None else widths.ctypes.data_as(pointer),
+                values.size,
+            )
+        )
 
     def __iter__(self) -> Iterator[Tuple[List[Arch], str]]:
         while True:
@@ -126,39 +157,33 @@ class Search(OwnedHandle):
                 return
             yield candidates, estimator
 
-    def run(self, estimators: Mapping[str, Callable[[List[Arch]], Scores]],
-            progress: Progress = None) -> JSONObject:
-        """Runs to the end, scoring each host estimator's batches with `estimators[name](candidates) -> scores`, or
-        `-> (scores, spreads)` to tell each score's spread as `tell` does. `progress("search", done, total,
-        best_score)` after each iteration (the binding's one convention: True for a tqdm bar); a truthy return
-        stops the run (it can go on later). Returns the best architecture's record."""
-        return self.drive(lambda name, candidates: estimators[name](candidates), set(estimators), progress)
+    def run(self, estimators: Mapping[str, Callable[[List[Arch]], Scores]], progress: Progress = None) -> JSONObject:
+        """Runs to the end through llmnas_search_run, scoring each host estimator's batches with
+        `estimators[name](candidates) -> scores`, or `-> Scored(scores, spreads)` to tell each score's spread as
+        `tell` does. `progress("search", done, total, best_score)` after each iteration (the binding's one
+        convention: True for a tqdm bar); a truthy return stops the run (it can go on later). An exception an
+        estimator, a host constraint or `progress` raises stops the run, keeping every score told before, and
+        reaches the caller as itself. Returns the best architecture's record."""
+        callbacks = Callbacks()
+        function = progress_callback(progress)
+        asked_to_stop = False
 
-    def drive(self, score: Callable[[str, List[Arch]], Scores], names: Set[str],
-              progress: Progress = None) -> JSONObject:
-        """The ask/score/tell loop behind `run` (and llmnas.ray): `score(estimator, candidates) -> scores` (or
-        `(scores, spreads)`) serves the host estimators in `names`; `progress` as in `run`. Returns the best
-        architecture's record."""
-        report = progress_callback(progress)
-        reported = len(self.history()["history"])
-        while True:
-            candidates, estimator = self.ask()
-            if report is not None:
-                history = self.history()
-                for record in history["history"][reported:]:
-                    if report("search", record["iteration"] + 1, history["iterations"], record["best_score"]):
-                        return self.best()
-                reported = len(history["history"])
-            if not candidates:
-                return self.best()
-            if estimator not in names:
-                raise InvalidArgumentError(f"no callable for host estimator '{estimator}' (given: {sorted(names)})")
-            result: Any = score(estimator, candidates)  # the scores, or (scores, spreads)
-            if isinstance(result, tuple) and len(result) == 2 and not np.isscalar(result[0]):
-                scores, spreads = result
-                self.tell(scores, spreads)
-            else:
-                self.tell(result)
+        def report(stage: str, done: int, total: int, value: float) -> bool:
+            nonlocal asked_to_stop
+            asked_to_stop = function is not None and bool(function(stage, done, total, value))
+            return asked_to_stop
+
+        progress_fn = callbacks.progress(report if function is not None else None)
+        records = (Estimator * max(1, len(estimators)))()
+        keep: List[Any] = []
+        for record, (name, estimator) in zip(records, estimators.items()):
+            fn = ScoreSpreadFn(callbacks.wrap(_scorer(estimator)))
+            keep += [name.encode(), fn]
+            record.version, record.name, record.score_spread = ESTIMATOR_VERSION, keep[-2], fn
+        status = lib.llmnas_search_run(self._handle, records, len(estimators), progress_fn, None)
+        self._callbacks.check(0)  # what a bound host constraint raised
+        callbacks.check(status, tolerated=(Status["CANCELLED"],) if asked_to_stop else ())
+        return self.best()
 
     @property
     def iterations(self) -> int:
@@ -172,11 +197,11 @@ class Search(OwnedHandle):
 
     def best(self) -> JSONObject:
         """The best architecture of the last finished iteration, with its score, constraints and stats."""
-        return json.loads(call_string(lib.llmnas_search_best_json, self._handle))
+        return json.loads(call_string(lib.llmnas_search_best, self._handle))
 
     def history(self) -> JSONObject:
         """Progress, estimator calls and one record per finished iteration."""
-        return json.loads(call_string(lib.llmnas_search_history_json, self._handle))
+        return json.loads(call_string(lib.llmnas_search_history, self._handle))
 
     def trials(self) -> List[JSONObject]:
         """Every architecture any estimator scored, as a list of dicts in the order of the iterations that asked for
@@ -186,13 +211,14 @@ class Search(OwnedHandle):
         return self._trials_document()["trials"]
 
     def _trials_document(self) -> JSONObject:
-        """The document llmnas_search_trials_json writes: the trials and each estimator's direction."""
-        return json.loads(call_string(lib.llmnas_search_trials_json, self._handle))
+        """The document llmnas_search_trials writes: the trials and each estimator's direction."""
+        return json.loads(call_string(lib.llmnas_search_trials, self._handle))
 
     def trials_dataframe(self) -> Any:
         """The trials as a pandas DataFrame (pandas is an optional dependency): one row per trial, a column per
         constraint ("constraint_<name>"), the architecture as a dict."""
         import pandas
+
         rows = []
         for trial in self.trials():
             row = {key: value for key, value in trial.items() if key != "constraints"}
@@ -210,7 +236,9 @@ class Search(OwnedHandle):
                 return []
             estimator = history[-1]["estimator"]
         if estimator not in document["higher_is_better"]:
-            raise InvalidArgumentError(f"no estimator '{estimator}' (the search has {sorted(document['higher_is_better'])})")
+            raise InvalidArgumentError(
+                f"no estimator '{estimator}' (the search has {sorted(document['higher_is_better'])})"
+            )
         sign = 1.0 if document["higher_is_better"][estimator] else -1.0
         trials = [t for t in document["trials"] if t["estimator"] == estimator]
 
@@ -219,8 +247,30 @@ class Search(OwnedHandle):
             no_worse = sign * a["score"] >= sign * b["score"] and all(x <= y for x, y in zip(costs_a, costs_b))
             better = sign * a["score"] > sign * b["score"] or any(x < y for x, y in zip(costs_a, costs_b))
             return no_worse and better
+
         return [t for t in trials if not any(dominates(other, t) for other in trials)]
 
     def write_report(self, path: PathLike, format: str = "html") -> None:
         """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
         check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))
+
+
+def _scorer(estimator: Callable[[List[Arch]], Scores]) -> Callable[..., int]:
+    """The body of a C score_spread callback calling `estimator` on the candidates: it writes the scores and, for a
+    `Scored`, the spreads; a count that is not the candidates' raises InvalidArgumentError."""
+
+    def score(candidates_json: bytes, n: int, scores: Any, spreads: Any, _user: Any) -> int:
+        result = estimator(json.loads(candidates_json))
+        given, widths = (result.scores, result.spreads) if isinstance(result, Scored) else (result, None)
+        values = np.asarray(given, dtype=np.float64).reshape(-1)
+        if values.size != n or (widths is not None and len(widths) != n):
+            count = values.size if values.size != n else len(widths or [])
+            raise InvalidArgumentError(f"a host estimator returned {count} values for {n} candidates")
+        for i in range(n):
+            scores[i] = values[i]
+        if widths is not None:
+            for i, width in enumerate(np.asarray(widths, dtype=np.float64).reshape(-1)):
+                spreads[i] = width
+        return 0
+
+    return score

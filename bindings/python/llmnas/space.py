@@ -1,4 +1,5 @@
 """Search spaces and the architecture operations on them."""
+
 from __future__ import annotations
 
 import ctypes
@@ -62,7 +63,7 @@ class Space(OwnedHandle):
 
     def to_json(self) -> JSONObject:
         """The space's definition as a dict."""
-        return json.loads(call_string(lib.llmnas_space_to_json, self._handle))
+        return json.loads(call_string(lib.llmnas_space_serialize, self._handle))
 
     @property
     def name(self) -> str:

@@ -1,6 +1,7 @@
 """An exception raised in a Python callable the library calls back (a progress callback, a host constraint, a search
 estimator) reaches the caller as itself, with its traceback, after the library stopped cleanly; a search resumes
 from its checkpoint afterwards and ends exactly where an uninterrupted one does."""
+
 import os
 
 import numpy as np
@@ -36,18 +37,32 @@ def test_a_progress_callback_that_raises_stops_the_protocol(server):
     with pytest.raises(Refused, match="stop at LLM-PP wmt14ende seed 123"):
         llm.eval_paper_protocol(os.path.join(ROOT, "data", "llmpp-wmt"), progress=refusing_progress)
     with pytest.raises(Refused):
-        llm.predict(llmnas.Space.builtin("nas-bench-graph"),
-                    [{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}], [], progress=refusing_progress)
+        llm.predict(
+            llmnas.Space.builtin("nas-bench-graph"),
+            [{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}],
+            [],
+            progress=refusing_progress,
+        )
 
 
 def test_a_latency_training_progress_exception_comes_back():
     with pytest.raises(Refused):
-        llmnas.train_latency_predictor(os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"),
-                                       {"hidden": [4], "steps": 20, "evaluate_every": 5}, progress=refusing_progress)
+        llmnas.train_latency_predictor(
+            os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"),
+            {"hidden": [4], "steps": 20, "evaluate_every": 5},
+            progress=refusing_progress,
+        )
 
 
-CONFIG = {"iterations": 4, "population": 12, "parents": 4, "mutations": 4, "crossovers": 4, "seed": 9,
-          "constraints": [{"kind": "host", "name": "gat_count", "max": 2}]}
+CONFIG = {
+    "iterations": 4,
+    "population": 12,
+    "parents": 4,
+    "mutations": 4,
+    "crossovers": 4,
+    "seed": 9,
+    "constraints": [{"kind": "host", "name": "gat_count", "max": 2}],
+}
 
 
 def gat_count(arch):
@@ -108,4 +123,24 @@ def test_an_estimator_that_raises_stops_the_run_and_the_search_resumes(graph, tm
         search.run({"host": failing_on_the_third_batch})
     assert "failing_on_the_third_batch" in _frames(info)
     assert llmnas.Search.resume(path).history()["iteration"] == 2
+    assert _resumed_to_the_end(path) == _uninterrupted(graph)
+
+
+def test_a_search_progress_callback_that_raises_or_stops_ends_the_run_and_the_search_resumes(graph, tmp_path):
+    path = str(tmp_path / "search.ckpt")
+    seen = []
+
+    def raising_after_two(stage, done, total, value):
+        seen.append((stage, done, total))
+        if done == 2:
+            raise Refused("the dashboard went away")
+
+    search = llmnas.Search(graph, dict(CONFIG, checkpoint=path)).bind_constraint("gat_count", gat_count)
+    with pytest.raises(Refused, match="the dashboard went away") as info:
+        search.run({"host": gcn_score}, progress=raising_after_two)
+    assert "raising_after_two" in _frames(info)
+    assert seen == [("search", 1, CONFIG["iterations"]), ("search", 2, CONFIG["iterations"])]
+    stopping = llmnas.Search.resume(path).bind_constraint("gat_count", gat_count)
+    best = stopping.run({"host": gcn_score}, progress=lambda stage, done, total, value: done == 3)
+    assert stopping.history()["iteration"] == 3 and best["iteration"] == 2, "a truthy return stops without raising"
     assert _resumed_to_the_end(path) == _uninterrupted(graph)

@@ -1,5 +1,6 @@
 """Cascades, refits and LLM proposals from Python: the config keys reach the library, the history reports them, and
 proposals come back accepted or rejected with reasons, ready to be a search's first population."""
+
 import json
 
 import llmnas
@@ -16,8 +17,13 @@ def score(arch):
 
 
 def test_a_host_screen_is_asked_before_the_expensive_estimator():
-    config = dict(SIZES, estimators=[{"name": "proxy"}, {"name": "supernet"}],
-                  schedule=[{"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "proxy", "pool": 3, "keep_best": 4}}])
+    config = dict(
+        SIZES,
+        estimators=[{"name": "proxy"}, {"name": "supernet"}],
+        schedule=[
+            {"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "proxy", "pool": 3, "keep_best": 4}}
+        ],
+    )
     search = llmnas.Search(GRAPH, config)
     asked = []
     for candidates, estimator in search:
@@ -30,9 +36,17 @@ def test_a_host_screen_is_asked_before_the_expensive_estimator():
 
 
 def test_a_screen_told_spreads_sends_its_least_certain_on_as_well():
-    config = dict(SIZES, estimators=[{"name": "proxy"}, {"name": "supernet"}],
-                  schedule=[{"estimator": "supernet", "fraction": [0, 1],
-                             "cascade": {"screen": "proxy", "pool": 3, "keep_best": 4, "keep_uncertain": 2}}])
+    config = dict(
+        SIZES,
+        estimators=[{"name": "proxy"}, {"name": "supernet"}],
+        schedule=[
+            {
+                "estimator": "supernet",
+                "fraction": [0, 1],
+                "cascade": {"screen": "proxy", "pool": 3, "keep_best": 4, "keep_uncertain": 2},
+            }
+        ],
+    )
     search = llmnas.Search(GRAPH, config)
     candidates, estimator = search.ask()
     assert estimator == "proxy" and len(candidates) == 48
@@ -63,10 +77,14 @@ def test_a_screen_told_spreads_sends_its_least_certain_on_as_well():
     trials = search.trials()
     assert sorted(t["spread"] for t in trials if t["estimator"] == "proxy") == sorted(spreads)
     assert all(t["spread"] is None for t in trials if t["estimator"] == "supernet")
-    # run: a callable may return (scores, spreads).
+    # run: a callable may return Scored(scores, spreads).
     rerun = llmnas.Search(GRAPH, config)
-    rerun.run({"proxy": lambda c: ([float(score(a)) for a in c], [0.1 * (i % 7) for i in range(len(c))]),
-               "supernet": lambda c: [float(score(a)) for a in c]})
+    rerun.run(
+        {
+            "proxy": lambda c: llmnas.Scored([float(score(a)) for a in c], [0.1 * (i % 7) for i in range(len(c))]),
+            "supernet": lambda c: [float(score(a)) for a in c],
+        }
+    )
     assert rerun.history()["history"][0] == search.history()["history"][0]
     assert all(r["cascade"]["uncertain"] == 2 for r in rerun.history()["history"])
 
@@ -75,11 +93,25 @@ def test_refits_are_deterministic_and_recorded():
     labels = [{"architecture": a, "score": float(score(a))} for a in GRAPH.sample(20, seed=5)]
 
     def run():
-        config = dict(SIZES, estimators=[
-            {"name": "distilled", "kind": "mlp", "refit": {"on": "supernet", "every": 2, "labels": labels,
-                                                          "train": {"hidden": [8], "steps": 30, "learning_rate": 0.01}}},
-            {"name": "supernet"}],
-            schedule=[{"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "distilled", "keep_best": 5}}])
+        config = dict(
+            SIZES,
+            estimators=[
+                {
+                    "name": "distilled",
+                    "kind": "mlp",
+                    "refit": {
+                        "on": "supernet",
+                        "every": 2,
+                        "labels": labels,
+                        "train": {"hidden": [8], "steps": 30, "learning_rate": 0.01},
+                    },
+                },
+                {"name": "supernet"},
+            ],
+            schedule=[
+                {"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "distilled", "keep_best": 5}}
+            ],
+        )
         search = llmnas.Search(GRAPH, config)
         search.run({"supernet": lambda candidates: [float(score(a)) for a in candidates]})
         return search.history()
@@ -94,9 +126,17 @@ def test_proposals_are_accepted_or_rejected_with_reasons_and_warm_start_a_search
     good = {"link": "0-0-1-2", "ops": ["gcn", "sage", "gat", "fc"]}
     other = {"link": "0-1-2-3", "ops": ["gin", "gin", "arma", "skip"]}
     demo = {"link": "0-0-0-1", "ops": ["gcn", "gcn", "gcn", "gcn"]}
-    answer = "\n".join([json.dumps(good), json.dumps({"link": "9-9-9-9", "ops": ["gcn"] * 4}), json.dumps(demo),
-                        json.dumps(good), "{\"link\": oops}", json.dumps({"link": "0-0-0-0", "ops": ["skip"] * 4}),
-                        json.dumps(other)])
+    answer = "\n".join(
+        [
+            json.dumps(good),
+            json.dumps({"link": "9-9-9-9", "ops": ["gcn"] * 4}),
+            json.dumps(demo),
+            json.dumps(good),
+            "{\"link\": oops}",
+            json.dumps({"link": "0-0-0-0", "ops": ["skip"] * 4}),
+            json.dumps(other),
+        ]
+    )
     server.script([{"match": "Propose", "answer": answer}])
     llm = llmnas.LLM(base_url=server.base_url, model="scripted", backoff_seconds=0.01)
     result = llm.propose(GRAPH, [(demo, 0.8)], count=2, rounds=1)

@@ -1,11 +1,11 @@
 """The `llmnas` command line: every command through the installed console script, JSON Lines in and out, an exit
 code per status."""
+
 import json
 import os
 import subprocess
 import sys
 
-import pytest
 
 import llmnas
 from llmnas.cli import STATUS_EXIT_BASE
@@ -47,19 +47,41 @@ def test_a_library_error_has_its_status_as_exit_code():
 def test_predict_and_distill_against_the_scripted_server(server, tmp_path):
     server.script([{"match": "ops: [gat", "answer": "no number"}, {"answer": "0.815"}])
     llm = json.dumps({"base_url": server.base_url, "model": "scripted", "backoff_seconds": 0.01})
-    archs = [{"link": "0-0-1-2", "ops": ["gcn", "gcn", "skip", "sage"]},
-             {"link": "0-0-1-2", "ops": ["gat", "gcn", "skip", "sage"]}]
-    result = run("predict", "nas-bench-graph", "--llm", llm, "--demos", "[]",
-                 stdin="".join(json.dumps(a) + "\n" for a in archs))
+    archs = [
+        {"link": "0-0-1-2", "ops": ["gcn", "gcn", "skip", "sage"]},
+        {"link": "0-0-1-2", "ops": ["gat", "gcn", "skip", "sage"]},
+    ]
+    result = run(
+        "predict", "nas-bench-graph", "--llm", llm, "--demos", "[]", stdin="".join(json.dumps(a) + "\n" for a in archs)
+    )
     assert lines(result.stdout) == [{"score": 0.815, "status": "OK"}, {"score": None, "status": "BAD_ANSWER"}]
     assert result.returncode == STATUS_EXIT_BASE - llmnas.IncompleteError.status
     assert '"requests": 2' in result.stderr
     pool = tmp_path / "pool.jsonl"
-    pool.write_text("".join(json.dumps(a) + "\n" for a in llmnas.Space.builtin("nas-bench-graph").sample(20, seed=3)
-                            if "gat" not in a["ops"]))
+    pool.write_text(
+        "".join(
+            json.dumps(a) + "\n"
+            for a in llmnas.Space.builtin("nas-bench-graph").sample(20, seed=3)
+            if "gat" not in a["ops"]
+        )
+    )
     model = tmp_path / "distilled.mlp"
-    result = run("distill", "nas-bench-graph", "--llm", llm, "--demos", "[]", "--pool", str(pool), "--labels", "4",
-                 "--mlp", '{"hidden": [4], "steps": 5}', "-o", str(model))
+    result = run(
+        "distill",
+        "nas-bench-graph",
+        "--llm",
+        llm,
+        "--demos",
+        "[]",
+        "--pool",
+        str(pool),
+        "--labels",
+        "4",
+        "--mlp",
+        '{"hidden": [4], "steps": 5}',
+        "-o",
+        str(model),
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["labels"] == 4 and llmnas.MLP.load(model).n_features_in_ == 45
 
@@ -69,8 +91,18 @@ def test_search_with_a_command_as_estimator_resumes_and_reports(tmp_path):
     scorer.write_text("import json, sys\nprint(json.dumps([a['ops'].count('gcn') for a in json.load(sys.stdin)]))\n")
     config = json.dumps({"iterations": 3, "population": 8, "parents": 2, "mutations": 3, "crossovers": 3, "seed": 1})
     checkpoint, report = tmp_path / "s.ckpt", tmp_path / "s.html"
-    result = run("search", "nas-bench-graph", "--config", config, "--estimator", f"host={sys.executable} {scorer}",
-                 "--resume", str(checkpoint), "--report", str(report))
+    result = run(
+        "search",
+        "nas-bench-graph",
+        "--config",
+        config,
+        "--estimator",
+        f"host={sys.executable} {scorer}",
+        "--resume",
+        str(checkpoint),
+        "--report",
+        str(report),
+    )
     assert result.returncode == 0, result.stderr
     best = json.loads(result.stdout)
     assert best["finished"] and best["best_score"] == best["architecture"]["ops"].count("gcn")

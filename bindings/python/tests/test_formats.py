@@ -1,7 +1,7 @@
 """docs/formats.md against the library: for every input document, the example (which holds every documented key) is
-accepted, an undocumented key is refused with a message naming it, and each deprecated spelling is still accepted;
+accepted, an undocumented key is refused with a message naming it, and each spelling removed in 1.0 is refused;
 every output carries exactly the documented keys; every section the header points to exists."""
-import copy
+
 import ctypes
 import json
 import os
@@ -30,14 +30,8 @@ class Section:
         return "default" in self.columns
 
     @property
-    def aliases(self):
-        """{old spelling: key it stands for}."""
-        return {key: re.search(r"deprecated: use `(\w+)`", row["type"]).group(1)
-                for key, row in self.rows.items() if row["type"].startswith("deprecated")}
-
-    @property
     def keys(self):
-        return set(self.rows) - set(self.aliases)
+        return set(self.rows)
 
     @property
     def always(self):
@@ -64,7 +58,7 @@ def _read_reference():
             current.rows[cells[0].strip("`")] = dict(zip(current.columns, cells))
         elif line == "```json":
             end = lines.index("```", i)
-            examples[root] = "\n".join(lines[i + 1:end])
+            examples[root] = "\n".join(lines[i + 1 : end])
             i = end
         i += 1
     return [s for s in sections if s.rows], examples
@@ -74,10 +68,12 @@ SECTIONS, EXAMPLES = _read_reference()
 INPUTS = [s for s in SECTIONS if s.is_input]
 OUTPUTS = [s for s in SECTIONS if not s.is_input]
 
-HAT_ARCH = ('{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],'
-            '"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,'
-            '"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],'
-            '"decoder_arbitrary_ende_attn":[2]}')
+HAT_ARCH = (
+    '{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],'
+    '"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,'
+    '"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],'
+    '"decoder_arbitrary_ende_attn":[2]}'
+)
 GRAPH_ARCH = '{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}'
 
 
@@ -107,9 +103,13 @@ def files(tmp_path_factory):
     x = hat.features(hat.sample(16, seed=1))
     model = llmnas.MLP(hidden=[4], steps=2).fit(x, np.arange(16, dtype=np.float32))
     model.save(folder / "model.mlp")
-    return {"MODEL_FILE": str(folder / "model.mlp"), "LATENCY_FILE": str(folder / "model.mlp"),
-            "CHECKPOINT_FILE": str(folder / "search.ckpt"), "CACHE_FILE": str(folder / "cache.llmnas"),
-            "SAVE_DIR": str(folder)}
+    return {
+        "MODEL_FILE": str(folder / "model.mlp"),
+        "LATENCY_FILE": str(folder / "model.mlp"),
+        "CHECKPOINT_FILE": str(folder / "search.ckpt"),
+        "CACHE_FILE": str(folder / "cache.llmnas"),
+        "SAVE_DIR": str(folder),
+    }
 
 
 def _example(root, files):
@@ -141,12 +141,20 @@ def _accept(root, document):
 
     if root == "search space":
         handle = SpacePtr()
-        return _status(lambda: freeing(lib.llmnas_space_from_json(text, ctypes.byref(handle)), lib.llmnas_space_free, handle))
+        return _status(
+            lambda: freeing(lib.llmnas_space_from_json(text, ctypes.byref(handle)), lib.llmnas_space_free, handle)
+        )
     if root in ("demonstrations", "task", "prompt options"):
-        task, demos, options = (text if root == "task" else None, text if root == "demonstrations" else b"[]",
-                                text if root == "prompt options" else None)
-        return _status(lambda: freeing(lib.llmnas_prompt_build(graph._handle, task, demos, GRAPH_ARCH.encode(), options,
-                                                               ctypes.byref(out))))
+        task, demos, options = (
+            text if root == "task" else None,
+            text if root == "demonstrations" else b"[]",
+            text if root == "prompt options" else None,
+        )
+        return _status(
+            lambda: freeing(
+                lib.llmnas_prompt_build(graph._handle, task, demos, GRAPH_ARCH.encode(), options, ctypes.byref(out))
+            )
+        )
     if root == "LLM client config":
         handle = LLMPtr()
         return _status(lambda: freeing(lib.llmnas_llm_create(text, ctypes.byref(handle)), lib.llmnas_llm_free, handle))
@@ -155,34 +163,72 @@ def _accept(root, document):
         y = np.arange(16, dtype=np.float32)
         pointer = ctypes.POINTER(ctypes.c_float)
         handle = MLPPtr()
-        return _status(lambda: freeing(lib.llmnas_mlp_train(text, x.ctypes.data_as(pointer), y.ctypes.data_as(pointer),
-                                                            16, 2, llmnas._library.ProgressFn(), None,
-                                                            ctypes.byref(handle)), lib.llmnas_mlp_free, handle))
+        return _status(
+            lambda: freeing(
+                lib.llmnas_mlp_train(
+                    text,
+                    x.ctypes.data_as(pointer),
+                    y.ctypes.data_as(pointer),
+                    16,
+                    2,
+                    llmnas._library.ProgressFn(),
+                    None,
+                    ctypes.byref(handle),
+                ),
+                lib.llmnas_mlp_free,
+                handle,
+            )
+        )
     if root == "search config":
         handle = SearchPtr()
-        return _status(lambda: freeing(lib.llmnas_search_create(hat._handle, text, ctypes.byref(handle)),
-                                       lib.llmnas_search_free, handle))
+        return _status(
+            lambda: freeing(
+                lib.llmnas_search_create(hat._handle, text, ctypes.byref(handle)), lib.llmnas_search_free, handle
+            )
+        )
     if root == "proposal request":
         # Nothing answers on port 9: a request read without complaint fails only when it is sent.
         handle = LLMPtr()
-        assert lib.llmnas_llm_create(b'{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0}', ctypes.byref(handle)) == 0
+        assert (
+            lib.llmnas_llm_create(
+                b'{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0}', ctypes.byref(handle)
+            )
+            == 0
+        )
         demos = json.dumps([{"architecture": json.loads(HAT_ARCH), "score": 25.0}]).encode()
-        status, message = _status(lambda: freeing(lib.llmnas_llm_propose(handle, hat._handle, None, demos, text, ctypes.byref(out))))
+        status, message = _status(
+            lambda: freeing(lib.llmnas_llm_propose(handle, hat._handle, None, demos, text, ctypes.byref(out)))
+        )
         lib.llmnas_llm_free(handle)
         return (0 if status == llmnas._library.Status.CONNECTION_FAILED else status), message
     if root == "validation options":
         # Nothing answers on port 9: the options are read before anything is sent; every item then fails.
         handle = LLMPtr()
-        assert lib.llmnas_llm_create(b'{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0}', ctypes.byref(handle)) == 0
-        demos = json.dumps([{"architecture": a, "score": 25.0 + i} for i, a in enumerate(hat.sample(6, seed=2))]).encode()
-        status, message = _status(lambda: freeing(lib.llmnas_llmpp_validate(handle, hat._handle, None, demos, text,
-                                                                            llmnas._library.ProgressFn(), None, ctypes.byref(out))))
+        assert (
+            lib.llmnas_llm_create(
+                b'{"model": "m", "base_url": "http://127.0.0.1:9/v1", "retries": 0}', ctypes.byref(handle)
+            )
+            == 0
+        )
+        demos = json.dumps(
+            [{"architecture": a, "score": 25.0 + i} for i, a in enumerate(hat.sample(6, seed=2))]
+        ).encode()
+        status, message = _status(
+            lambda: freeing(
+                lib.llmnas_llmpp_validate(
+                    handle, hat._handle, None, demos, text, llmnas._library.ProgressFn(), None, ctypes.byref(out)
+                )
+            )
+        )
         lib.llmnas_llm_free(handle)
         return status, message
     if root == "protocol options":
         data = os.path.join(ROOT, "data", "llmpp-wmt").encode()
-        return _status(lambda: freeing(lib.llmnas_eval_paper_protocol(None, data, text, llmnas._library.ProgressFn(),
-                                                                      None, ctypes.byref(out))))
+        return _status(
+            lambda: freeing(
+                lib.llmnas_protocol_run(None, data, text, llmnas._library.ProgressFn(), None, ctypes.byref(out))
+            )
+        )
     raise AssertionError(f"the test knows no reader of the input '{root}'")
 
 
@@ -214,17 +260,20 @@ def test_an_undocumented_key_is_refused_by_name(section, files):
     assert status != 0 and UNDOCUMENTED in message, message
 
 
-@pytest.mark.parametrize("section", [s for s in INPUTS if s.aliases], ids=lambda s: " / ".join([s.root] + s.path))
-def test_deprecated_spellings_are_still_accepted(section, files):
-    for old, new in section.aliases.items():
-        example = _example(section.root, files)
-        target = next(o for o in _objects(example, section.path) if new in o)
-        target[old] = target.pop(new)
-        status, message = _accept(section.root, example)
-        assert status == 0, f"'{old}' for '{new}': {message}"
-        target[new] = target[old]
-        status, message = _accept(section.root, example)
-        assert status != 0 and old in message and new in message, "both spellings at once are refused"
+# The spellings 1.0 removed (CHANGELOG.md): each refused with a message naming it.
+REMOVED_SPELLINGS = [
+    ("search space", ["constraints[]"], "type", "kind"),
+    ("demonstrations", ["[]"], "arch", "architecture"),
+]
+
+
+@pytest.mark.parametrize("root, path, old, new", REMOVED_SPELLINGS, ids=lambda v: v if isinstance(v, str) else None)
+def test_spellings_removed_in_1_0_are_refused_by_name(root, path, old, new, files):
+    example = _example(root, files)
+    target = next(o for o in _objects(example, path) if new in o)
+    target[old] = target.pop(new)
+    status, message = _accept(root, example)
+    assert status != 0 and f"'{old}'" in message, message
 
 
 @pytest.fixture(scope="module")
@@ -238,25 +287,49 @@ def outputs(server, tmp_path_factory):
     x = hat.features(hat.sample(40, seed=2))
     validated = llmnas.MLP(hidden=[4], steps=20, validation_fraction=0.25, evaluate_every=5).fit(x, np.arange(40))
     labels = [{"architecture": a, "score": float(i)} for i, a in enumerate(hat.sample(4, seed=3))]
-    search = llmnas.Search(hat, {"iterations": 2, "population": 8, "parents": 2, "mutations": 3, "crossovers": 3,
-                                 "constraints": [{"kind": "params", "max": 1e9}],
-                                 "estimators": [{"name": "screen", "kind": "mlp", "refit": {
-                                     "on": "host", "labels": labels, "train": {"hidden": [4], "steps": 5}}}, {"name": "host"}],
-                                 "schedule": [{"estimator": "host", "fraction": [0, 1],
-                                               "cascade": {"screen": "screen", "pool": 2, "keep_best": 3}}]})
+    search = llmnas.Search(
+        hat,
+        {
+            "iterations": 2,
+            "population": 8,
+            "parents": 2,
+            "mutations": 3,
+            "crossovers": 3,
+            "constraints": [{"kind": "params", "max": 1e9}],
+            "estimators": [
+                {
+                    "name": "screen",
+                    "kind": "mlp",
+                    "refit": {"on": "host", "labels": labels, "train": {"hidden": [4], "steps": 5}},
+                },
+                {"name": "host"},
+            ],
+            "schedule": [
+                {"estimator": "host", "fraction": [0, 1], "cascade": {"screen": "screen", "pool": 2, "keep_best": 3}}
+            ],
+        },
+    )
     search.run({"host": lambda candidates: [float(i) for i in range(len(candidates))]})
     proposed = dict(json.loads(HAT_ARCH), encoder_embed_dim=640)
     server.script([{"match": "Propose", "answer": json.dumps(proposed) + "\n{not json}"}, {"answer": "26.5"}])
     proposals = llm.propose(hat, demos, count=2, rounds=1)
     server.script([{"answer": "26.5"}])
-    validation = llm.validate(hat, [{"architecture": a, "score": 24.0 + i} for i, a in enumerate(hat.sample(5, seed=8))],
-                              bootstrap=20)
+    validation = llm.validate(
+        hat, [{"architecture": a, "score": 24.0 + i} for i, a in enumerate(hat.sample(5, seed=8))], bootstrap=20
+    )
     _, latency_report = llmnas.train_latency_predictor(
-        os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), {"hidden": [4], "steps": 5})
-    _, distill_report = llm.distill(hat, demos, os.path.join(data, "unlabeled_archs.jsonl"), 4,
-                                    mlp_config={"hidden": [4], "steps": 5})
-    protocol = llm.eval_paper_protocol(data, options={"calibrate": True, "distill": {
-        "labels": 3, "tasks": ["wmt14ende"], "seeds": [123], "mlp": {"hidden": [4], "steps": 5}}})
+        os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), {"hidden": [4], "steps": 5}
+    )
+    _, distill_report = llm.distill(
+        hat, demos, os.path.join(data, "unlabeled_archs.jsonl"), 4, mlp_config={"hidden": [4], "steps": 5}
+    )
+    protocol = llm.eval_paper_protocol(
+        data,
+        options={
+            "calibrate": True,
+            "distill": {"labels": 3, "tasks": ["wmt14ende"], "seeds": [123], "mlp": {"hidden": [4], "steps": 5}},
+        },
+    )
     return {
         "search space": [hat.to_json(), llmnas.Space.builtin("nas-bench-graph").to_json()],
         "prompt messages": [llmnas.build_prompt(hat, json.loads(HAT_ARCH), demos)],
@@ -276,8 +349,9 @@ def outputs(server, tmp_path_factory):
     }
 
 
-@pytest.mark.parametrize("section", OUTPUTS + [s for s in INPUTS if s.root == "search space"],
-                         ids=lambda s: " / ".join([s.root] + s.path))
+@pytest.mark.parametrize(
+    "section", OUTPUTS + [s for s in INPUTS if s.root == "search space"], ids=lambda s: " / ".join([s.root] + s.path)
+)
 def test_outputs_carry_exactly_the_documented_keys(section, outputs):
     documents = outputs[section.root]
     objects = [o for document in documents for o in _objects(document, section.path)]
@@ -290,7 +364,7 @@ def test_outputs_carry_exactly_the_documented_keys(section, outputs):
 def test_every_section_the_header_points_to_exists():
     with open(os.path.join(ROOT, "include", "llmnas.h"), encoding="utf-8") as f:
         header = f.read()
-    named = {" ".join(name.split()) for name in re.findall(r'docs/formats\.md,?\s+"([^"]+)"', header.replace("\n *", " "))}
+    named = {" ".join(name.split()) for name in re.findall(r'formats\.md,?\s+"([^"]+)"', header.replace("\n *", " "))}
     roots = {s.root for s in SECTIONS} | {"architecture"}
     assert named, "the header points to the reference"
     assert named - roots == set()

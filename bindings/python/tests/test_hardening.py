@@ -1,5 +1,6 @@
 """Hardening end to end over real HTTP: failed requests during LLM-PP scoring, a process killed while labelling, the
 API key kept out of every file and message, TLS verification, and the resource bounds."""
+
 import csv
 import json
 import math
@@ -34,22 +35,36 @@ def demonstrations(count=10):
 
 
 def llmpp_search(space, llm, checkpoint, iterations=3):
-    config = {"seed": 4, "iterations": iterations, "population": 16, "parents": 4, "mutations": 6, "crossovers": 6,
-              "estimators": [{"name": "llmpp", "kind": "llm", "demonstrations": demonstrations()}],
-              "checkpoint": str(checkpoint)}
+    config = {
+        "seed": 4,
+        "iterations": iterations,
+        "population": 16,
+        "parents": 4,
+        "mutations": 6,
+        "crossovers": 6,
+        "estimators": [{"name": "llmpp", "kind": "llm", "demonstrations": demonstrations()}],
+        "checkpoint": str(checkpoint),
+    }
     return llmnas.Search(space, config).bind_llm("llmpp", llm)
 
 
 def test_a_search_scored_by_llmpp_survives_30_percent_failed_requests(server, hat, tmp_path):
     server.script([{"status": 500, "probability": 0.3}], seed=11)
-    llm = llmnas.LLM(base_url=server.base_url, model="scripted", retries=10, backoff_seconds=0.001,
-                     backoff_max_seconds=0.005, max_concurrency=4, cache_file=str(tmp_path / "cache"))
+    llm = llmnas.LLM(
+        base_url=server.base_url,
+        model="scripted",
+        retries=10,
+        backoff_seconds=0.001,
+        backoff_max_seconds=0.005,
+        max_concurrency=4,
+        cache_file=str(tmp_path / "cache"),
+    )
     search = llmpp_search(hat, llm, tmp_path / "search.ckpt")
     candidates, _ = search.ask()
     assert candidates == [] and search.finished
     history = search.history()
     calls = history["estimator_calls"]["llmpp"]
-    for record in history["history"]:                  # the scores are the scripted server's answers
+    for record in history["history"]:  # the scores are the scripted server's answers
         gflops = hat.stats(record["architecture"])["gflops"]
         assert abs(record["best_score"] - (20 + 2 * gflops)) < 0.11
     usage, log = llm.usage, server.log()
@@ -73,7 +88,15 @@ print(json.dumps({"report": report, "usage": llm.usage}), flush=True)
 def test_killing_the_labelling_loses_no_answer_and_pays_none_twice(server, tmp_path):
     server.script(delay=0.03)
     pool = os.path.join(ROOT, "data", "llmpp-wmt", "unlabeled_archs.jsonl")
-    args = [sys.executable, "-c", LABELLER, server.base_url, str(tmp_path / "cache"), json.dumps(demonstrations()), pool]
+    args = [
+        sys.executable,
+        "-c",
+        LABELLER,
+        server.base_url,
+        str(tmp_path / "cache"),
+        json.dumps(demonstrations()),
+        pool,
+    ]
     child = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     deadline = time.time() + 60
     while len(server.log()) < 25 and time.time() < deadline:
@@ -95,8 +118,13 @@ def test_killing_the_labelling_loses_no_answer_and_pays_none_twice(server, tmp_p
 def test_the_api_key_is_in_no_file_and_no_message(server, hat, tmp_path, monkeypatch):
     monkeypatch.setenv("LLMNAS_HARDENING_KEY", KEY)
     server.script([{"match": "decoder_layer_num: 5", "status": 401, "body": '{"error": "bad key ' + KEY + '"}'}])
-    llm = llmnas.LLM(base_url=server.base_url, model="scripted", api_key_env="LLMNAS_HARDENING_KEY", retries=0,
-                     cache_file=str(tmp_path / "cache"))
+    llm = llmnas.LLM(
+        base_url=server.base_url,
+        model="scripted",
+        api_key_env="LLMNAS_HARDENING_KEY",
+        retries=0,
+        cache_file=str(tmp_path / "cache"),
+    )
     messages = []
     search = llmpp_search(hat, llm, tmp_path / "search.ckpt", iterations=2)
     try:
@@ -108,8 +136,13 @@ def test_the_api_key_is_in_no_file_and_no_message(server, hat, tmp_path, monkeyp
     for fmt in ("jsonl", "csv", "html"):
         search.write_report(tmp_path / f"report.{fmt}", fmt)
     scores, statuses = llm.predict(hat, hat.sample(3, seed=1), demonstrations(), task={"task": "translation"})
-    model, report = llm.distill(hat, demonstrations(), os.path.join(ROOT, "data", "llmpp-wmt", "unlabeled_archs.jsonl"),
-                                labels=10, mlp_config={"hidden": [4], "steps": 5})
+    model, report = llm.distill(
+        hat,
+        demonstrations(),
+        os.path.join(ROOT, "data", "llmpp-wmt", "unlabeled_archs.jsonl"),
+        labels=10,
+        mlp_config={"hidden": [4], "steps": 5},
+    )
     model.save(tmp_path / "distilled.mlp")
     messages += [json.dumps(report), json.dumps(llm.usage)]
     sent = [{k.lower(): v for k, v in r["headers"].items()}.get("authorization") for r in server.log()]
@@ -138,8 +171,26 @@ class _Answer(BaseHTTPRequestHandler):
 def tls_server(folder):
     """An HTTPS server on 127.0.0.1 with a self-signed certificate, answering every completion with 27.5."""
     key, cert = folder / "key.pem", folder / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
@@ -171,9 +222,13 @@ def test_resource_bounds_are_refused_with_a_status(server, hat):
     scores, statuses = small.predict(hat, hat.sample(1, seed=3), [], task=huge_task)
     assert list(statuses) == [llmnas.InvalidArgumentError.status]
     assert len(server.log()) == 1, "the oversized prompt was never sent"
-    wide = {"name": "wide", "task": "t", "metric": {"name": "acc", "min": 0, "max": 1},
-            "hyperparameters": [{"name": f"h{i}", "meaning": "m", "choices": list(range(64))} for i in range(64)]}
-    space = llmnas.Space.from_json(wide)             # 64^64 points: held as a description, sampled lazily
+    wide = {
+        "name": "wide",
+        "task": "t",
+        "metric": {"name": "acc", "min": 0, "max": 1},
+        "hyperparameters": [{"name": f"h{i}", "meaning": "m", "choices": list(range(64))} for i in range(64)],
+    }
+    space = llmnas.Space.from_json(wide)  # 64^64 points: held as a description, sampled lazily
     assert len(space.sample(2, seed=1)) == 2
     with pytest.raises(llmnas.InvalidArgumentError):
         hat.sample(llmnas_max_batch() + 1, seed=1)
@@ -224,14 +279,23 @@ def test_allocations_sized_by_the_input_fail_as_out_of_memory_under_an_address_s
     server.script([{"endless": True}])
     big = tmp_path / "big.mlp"
     with open(big, "wb") as f:
-        f.truncate(1000 << 20)                      # sparse: no disk is used
-    child = subprocess.run([sys.executable, "-c", EXHAUSTED, str(big), server.base_url], capture_output=True, text=True, timeout=120,
-                           env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+        f.truncate(1000 << 20)  # sparse: no disk is used
+    child = subprocess.run(
+        [sys.executable, "-c", EXHAUSTED, str(big), server.base_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, OPENBLAS_NUM_THREADS="1"),
+    )
     assert child.returncode == 0, child.stderr[-2000:]
     outcomes = json.loads(child.stdout.strip().splitlines()[-1])
-    assert outcomes["train"].startswith("out of memory: cannot allocate") and "parameters" in outcomes["train"], outcomes
+    assert outcomes["train"].startswith("out of memory: cannot allocate") and "parameters" in outcomes["train"], (
+        outcomes
+    )
     assert outcomes["load"].startswith("out of memory: cannot allocate 1000.0 MiB for the contents of"), outcomes
-    assert outcomes["response"].startswith("IncompleteError: ") and "no memory for more than" in outcomes["response"], outcomes
+    assert outcomes["response"].startswith("IncompleteError: ") and "no memory for more than" in outcomes["response"], (
+        outcomes
+    )
     assert math.isfinite(outcomes["after"]), "the model trained before the limit still predicts"
 
 
@@ -281,6 +345,7 @@ class _ConnectProxy(threading.Thread):
                 sink.shutdown(socket.SHUT_WR)
             except OSError:
                 pass
+
         threading.Thread(target=relay, args=(upstream, client), daemon=True).start()
         relay(client, upstream)
 
@@ -293,8 +358,9 @@ def test_https_proxy_tunnels_tls_unless_no_proxy_names_the_host(hat, tmp_path, n
         url = f"https://127.0.0.1:{httpd.server_address[1]}/v1"
         script = PROXIED.replace('retries=0)', 'retries=0, insecure_skip_tls_verify=True)')
         environment = dict(os.environ, HTTPS_PROXY=f"http://127.0.0.1:{proxy.port}", NO_PROXY=no_proxy)
-        child = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, timeout=60,
-                               env=environment)
+        child = subprocess.run(
+            [sys.executable, "-c", script, url], capture_output=True, text=True, timeout=60, env=environment
+        )
         assert child.returncode == 0 and child.stdout.strip() == "0", child.stderr[-2000:]
         assert proxy.tunnels == ([] if no_proxy else [f"127.0.0.1:{httpd.server_address[1]}"])
     finally:
@@ -310,8 +376,13 @@ def test_the_proxy_variables_are_honoured_as_libcurl_reads_them(server, no_proxy
         server.script()
         proxy.script()
         environment = dict(os.environ, http_proxy=f"http://127.0.0.1:{proxy.port}", NO_PROXY=no_proxy)
-        child = subprocess.run([sys.executable, "-c", PROXIED, server.base_url], capture_output=True, text=True,
-                               timeout=60, env=environment)
+        child = subprocess.run(
+            [sys.executable, "-c", PROXIED, server.base_url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=environment,
+        )
         assert child.returncode == 0 and child.stdout.strip() == "0", child.stderr[-2000:]
         through_proxy, direct = proxy.log(), server.log()
         if no_proxy:

@@ -1,11 +1,11 @@
 """The binding against include/llmnas.h, the one statement of the interface: every function declared with the same
 argument count, kinds and widths; one exception class per status with the header's name and value; no status
 number written down in the binding."""
+
 import ctypes
 import glob
 import os
 import re
-import sys
 
 import pytest
 
@@ -13,16 +13,24 @@ import llmnas
 from llmnas import _library, errors
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-from llmnas_header import Header  # noqa: E402
+from llmnas_support.header import Header  # noqa: E402
 
 HEADER = Header()
 
 # Each C scalar type as (kind, bytes); llmnas_status is an enum with negative values, so a C int.
-_SCALARS = {"int": ("signed", 4), "unsigned int": ("unsigned", 4), "size_t": ("unsigned", ctypes.sizeof(ctypes.c_size_t)),
-            "uint64_t": ("unsigned", 8), "int64_t": ("signed", 8), "uint32_t": ("unsigned", 4), "int32_t": ("signed", 4),
-            "double": ("float", 8), "float": ("float", 4), "llmnas_status": ("signed", 4),
-            "char": ("signed", 1)}
+_SCALARS = {
+    "int": ("signed", 4),
+    "unsigned int": ("unsigned", 4),
+    "size_t": ("unsigned", ctypes.sizeof(ctypes.c_size_t)),
+    "uint64_t": ("unsigned", 8),
+    "int64_t": ("signed", 8),
+    "uint32_t": ("unsigned", 4),
+    "int32_t": ("signed", 4),
+    "double": ("float", 8),
+    "float": ("float", 4),
+    "llmnas_status": ("signed", 4),
+    "char": ("signed", 1),
+}
 
 
 def _scalar_kind(ctype):
@@ -63,19 +71,26 @@ def _mismatch(c_type, ctype, where):
     if depth > 1:
         return _mismatch(c_type.dereferenced(), target, where)
     if base in HEADER.handles:
-        return None if issubclass(target, ctypes.Structure) and not getattr(target, "_fields_", None) else \
-            f"{where}: {c_type.type} is an opaque handle, the binding points to {target}"
+        return (
+            None
+            if issubclass(target, ctypes.Structure) and not getattr(target, "_fields_", None)
+            else f"{where}: {c_type.type} is an opaque handle, the binding points to {target}"
+        )
     if base in HEADER.structs:
         return _struct_mismatch(base, target, where)
     expected = _SCALARS.get(base)
     got = _scalar_kind(target)
-    return None if expected is not None and got == expected else \
-        f"{where}: {c_type.type} points to {expected}, the binding to {target} {got}"
+    return (
+        None
+        if expected is not None and got == expected
+        else f"{where}: {c_type.type} points to {expected}, the binding to {target} {got}"
+    )
 
 
 def _callback_mismatch(callback, functype, where):
     if len(functype._argtypes_) != len(callback.params):
-        return f"{where}: {callback.name} takes {len(callback.params)} arguments, the binding's type {len(functype._argtypes_)}"
+        count = len(functype._argtypes_)
+        return f"{where}: {callback.name} takes {len(callback.params)} arguments, the binding's type {count}"
     for i, (param, ctype) in enumerate(zip(callback.params, functype._argtypes_)):
         why = _mismatch(param, ctype, f"{where} ({callback.name} argument {i} '{param.name}')")
         if why:
@@ -110,8 +125,9 @@ def test_every_prototype_matches_the_binding(name):
     function = HEADER.functions[name]
     assert name in _library._SIGNATURES, f"{name} is declared in the header but not in the binding"
     argtypes, restype = _library._SIGNATURES[name]
-    assert len(argtypes) == len(function.params), \
+    assert len(argtypes) == len(function.params), (
         f"{name}: the header has {len(function.params)} parameters, the binding {len(argtypes)}"
+    )
     for i, (param, ctype) in enumerate(zip(function.params, argtypes)):
         why = _mismatch(param, ctype, f"{name} argument {i} '{param.name}'")
         assert why is None, why
@@ -125,6 +141,13 @@ def test_the_binding_declares_nothing_the_header_does_not():
 
 def test_the_progress_record_matches_the_header():
     assert _struct_mismatch("llmnas_progress", _library.Progress, "Progress") is None
+
+
+def test_the_estimator_record_and_its_version_match_the_header():
+    assert _struct_mismatch("llmnas_estimator", _library.Estimator, "Estimator") is None
+    with open(os.path.join(ROOT, "include", "llmnas.h"), encoding="utf-8") as f:
+        version = re.search(r"#define LLMNAS_ESTIMATOR_VERSION (\d+)", f.read()).group(1)
+    assert _library.ESTIMATOR_VERSION == int(version)
 
 
 def test_one_exception_class_per_status_with_the_headers_name_and_value():
@@ -150,8 +173,9 @@ def test_the_abi_and_version_are_the_headers():
 
 
 def test_no_status_number_is_written_in_the_bindings():
-    sources = glob.glob(os.path.join(ROOT, "bindings", "python", "llmnas", "*.py")) + \
-        glob.glob(os.path.join(ROOT, "bindings", "cpp", "*.hpp"))
+    sources = glob.glob(os.path.join(ROOT, "bindings", "python", "llmnas", "*.py")) + glob.glob(
+        os.path.join(ROOT, "bindings", "cpp", "*.hpp")
+    )
     pattern = re.compile(r"(status\w*|error_for\(|check\()[^\n]*?(?<![\w.])-\d+|(==|!=|=)\s*-\d+\b")
     offenders = []
     for path in sources:

@@ -1,4 +1,5 @@
 """LLM-PP through the Python binding, over real HTTP to the scripted loopback server."""
+
 import json
 import os
 
@@ -7,10 +8,12 @@ import pytest
 
 import llmnas
 
-A00 = json.loads('{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],'
-                 '"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,'
-                 '"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],'
-                 '"decoder_arbitrary_ende_attn":[2]}')
+A00 = json.loads(
+    '{"encoder_embed_dim":512,"encoder_layer_num":6,"encoder_ffn_embed_dim":[1024,1024,2048,2048,2048,1024],'
+    '"encoder_self_attention_heads":[4,4,4,8,4,4],"decoder_embed_dim":640,"decoder_layer_num":1,'
+    '"decoder_ffn_embed_dim":[3072],"decoder_self_attention_heads":[8],"decoder_ende_attention_heads":[4],'
+    '"decoder_arbitrary_ende_attn":[2]}'
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +27,17 @@ def client(server, **options):
 
 def test_predict_scores_and_per_item_statuses(server, hat):
     server.script([{"match": "decoder_layer_num: 2", "answer": "no idea"}, {"answer": "BLEU: 26.1 points"}])
-    archs = [A00, dict(A00, decoder_layer_num=2, decoder_ffn_embed_dim=[3072, 3072],
-                       decoder_self_attention_heads=[8, 8], decoder_ende_attention_heads=[4, 4],
-                       decoder_arbitrary_ende_attn=[2, 2])]
+    archs = [
+        A00,
+        dict(
+            A00,
+            decoder_layer_num=2,
+            decoder_ffn_embed_dim=[3072, 3072],
+            decoder_self_attention_heads=[8, 8],
+            decoder_ende_attention_heads=[4, 4],
+            decoder_arbitrary_ende_attn=[2, 2],
+        ),
+    ]
     llm = client(server)
     scores, statuses = llm.predict(hat, archs, demos=[(A00, 24.3)])
     assert scores[0] == 26.1 and np.isnan(scores[1])
@@ -55,7 +66,9 @@ def test_the_cache_makes_a_rerun_free_and_never_holds_the_key(server, hat, tmp_p
     assert b"DO-NOT-LEAK" not in cache.read_bytes()
 
 
-def test_validation_shows_whether_llmpp_beats_the_cost_baselines_and_calibration_then_costs_nothing(server, hat, tmp_path):
+def test_validation_shows_whether_llmpp_beats_the_cost_baselines_and_calibration_then_costs_nothing(
+    server, hat, tmp_path
+):
     server.script()
     archs = hat.sample(8, seed=12)
     demos = [{"architecture": a, "score": 20 + 0.1 * i} for i, a in enumerate(archs)]
@@ -92,12 +105,14 @@ def test_samples_give_each_item_its_spread(server, hat):
     scores, stddevs, lows, highs, _ = one.predict_spread(hat, [A00], demos=[(A00, 24.3)])
     assert (scores[0], stddevs[0], lows[0], highs[0]) == (25.5, 0, 25.5, 25.5)
     expecting = client(server, aggregate="expectation")
-    server.script([{"answer": "26"}])   # the server's digits: d at 0.6, d + 1 at 0.25, d - 1 at 0.15
+    server.script([{"answer": "26"}])  # the server's digits: d at 0.6, d + 1 at 0.25, d - 1 at 0.15
     scores, stddevs, lows, highs, _ = expecting.predict_spread(hat, [A00], demos=[(A00, 24.3)])
     tens, units = (0.6 * 2 + 0.25 * 3 + 0.15 * 1), (0.6 * 6 + 0.25 * 7 + 0.15 * 5)
     assert scores[0] == pytest.approx(10 * tens + units) and (lows[0], highs[0]) == (15, 37)
     spread = sum(p * (d - tens) ** 2 for d, p in [(2, 0.6), (3, 0.25), (1, 0.15)])
-    assert stddevs[0] == pytest.approx((100 * spread + sum(p * (d - units) ** 2 for d, p in [(6, 0.6), (7, 0.25), (5, 0.15)])) ** 0.5)
+    assert stddevs[0] == pytest.approx(
+        (100 * spread + sum(p * (d - units) ** 2 for d, p in [(6, 0.6), (7, 0.25), (5, 0.15)])) ** 0.5
+    )
     assert json.loads(server.log()[0]["body"])["top_logprobs"] == 10
 
 
@@ -107,8 +122,9 @@ def test_progress_reports_and_cancels(server, hat):
     scores, _ = client(server).predict(hat, hat.sample(3, seed=1), demos=[], progress=lambda *a: seen.append(a))
     assert [s[1] for s in seen] == [1, 2, 3] and all(s[0] == "llmpp" and s[2] == 3 for s in seen)
     with pytest.raises(llmnas.CancelledError):
-        client(server, max_concurrency=1).predict(hat, hat.sample(4, seed=2), demos=[],
-                                                  progress=lambda stage, done, total, value: done >= 1)
+        client(server, max_concurrency=1).predict(
+            hat, hat.sample(4, seed=2), demos=[], progress=lambda stage, done, total, value: done >= 1
+        )
 
 
 def test_bad_configs_and_inputs(server, hat):
@@ -122,8 +138,9 @@ def test_bad_configs_and_inputs(server, hat):
 
 
 def test_build_prompt(hat):
-    messages = llmnas.build_prompt(hat, A00, [(A00, 24.3)], task={"dataset": "WMT'14 English-German"},
-                                   options={"study_demonstrations": False})
+    messages = llmnas.build_prompt(
+        hat, A00, [(A00, 24.3)], task={"dataset": "WMT'14 English-German"}, options={"study_demonstrations": False}
+    )
     assert [m["role"] for m in messages] == ["system", "user"]
     user = messages[1]["content"]
     assert "Dataset: WMT'14 English-German. Metric: BLEU" in user
@@ -165,8 +182,14 @@ def test_paper_protocol_baselines_and_llmpp(server, data_dir):
 def test_distill_through_python(server, hat, data_dir):
     server.script()
     llm = client(server, max_concurrency=8)
-    model, report = llm.distill(hat, [(A00, 24.3)], os.path.join(data_dir, "unlabeled_archs.jsonl"), labels=30, seed=1,
-                                mlp_config={"hidden": [16], "steps": 50})
+    model, report = llm.distill(
+        hat,
+        [(A00, 24.3)],
+        os.path.join(data_dir, "unlabeled_archs.jsonl"),
+        labels=30,
+        seed=1,
+        mlp_config={"hidden": [16], "steps": 50},
+    )
     assert report["labels"] == 30 and report["label_requests"] == 30
     assert model.predict(hat.features(hat.sample(4, seed=2))).shape == (4,)
     with pytest.raises(llmnas.InvalidArgumentError, match="pool holds 8500"):

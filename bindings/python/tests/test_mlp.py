@@ -1,4 +1,5 @@
 """MLP regressors and the built-in latency predictors through the Python binding."""
+
 import os
 
 import numpy as np
@@ -69,8 +70,9 @@ def test_builtin_latency_predictors_match_their_measurements():
     assert names[0] == "wmt14ende-titanxp" and len(names) == 8
     space = llmnas.Space.builtin("hat-wmt14ende")
     predictor = llmnas.latency_predictor("wmt14ende-titanxp")
-    data = np.genfromtxt(os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), delimiter=",",
-                         names=True)
+    data = np.genfromtxt(
+        os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), delimiter=",", names=True
+    )
     features = np.stack([data[c] for c in data.dtype.names[:10]], axis=1)
     measured = data["latency_mean_encoder"] + data["latency_mean_decoder"]
     relative = np.abs(predictor.predict(features) - measured) / measured
@@ -85,7 +87,8 @@ def test_builtin_latency_predictors_match_their_measurements():
 def test_train_a_latency_predictor_from_a_csv():
     model, report = llmnas.train_latency_predictor(
         os.path.join(ROOT, "data", "hat-latency", "wmt14enfr_gpu_titanxp_all.csv"),
-        {"hidden": [64, 64], "learning_rate": 0.001, "steps": 500})
+        {"hidden": [64, 64], "learning_rate": 0.001, "steps": 500},
+    )
     assert report["train_rows"] == 1600 and report["test_rows"] == 200 and report["validation_rows"] == 200
     assert report["test_mape_percent"] < 20
     with pytest.raises(llmnas.CorruptFileError, match="no column .encoder_embed_dim."):

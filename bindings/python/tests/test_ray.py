@@ -1,5 +1,6 @@
 """llmnas.ray on a local Ray cluster started by the test: the estimator on actors, a worker killed mid-batch, a
 driver killed and restarted, and LLM-PP labelling over actors sharing one cache."""
+
 import json
 import os
 import signal
@@ -13,11 +14,9 @@ import llmnas
 
 ray = pytest.importorskip("ray")
 import llmnas.ray  # noqa: E402
+from llmnas_support.ray_scorer import Dying, Scorer, score  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-HERE = os.path.dirname(os.path.abspath(__file__))
-# Ray's workers unpickle this module's estimator classes by name: they must find the module.
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, os.environ.get("PYTHONPATH")]))
 CONFIG = {"seed": 3, "iterations": 6, "population": 30, "parents": 6, "mutations": 12, "crossovers": 12}
 
 
@@ -31,30 +30,6 @@ def cluster():
 @pytest.fixture(scope="module")
 def graph():
     return llmnas.Space.builtin("nas-bench-graph")
-
-
-def score(arch):
-    return arch["ops"].count("gcn") + 0.37 * arch["ops"].count("gin") + (0.5 if arch["link"] == "0-1-2-3" else 0.0)
-
-
-class Scorer:
-    """A host estimator built inside each actor; with `die_once`, the first actor to score a batch kills its own
-    process (once across all actors: a marker file says it happened)."""
-
-    def __init__(self, die_once=None, log=None, fail_on=None, delay=0.0):
-        self.die_once, self.log, self.fail_on, self.delay = die_once, log, fail_on, delay
-
-    def __call__(self, candidates):
-        if self.die_once and not os.path.exists(self.die_once):
-            open(self.die_once, "w").close()
-            os._exit(1)
-        if self.fail_on and any(a["link"] == self.fail_on for a in candidates):
-            raise RuntimeError("this estimator cannot score link " + self.fail_on)
-        time.sleep(self.delay * len(candidates))
-        if self.log:
-            with open(self.log, "a") as f:
-                f.writelines(json.dumps(a, sort_keys=True) + "\n" for a in candidates)
-        return [score(a) for a in candidates]
 
 
 def single_process(graph, config=CONFIG):
@@ -87,13 +62,6 @@ def test_an_estimator_that_keeps_raising_gives_back_its_own_exception(cluster, g
     assert any(arch["link"] == "0-1-2-3" for arch, _ in failure.value.failures)
 
 
-class Dying:
-    """A host estimator whose actor process dies at every batch."""
-
-    def __call__(self, candidates):
-        os._exit(1)
-
-
 def test_actors_that_die_past_their_restarts_name_the_architectures_not_scored(cluster, graph):
     search = llmnas.Search(graph, CONFIG)
     with pytest.raises(llmnas.ray.BatchFailed) as failure:
@@ -104,14 +72,13 @@ def test_actors_that_die_past_their_restarts_name_the_architectures_not_scored(c
 
 DRIVER = r"""
 import json, sys
-sys.path.insert(0, sys.argv[4])
 import ray, llmnas, llmnas.ray
-from test_ray import Scorer
+from llmnas_support.ray_scorer import Scorer
 ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
 path, log = sys.argv[1], sys.argv[2]
 config = json.loads(sys.argv[3])
 space = llmnas.Space.builtin("nas-bench-graph")
-search = llmnas.Search.resume(path) if sys.argv[5] == "resume" else llmnas.Search(space, dict(config, checkpoint=path))
+search = llmnas.Search.resume(path) if sys.argv[4] == "resume" else llmnas.Search(space, dict(config, checkpoint=path))
 llmnas.ray.run_search(search, {"host": lambda: Scorer(log=log, delay=0.004)}, actors=2, chunk_size=10)
 print("HISTORY " + json.dumps(search.history()), flush=True)
 """
@@ -119,7 +86,7 @@ print("HISTORY " + json.dumps(search.history()), flush=True)
 
 def test_a_killed_driver_restarts_from_the_checkpoint_and_resubmits_only_what_had_no_score(graph, tmp_path):
     path, log = str(tmp_path / "search.ckpt"), str(tmp_path / "scored.jsonl")
-    args = [sys.executable, "-c", DRIVER, path, log, json.dumps(CONFIG), HERE]
+    args = [sys.executable, "-c", DRIVER, path, log, json.dumps(CONFIG)]
     driver = subprocess.Popen(args + ["fresh"], stdout=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -133,7 +100,7 @@ def test_a_killed_driver_restarts_from_the_checkpoint_and_resubmits_only_what_ha
     assert partial > 0, "the kill landed inside a batch with some scores in"
     restarted = subprocess.run(args + ["resume"], capture_output=True, text=True, timeout=300)
     assert restarted.returncode == 0, restarted.stderr[-2000:]
-    history = json.loads(next(l for l in restarted.stdout.splitlines() if l.startswith("HISTORY "))[8:])
+    history = json.loads(next(line for line in restarted.stdout.splitlines() if line.startswith("HISTORY "))[8:])
     assert history == single_process(graph)
     scored = open(log).read().splitlines()
     repeats = len(scored) - len(set(scored))
@@ -144,7 +111,7 @@ def test_a_killed_driver_restarts_from_the_checkpoint_and_resubmits_only_what_ha
 def test_llmpp_labelling_over_actors_shares_one_cache_and_one_cap(cluster, server, tmp_path):
     space = llmnas.Space.builtin("hat-wmt14ende")
     archs = space.sample(30, seed=9)
-    archs += archs[:6]                                      # equal architectures are labelled once
+    archs += archs[:6]  # equal architectures are labelled once
     server.script(delay=0.02)
     options = {"base_url": server.base_url, "model": "scripted", "cache_file": str(tmp_path / "shared.cache")}
     scores, statuses, usage = llmnas.ray.label_llmpp(space, archs, [], options, actors=2, max_in_flight=4)

@@ -1,19 +1,18 @@
 """HS-NAS through the Python binding: ask/tell, run, constraints, reports, checkpoints (with a SIGKILL mid-run)."""
+
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 
-import numpy as np
 import pytest
 
 import llmnas
 
+from llmnas_support.nasbench_graph import NASBenchGraph
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-from nasbench_graph import NASBenchGraph  # noqa: E402
 
 
 def gcn_score(arch):
@@ -50,8 +49,10 @@ def test_run_with_callables_equals_ask_tell(graph):
     config = {"seed": 9, "iterations": 5}
     a = llmnas.Search(graph, config)
     progress = []
-    a.run({"host": lambda cs: [gcn_score(c) for c in cs]},
-          progress=lambda stage, done, total, best: progress.append((stage, done, total)))
+    a.run(
+        {"host": lambda cs: [gcn_score(c) for c in cs]},
+        progress=lambda stage, done, total, best: progress.append((stage, done, total)),
+    )
     b = llmnas.Search(graph, config)
     for candidates, _ in b:
         b.tell([gcn_score(c) for c in candidates])
@@ -72,11 +73,17 @@ def test_bad_tells_and_configs(graph, tmp_path):
     with pytest.raises(llmnas.InvalidArgumentError, match="unknown estimator 'gpu'"):
         llmnas.Search(graph, {"schedule": [{"estimator": "gpu", "iterations": [0, 29]}]})
     with pytest.raises(llmnas.InvalidArgumentError, match="overlap"):
-        llmnas.Search(graph, {"iterations": 4, "estimators": [{"name": "a"}, {"name": "b"}],
-                              "schedule": [{"estimator": "a", "fraction": [0, 0.75]}, {"estimator": "b", "iterations": [2, 3]}]})
+        llmnas.Search(
+            graph,
+            {
+                "iterations": 4,
+                "estimators": [{"name": "a"}, {"name": "b"}],
+                "schedule": [{"estimator": "a", "fraction": [0, 0.75]}, {"estimator": "b", "iterations": [2, 3]}],
+            },
+        )
     with pytest.raises(llmnas.MalformedJSONError):
         llmnas.Search(graph, "{not json")
-    with pytest.raises(llmnas.InvalidArgumentError, match="no callable for host estimator 'host'"):
+    with pytest.raises(llmnas.InvalidArgumentError, match="no callback for host estimator 'host'"):
         llmnas.Search(graph, {"iterations": 2}).run({})
     with pytest.raises(llmnas.InvalidArgumentError, match="unknown format|not one of"):
         search.write_report(tmp_path / "r.pdf", "pdf")
@@ -85,9 +92,20 @@ def test_bad_tells_and_configs(graph, tmp_path):
 def test_constraints_and_the_hat_report(tmp_path):
     space = llmnas.Space.builtin("hat-wmt14ende")
     latency = llmnas.latency_predictor("wmt14ende-titanxp")
-    search = llmnas.Search(space, {"iterations": 3, "population": 30, "parents": 6, "mutations": 12, "crossovers": 12,
-                                   "constraints": [{"kind": "latency", "name": "titanxp", "max": 120},
-                                                   {"kind": "host", "name": "decoder_layers", "max": 3}]})
+    search = llmnas.Search(
+        space,
+        {
+            "iterations": 3,
+            "population": 30,
+            "parents": 6,
+            "mutations": 12,
+            "crossovers": 12,
+            "constraints": [
+                {"kind": "latency", "name": "titanxp", "max": 120},
+                {"kind": "host", "name": "decoder_layers", "max": 3},
+            ],
+        },
+    )
     search.bind_mlp("titanxp", latency)
     search.bind_constraint("decoder_layers", lambda arch: arch["decoder_layer_num"])
     for candidates, _ in search:
@@ -119,10 +137,20 @@ def test_hsnas_on_nas_bench_graph_with_a_distilled_predictor(graph, cora):
     evolution_calls = cora.calls
     cora.calls = 0
     pool = graph.sample(150, seed=1000)
-    model = llmnas.MLP(hidden=[400, 400, 400, 400], steps=1000, learning_rate=1e-4).fit(graph.features(pool), cora.valid(pool))
-    hsnas = llmnas.Search(graph, {"seed": 0, "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
-                                  "schedule": [{"estimator": "distilled", "fraction": [0, 0.7]},
-                                               {"estimator": "valid_acc", "fraction": [0.7, 1]}]})
+    model = llmnas.MLP(hidden=[400, 400, 400, 400], steps=1000, learning_rate=1e-4).fit(
+        graph.features(pool), cora.valid(pool)
+    )
+    hsnas = llmnas.Search(
+        graph,
+        {
+            "seed": 0,
+            "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
+            "schedule": [
+                {"estimator": "distilled", "fraction": [0, 0.7]},
+                {"estimator": "valid_acc", "fraction": [0.7, 1]},
+            ],
+        },
+    )
     hsnas.bind_mlp("distilled", model)
     best = hsnas.run({"valid_acc": cora.valid})
     assert [r["estimator"] for r in hsnas.history()["history"]] == ["distilled"] * 21 + ["valid_acc"] * 9
@@ -136,8 +164,10 @@ import llmnas
 space = llmnas.Space.builtin("nas-bench-graph")
 path, resume = sys.argv[1], sys.argv[2] == "resume"
 def score(arch):
-    return arch["ops"].count("gcn") * 1.0 + arch["ops"].count("gin") * 0.37 + (0.5 if arch["link"] == "0-1-2-3" else 0.0)
-search = llmnas.Search.resume(path) if resume else llmnas.Search(space, {"seed": 21, "iterations": 12, "checkpoint": path})
+    bonus = 0.5 if arch["link"] == "0-1-2-3" else 0.0
+    return arch["ops"].count("gcn") * 1.0 + arch["ops"].count("gin") * 0.37 + bonus
+config = {"seed": 21, "iterations": 12, "checkpoint": path}
+search = llmnas.Search.resume(path) if resume else llmnas.Search(space, config)
 for candidates, _ in search:
     search.tell([score(c) for c in candidates])
     print(search.history()["iteration"], flush=True)
@@ -147,8 +177,9 @@ print("RESULT " + json.dumps({"best": search.best(), "history": search.history()
 
 
 def run_child(tmp_path, checkpoint, mode):
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(checkpoint), mode], stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(checkpoint), mode], stdout=subprocess.PIPE, text=True, env=dict(os.environ)
+    )
 
 
 def result_of(process):
@@ -167,9 +198,19 @@ def test_sigkill_mid_run_then_resume_gives_the_uninterrupted_result(tmp_path):
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL
-    killed_at = json.loads(subprocess.run(
-        [sys.executable, "-c", "import llmnas, json, sys; print(json.dumps(llmnas.Search.resume(sys.argv[1]).history()))",
-         str(checkpoint)], capture_output=True, text=True, check=True).stdout)["iteration"]
+    killed_at = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import llmnas, json, sys; print(json.dumps(llmnas.Search.resume(sys.argv[1]).history()))",
+                str(checkpoint),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["iteration"]
     assert 5 <= killed_at < 12, "the kill landed mid-run"
     resumed = result_of(run_child(tmp_path, checkpoint, "resume"))
     assert resumed == reference
@@ -193,8 +234,16 @@ def test_a_damaged_checkpoint_is_refused(graph, tmp_path):
 
 
 def test_every_scored_architecture_is_a_trial(graph, tmp_path):
-    config = {"iterations": 4, "population": 12, "parents": 4, "mutations": 4, "crossovers": 4, "seed": 2,
-              "checkpoint": str(tmp_path / "s.ckpt"), "constraints": [{"kind": "host", "name": "gat", "max": 2}]}
+    config = {
+        "iterations": 4,
+        "population": 12,
+        "parents": 4,
+        "mutations": 4,
+        "crossovers": 4,
+        "seed": 2,
+        "checkpoint": str(tmp_path / "s.ckpt"),
+        "constraints": [{"kind": "host", "name": "gat", "max": 2}],
+    }
     search = llmnas.Search(graph, config).bind_constraint("gat", lambda arch: float(arch["ops"].count("gat")))
     search.run({"host": lambda candidates: [float(a["ops"].count("gcn")) for a in candidates]})
     trials = search.trials()
@@ -213,7 +262,11 @@ def test_every_scored_architecture_is_a_trial(graph, tmp_path):
     front = search.best_trials()
     assert front and all(t in trials for t in front)
     for t in front:  # nothing scores at least as well with no more gat operations, and better on one of them
-        assert not any(o["score"] >= t["score"] and o["constraints"]["gat"] <= t["constraints"]["gat"]
-                       and (o["score"] > t["score"] or o["constraints"]["gat"] < t["constraints"]["gat"]) for o in trials)
+        assert not any(
+            o["score"] >= t["score"]
+            and o["constraints"]["gat"] <= t["constraints"]["gat"]
+            and (o["score"] > t["score"] or o["constraints"]["gat"] < t["constraints"]["gat"])
+            for o in trials
+        )
     with pytest.raises(llmnas.InvalidArgumentError, match="no estimator 'nope'"):
         search.best_trials("nope")

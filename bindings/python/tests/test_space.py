@@ -1,4 +1,5 @@
 """Tests of the Python binding against the real library and the bundled data."""
+
 import csv
 import json
 import os
@@ -33,7 +34,12 @@ def test_versions_agree():
 
 def test_builtin_names():
     assert llmnas.Space.builtin_names() == [
-        "hat-wmt14ende", "hat-wmt14enfr", "hat-wmt19ende", "hat-iwslt14deen", "nas-bench-graph"]
+        "hat-wmt14ende",
+        "hat-wmt14enfr",
+        "hat-wmt19ende",
+        "hat-iwslt14deen",
+        "nas-bench-graph",
+    ]
 
 
 def test_features_equal_the_data_columns(labeled, hat):
@@ -75,12 +81,15 @@ def test_mutate_and_crossover_accept_dicts_and_text(hat):
         assert mixed[key] in (a[key], b[key])
 
 
-@pytest.mark.parametrize("arch, error, words", [
-    ({"encoder_embed_dim": 768}, llmnas.InvalidArchitectureError, "'encoder_embed_dim' = 768"),
-    ('{"encoder_embed_dim": ', llmnas.MalformedJSONError, "byte"),
-    ([1, 2], llmnas.InvalidArchitectureError, "must be a JSON object"),
-    ({}, llmnas.InvalidArchitectureError, "missing hyperparameter 'encoder_embed_dim'"),
-])
+@pytest.mark.parametrize(
+    "arch, error, words",
+    [
+        ({"encoder_embed_dim": 768}, llmnas.InvalidArchitectureError, "'encoder_embed_dim' = 768"),
+        ('{"encoder_embed_dim": ', llmnas.MalformedJSONError, "byte"),
+        ([1, 2], llmnas.InvalidArchitectureError, "must be a JSON object"),
+        ({}, llmnas.InvalidArchitectureError, "missing hyperparameter 'encoder_embed_dim'"),
+    ],
+)
 def test_bad_architectures_raise_with_the_message(hat, arch, error, words):
     with pytest.raises(error, match=words) as info:
         hat.validate(arch)
@@ -151,6 +160,7 @@ def test_one_space_shared_by_threads(hat):
 
 def test_null_pointers_are_errors_not_crashes():
     from llmnas._library import lib
+
     assert lib.llmnas_space_builtin(None, None) == llmnas.InvalidArgumentError.status
     assert b"is NULL" in lib.llmnas_last_error()
     assert lib.llmnas_arch_validate(None, None) == llmnas.InvalidArgumentError.status
@@ -160,6 +170,7 @@ def test_null_pointers_are_errors_not_crashes():
 def test_a_missing_library_is_a_clear_import_error(tmp_path):
     import subprocess
     import sys
+
     env = dict(os.environ, LLMNAS_LIBRARY=str(tmp_path / "libllmnas.so"))
     result = subprocess.run([sys.executable, "-c", "import llmnas"], env=env, capture_output=True, text=True)
     assert result.returncode != 0
@@ -170,6 +181,7 @@ def test_the_library_is_found_in_the_package_folder(tmp_path):
     import shutil
     import subprocess
     import sys
+
     package = tmp_path / "llmnas"
     shutil.copytree(os.path.dirname(llmnas.__file__), package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(llmnas._library.lib._name, package / "libllmnas.so")

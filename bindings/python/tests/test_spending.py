@@ -1,5 +1,6 @@
 """What the client may spend and what it says it spent, from Python, against the scripted server: budgets, estimates
 and the Batch API, including a process killed while it waits for a batch job and started again."""
+
 import json
 import os
 import subprocess
@@ -43,7 +44,7 @@ print(json.dumps({"statuses": [int(s) for s in statuses], "usage": llm.usage}))
 
 def test_a_process_killed_while_it_waits_for_a_batch_job_waits_for_the_same_job_when_run_again(server, tmp_path):
     server.script()
-    server.batch_script(polls=10 ** 9)
+    server.batch_script(polls=10**9)
     cache = tmp_path / "labels.llmnas"
     listed = tmp_path / "labels.llmnas.batches"
     script = tmp_path / "label.py"

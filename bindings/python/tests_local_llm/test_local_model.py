@@ -1,5 +1,6 @@
 """LLM-PP end to end on a real model: llama.cpp's llama-server with Gemma 3 270M on 127.0.0.1, started by
 tools/local_llm.sh (which builds and installs it on first use). Run by `make test-local-llm`, part of `make test`."""
+
 import csv
 import math
 import os
@@ -22,12 +23,23 @@ def base_url():
 
 
 def test_a_real_model_predicts_bleu_and_a_rerun_is_free(base_url, tmp_path):
-    rows = [r for r in csv.DictReader(open(os.path.join(ROOT, "data", "llmpp-wmt", "labeled.csv")))
-            if r["task"] == "wmt14ende"]
+    rows = [
+        r
+        for r in csv.DictReader(open(os.path.join(ROOT, "data", "llmpp-wmt", "labeled.csv")))
+        if r["task"] == "wmt14ende"
+    ]
     demos = [(r["arch_json"], float(r["scratch_valid_bleu"])) for r in rows[:10]]
     archs = [r["arch_json"] for r in rows[10:13]]
-    config = dict(base_url=base_url, model="gemma", max_tokens=8, max_concurrency=3, timeout_seconds=300,
-                  answer_format="grammar", grammar=GRAMMAR, cache_file=str(tmp_path / "cache.llmnas"))
+    config = dict(
+        base_url=base_url,
+        model="gemma",
+        max_tokens=8,
+        max_concurrency=3,
+        timeout_seconds=300,
+        answer_format="grammar",
+        grammar=GRAMMAR,
+        cache_file=str(tmp_path / "cache.llmnas"),
+    )
     space = llmnas.Space.builtin("hat-wmt14ende")
     llm = llmnas.LLM(config)
     estimate = llm.estimate(space, archs, demos, task={"task": "machine translation"})
