@@ -25,6 +25,10 @@ import llmnas
 from llmnas_support.scripted_server import ScriptedServer
 
 BATCH = 1000
+# The client gives up on an answer after TIMEOUT_S; a "hang" fault answers after HANG_S. The gap between them, and
+# between TIMEOUT_S and a normal answer's milliseconds, keeps "received within the timeout" unambiguous on a loaded
+# 2-core machine (a 1 s timeout once let a queued normal answer time out on the client while the server logged it).
+TIMEOUT_S, HANG_S = 3.0, 6.0
 RSS_BOUND_MB = 16  # growth over the first batch's resident memory: a leak or an index of answers shows here
 
 
@@ -38,7 +42,7 @@ def open_fds():
 
 
 def client(server, cache_file):
-    """The soak's client: 16 requests at a time, 3 retries, a 1 s timeout, the cache when given."""
+    """The soak's client: 16 requests at a time, 3 retries, a TIMEOUT_S timeout, the cache when given."""
     cache = {"cache_file": cache_file} if cache_file else {}
     return llmnas.LLM(
         base_url=server.base_url,
@@ -47,7 +51,7 @@ def client(server, cache_file):
         retries=3,
         backoff_seconds=0.01,
         backoff_max_seconds=0.05,
-        timeout_seconds=1,
+        timeout_seconds=TIMEOUT_S,
         **cache,
     )
 
@@ -60,7 +64,7 @@ def faults(share):
         {"status": 503},
         {"drop": True},
         {"raw": '{"choices": [{"message": {"content": "2'},
-        {"hang": 1.5},
+        {"hang": HANG_S},
         {"answer": "no number here"},
     ]
     return [dict(kind, probability=share / len(kinds) / (1 - share * i / len(kinds))) for i, kind in enumerate(kinds)]
@@ -151,7 +155,7 @@ def main():
             log = server.log()
             logged = len(log)
             # What the client received: answers that came back within its timeout (a hung one was abandoned).
-            received = [e["usage"] for e in log if e.get("usage") and e["end"] - e["start"] < 1.0]
+            received = [e["usage"] for e in log if e.get("usage") and e["end"] - e["start"] < TIMEOUT_S]
             faulted = sum(1 for e in log if not e.get("usage"))
             ended = np.isfinite(scores) == (statuses == 0)
             assert ended.all(), "an item has neither a score nor its own status"

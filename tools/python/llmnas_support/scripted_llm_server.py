@@ -338,12 +338,14 @@ class Handler(BaseHTTPRequestHandler):
             STATE["log"].append(entry)
             delay = STATE["delay"]
         try:
-            entry["usage"] = self.answer(body_text, chat, delay)
+            self.answer(body_text, chat, delay, entry)
         finally:
-            entry["end"] = time.monotonic()
+            with LOCK:
+                entry.setdefault("end", time.monotonic())
+                entry.setdefault("usage", None)
 
-    def answer(self, body_text, chat, delay):
-        """Answers one completion request; returns the usage it reported (None for faults)."""
+    def answer(self, body_text, chat, delay, entry):
+        """Answers one completion request, logging in `entry` the usage it reports (None for faults) and when."""
         rule = choose_rule(body_text)
         if delay:
             time.sleep(delay)
@@ -361,8 +363,10 @@ class Handler(BaseHTTPRequestHandler):
         if self.hostile(rule):
             return None
         _, body = scripted_completion(body_text, chat, rule)
+        # Logged before the answer leaves: a client may read the log as soon as it holds the answer.
+        with LOCK:
+            entry.update(usage=json.loads(body)["usage"], end=time.monotonic())
         self.send(200, body)
-        return json.loads(body)["usage"]
 
     def hostile(self, rule):
         """Answers as a hostile server would, when the rule asks for it; whether it did."""
