@@ -92,12 +92,7 @@ public struct PromptBuilder: Sendable {
     public func describe(_ architecture: Architecture) -> String {
         var lines: [String] = []
         for (i, hp) in space.hyperparameters.enumerated() {
-            let values = space.activeGenes(ofHyperparameter: i, in: architecture).map { gene -> String in
-                switch hp.choices[gene] {
-                case .int(let v): return String(v)
-                case .string(let s): return s
-                }
-            }
+            let values = space.activeGenes(ofHyperparameter: i, in: architecture).map { hp.choices[$0].label }
             lines.append(
                 "\(hp.name): " + (hp.shape == .scalar ? values[0] : "[" + values.joined(separator: ", ") + "]"))
         }

@@ -34,16 +34,15 @@ public struct Hyperparameter: Sendable {
         self.featureValues = featureValues
     }
 
-    /// True when every choice is an integer, so the value itself is a feature; false for named choices, which are
+    /// True when every choice is a number, so the value itself is a feature; false for named choices, which are
     /// one-hot encoded.
     public var isNumeric: Bool {
-        choices.allSatisfy { if case .int = $0 { return true } else { return false } }
+        choices.allSatisfy { $0.numericValue != nil }
     }
 
     /// The feature value of the choice at `index` (numeric hyperparameters only).
     func featureValue(ofChoiceAt index: Int) -> Double {
         if let featureValues { return featureValues[index] }
-        if case .int(let i) = choices[index] { return Double(i) }
-        return 0
+        return choices[index].numericValue ?? 0
     }
 }

@@ -48,7 +48,7 @@ extension SearchSpace {
                 guard let choice = Choice(json: element) else {
                     throw LLMNASError(
                         .invalidSpace,
-                        "hyperparameter \(i): a choice must be an integer or a string, not \(JSONWriter.write(element))"
+                        "hyperparameter \(i): a choice must be a finite number or a string, not \(JSONWriter.write(element))"
                     )
                 }
                 choices.append(choice)

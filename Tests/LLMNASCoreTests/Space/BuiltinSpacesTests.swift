@@ -72,7 +72,7 @@ import Testing
         ("\"length\": 2", "\"length\": 0", "1 to 64"),
         ("\"length\": 2", "\"length\": 2, \"layers\": \"layers\"", "not both"),
         ("\"choices\": [1, 2]}", "\"choices\": [0, 2]}", "integers 1 to 64"),
-        ("\"choices\": [8, 16]", "\"choices\": [8, 1.5]", "integer or a string"),
+        ("\"choices\": [8, 16]", "\"choices\": [8, true]", "finite number or a string"),
         ("{\"name\": \"op\"", "{\"name\": \"width\"", "appears twice"),
         ("\"task\": \"a test\", ", "", "missing key 'task'"),
     ])

@@ -1,0 +1,61 @@
+"""A user's own search space through the Python binding: numeric choices end to end."""
+
+import json
+
+import numpy as np
+
+import llmnas
+
+CNN = {
+    "name": "cnn",
+    "task": "an image classifier on CIFAR-10",
+    "metric": {"name": "accuracy", "min": 0, "max": 100},
+    "hyperparameters": [
+        {"name": "depth", "meaning": "convolution blocks", "choices": [2, 3, 4]},
+        {"name": "width", "meaning": "channels of each block", "choices": [16, 32, 64], "layers": "depth"},
+        {"name": "dropout", "meaning": "dropout before the classifier", "choices": [0, 0.1, 0.25]},
+        {"name": "ratio", "meaning": "expansion ratio", "choices": [1, 1.5, 2]},
+        {"name": "lr", "meaning": "learning rate", "choices": [1e-3, 3e-4]},
+    ],
+}
+
+
+def toy_accuracy(arch):
+    """A deterministic score that needs the numeric choices read back exactly."""
+    return sum(arch["width"]) / 10 + {0: 0.0, 0.1: 2.0, 0.25: 1.0}[arch["dropout"]] + arch["ratio"] + 1e3 * arch["lr"]
+
+
+def test_numeric_choices_sample_validate_and_show_as_written():
+    space = llmnas.Space.from_json(CNN)
+    assert space.to_json()["hyperparameters"][4]["choices"] == [0.001, 0.0003]
+    archs = space.sample(40, seed=3)
+    assert {a["dropout"] for a in archs} == {0, 0.1, 0.25}
+    assert {a["ratio"] for a in archs} <= {1, 1.5, 2}
+    space.validate({"depth": 2, "width": [16, 32], "dropout": 0.1, "ratio": 1.5, "lr": 3e-4})
+    try:
+        space.validate({"depth": 2, "width": [16, 32], "dropout": 0.15, "ratio": 1.5, "lr": 3e-4})
+        raise AssertionError("0.15 accepted")
+    except llmnas.InvalidArchitectureError as error:
+        assert "[0, 0.1, 0.25]" in str(error)
+    names = space.feature_names
+    features = space.features([{"depth": 2, "width": [16, 32], "dropout": 0.1, "ratio": 1.5, "lr": 3e-4}])[0]
+    assert features[names.index("dropout")] == np.float32(0.1)
+    assert features[names.index("ratio")] == 1.5
+
+
+def test_a_search_over_numeric_choices_checkpoints_and_resumes_to_the_same_result(tmp_path):
+    space = llmnas.Space.from_json(CNN)
+    config = {"seed": 5, "iterations": 6, "population": 12, "parents": 4, "mutations": 4, "crossovers": 4}
+    estimator = {"host": lambda archs: [toy_accuracy(a) for a in archs]}
+    reference = llmnas.Search(space, config)
+    reference.run(estimator)
+    path = tmp_path / "cnn.ckpt"
+    first = llmnas.Search(space, dict(config, checkpoint=str(path)))
+    for _ in range(3):
+        candidates, _ = first.ask()
+        first.tell([toy_accuracy(a) for a in candidates])
+    del first
+    resumed = llmnas.Search.resume(path)
+    resumed.run(estimator)
+    assert resumed.history()["history"] == reference.history()["history"]
+    assert json.dumps(resumed.best()["architecture"]) == json.dumps(reference.best()["architecture"])
