@@ -21,7 +21,7 @@ import LLMNASCore
 ) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        out.pointee = try duplicate(JSONWriter.write(LLMHandle.value(llm, "llm").ledger.json))
+        out.pointee = try duplicate(JSONWriter.write(LLMHandle.value(llm, "llm").ledger.json(statusName: \.statusName)))
     }
 }
 

@@ -26,4 +26,10 @@ extension LLMNASError.Kind {
         case .budgetExceeded: LLMNAS_BUDGET_EXCEEDED
         }
     }
+
+    /// The header's name of that status without its prefix, as JSON documents spell it: `"HTTP_ERROR"`.
+    var statusName: String {
+        let text = String(cString: llmnas_status_string(status))
+        return String(text.prefix { $0 != ":" }.dropFirst("LLMNAS_".count))
+    }
 }

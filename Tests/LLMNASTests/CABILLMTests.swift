@@ -86,7 +86,8 @@ import Testing
         #expect(llmnas_llm_usage(llm, &usage) == LLMNAS_OK)
         #expect(
             take(usage)
-                == #"{"requests":0,"retries":0,"failures":0,"cache_hits":0,"budget_refused":0,"batch_jobs":0,"#
+                == #"{"requests":0,"retries":0,"failures":0,"failures_by_status":{},"cache_hits":0,"budget_refused":0,"#
+                + #""batch_jobs":0,"#
                 + #""prompt_tokens":0,"cached_prompt_tokens":0,"completion_tokens":0,"cost":0,"wall_seconds":0}"#
         )
         llmnas_llm_free(llm)

@@ -28,7 +28,4 @@ final class CompletionProgress {
             stopped = true
         }
     }
-
-    /// The items that failed.
-    var failures: Int { results.filter { if case .failure = $0 { true } else { false } }.count }
 }

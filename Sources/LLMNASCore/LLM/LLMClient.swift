@@ -115,7 +115,7 @@ public final class LLMClient {
         let started = MonotonicClock.now()
         defer {
             ledger.wallSeconds += MonotonicClock.now() - started
-            ledger.failures += items.failures
+            for case .failure(let error) in items.results { ledger.recordFailure(error.kind) }
         }
         let plan = plan(prompts, shape: shape)
         for (item, error) in plan.refused { items.finish(item, .failure(error)) }

@@ -4,8 +4,11 @@ public struct UsageLedger: Sendable, Equatable {
     public var requests = 0
     /// Attempts that were retries.
     public var retries = 0
-    /// Items that failed after all attempts (those the budget refused included).
+    /// Items that failed: no response after all attempts (those the budget refused included), or a response whose
+    /// answer held no usable score.
     public var failures = 0
+    /// The failed items by the kind of their failure.
+    public var failuresByKind: [LLMNASError.Kind: Int] = [:]
     /// Items answered from the response cache.
     public var cacheHits = 0
     /// Items not sent because they could pass `max_cost` or `max_requests`.
@@ -34,11 +37,22 @@ public struct UsageLedger: Sendable, Equatable {
         cost += config.cost(of: response, batch: batch)
     }
 
-    /// The ledger as JSON, as `llmnas_llm_usage` returns it.
-    public var json: JSONValue {
-        .object([
+    /// Counts one failed item.
+    mutating func recordFailure(_ kind: LLMNASError.Kind) {
+        failures += 1
+        failuresByKind[kind, default: 0] += 1
+    }
+
+    /// The ledger as JSON, as `llmnas_llm_usage` returns it; `statusName` names a kind of failure in
+    /// "failures_by_status" (the C layer passes the header's status names).
+    public func json(statusName: (LLMNASError.Kind) -> String) -> JSONValue {
+        let byStatus = LLMNASError.Kind.allCases.compactMap { kind in
+            failuresByKind[kind].map { (statusName(kind), JSONValue.number(Double($0))) }
+        }
+        return .object([
             ("requests", .number(Double(requests))), ("retries", .number(Double(retries))),
-            ("failures", .number(Double(failures))), ("cache_hits", .number(Double(cacheHits))),
+            ("failures", .number(Double(failures))), ("failures_by_status", .object(byStatus)),
+            ("cache_hits", .number(Double(cacheHits))),
             ("budget_refused", .number(Double(budgetRefused))), ("batch_jobs", .number(Double(batchJobs))),
             ("prompt_tokens", .number(Double(promptTokens))),
             ("cached_prompt_tokens", .number(Double(cachedPromptTokens))),

@@ -167,22 +167,33 @@ public final class LLMPPPredictor {
         let metric = builder.space.metric
         let aggregate = client.config.aggregate
         return completions.map { completion in
-            completion.flatMap { choices in
-                if aggregate == .expectation { return expectation(of: choices, metric: metric) }
-                let texts = choices.map(\.text)
-                var values: [Double] = []
-                var firstError: LLMNASError?
-                for text in texts {
-                    do throws(LLMNASError) {
-                        values.append(try AnswerParser.score(in: text, metric: metric))
-                    } catch {
-                        firstError = firstError ?? error
-                    }
-                }
-                guard !values.isEmpty else { return .failure(firstError!) }
-                return .success(ScoreEstimate(values: values, aggregate: aggregate))
+            switch completion {
+            case .failure(let error):
+                return .failure(error)  // the client has counted it
+            case .success(let choices):
+                let estimate = estimate(of: choices, metric: metric, aggregate: aggregate)
+                if case .failure(let error) = estimate { client.ledger.recordFailure(error.kind) }
+                return estimate
             }
         }
+    }
+
+    /// One item's score with its spread from its samples' answers; a `badAnswer` when none holds a usable number.
+    private func estimate(of choices: [CompletionChoice], metric: Metric, aggregate: LLMConfig.Aggregate) -> Result<
+        ScoreEstimate, LLMNASError
+    > {
+        if aggregate == .expectation { return expectation(of: choices, metric: metric) }
+        var values: [Double] = []
+        var firstError: LLMNASError?
+        for text in choices.map(\.text) {
+            do throws(LLMNASError) {
+                values.append(try AnswerParser.score(in: text, metric: metric))
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        guard !values.isEmpty else { return .failure(firstError ?? LLMNASError(.badAnswer, "no answer")) }
+        return .success(ScoreEstimate(values: values, aggregate: aggregate))
     }
 
     /// The expectation over the samples of each one's score distribution: the mean of their means, the variance

@@ -12,8 +12,11 @@ public struct Demonstration: Sendable {
     }
 
     /// Reads `[{"architecture": {...}, "score": 25.3}, ...]`; each architecture must belong to `space` and each
-    /// score be a finite number.
-    public static func list(fromJSON text: String, in space: SearchSpace) throws(LLMNASError) -> [Demonstration] {
+    /// score be finite and, unless `anyScale` (labels on the host's own scale, as a refit's), lie in the range of
+    /// the space's metric, which the LLM's answers are held to.
+    public static func list(fromJSON text: String, in space: SearchSpace, anyScale: Bool = false) throws(LLMNASError)
+        -> [Demonstration]
+    {
         guard let elements = try JSONParser.parse(text).arrayValue else {
             throw LLMNASError(
                 .invalidArgument, "demonstrations must be a JSON array of {\"architecture\": ..., \"score\": ...}")
@@ -34,6 +37,15 @@ public struct Demonstration: Sendable {
             }
             guard let score = try r.number("score"), score.isFinite else {
                 throw LLMNASError(.invalidArgument, "demonstration \(i): missing key 'score'")
+            }
+            let metric = space.metric
+            guard anyScale || (metric.minimum...metric.maximum).contains(score) else {
+                throw LLMNASError(
+                    .invalidArgument,
+                    "demonstration \(i): score \(JSONWriter.write(.number(score))) lies outside the range of "
+                        + "\(metric.name), [\(JSONWriter.write(.number(metric.minimum))), "
+                        + "\(JSONWriter.write(.number(metric.maximum)))] (the space's \"metric\"); every answer "
+                        + "outside it would be refused")
             }
             demonstrations.append(Demonstration(architecture: architecture, score: score))
         }

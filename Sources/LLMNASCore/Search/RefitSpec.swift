@@ -21,7 +21,7 @@ public struct RefitSpec: Sendable {
         every = try r.int("every", in: 1...SearchConfig.maximumIterations) ?? 1
         if let list = r.value("labels") {
             do {
-                labels = try Demonstration.list(fromJSON: JSONWriter.write(list), in: space)
+                labels = try Demonstration.list(fromJSON: JSONWriter.write(list), in: space, anyScale: true)
             } catch {
                 throw LLMNASError(error.kind, "\(context): labels: \(error.message)")
             }

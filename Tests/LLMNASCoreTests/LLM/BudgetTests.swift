@@ -56,7 +56,9 @@ import Testing
         #expect(
             results.filter { if case .failure(let error) = $0 { error.kind == .budgetExceeded } else { false } }.count
                 == 2)
-        #expect(client.ledger.json["budget_refused"] == .number(2))
+        let usage = client.ledger.json(statusName: { "\($0)" })
+        #expect(usage["budget_refused"] == .number(2) && usage["failures"] == .number(2))
+        #expect(usage["failures_by_status"] == .object([("budgetExceeded", .number(2))]))
     }
 
     @Test func theEstimateCountsWithTheTokenizerThenWithObservedRatesThenByTheRule() async throws {

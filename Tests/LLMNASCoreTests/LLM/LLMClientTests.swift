@@ -122,7 +122,7 @@ import Testing
                 Double(ledger.promptTokens - 200) / 1000 * 2 + 200.0 / 1000 * 0.5 + Double(ledger.completionTokens)
                 / 1000 * 4
             #expect(abs(ledger.cost - expected) < 1e-12, "\(rule): every token class at its own price")
-            #expect(ledger.json["cached_prompt_tokens"] == .number(200))
+            #expect(ledger.json(statusName: { "\($0)" })["cached_prompt_tokens"] == .number(200))
         }
         try await server.script(#"[{"cached": 100}]"#)
         let unpriced = try makeClient(server, #""price_prompt_per_1k": 2"#)

@@ -157,6 +157,20 @@ import Testing
         #expect(AnswerParser.firstNumber(in: text) == expected)
     }
 
+    @Test func refusesDemonstrationsOutsideTheMetricRangeNamingTheFirst() throws {
+        let space = try BuiltinSpaces.space(named: "nas-bench-graph")
+        let arch = #"{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}"#
+        let text = #"[{"architecture": \#(arch), "score": 0.8}, {"architecture": \#(arch), "score": 80}]"#
+        do {
+            _ = try Demonstration.list(fromJSON: text, in: space)
+            Issue.record("a score of 80 for an accuracy in [0, 1] was accepted")
+        } catch {
+            #expect(error.kind == .invalidArgument)
+            #expect(error.message.hasPrefix("demonstration 1: score 80 lies outside the range of validation accuracy"))
+        }
+        #expect(try Demonstration.list(fromJSON: text, in: space, anyScale: true).map(\.score) == [0.8, 80])
+    }
+
     @Test func refusesAnswersWithoutAScoreInRange() throws {
         let bleu = Metric(name: "BLEU", minimum: 0, maximum: 100)
         #expect(try AnswerParser.score(in: "BLEU: 26.1 points", metric: bleu) == 26.1)

@@ -137,6 +137,12 @@ class BudgetExceededError(Error):
 
 
 _CLASSES = {cls.status_name: cls for cls in Error.__subclasses__()}
+
+
+class PartialFailureWarning(UserWarning):
+    """Some items of a batch failed and the others came back; the message counts them and quotes the first reason."""
+
+
 _BY_STATUS: Dict[int, Type[Error]] = {}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import warnings
 
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -13,7 +14,7 @@ import numpy as np
 from . import _checks as checks
 from ._handle import OwnedHandle
 from ._library import Callbacks, LLMPtr, call_string, check, lib
-from .errors import IncompleteError, InvalidArgumentError, MalformedJSONError
+from .errors import IncompleteError, InvalidArgumentError, MalformedJSONError, PartialFailureWarning, error_for
 from ._types import ArchLike, Demos, JSONInput, JSONObject, PathLike, Progress
 from .space import Space, _arch_text, _archs_text
 
@@ -83,8 +84,10 @@ class LLM(OwnedHandle):
         [{"architecture", "score"}]). Returns (scores, statuses): a float64 array with NaN for failed items and an int
         array of status values (`llmnas.Status(statuses[i])` names one; they compare equal to `llmnas.Status`
         members). `progress(stage, done, total, value)` returning True cancels; an exception it raises comes back
-        here. With `raise_on_failure`, a batch with failed items raises IncompleteError instead."""
-        scores, _, _, _, statuses = self.predict_spread(space, archs, demos, task, progress, raise_on_failure)
+        here. When every item failed, the first item's error is raised (its message counts the failures and quotes
+        the first reason); when some failed, a PartialFailureWarning says so and the rest come back. With
+        `raise_on_failure`, any failed item raises IncompleteError instead."""
+        scores, _, _, _, statuses = self._predict(space, archs, demos, task, progress, raise_on_failure, 4)
         return scores, statuses
 
     def predict_spread(
@@ -99,6 +102,19 @@ class LLM(OwnedHandle):
         """`predict` with each item's spread over its "n" samples: (scores, standard deviations, lowest answers,
         highest answers, statuses), float64 arrays with NaN for failed items (one sample: deviation 0, its score
         twice; with calibration, through its line)."""
+        return self._predict(space, archs, demos, task, progress, raise_on_failure, 4)
+
+    def _predict(
+        self,
+        space: Space,
+        archs: Union[str, Sequence[ArchLike]],
+        demos: Demos,
+        task: JSONInput,
+        progress: Progress,
+        raise_on_failure: bool,
+        stacklevel: int,
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """`predict_spread`, warning of a partial failure at the caller `stacklevel` frames up."""
         text, n = _archs_and_count(archs)
         scores, stddevs, lows, highs = (np.full(n, np.nan) for _ in range(4))
         statuses = np.zeros(n, dtype=np.intc)
@@ -119,7 +135,10 @@ class LLM(OwnedHandle):
             callbacks.progress(progress),
             None,
         )
-        callbacks.check(status, tolerated=() if raise_on_failure else (int(IncompleteError.status or 0),))
+        incomplete = int(IncompleteError.status or 0)
+        callbacks.check(status, tolerated=() if raise_on_failure else (incomplete,))
+        if status == incomplete:
+            _speak_of_failures(statuses, stacklevel)
         return scores, stddevs, lows, highs, statuses
 
     def estimate(
@@ -317,3 +336,13 @@ def eval_paper_protocol(
             None,
         )
     )
+
+
+def _speak_of_failures(statuses: np.ndarray, stacklevel: int) -> None:
+    """After a batch that ended incomplete: raises the first failed item's error when every item failed, else warns
+    once, both with the library's message (the count of failures and the first reason)."""
+    message = lib.llmnas_last_error().decode("utf-8", "replace")
+    failed = statuses[statuses != 0]
+    if len(failed) == len(statuses):
+        raise error_for(int(failed[0]), message)
+    warnings.warn(message, PartialFailureWarning, stacklevel=stacklevel)

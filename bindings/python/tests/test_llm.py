@@ -39,14 +39,15 @@ def test_predict_scores_and_per_item_statuses(server, hat):
         ),
     ]
     llm = client(server)
-    scores, statuses = llm.predict(hat, archs, demos=[(A00, 24.3)])
+    with pytest.warns(llmnas.PartialFailureWarning, match="1 of 2 architectures failed; the first: the answer holds"):
+        scores, statuses = llm.predict(hat, archs, demos=[(A00, 24.3)])
     assert scores[0] == 26.1 and np.isnan(scores[1])
     assert list(statuses) == [0, llmnas.BadAnswerError.status]
     with pytest.raises(llmnas.IncompleteError, match="1 of 2 architectures failed"):
         llm.predict(hat, archs, demos=[(A00, 24.3)], raise_on_failure=True)
     usage = llm.usage
     assert usage["requests"] == 4 and usage["cache_hits"] == 0
-    assert usage["failures"] == 0  # a bad answer is still a response the server delivered (and billed)
+    assert usage["failures"] == 2 and usage["failures_by_status"] == {"BAD_ANSWER": 2}  # one per call
 
 
 def test_the_cache_makes_a_rerun_free_and_never_holds_the_key(server, hat, tmp_path, monkeypatch):

@@ -54,8 +54,9 @@ def test_statuses_are_an_int_enum_named_as_the_header_names_them(server, hat):
     assert llmnas.Status(llmnas.TimeoutError.status).name == "TIMEOUT"
     server.script([{"answer": "no number here"}])
     llm = llmnas.LLM(base_url=server.base_url, model="scripted")
-    _, statuses = llm.predict(hat, hat.sample(2, seed=1), [])
-    assert [llmnas.Status(s) for s in statuses] == [llmnas.Status.BAD_ANSWER] * 2
+    with pytest.raises(llmnas.BadAnswerError, match="2 of 2 architectures failed") as caught:
+        llm.predict(hat, hat.sample(2, seed=1), [])
+    assert llmnas.Status(caught.value.status) == llmnas.Status.BAD_ANSWER
 
 
 def test_arguments_are_checked_and_named(hat):

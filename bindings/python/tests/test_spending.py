@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 import llmnas
 
 
@@ -14,8 +16,10 @@ def test_a_batch_is_cut_at_max_requests_and_the_rest_completes(server):
     server.script()
     space = llmnas.Space.builtin("hat-wmt14ende")
     llm = llmnas.LLM(base_url=server.base_url, model="scripted", max_requests=2, max_concurrency=1)
-    scores, statuses = llm.predict(space, space.sample(5, seed=1), [])
+    with pytest.warns(llmnas.PartialFailureWarning, match="3 of 5 architectures failed; the first: not sent"):
+        scores, statuses = llm.predict(space, space.sample(5, seed=1), [])
     assert sorted(llmnas.Status(s).name for s in statuses) == ["BUDGET_EXCEEDED"] * 3 + ["OK"] * 2
+    assert llm.usage["failures_by_status"] == {"BUDGET_EXCEEDED": 3}
     assert llm.usage["budget_refused"] == 3 and llm.usage["requests"] == 2 and len(server.log()) == 2
 
 
