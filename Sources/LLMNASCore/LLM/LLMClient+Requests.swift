@@ -87,12 +87,8 @@ extension LLMClient {
             return .done(accept(text, for: job, batch: false))
         case .response(let status, let body, _):
             let retried = status == 429 || (500...599).contains(status) ? " after \(attempt) attempts" : ""
-            return .done(
-                .failure(
-                    LLMNASError(
-                        .httpError,
-                        "HTTP \(status)\(retried): \(CompletionResponse.snippet(String(decoding: body, as: UTF8.self)))"
-                    )))
+            let snippet = CompletionResponse.snippet(String(decoding: body, as: UTF8.self))
+            return .done(.failure(LLMNASError(.httpError, "HTTP \(status)\(retried): \(snippet)\(keyHint(status))")))
         case .redirect(let status, let location):
             // Here the policy refuses the redirect, or the job has followed its most.
             let refusal = config.redirects.target(of: location, from: config.endpointURL, status: status)

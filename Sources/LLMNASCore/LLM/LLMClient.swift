@@ -207,6 +207,13 @@ public final class LLMClient {
         return LLMNASError(error.kind, error.message.replacing(key, with: "[redacted]"))
     }
 
+    /// For a 401 or 403 sent without a key, what was empty: the variable `api_key_env` names; "" otherwise.
+    func keyHint(_ status: Int) -> String {
+        guard status == 401 || status == 403, (environment(config.apiKeyVariable) ?? "").isEmpty else { return "" }
+        return " (no API key was sent: the environment variable \(config.apiKeyVariable), which \"api_key_env\" "
+            + "names, is unset or empty)"
+    }
+
     /// Content type (JSON unless given) and, when the key variable is set, the key: `Authorization: Bearer` or
     /// Azure's `api-key`.
     func requestHeaders(contentType: String = "application/json") -> [String] {

@@ -20,8 +20,12 @@ struct JSONObjectReader {
         self.kind = kind
     }
 
+    /// "`context`: '`key`' must be `what`, not" the type and (shortened) text of what was given.
     private func failure(_ key: String, _ what: String) -> LLMNASError {
-        LLMNASError(kind, "\(context): '\(key)' must be \(what)")
+        guard let given = object[key] else { return LLMNASError(kind, "\(context): '\(key)' must be \(what)") }
+        var text = JSONWriter.write(given)
+        if text.count > 40 { text = text.prefix(40) + "…" }
+        return LLMNASError(kind, "\(context): '\(key)' must be \(what), not \(given.typeName) \(text)")
     }
 
     /// The member `key`, if present.

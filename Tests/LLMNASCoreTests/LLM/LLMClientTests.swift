@@ -76,6 +76,23 @@ import Testing
         #expect(client.ledger.requests == 1)
     }
 
+    @Test(arguments: [401, 403])
+    func aRefusalSentWithoutAKeyNamesTheEmptyVariable(status: Int) async throws {
+        try await server.script("[{\"status\": \(status)}]")
+        let unset = try makeClient(server, #""api_key_env": "MY_KEY""#, environment: ["MY_KEY": ""])
+        guard case .failure(let error) = unset.complete([prompt("x")])[0] else {
+            Issue.record("no failure")
+            return
+        }
+        #expect(error.message.contains("no API key was sent: the environment variable MY_KEY"))
+        let set = try makeClient(server, environment: ["OPENAI_API_KEY": "sk-refused"])
+        guard case .failure(let refused) = set.complete([prompt("x")])[0] else {
+            Issue.record("no failure")
+            return
+        }
+        #expect(refused.message.hasPrefix("HTTP \(status)") && !refused.message.contains("no API key"))
+    }
+
     @Test func aHangPastTheTimeoutIsATimeout() async throws {
         try await server.script(#"[{"hang": 3, "match": "slow"}]"#)
         let client = try makeClient(server, "\"timeout_seconds\": 0.3, \"retries\": 1")

@@ -195,3 +195,14 @@ def test_distill_through_python(server, hat, data_dir):
     assert model.predict(hat.features(hat.sample(4, seed=2))).shape == (4,)
     with pytest.raises(llmnas.InvalidArgumentError, match="pool holds 8500"):
         llm.distill(hat, [], os.path.join(data_dir, "unlabeled_archs.jsonl"), labels=9000)
+
+
+def test_a_wrong_type_names_the_type_and_value_given():
+    with pytest.raises(
+        llmnas.InvalidArgumentError, match=r"'max_concurrency' must be an integer in \[1, 1024\], not a string \"4\""
+    ):
+        llmnas.LLM(model="m", max_concurrency="4")
+    with pytest.raises(
+        llmnas.InvalidArgumentError, match=r"'temperature' must be a number in \[0, 2\], not a number 7"
+    ):
+        llmnas.LLM(model="m", temperature=7)
