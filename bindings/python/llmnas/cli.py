@@ -11,7 +11,7 @@ import subprocess
 import sys
 from typing import IO, Any, Callable, ContextManager, Iterable, List, Optional, Sequence
 
-from ._library import Status
+from ._library import Status, status_string
 from .errors import Error, IncompleteError
 from .llm import LLM, eval_paper_protocol
 from .search import Search
@@ -27,6 +27,8 @@ EPILOG = (
     f"{STATUS_EXIT_BASE + 18} LLMNAS_INCOMPLETE); 1 anything else. The JSON documents are those of "
     "docs/formats.md."
 )
+
+SPACE_HELP = 'a built-in space\'s name, a space definition file (docs/formats.md "search space"), or - for stdin'
 
 
 def _json_argument(text: str) -> Any:
@@ -49,6 +51,25 @@ def _input(path: Optional[str]) -> ContextManager[IO[str]]:
     return open(path, encoding="utf-8")
 
 
+def _space(spec: str) -> Space:
+    """The space a command names: a built-in name, a file holding a space definition (docs/formats.md "search space"), or
+    "-" for a definition on stdin."""
+    if spec == "-":
+        return Space.from_json(sys.stdin.read())
+    if spec not in Space.builtin_names() and (os.path.exists(spec) or spec.endswith(".json") or os.sep in spec):
+        with open(spec, encoding="utf-8") as f:
+            return Space.from_json(f.read())
+    return Space.builtin(spec)
+
+
+def _architectures(args: argparse.Namespace) -> List[Any]:
+    """The architectures of a command's `input` (JSON Lines; stdin when absent or "-")."""
+    if args.space == "-" and args.input in (None, "-"):
+        raise argparse.ArgumentTypeError("the space is read from stdin, so the architectures need a file")
+    with _input(args.input) as stream:
+        return _lines(stream)
+
+
 def _progress(stage: str, done: int, total: int, value: float) -> bool:
     """Progress of a library call on stderr, one line per stage."""
     print(f"\r{stage}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
@@ -66,37 +87,43 @@ def _cmd_spaces(_args: argparse.Namespace) -> None:
 
 
 def _cmd_sample(args: argparse.Namespace) -> None:
-    _write(Space.builtin(args.space).sample(args.count, seed=args.seed))
+    _write(_space(args.space).sample(args.count, seed=args.seed))
 
 
 def _cmd_features(args: argparse.Namespace) -> None:
-    space = Space.builtin(args.space)
-    with _input(args.input) as stream:
-        _write(row.tolist() for row in space.features(_lines(stream)))
+    space = _space(args.space)
+    _write(row.tolist() for row in space.features(_architectures(args)))
 
 
 def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
-    space = Space.builtin(args.space)
-    with _input(args.input) as stream:
-        archs = _lines(stream)
+    space = _space(args.space)
+    archs = _architectures(args)
     with LLM(_json_argument(args.llm)) as llm:
-        scores, statuses = llm.predict(
+        scores, _, _, _, statuses, failure = llm.predict_items(
             space,
             archs,
             _json_argument(args.demos),
             task=_json_argument(args.task) if args.task else None,
             progress=_progress,
         )
-        _write(
-            {"score": None if status else float(score), "status": Status(status).name}
-            for score, status in zip(scores, statuses)
-        )
+        first_reason = failure.partition("; the first: ")[2] if failure else ""
+        lines = []
+        for arch, score, status in zip(archs, scores, statuses):
+            line = {"architecture": arch, "score": None if status else float(score), "status": Status(status).name}
+            if status:
+                # The library words the first failure; the others get their status's meaning.
+                line["message"] = first_reason or status_string(int(status)).partition(": ")[2]
+                first_reason = ""
+            lines.append(line)
+        _write(lines)
+        if failure:
+            print(f"llmnas predict: {failure}", file=sys.stderr)
         print(json.dumps(llm.usage), file=sys.stderr)
     return STATUS_EXIT_BASE - int(IncompleteError.status or 0) if any(statuses) else None
 
 
 def _cmd_distill(args: argparse.Namespace) -> None:
-    space = Space.builtin(args.space)
+    space = _space(args.space)
     with LLM(_json_argument(args.llm)) as llm:
         model, report = llm.distill(
             space,
@@ -129,14 +156,13 @@ def _host_estimator(command: str) -> Callable[[List[Any]], List[float]]:
 
 
 def _cmd_search(args: argparse.Namespace) -> None:
-    space = Space.builtin(args.space)
     config = _json_argument(args.config)
     if args.resume and os.path.exists(args.resume):
         search = Search.resume(args.resume)
     else:
         if args.resume:
             config["checkpoint"] = args.resume
-        search = Search(space, config)
+        search = Search(_space(args.space), config)
     estimators = {}
     for given in args.estimator:
         name, _, command = given.partition("=")
@@ -175,20 +201,20 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     command("spaces", _cmd_spaces, "The built-in search spaces, one JSON string per line.")
-    sub = command("sample", _cmd_sample, "Architectures drawn uniformly from a built-in space, as JSON Lines.")
-    sub.add_argument("space")
+    sub = command("sample", _cmd_sample, "Architectures drawn uniformly from a space, as JSON Lines.")
+    sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("--count", type=int, default=1)
     sub.add_argument("--seed", type=int, default=0)
     sub = command("features", _cmd_features, "The features of JSON Lines architectures, one JSON array per line.")
-    sub.add_argument("space")
+    sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
     sub = command(
         "predict",
         _cmd_predict,
         "LLM-PP: JSON Lines of architectures in, JSON Lines of "
-        '{"score", "status"} out; the usage ledger on stderr.',
+        '{"architecture", "score", "status"} out, with "message" for a failed item; the usage ledger on stderr.',
     )
-    sub.add_argument("space")
+    sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
     sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
@@ -198,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
         _cmd_distill,
         "LLM-Distill-PP: label a pool with LLM-PP, train an MLP, save it; the distillation report on stdout.",
     )
-    sub.add_argument("space")
+    sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
     sub.add_argument("--pool", required=True, help="JSON Lines of architectures to label")
@@ -214,7 +240,7 @@ def parser() -> argparse.ArgumentParser:
         "the candidates as a JSON array on stdin and writes their scores on stdout. The best "
         "architecture's record on stdout.",
     )
-    sub.add_argument("space")
+    sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("--config", required=True, help="the search config, JSON or @FILE")
     sub.add_argument("--estimator", action="append", default=[], metavar="NAME=COMMAND")
     sub.add_argument("--resume", metavar="CHECKPOINT", help="checkpoint file: resumed when it exists, written always")

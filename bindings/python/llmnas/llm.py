@@ -87,7 +87,9 @@ class LLM(OwnedHandle):
         here. When every item failed, the first item's error is raised (its message counts the failures and quotes
         the first reason); when some failed, a PartialFailureWarning says so and the rest come back. With
         `raise_on_failure`, any failed item raises IncompleteError instead."""
-        scores, _, _, _, statuses = self._predict(space, archs, demos, task, progress, raise_on_failure, 4)
+        scores, _, _, _, statuses, failure = self.predict_items(space, archs, demos, task, progress, raise_on_failure)
+        if failure:
+            _speak_of_failures(statuses, failure)
         return scores, statuses
 
     def predict_spread(
@@ -102,19 +104,23 @@ class LLM(OwnedHandle):
         """`predict` with each item's spread over its "n" samples: (scores, standard deviations, lowest answers,
         highest answers, statuses), float64 arrays with NaN for failed items (one sample: deviation 0, its score
         twice; with calibration, through its line)."""
-        return self._predict(space, archs, demos, task, progress, raise_on_failure, 4)
+        *arrays, failure = self.predict_items(space, archs, demos, task, progress, raise_on_failure)
+        if failure:
+            _speak_of_failures(arrays[-1], failure)
+        return tuple(arrays)  # type: ignore[return-value]
 
-    def _predict(
+    def predict_items(
         self,
         space: Space,
         archs: Union[str, Sequence[ArchLike]],
         demos: Demos,
-        task: JSONInput,
-        progress: Progress,
-        raise_on_failure: bool,
-        stacklevel: int,
-    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """`predict_spread`, warning of a partial failure at the caller `stacklevel` frames up."""
+        task: JSONInput = None,
+        progress: Progress = None,
+        raise_on_failure: bool = False,
+    ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, Optional[str]]:
+        """`predict_spread` for pipelines that report each item themselves (the CLI): never raises or warns for
+        failed items; returns the five arrays and, when items failed, the library's message (the count of failures
+        and the first failed item's reason), else None."""
         text, n = _archs_and_count(archs)
         scores, stddevs, lows, highs = (np.full(n, np.nan) for _ in range(4))
         statuses = np.zeros(n, dtype=np.intc)
@@ -137,9 +143,8 @@ class LLM(OwnedHandle):
         )
         incomplete = int(IncompleteError.status or 0)
         callbacks.check(status, tolerated=() if raise_on_failure else (incomplete,))
-        if status == incomplete:
-            _speak_of_failures(statuses, stacklevel)
-        return scores, stddevs, lows, highs, statuses
+        failure = lib.llmnas_last_error().decode("utf-8", "replace") if status == incomplete else None
+        return scores, stddevs, lows, highs, statuses, failure
 
     def estimate(
         self, space: Space, archs: Union[str, Sequence[ArchLike]], demos: Demos, task: JSONInput = None
@@ -338,11 +343,11 @@ def eval_paper_protocol(
     )
 
 
-def _speak_of_failures(statuses: np.ndarray, stacklevel: int) -> None:
+def _speak_of_failures(statuses: np.ndarray, message: str) -> None:
     """After a batch that ended incomplete: raises the first failed item's error when every item failed, else warns
-    once, both with the library's message (the count of failures and the first reason)."""
-    message = lib.llmnas_last_error().decode("utf-8", "replace")
+    once at the caller of `predict`, both with the library's `message` (the count of failures and the first
+    reason)."""
     failed = statuses[statuses != 0]
     if len(failed) == len(statuses):
         raise error_for(int(failed[0]), message)
-    warnings.warn(message, PartialFailureWarning, stacklevel=stacklevel)
+    warnings.warn(message, PartialFailureWarning, stacklevel=3)

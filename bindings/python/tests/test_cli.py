@@ -44,6 +44,41 @@ def test_a_library_error_has_its_status_as_exit_code():
     assert run("sample", "no-such-space").returncode == STATUS_EXIT_BASE - llmnas.NotFoundError.status
 
 
+def test_every_command_takes_a_space_file_or_stdin(tmp_path):
+    own = {
+        "name": "mlp",
+        "task": "a tabular regressor",
+        "metric": {"name": "R2", "min": -1, "max": 1},
+        "hyperparameters": [
+            {"name": "depth", "meaning": "hidden layers", "choices": [1, 2, 3]},
+            {"name": "width", "meaning": "units per layer", "choices": [32, 64], "layers": "depth"},
+            {"name": "dropout", "meaning": "dropout", "choices": [0, 0.1, 0.2]},
+        ],
+    }
+    path = tmp_path / "mlp.json"
+    path.write_text(json.dumps(own))
+    sampled = run("sample", str(path), "--count", "4", "--seed", "2")
+    assert sampled.returncode == 0 and lines(sampled.stdout) == llmnas.Space.from_json(own).sample(4, seed=2)
+    assert lines(run("sample", "-", "--count", "4", "--seed", "2", stdin=json.dumps(own)).stdout) == lines(
+        sampled.stdout
+    )
+    archs = tmp_path / "archs.jsonl"
+    archs.write_text(sampled.stdout)
+    features = lines(run("features", "-", str(archs), stdin=json.dumps(own)).stdout)
+    assert features == llmnas.Space.from_json(own).features(lines(sampled.stdout)).tolist()
+    both = run("features", "-", stdin=json.dumps(own))
+    assert both.returncode == 1 and "need a file" in both.stderr
+    missing = run("sample", str(tmp_path / "none.json"))
+    assert missing.returncode == 1 and "none.json" in missing.stderr
+    widest = (
+        f"{sys.executable} -c \"import json, sys; print(json.dumps([sum(a['width']) for a in json.load(sys.stdin)]))\""
+    )
+    config = json.dumps({"iterations": 6, "population": 8, "parents": 3, "mutations": 3, "crossovers": 2})
+    search = run("search", str(path), "--config", config, "--estimator", f"host={widest}")
+    assert search.returncode == 0, search.stderr
+    assert json.loads(search.stdout)["best_score"] == 192  # three layers of 64
+
+
 def test_predict_and_distill_against_the_scripted_server(server, tmp_path):
     server.script([{"match": "ops: [gat", "answer": "no number"}, {"answer": "0.815"}])
     llm = json.dumps({"base_url": server.base_url, "model": "scripted", "backoff_seconds": 0.01})
@@ -54,7 +89,16 @@ def test_predict_and_distill_against_the_scripted_server(server, tmp_path):
     result = run(
         "predict", "nas-bench-graph", "--llm", llm, "--demos", "[]", stdin="".join(json.dumps(a) + "\n" for a in archs)
     )
-    assert lines(result.stdout) == [{"score": 0.815, "status": "OK"}, {"score": None, "status": "BAD_ANSWER"}]
+    assert lines(result.stdout) == [
+        {"architecture": archs[0], "score": 0.815, "status": "OK"},
+        {
+            "architecture": archs[1],
+            "score": None,
+            "status": "BAD_ANSWER",
+            "message": "the answer holds no number: no number",
+        },
+    ]
+    assert "1 of 2 architectures failed" in result.stderr
     assert result.returncode == STATUS_EXIT_BASE - llmnas.IncompleteError.status
     assert '"requests": 2' in result.stderr
     pool = tmp_path / "pool.jsonl"
