@@ -40,8 +40,18 @@ extension HybridSearch {
         state.started = true
     }
 
-    /// Ranks the scored population, records the iteration and breeds the next population (none after the last).
-    func finishIteration() throws(LLMNASError) {
+    /// Ends the search when `max_expensive_calls` is spent: the iteration under way is recorded over the members
+    /// its estimator has scored (if any), without breeding another.
+    func finishWithinBudget() throws(LLMNASError) {
+        let table = state.scores[config.schedule.estimatorOfIteration[state.iteration]]
+        state.population.removeAll { table.score(of: space.canonical($0.architecture)) == nil }
+        state.pool = []
+        if !state.population.isEmpty { try finishIteration(breeding: false) }
+    }
+
+    /// Ranks the scored population, records the iteration and, when `breeding`, breeds the next population (none
+    /// after the last).
+    func finishIteration(breeding: Bool = true) throws(LLMNASError) {
         let estimatorIndex = config.schedule.estimatorOfIteration[state.iteration]
         let estimator = config.estimators[estimatorIndex]
         let scores = state.population.map { state.scores[estimatorIndex].score(of: space.canonical($0.architecture))! }
@@ -55,8 +65,7 @@ extension HybridSearch {
             iteration: state.iteration, estimator: estimator.name, evaluated: state.evaluated,
             cascade: state.cascade, best: parents[0], bestScore: scores[ranked[0]], parentMean: parentMean,
             populationSize: state.population.count)
-        let isLast = state.iteration + 1 == config.iterations
-        if !isLast { try breed(from: parents, for: state.iteration + 1) }
+        if breeding, state.iteration + 1 < config.iterations { try breed(from: parents, for: state.iteration + 1) }
         state.history.append(record)
         state.evaluated = 0
         state.screened = 0

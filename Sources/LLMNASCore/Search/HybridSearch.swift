@@ -87,8 +87,16 @@ public final class HybridSearch {
 
     // MARK: Ask and tell
 
-    /// Whether every iteration has been scored.
-    public var isFinished: Bool { state.iteration >= config.iterations }
+    /// Whether every iteration has been scored, or the host estimators have answered `max_expensive_calls`.
+    public var isFinished: Bool { state.iteration >= config.iterations || expensiveCallsLeft == 0 }
+
+    /// The scores the host estimators (the expensive ones) have answered.
+    public var expensiveCalls: Int {
+        zip(config.estimators, state.scores).reduce(0) { $0 + ($1.0.isHost ? $1.1.count : 0) }
+    }
+
+    /// The host scores `max_expensive_calls` still allows; nil without that bound.
+    var expensiveCallsLeft: Int? { config.maxExpensiveCalls.map { max(0, $0 - expensiveCalls) } }
 
     /// The candidates the current iteration needs from a host estimator (its cascade's screen first, then its own)
     /// and that estimator's name; an empty list once the search is finished. Runs built-in estimators and breeding as
@@ -132,6 +140,10 @@ public final class HybridSearch {
         }
         countScores(scores.count)
         state.pending = []
+        if expensiveCallsLeft == 0 {
+            try finishWithinBudget()
+            try saveCheckpoint()
+        }
         try advance()
     }
 
@@ -194,7 +206,7 @@ public final class HybridSearch {
         }
         guard !missing.isEmpty else { return true }
         if config.estimators[estimator].isHost {
-            state.pending = missing
+            state.pending = Array(missing.prefix(expensiveCallsLeft ?? missing.count))
             return false
         }
         // Scores that came back are kept even when others failed: the next ask asks only for the rest.

@@ -24,6 +24,9 @@ public struct SearchConfig: Sendable {
     public var constraints: [SearchConstraint] = []
     /// Architectures the first population starts from (a warm start); the rest is sampled.
     public var initial: [Architecture] = []
+    /// The most scores the host estimators (the expensive ones) may be asked for; the search ends when they have
+    /// answered that many, its last iteration recorded over the members they scored. Nil: no bound.
+    public var maxExpensiveCalls: Int?
     /// Where the state is saved after every tell, if anywhere.
     public var checkpoint: String?
     /// The config as given, kept in checkpoints.
@@ -41,7 +44,7 @@ public struct SearchConfig: Sendable {
         self.json = json
         let keys: Set<String> = [
             "seed", "population", "parents", "mutations", "mutation_probability", "crossovers", "iterations",
-            "estimators", "schedule", "constraints", "initial", "checkpoint",
+            "estimators", "schedule", "constraints", "initial", "checkpoint", "max_expensive_calls",
         ]
         let r = try JSONObjectReader(json, context: "search config", allowed: keys, kind: .invalidArgument)
         seed = UInt64(try r.int("seed", in: 0...Int.max) ?? 0)
@@ -117,6 +120,7 @@ public struct SearchConfig: Sendable {
                 }
             }
         }
+        maxExpensiveCalls = try r.int("max_expensive_calls", in: 1...Int(Int32.max))
         checkpoint = try r.string("checkpoint")
         if let checkpoint, checkpoint.isEmpty {
             throw LLMNASError(.invalidArgument, "search config: 'checkpoint' is an empty path")

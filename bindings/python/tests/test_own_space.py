@@ -59,3 +59,18 @@ def test_a_search_over_numeric_choices_checkpoints_and_resumes_to_the_same_resul
     resumed.run(estimator)
     assert resumed.history()["history"] == reference.history()["history"]
     assert json.dumps(resumed.best()["architecture"]) == json.dumps(reference.best()["architecture"])
+
+
+def test_a_budget_of_expensive_calls_ends_the_search():
+    space = llmnas.Space.from_json(CNN)
+    calls = []
+
+    def accuracy(archs):
+        calls.extend(archs)
+        return [toy_accuracy(a) for a in archs]
+
+    search = llmnas.Search(space, {"seed": 1, "population": 20, "parents": 5}, max_expensive_calls=50)
+    best = search.run({"host": accuracy})
+    assert len(calls) == 50 and search.finished
+    assert best["best_score"] == max(toy_accuracy(a) for a in calls)
+    assert search.history()["estimator_calls"]["host"] == 50
