@@ -52,8 +52,8 @@ def _input(path: Optional[str]) -> ContextManager[IO[str]]:
 
 
 def _space(spec: str) -> Space:
-    """The space a command names: a built-in name, a file holding a space definition (docs/formats.md "search space"), or
-    "-" for a definition on stdin."""
+    """The space a command names: a built-in name, a file holding a space definition (docs/formats.md "search
+    space"), or "-" for a definition on stdin."""
     if spec == "-":
         return Space.from_json(sys.stdin.read())
     if spec not in Space.builtin_names() and (os.path.exists(spec) or spec.endswith(".json") or os.sep in spec):
