@@ -117,6 +117,8 @@ public final class LLMClient {
             ledger.wallSeconds += MonotonicClock.now() - started
             for case .failure(let error) in items.results { ledger.recordFailure(error.kind) }
         }
+        items.report()  // "0 of n" before anything is sent: a progress bar shows from the start of the call
+        guard !items.stopped else { return }
         let plan = plan(prompts, shape: shape)
         for (item, error) in plan.refused { items.finish(item, .failure(error)) }
         ledger.cacheHits += plan.answered.count

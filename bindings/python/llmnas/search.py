@@ -63,10 +63,9 @@ class Search(OwnedHandle):
     _free = lib.llmnas_search_free
 
     def __init__(self, space: Space, config: JSONInput = None, max_expensive_calls: Optional[int] = None) -> None:
-        given = json.loads(config) if isinstance(config, str) else dict(config or {})
+        text = config if isinstance(config, str) else json.dumps(config or {})
         if max_expensive_calls is not None:
-            given["max_expensive_calls"] = max_expensive_calls
-        text = json.dumps(given)
+            text = _with_key(text, "max_expensive_calls", max_expensive_calls)
         handle = SearchPtr()
         check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
         self._space_name: Optional[str] = space.name
@@ -259,6 +258,16 @@ class Search(OwnedHandle):
     def write_report(self, path: PathLike, format: str = "html") -> None:
         """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
         check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))
+
+
+def _with_key(config: str, key: str, value: Any) -> str:
+    """The JSON text `config` with `key` set to `value` (text that is no JSON object is left for the library to
+    refuse)."""
+    try:
+        parsed = json.loads(config)
+    except ValueError:
+        return config
+    return json.dumps(dict(parsed, **{key: value})) if isinstance(parsed, dict) else config
 
 
 def _scorer(estimator: Callable[[List[Arch]], Scores]) -> Callable[..., int]:

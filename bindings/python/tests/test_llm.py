@@ -121,7 +121,7 @@ def test_progress_reports_and_cancels(server, hat):
     server.script()
     seen = []
     scores, _ = client(server).predict(hat, hat.sample(3, seed=1), demos=[], progress=lambda *a: seen.append(a))
-    assert [s[1] for s in seen] == [1, 2, 3] and all(s[0] == "llmpp" and s[2] == 3 for s in seen)
+    assert [s[1] for s in seen] == [0, 1, 2, 3] and all(s[0] == "llmpp" and s[2] == 3 for s in seen)
     with pytest.raises(llmnas.CancelledError):
         client(server, max_concurrency=1).predict(
             hat, hat.sample(4, seed=2), demos=[], progress=lambda stage, done, total, value: done >= 1
