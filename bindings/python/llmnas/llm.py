@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
+import tempfile
 import warnings
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -232,39 +234,41 @@ class LLM(OwnedHandle):
         self,
         space: Space,
         demos: Demos,
-        pool_path: PathLike,
+        pool_path: Union[PathLike, Sequence[ArchLike]],
         labels: int,
         seed: int = 0,
         task: JSONInput = None,
         mlp_config: JSONInput = None,
         progress: Progress = None,
     ) -> Tuple["MLP", JSONObject]:
-        """LLM-Distill-PP: `labels` architectures drawn (by `seed`) from the JSON Lines pool at `pool_path`,
-        labelled by LLM-PP through this client's cache, and an MLP trained on them (`mlp_config`: "MLP config" in
-        docs/formats.md). Returns (MLP, report), the report being "distillation report" in docs/formats.md: what the
-        labels cost against what a prediction costs afterwards. Raises BadAnswerError when fewer than 2 labels came
-        back, IOError for the pool file, CancelledError or what `progress` raised."""
+        """LLM-Distill-PP: `labels` architectures drawn (by `seed`) from the pool, a JSON Lines file at `pool_path`
+        or a list of architectures, labelled by LLM-PP through this client's cache, and an MLP trained on them
+        (`mlp_config`: "MLP config" in docs/formats.md). Returns (MLP, report), the report being "distillation
+        report" in docs/formats.md: what the labels cost against what a prediction costs afterwards. Raises
+        BadAnswerError when fewer than 2 labels came back, IOError for the pool file, CancelledError or what
+        `progress` raised."""
         from .mlp import MLP
         from ._library import MLPPtr, take_string
 
         handle, report = MLPPtr(), ctypes.c_void_p()
         callbacks = Callbacks()
-        callbacks.check(
-            lib.llmnas_llmpp_distill(
-                self._handle,
-                space._handle,
-                _json_text(task),
-                _demos_text(demos),
-                os.fspath(pool_path).encode(),
-                checks.whole(labels, "labels"),
-                checks.seed(seed),
-                _json_text(mlp_config),
-                callbacks.progress(progress),
-                None,
-                ctypes.byref(handle),
-                ctypes.byref(report),
+        with _pool_file(pool_path) as pool:
+            callbacks.check(
+                lib.llmnas_llmpp_distill(
+                    self._handle,
+                    space._handle,
+                    _json_text(task),
+                    _demos_text(demos),
+                    pool.encode(),
+                    checks.whole(labels, "labels"),
+                    checks.seed(seed),
+                    _json_text(mlp_config),
+                    callbacks.progress(progress),
+                    None,
+                    ctypes.byref(handle),
+                    ctypes.byref(report),
+                )
             )
-        )
         return MLP._wrap(handle), json.loads(take_string(report))
 
     def eval_paper_protocol(
@@ -341,6 +345,21 @@ def eval_paper_protocol(
             None,
         )
     )
+
+
+@contextlib.contextmanager
+def _pool_file(pool: Union[PathLike, Sequence[ArchLike]]) -> Iterator[str]:
+    """The path of a JSON Lines pool: `pool` itself when it is a path, else a temporary file holding the list,
+    removed afterwards."""
+    if isinstance(pool, (str, bytes, os.PathLike)):
+        yield os.fsdecode(pool)
+        return
+    with tempfile.TemporaryDirectory(prefix="llmnas-pool-") as folder:
+        path = os.path.join(folder, "pool.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for arch in pool:
+                f.write((arch if isinstance(arch, str) else json.dumps(arch)) + "\n")
+        yield path
 
 
 def _speak_of_failures(statuses: np.ndarray, message: str) -> None:

@@ -7,7 +7,20 @@ import json
 
 import numpy as np
 
-from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from ._handle import OwnedHandle
 from ._types import Arch, JSONInput, JSONObject, PathLike, Progress
@@ -220,13 +233,32 @@ class Search(OwnedHandle):
         return json.loads(call_string(lib.llmnas_search_trials, self._handle))
 
     def trials_dataframe(self) -> Any:
-        """The trials as a pandas DataFrame (pandas is an optional dependency): one row per trial, a column per
-        constraint ("constraint_<name>"), the architecture as a dict."""
+        """The trials as a pandas DataFrame (pandas is an optional dependency), one row per trial, with Optuna's
+        columns where they apply: "number" (the trial's place in `trials()`), "value" (its score), "params_<name>"
+        per hyperparameter (a list's or per-layer hyperparameter's values as "params_<name>_<i>", missing (NaN)
+        past an architecture's layers) and "state" ("COMPLETE"); then llmnas's own: "iteration", "estimator", "spread",
+        "parent", "constraint_<name>" per constraint, "params" and "flops" for spaces with a cost model, and the
+        "architecture" as a dict."""
         import pandas
 
+        trials = self.trials()
+        lengths: Dict[str, int] = {}
+        for trial in trials:
+            for name, value in trial["architecture"].items():
+                if isinstance(value, list):
+                    lengths[name] = max(lengths.get(name, 0), len(value))
         rows = []
-        for trial in self.trials():
-            row = {key: value for key, value in trial.items() if key != "constraints"}
+        for number, trial in enumerate(trials):
+            row: Dict[str, Any] = {"number": number, "value": trial["score"]}
+            for name, value in trial["architecture"].items():
+                if name in lengths:
+                    row.update(
+                        {f"params_{name}_{i}": value[i] if i < len(value) else None for i in range(lengths[name])}
+                    )
+                else:
+                    row[f"params_{name}"] = value
+            row["state"] = "COMPLETE"
+            row.update({key: value for key, value in trial.items() if key not in ("score", "constraints")})
             row.update({f"constraint_{name}": value for name, value in trial["constraints"].items()})
             rows.append(row)
         return pandas.DataFrame(rows)

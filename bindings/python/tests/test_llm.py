@@ -180,7 +180,7 @@ def test_paper_protocol_baselines_and_llmpp(server, data_dir):
         llmnas.eval_paper_protocol(os.path.join(data_dir, "missing"))
 
 
-def test_distill_through_python(server, hat, data_dir):
+def test_distill_through_python(server, hat, data_dir, tmp_path):
     server.script()
     llm = client(server, max_concurrency=8)
     model, report = llm.distill(
@@ -195,6 +195,13 @@ def test_distill_through_python(server, hat, data_dir):
     assert model.predict(hat.features(hat.sample(4, seed=2))).shape == (4,)
     with pytest.raises(llmnas.InvalidArgumentError, match="pool holds 8500"):
         llm.distill(hat, [], os.path.join(data_dir, "unlabeled_archs.jsonl"), labels=9000)
+    pool = hat.sample(40, seed=3)  # a list does what the same list in a JSON Lines file does
+    listed, listed_report = llm.distill(hat, [(A00, 24.3)], pool, labels=30, seed=1, mlp_config={"steps": 50})
+    path = tmp_path / "pool.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in pool))
+    filed, _ = llm.distill(hat, [(A00, 24.3)], path, labels=30, seed=1, mlp_config={"steps": 50})
+    x = hat.features(hat.sample(8, seed=4))
+    assert listed_report["labels"] == 30 and np.array_equal(listed.predict(x), filed.predict(x))
 
 
 def test_a_wrong_type_names_the_type_and_value_given():

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pandas as pd
 
 import llmnas
 
@@ -74,3 +75,24 @@ def test_a_budget_of_expensive_calls_ends_the_search():
     assert len(calls) == 50 and search.finished
     assert best["best_score"] == max(toy_accuracy(a) for a in calls)
     assert search.history()["estimator_calls"]["host"] == 50
+
+
+def test_the_trials_table_flattens_per_layer_values_as_optuna_does():
+    space = llmnas.Space.from_json(CNN)
+    search = llmnas.Search(space, {"seed": 2, "population": 10, "parents": 3, "iterations": 2}, max_expensive_calls=15)
+    search.run({"host": lambda archs: [toy_accuracy(a) for a in archs]})
+    frame = search.trials_dataframe()
+    assert [c for c in frame.columns if c.startswith("params_")] == [
+        "params_depth",
+        "params_width_0",
+        "params_width_1",
+        "params_width_2",
+        "params_width_3",
+        "params_dropout",
+        "params_ratio",
+        "params_lr",
+    ]
+    for _, row in frame.iterrows():
+        widths = [row[f"params_width_{i}"] for i in range(4)]
+        assert [w for w in widths if pd.notna(w)] == row["architecture"]["width"]  # missing past the layers
+        assert len(row["architecture"]["width"]) == row["params_depth"]

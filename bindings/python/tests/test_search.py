@@ -257,7 +257,20 @@ def test_every_scored_architecture_is_a_trial(graph, tmp_path):
     assert llmnas.Search.resume(config["checkpoint"]).trials() == trials, "trials survive a checkpoint"
 
     frame = search.trials_dataframe()
-    assert len(frame) == len(trials) and {"estimator", "iteration", "score", "parent", "constraint_gat"} <= set(frame)
+    assert len(frame) == len(trials) and {"estimator", "iteration", "value", "parent", "constraint_gat"} <= set(frame)
+    assert list(frame.columns[:8]) == [
+        "number",
+        "value",
+        "params_link",
+        "params_ops_0",
+        "params_ops_1",
+        "params_ops_2",
+        "params_ops_3",
+        "state",
+    ]
+    assert list(frame["number"]) == list(range(len(trials))) and set(frame["state"]) == {"COMPLETE"}
+    assert list(frame["params_ops_2"]) == [t["architecture"]["ops"][2] for t in trials]
+    assert list(frame["value"]) == [t["score"] for t in trials]
 
     front = search.best_trials()
     assert front and all(t in trials for t in front)
