@@ -192,7 +192,7 @@ class _LabellerActor:
         from .space import Space
 
         space = Space.from_json(space_json)
-        scores, statuses = self.llm.predict(space, archs, demos, task=task)
+        scores, _, _, _, statuses, _ = self.llm.predict_items(space, archs, demos, task=task)  # statuses say it all
         return [float(s) for s in scores], [int(s) for s in statuses], self.llm.usage
 
 
@@ -231,7 +231,12 @@ def label_llmpp(
         for arch, score, status in zip(part, part_scores, part_statuses):
             scores[_key("llmpp", arch)], statuses[_key("llmpp", arch)] = score, status
         for name, value in ledger.items():
-            usage[name] = usage.get(name, 0) + value
+            if isinstance(value, dict):  # failures_by_status: counts by status name
+                merged = usage.setdefault(name, {})
+                for status, count in value.items():
+                    merged[status] = merged.get(status, 0) + count
+            else:
+                usage[name] = usage.get(name, 0) + value
     for actor in pool:
         ray.kill(actor)
     return (
