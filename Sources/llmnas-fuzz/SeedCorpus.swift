@@ -10,6 +10,17 @@ enum SeedCorpus {
             seeds[harness, default: []].append((prefix.map { [$0] } ?? []) + Array(text.utf8))
         }
         for name in BuiltinSpaces.names { add("space", JSONWriter.write(try BuiltinSpaces.space(named: name).json)) }
+        // A user's CNN space with numeric choices and the "cnn" cost model.
+        add(
+            "space",
+            #"{"name": "cnn", "task": "t", "metric": {"name": "acc", "min": 0, "max": 1}, "hyperparameters": ["#
+                + #"{"name": "stem_width", "meaning": "m", "choices": [16, 32]}, "#
+                + #"{"name": "depth", "meaning": "m", "choices": [1, 2, 3]}, "#
+                + #"{"name": "width", "meaning": "m", "choices": [16, 64], "layers": "depth"}, "#
+                + #"{"name": "kernel", "meaning": "m", "choices": [3, 5], "layers": "depth"}, "#
+                + #"{"name": "downsample", "meaning": "m", "choices": [0, 1], "layers": "depth"}, "#
+                + #"{"name": "dropout", "meaning": "m", "choices": [0, 0.1, 2.5e-1]}], "#
+                + #""cost_model": {"kind": "cnn", "input_channels": 3, "image_size": 32, "classes": 10}}"#)
         let labeled = try CSVTable(path: "data/llmpp-wmt/labeled.csv")
         for row in labeled.rows.prefix(30) { add("arch", row["arch_json"]!, prefix: 0) }
         var generator = SeededGenerator(seed: 7)

@@ -80,7 +80,7 @@ public enum BuiltinSpaces {
                         + "three",
                     choices: ints([-1, 1, 2]), shape: decoder, featureValues: [1, 2, 3]),
             ],
-            costModel: try TransformerCostModel(vocabularySize: vocabularySize)
+            costModel: .transformer(try TransformerCostModel(vocabularySize: vocabularySize))
         )
     }
 

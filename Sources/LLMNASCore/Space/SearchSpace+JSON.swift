@@ -99,19 +99,7 @@ extension SearchSpace {
                 constraints.append(.notAllEqual(hyperparameter: try c.requiredString("hyperparameter"), value: value))
             }
         }
-        var costModel: TransformerCostModel? = nil
-        if let model = reader.value("cost_model") {
-            let m = try JSONObjectReader(
-                model, context: "cost_model", allowed: ["kind", "vocabulary_size", "sequence_length", "qkv_dim"],
-                kind: .invalidSpace)
-            guard try m.requiredString("kind") == "hat-transformer" else {
-                throw LLMNASError(.invalidSpace, "cost_model: unknown kind; the known kind is \"hat-transformer\"")
-            }
-            costModel = try TransformerCostModel(
-                vocabularySize: try m.requiredInt("vocabulary_size"),
-                sequenceLength: try m.int("sequence_length") ?? 30,
-                qkvDim: try m.int("qkv_dim") ?? 512)
-        }
+        let costModel = try reader.value("cost_model").map { value throws(LLMNASError) in try CostModel(json: value) }
         try self.init(
             name: name, task: try reader.requiredString("task"), metric: metric, hyperparameters: hyperparameters,
             constraints: constraints, costModel: costModel)
@@ -162,18 +150,7 @@ extension SearchSpace {
                         })
                 ))
         }
-        if let costModel {
-            members.append(
-                (
-                    "cost_model",
-                    .object([
-                        ("kind", .string("hat-transformer")),
-                        ("vocabulary_size", .number(Double(costModel.vocabularySize))),
-                        ("sequence_length", .number(Double(costModel.sequenceLength))),
-                        ("qkv_dim", .number(Double(costModel.qkvDim))),
-                    ])
-                ))
-        }
+        if let costModel { members.append(("cost_model", costModel.json)) }
         return .object(members)
     }
 }

@@ -13,7 +13,7 @@ public struct SearchSpace: Sendable {
     /// Rules every architecture must obey.
     public let constraints: [SpaceConstraint]
     /// How parameters and FLOPs are counted, if the space has a cost model.
-    public let costModel: TransformerCostModel?
+    public let costModel: CostModel?
 
     /// Where each hyperparameter's genes start in the gene vector.
     let geneOffsets: [Int]
@@ -28,7 +28,7 @@ public struct SearchSpace: Sendable {
     /// real hyperparameters and choices, and a cost model whose hyperparameters exist.
     public init(
         name: String, task: String, metric: Metric, hyperparameters: [Hyperparameter],
-        constraints: [SpaceConstraint] = [], costModel: TransformerCostModel? = nil
+        constraints: [SpaceConstraint] = [], costModel: CostModel? = nil
     ) throws(LLMNASError) {
         func fail(_ message: String) -> LLMNASError { LLMNASError(.invalidSpace, "search space '\(name)': \(message)") }
         guard !name.isEmpty else { throw LLMNASError(.invalidSpace, "search space: the name is empty") }
@@ -108,23 +108,7 @@ public struct SearchSpace: Sendable {
                 }
             }
         }
-        if costModel != nil {
-            for required in TransformerCostModel.requiredHyperparameters where indexByName[required] == nil {
-                throw fail("the transformer cost model needs the hyperparameter '\(required)'")
-            }
-            let attention = hyperparameters[indexByName["decoder_arbitrary_ende_attn"]!]
-            guard attention.isNumeric,
-                attention.choices.indices.allSatisfy({
-                    let layers = attention.featureValue(ofChoiceAt: $0)
-                    return layers >= 1 && layers == layers.rounded()
-                })
-            else {
-                throw fail(
-                    "the transformer cost model counts 'decoder_arbitrary_ende_attn' as attended encoder layers: its "
-                        + "choices, or its feature_values, must be integers of at least 1"
-                )
-            }
-        }
+        if let problem = costModel?.problem(with: hyperparameters) { throw fail(problem) }
         self.name = name
         self.task = task
         self.metric = metric

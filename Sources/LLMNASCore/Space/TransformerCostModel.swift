@@ -41,20 +41,27 @@ public struct TransformerCostModel: Sendable, Equatable {
         self.qkvDim = qkvDim
     }
 
-    /// The counts for one architecture.
-    public struct Counts: Sendable, Equatable {
-        /// Parameters without embeddings.
-        public let parameters: Int
-        /// Parameters of the target embedding (decoder width times vocabulary), as HAT reports them.
-        public let embeddingParameters: Int
-        /// FLOPs of one forward pass, output projection included.
-        public let flops: Int
-        /// FLOPs of the output projection alone.
-        public let outputProjectionFlops: Int
+    /// Checks that the hyperparameters hold what the model reads: HAT's names, and attended encoder layers that are
+    /// integers of at least 1.
+    static func check(_ hyperparameters: [Hyperparameter]) -> String? {
+        for required in requiredHyperparameters where !hyperparameters.contains(where: { $0.name == required }) {
+            return "the transformer cost model needs the hyperparameter '\(required)'"
+        }
+        let attention = hyperparameters.first { $0.name == "decoder_arbitrary_ende_attn" }!
+        guard attention.isNumeric,
+            attention.choices.indices.allSatisfy({
+                let layers = attention.featureValue(ofChoiceAt: $0)
+                return layers >= 1 && layers == layers.rounded()
+            })
+        else {
+            return "the transformer cost model counts 'decoder_arbitrary_ende_attn' as attended encoder layers: its "
+                + "choices, or its feature_values, must be integers of at least 1"
+        }
+        return nil
     }
 
     /// Counts parameters and FLOPs of `architecture` in `space` (which must hold the required hyperparameters).
-    public func counts(of architecture: Architecture, in space: SearchSpace) -> Counts {
+    public func counts(of architecture: Architecture, in space: SearchSpace) -> CostCounts {
         func values(_ name: String) -> [Int] {
             let i = space.index(of: name)!
             return space.activeGenes(ofHyperparameter: i, in: architecture).map {
@@ -87,7 +94,7 @@ public struct TransformerCostModel: Sendable, Equatable {
                 * l * q + 6
         }
         let projection = l * d * vocabularySize
-        return Counts(
+        return CostCounts(
             parameters: parameters, embeddingParameters: d * vocabularySize,
             flops: 2 * (macs + projection), outputProjectionFlops: 2 * projection)
     }

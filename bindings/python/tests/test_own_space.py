@@ -1,9 +1,11 @@
 """A user's own search space through the Python binding: numeric choices end to end."""
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import llmnas
 
@@ -96,3 +98,64 @@ def test_the_trials_table_flattens_per_layer_values_as_optuna_does():
         widths = [row[f"params_width_{i}"] for i in range(4)]
         assert [w for w in widths if pd.notna(w)] == row["architecture"]["width"]  # missing past the layers
         assert len(row["architecture"]["width"]) == row["params_depth"]
+
+
+REFERENCE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "data", "cnn-cost", "reference_counts.json")
+
+CNN_WITH_COST = {
+    "name": "cifar-cnn",
+    "task": "image classification on CIFAR-10",
+    "metric": {"name": "accuracy", "min": 0, "max": 100},
+    "hyperparameters": [
+        {"name": "stem_width", "meaning": "channels of the stem", "choices": [8, 16, 24, 32, 64]},
+        {"name": "depth", "meaning": "convolution layers after the stem", "choices": [1, 2, 3, 4, 5, 6]},
+        {"name": "width", "meaning": "channels", "choices": [8, 16, 32, 48, 64, 96, 128, 192, 256], "layers": "depth"},
+        {"name": "kernel", "meaning": "kernel size", "choices": [1, 3, 5, 7], "layers": "depth"},
+        {"name": "downsample", "meaning": "1 halves the resolution", "choices": [0, 1], "layers": "depth"},
+        {"name": "activation", "meaning": "activation", "choices": ["relu", "gelu", "silu"]},
+    ],
+    "cost_model": {"kind": "cnn", "input_channels": 3, "image_size": 32, "classes": 10},
+}
+
+
+def test_the_cnn_cost_model_counts_the_parameters_a_framework_counts():
+    space = llmnas.Space.from_json(CNN_WITH_COST)
+    with open(REFERENCE, encoding="utf-8") as f:
+        reference = json.load(f)
+    assert reference["input_channels"] == 3 and reference["classes"] == 10 and len(reference["architectures"]) == 5
+    for row in reference["architectures"]:
+        arch = dict(row["architecture"], activation="relu")
+        assert space.stats(arch)["params"] == row["params"], arch
+    # FLOPs by hand for the smallest: a 3x3 stem 3->16 and a 3x3 16->16 at 32x32, and a 16->10 classifier.
+    smallest = dict(reference["architectures"][0]["architecture"], activation="relu")
+    assert space.stats(smallest)["flops"] == 2 * (32 * 32 * 9 * 3 * 16 + 32 * 32 * 9 * 16 * 16 + 16 * 10)
+
+
+def test_a_user_space_with_a_cost_model_gets_params_constraints_and_cost_lines(server):
+    space = llmnas.Space.from_json(CNN_WITH_COST)
+    assert llmnas.Space.from_json(space.to_json()).to_json() == space.to_json()
+    limit = 100_000
+    config = {
+        "seed": 3,
+        "population": 16,
+        "parents": 4,
+        "iterations": 3,
+        "constraints": [{"kind": "params", "max": limit}],
+    }
+    search = llmnas.Search(space, config, max_expensive_calls=40)
+    search.run({"host": lambda archs: [sum(a["width"]) / 10 for a in archs]})
+    assert all(t["params"] <= limit and t["constraints"]["params"] == t["params"] for t in search.trials())
+    server.script()
+    demos = [(a, 50 + i) for i, a in enumerate(space.sample(6, seed=4))]
+    validation = llmnas.LLM(base_url=server.base_url, model="scripted").validate(space, demos, bootstrap=50)
+    assert {"params least squares", "GFLOPs least squares"} <= {p["predictor"] for p in validation["predictors"]}
+
+
+def test_a_space_that_lacks_what_the_cnn_cost_model_reads_is_refused_naming_it():
+    broken = json.loads(json.dumps(CNN_WITH_COST))
+    broken["hyperparameters"][3].pop("layers")
+    with pytest.raises(llmnas.InvalidSpaceError, match="'kernel' per layer"):
+        llmnas.Space.from_json(broken)
+    broken["hyperparameters"] = broken["hyperparameters"][:2]
+    with pytest.raises(llmnas.InvalidSpaceError, match="needs the hyperparameter 'width'"):
+        llmnas.Space.from_json(broken)
