@@ -53,12 +53,7 @@ public struct CNNCostModel: Sendable, Equatable {
 
     /// Counts parameters and FLOPs of `architecture` in `space` (which `check` accepted).
     public func counts(of architecture: Architecture, in space: SearchSpace) -> CostCounts {
-        func values(_ name: String) -> [Int] {
-            let i = space.index(of: name)!
-            return space.activeGenes(ofHyperparameter: i, in: architecture).map {
-                if case .int(let v) = space.hyperparameters[i].choices[$0] { return v } else { return 0 }
-            }
-        }
+        func values(_ name: String) -> [Int] { space.integerValues(of: name, in: architecture) }
         var channels = inputChannels
         var size = imageSize
         var parameters = 0

@@ -77,3 +77,14 @@ public enum CostModel: Sendable, Equatable {
         }
     }
 }
+
+extension SearchSpace {
+    /// The active values of the hyperparameter `name` (which must exist) in `architecture`, as the integers a cost
+    /// model counts with (0 for a choice that is not an integer, which the models' checks rule out).
+    func integerValues(of name: String, in architecture: Architecture) -> [Int] {
+        let i = index(of: name)!
+        return activeGenes(ofHyperparameter: i, in: architecture).map {
+            if case .int(let v) = hyperparameters[i].choices[$0] { return v } else { return 0 }
+        }
+    }
+}

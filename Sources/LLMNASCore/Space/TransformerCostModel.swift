@@ -62,12 +62,7 @@ public struct TransformerCostModel: Sendable, Equatable {
 
     /// Counts parameters and FLOPs of `architecture` in `space` (which must hold the required hyperparameters).
     public func counts(of architecture: Architecture, in space: SearchSpace) -> CostCounts {
-        func values(_ name: String) -> [Int] {
-            let i = space.index(of: name)!
-            return space.activeGenes(ofHyperparameter: i, in: architecture).map {
-                if case .int(let v) = space.hyperparameters[i].choices[$0] { return v } else { return 0 }
-            }
-        }
+        func values(_ name: String) -> [Int] { space.integerValues(of: name, in: architecture) }
         let e = values("encoder_embed_dim")[0]
         let d = values("decoder_embed_dim")[0]
         let l = sequenceLength
