@@ -121,8 +121,8 @@ class LLM(OwnedHandle):
         raise_on_failure: bool = False,
     ) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, Optional[str]]:
         """`predict_spread` for pipelines that report each item themselves (the CLI): failed items raise nothing and
-        warn nothing (unless `raise_on_failure`); returns the five arrays and, when items failed, the library's message (the count of failures
-        and the first failed item's reason), else None."""
+        warn nothing (unless `raise_on_failure`); returns the five arrays and, when items failed, the library's
+        message (the count of failures and the first failed item's reason), else None."""
         text, n = _archs_and_count(archs)
         scores, stddevs, lows, highs = (np.full(n, np.nan) for _ in range(4))
         statuses = np.zeros(n, dtype=np.intc)
