@@ -130,6 +130,9 @@ test-python: wheel test-examples
 		test "$$(grep -c 'of the [0-9]* candidates it scored' $(BUILD)/examples/verdict.out)" = 3
 	$(WHEEL_RUN) examples/python/ray_hsnas.py --seconds-per-arch 0 2>/dev/null | tee $(BUILD)/examples/ray_hsnas.out \
 		| grep -q "same result: True"
+	PYTHON=$(WHEEL_VENV)/bin/python tools/with_scripted_server.sh sh -c 'env -i PATH=/usr/bin:/bin HOME=$(HOME) \
+		LLMNAS_MODEL=scripted OPENAI_BASE_URL=$$LLMNAS_TEST_BASE_URL $(WHEEL_VENV)/bin/python examples/python/own_space.py' \
+		| tee $(BUILD)/examples/own_space.out | grep -q "same result as an uninterrupted run: True"
 
 # Installs into a temporary prefix, moves it (the install is relocatable), builds the C example with pkg-config and
 # the C++ one with CMake's find_package, and runs both.

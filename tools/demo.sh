@@ -59,6 +59,9 @@ step verdict "${python[@]}" examples/python/search_verdict.py build/distilled-wm
 echo "LLM-proposed architectures (llmnas_llm_propose): 5 within 3 GFLOPs, every rejection with its reason, then the"
 echo "accepted ones as the first population of a short search scored by the distilled predictor"
 step propose env LLMNAS_LLM_CONFIG="$config" "${python[@]}" examples/python/propose.py build/distilled-wmt14ende-123.mlp 5 3.0
+echo "A space of your own (examples/python/own_space.py, docs/own-space.md): a CNN with the cnn cost model, LLM-PP,"
+echo "its validation, distillation, a search under a parameter limit stopped and resumed, the trials table"
+step own_space env LLMNAS_LLM_CONFIG="$config" "${python[@]}" examples/python/own_space.py
 echo "Where the optimum is known: NAS-Bench-Graph's 4 data sets x $seeds seeds, every method judged by test and valid"
 echo "regret (± standard error over seeds) and the expensive calls it spent, and what issue 15's target asks of each table"
 "$venv"/bin/pip install -q scikit-learn  # the forest that tells how findable each table's best architectures are
