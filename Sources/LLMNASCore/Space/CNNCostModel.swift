@@ -34,14 +34,22 @@ public struct CNNCostModel: Sendable, Equatable {
         self.classes = classes
     }
 
+    /// The choices the model accepts for each hyperparameter it reads.
+    static let choiceRanges: [String: ClosedRange<Int>] = [
+        "stem_width": 1...1_000_000, "depth": 1...SearchSpace.maximumLayers, "width": 1...1_000_000,
+        "kernel": 1...255, "downsample": 0...1,
+    ]
+
     /// Checks that `space` holds the hyperparameters the model reads, with integer choices where it counts them.
     static func check(_ hyperparameters: [Hyperparameter]) -> String? {
         for name in requiredHyperparameters {
             guard let hp = hyperparameters.first(where: { $0.name == name }) else {
                 return "the cnn cost model needs the hyperparameter '\(name)'"
             }
-            guard hp.choices.allSatisfy({ if case .int(let v) = $0 { v >= 0 } else { false } }) else {
-                return "the cnn cost model needs non-negative integer choices for '\(name)'"
+            let range = CNNCostModel.choiceRanges[name]!
+            guard hp.choices.allSatisfy({ if case .int(let v) = $0 { range.contains(v) } else { false } }) else {
+                return "the cnn cost model needs integer choices from \(range.lowerBound) to \(range.upperBound) "
+                    + "for '\(name)'"
             }
             let perLayer = name == "width" || name == "kernel" || name == "downsample"
             guard !perLayer || hp.shape == .perLayer(countedBy: "depth") else {
@@ -54,25 +62,27 @@ public struct CNNCostModel: Sendable, Equatable {
     /// Counts parameters and FLOPs of `architecture` in `space` (which `check` accepted).
     public func counts(of architecture: Architecture, in space: SearchSpace) -> CostCounts {
         func values(_ name: String) -> [Int] { space.integerValues(of: name, in: architecture) }
-        var channels = inputChannels
+        // Doubles: exact up to 2^53, and a choice set of absurd widths saturates instead of overflowing an Int.
+        var channels = Double(inputChannels)
         var size = imageSize
-        var parameters = 0
-        var macs = 0
+        var parameters = 0.0
+        var macs = 0.0
         func convolution(to width: Int, kernel: Int, stride: Int) {
-            let padding = kernel / 2
-            size = max(0, (size + 2 * padding - kernel) / stride + 1)
-            parameters += kernel * kernel * channels * width + 2 * width
-            macs += size * size * kernel * kernel * channels * width
-            channels = width
+            size = (size + 2 * (kernel / 2) - kernel) / stride + 1
+            let (k, w, pixels) = (Double(kernel), Double(width), Double(size * size))
+            parameters += k * k * channels * w + 2 * w
+            macs += pixels * k * k * channels * w
+            channels = w
         }
         convolution(to: values("stem_width")[0], kernel: 3, stride: 1)
         for (width, (kernel, downsample)) in zip(values("width"), zip(values("kernel"), values("downsample"))) {
             convolution(to: width, kernel: kernel, stride: downsample == 0 ? 1 : 2)
         }
-        let classifier = channels * classes
-        parameters += classifier + classes
+        let classifier = channels * Double(classes)
+        parameters += classifier + Double(classes)
+        func count(_ value: Double) -> Int { value < 9e18 ? Int(value) : 9_000_000_000_000_000_000 }
         return CostCounts(
-            parameters: parameters, embeddingParameters: 0, flops: 2 * (macs + classifier),
-            outputProjectionFlops: 2 * classifier)
+            parameters: count(parameters), embeddingParameters: 0, flops: count(2 * (macs + classifier)),
+            outputProjectionFlops: count(2 * classifier))
     }
 }

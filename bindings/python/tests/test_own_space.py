@@ -159,3 +159,18 @@ def test_a_space_that_lacks_what_the_cnn_cost_model_reads_is_refused_naming_it()
     broken["hyperparameters"] = broken["hyperparameters"][:2]
     with pytest.raises(llmnas.InvalidSpaceError, match="needs the hyperparameter 'width'"):
         llmnas.Space.from_json(broken)
+
+
+def test_the_cnn_cost_model_refuses_impossible_choices_and_never_overflows():
+    zero = json.loads(json.dumps(CNN_WITH_COST))
+    zero["hyperparameters"][3]["choices"] = [0, 3]
+    with pytest.raises(llmnas.InvalidSpaceError, match="integer choices from 1 to 255 for 'kernel'"):
+        llmnas.Space.from_json(zero)
+    huge = json.loads(json.dumps(CNN_WITH_COST))
+    huge["hyperparameters"][2]["choices"] = [1_000_000]
+    huge["hyperparameters"][3]["choices"] = [255]
+    huge["cost_model"]["image_size"] = 16384
+    space = llmnas.Space.from_json(huge)
+    arch = dict(space.sample(1, seed=1)[0], depth=6, width=[1_000_000] * 6, kernel=[255] * 6, downsample=[0] * 6)
+    stats = space.stats(arch)
+    assert stats["flops"] == 9_000_000_000_000_000_000 and stats["params"] > 1e17  # saturated, not a crash
