@@ -175,6 +175,17 @@ LLMNAS_API llmnas_status llmnas_arch_crossover(const llmnas_space *space, const 
  *  @return LLMNAS_UNSUPPORTED for a space without a cost model. */
 LLMNAS_API llmnas_status llmnas_arch_stats(const llmnas_space *space, const char *arch_json, char **out_json);
 
+/** A host cost: writes the architecture's parameters and FLOPs (finite, not negative, below 9e18) to *params and
+ *  *flops. Called on the thread of the call that needs the cost; nonzero fails that call with LLMNAS_CANCELLED. */
+typedef int (*llmnas_cost_fn)(const char *arch_json, double *params, double *flops, void *user_data);
+
+/** Creates a handle on `space` with its host cost model `name` (formats.md "search space / cost_model", kind
+ *  "host") bound to `fn`: stats, params and flops constraints, proposals' bounds, validation's cost lines and the
+ *  prompts' GFLOPs line then call it. `space` is unchanged. @return LLMNAS_NOT_FOUND (the space has no host cost
+ *  `name`), LLMNAS_INVALID_ARGUMENT (fn NULL). */
+LLMNAS_API llmnas_status llmnas_space_with_cost(const llmnas_space *space, const char *name, llmnas_cost_fn fn,
+                                                void *user_data, llmnas_space **out_space);
+
 /* ---- LLM-PP: prompts, the client, predictions ---- */
 /* `task_json` (NULL for the defaults): formats.md "task", with its "prompt" options (formats.md "prompt options")
  * and "calibrate". `demos_json`: formats.md "demonstrations", architectures with their measured scores. */
@@ -370,6 +381,11 @@ LLMNAS_API llmnas_status llmnas_search_bind_llm(llmnas_search *search, const cha
 /** Binds a callback to the config's host constraint `name`, called with each candidate. @return LLMNAS_NOT_FOUND. */
 LLMNAS_API llmnas_status llmnas_search_bind_constraint(llmnas_search *search, const char *name, llmnas_value_fn fn,
                                                        void *user_data);
+
+/** Binds a callback to the space's host cost `name`, as llmnas_space_with_cost does; a resumed search needs it
+ *  again. @return LLMNAS_NOT_FOUND, LLMNAS_INVALID_ARGUMENT (fn NULL). */
+LLMNAS_API llmnas_status llmnas_search_bind_cost(llmnas_search *search, const char *name, llmnas_cost_fn fn,
+                                                 void *user_data);
 
 /** Runs built-in estimators and breeding, then writes the batch a host estimator must score and its name ("[]"
  *  and "" once finished); asked again before a tell, the same batch. @return LLMNAS_INVALID_ARGUMENT (unbound),

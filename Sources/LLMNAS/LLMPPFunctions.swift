@@ -16,7 +16,7 @@ import LLMNASCore
         }
         let demonstrations = try Demonstration.list(fromJSON: text(demosJSON, "demos_json"), in: space)
         let architecture = try space.architecture(fromJSON: text(archJSON, "arch_json"))
-        let messages = PromptBuilder(space: space, task: task).messages(
+        let messages = try PromptBuilder(space: space, task: task).messages(
             demonstrations: demonstrations, judging: architecture)
         out.pointee = try duplicate(JSONWriter.write(.array(messages.map(\.json))))
     }

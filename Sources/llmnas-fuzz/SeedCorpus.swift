@@ -21,6 +21,12 @@ enum SeedCorpus {
                 + #"{"name": "downsample", "meaning": "m", "choices": [0, 1], "layers": "depth"}, "#
                 + #"{"name": "dropout", "meaning": "m", "choices": [0, 0.1, 2.5e-1]}], "#
                 + #""cost_model": {"kind": "cnn", "input_channels": 3, "image_size": 32, "classes": 10}}"#)
+        // A space whose cost a host function counts.
+        add(
+            "space",
+            #"{"name": "head", "task": "t", "metric": {"name": "acc", "min": 0, "max": 1}, "hyperparameters": ["#
+                + #"{"name": "units", "meaning": "m", "choices": [64, 128]}], "#
+                + #""cost_model": {"kind": "host", "name": "head_cost"}}"#)
         let labeled = try CSVTable(path: "data/llmpp-wmt/labeled.csv")
         for row in labeled.rows.prefix(30) { add("arch", row["arch_json"]!, prefix: 0) }
         var generator = SeededGenerator(seed: 7)

@@ -29,10 +29,44 @@ private:
     llmnas_status status_;
 };
 
+/// An architecture's cost as a host counts it: parameters and FLOPs (finite, not negative).
+struct Cost {
+    double params;  ///< Trainable parameters.
+    double flops;   ///< FLOPs of one forward pass.
+};
+
+/// A host cost function: the cost of an architecture (JSON). What it throws reaches the caller of the call that
+/// needed the cost, as itself.
+using CostFunction = std::function<Cost(const std::string &arch_json)>;
+
 namespace detail {
-/// Throws Error for any status other than LLMNAS_OK.
+/// What a host cost threw on this thread, for the next check to rethrow (the library calls a cost on the thread of
+/// the call that needs it).
+inline std::exception_ptr &pending_cost_exception() {
+    thread_local std::exception_ptr pending;
+    return pending;
+}
+
+/// Rethrows what a host cost threw during the call; else throws Error for any status other than LLMNAS_OK.
 inline void check(llmnas_status status) {
-    if (status != LLMNAS_OK) throw Error(status, llmnas_last_error());
+    std::exception_ptr pending = pending_cost_exception();
+    pending_cost_exception() = nullptr;
+    if (status == LLMNAS_OK) return;
+    if (pending) std::rethrow_exception(pending);
+    throw Error(status, llmnas_last_error());
+}
+
+/// The C callback of a host cost: `user_data` is the CostFunction.
+inline int cost_trampoline(const char *arch_json, double *params, double *flops, void *user_data) {
+    try {
+        Cost cost = (*static_cast<CostFunction *>(user_data))(arch_json);
+        *params = cost.params;
+        *flops = cost.flops;
+        return 0;
+    } catch (...) {
+        pending_cost_exception() = std::current_exception();
+        return 1;
+    }
 }
 
 /// The number of elements of a JSON array the library wrote (compact, valid JSON, "[]" when empty): the commas at
@@ -185,12 +219,25 @@ public:
         return detail::take(out);
     }
 
+    /// This space with its host cost model `name` (cost_model {"kind": "host", "name": ...}) bound to `cost`, which
+    /// stats, constraints, proposals, validation and prompts then call; this space is unchanged.
+    Space with_cost(const std::string &name, CostFunction cost) const {
+        auto function = std::make_shared<CostFunction>(std::move(cost));
+        llmnas_space *handle = nullptr;
+        detail::check(llmnas_space_with_cost(get(), name.c_str(), &detail::cost_trampoline, function.get(), &handle));
+        Space bound(handle);
+        bound.cost_ = std::move(function);
+        return bound;
+    }
+
     /// The C handle, still owned by this object.
     const llmnas_space *get() const noexcept { return handle_.get(); }
 
 private:
     explicit Space(llmnas_space *handle) : handle_(handle, llmnas_space_free) {}
     std::unique_ptr<llmnas_space, void (*)(llmnas_space *)> handle_;
+    std::shared_ptr<CostFunction> cost_;  // the bound host cost, which searches of this space share
+    friend class Search;
 };
 
 /// The LLM-PP prompt for `arch_json` given `demos_json`, as a JSON array of messages (task and options may be empty).
@@ -439,6 +486,7 @@ public:
         llmnas_search *handle = nullptr;
         detail::check(llmnas_search_create(space.get(), config_json.empty() ? nullptr : config_json.c_str(), &handle));
         handle_.reset(handle);
+        state_->cost = space.cost_;
     }
 
     /// The search saved in the checkpoint file `path`, exactly where it stood.
@@ -474,6 +522,14 @@ public:
         auto binding = std::make_unique<Callback<Constraint>>(Callback<Constraint>{state_.get(), std::move(constraint)});
         detail::check(llmnas_search_bind_constraint(get(), name.c_str(), &Search::value_trampoline, binding.get()));
         state_->constraints[name] = std::move(binding);
+    }
+
+    /// Binds `cost` to the space's host cost `name` (a resumed search needs it again). What it throws is rethrown,
+    /// as itself, by the ask or run that called it.
+    void bind_cost(const std::string &name, CostFunction cost) {
+        auto function = std::make_shared<CostFunction>(std::move(cost));
+        detail::check(llmnas_search_bind_cost(get(), name.c_str(), &detail::cost_trampoline, function.get()));
+        state_->cost = std::move(function);
     }
 
     /// The candidates (a JSON array) the current iteration needs from the estimator named in `estimator`; "[]" once
@@ -589,6 +645,7 @@ private:
     /// The bound constraints (the C side keeps pointers to them) and the exception a callback caught, to rethrow.
     struct State {
         std::map<std::string, std::unique_ptr<Callback<Constraint>>> constraints;
+        std::shared_ptr<CostFunction> cost;
         std::exception_ptr pending;
     };
 

@@ -186,6 +186,47 @@ int main() {
     expect(hosted.best_json().find("\"finished\":true") != std::string::npos &&
                hosted.best_json().find("gat") == std::string::npos, "run finishes the search under the host constraint");
 
+    // A user space whose cost a host function counts: stats, a params constraint, a resumed search binding it again.
+    auto own = llmnas::Space::from_json(
+        R"({"name": "head", "task": "a classifier head", "metric": {"name": "accuracy", "min": 0, "max": 100},)"
+        R"("hyperparameters": [{"name": "units", "meaning": "hidden units", "choices": [8, 16, 32, 64, 96, 128, 256, 512]}],)"
+        R"("cost_model": {"kind": "host", "name": "head_cost"}})");
+    auto units_of = [](const std::string &arch) { return std::stod(arch.substr(arch.find(':') + 1)); };
+    llmnas::CostFunction head_cost = [&](const std::string &arch) {
+        double units = units_of(arch);
+        return llmnas::Cost{513 * units + 10 * units + 10, 2 * (512 * units + 10 * units)};
+    };
+    expect(status_of([&] { own.stats(R"({"units": 64})"); }) == LLMNAS_INVALID_ARGUMENT, "an unbound host cost");
+    expect(status_of([&] { own.with_cost("other", head_cost); }) == LLMNAS_NOT_FOUND, "a host cost of another name");
+    auto costed = own.with_cost("head_cost", head_cost);
+    expect(costed.stats(R"({"units": 64})").find("\"params\":33482") != std::string::npos, "stats by the host cost");
+    bool cost_rethrown = false;
+    try {
+        own.with_cost("head_cost", [](const std::string &) -> llmnas::Cost { throw Refused(); }).stats(R"({"units": 64})");
+    } catch (const Refused &) {
+        cost_rethrown = true;
+    }
+    expect(cost_rethrown, "a host cost's exception comes back as itself");
+    const std::string limited = R"({"iterations": 3, "population": 4, "parents": 2, "mutations": 1, "crossovers": 1,)"
+                                R"("seed": 2, "checkpoint": "build/examples/head.ckpt",)"
+                                R"("constraints": [{"kind": "params", "max": 70000}]})";
+    auto by_units = [&](const std::string &candidates, std::size_t n) {
+        std::vector<double> scores;
+        for (const std::string &arch : top_level_objects(candidates)) scores.push_back(units_of(arch));
+        scores.resize(n);
+        return scores;
+    };
+    {
+        llmnas::Search first(costed, limited);
+        auto batch = first.ask_batch();
+        first.tell(by_units(batch.candidates_json, batch.count));
+    }
+    auto resumed = llmnas::Search::resume("build/examples/head.ckpt");
+    expect(status_of([&] { resumed.ask(); }) == LLMNAS_INVALID_ARGUMENT, "a resumed search needs its cost again");
+    resumed.bind_cost("head_cost", head_cost);
+    resumed.run({{"host", by_units}});
+    expect(resumed.best_json().find(R"("units":128)") != std::string::npos, "the best under 70,000 params");
+
     // A framework's own buffers, without copies; batches with their count.
     std::vector<float> buffer(3 * space.feature_count());
     std::string three = space.sample(9, 3);

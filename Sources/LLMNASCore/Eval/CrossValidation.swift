@@ -31,7 +31,10 @@ public enum CrossValidation {
             Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf)),
         ]
         if let costModel = space.costModel {
-            let counts = demonstrations.map { costModel.counts(of: $0.architecture, in: space) }
+            var counts: [CostCounts] = []
+            for demonstration in demonstrations {
+                counts.append(try costModel.counts(of: demonstration.architecture, in: space))
+            }
             columns.append(
                 Column(
                     predictor: "params least squares",

@@ -43,8 +43,11 @@ public final class LLMPPPredictor {
         if let calibrationFailure, calibrationFailure.kind == .cancelled {
             return architectures.map { _ in .failure(calibrationFailure) }
         }
-        let estimates = estimates(
-            of: client.completeChoices(prompts(judging: architectures)) { progress($0.renamed("llmpp")) })
+        let prompts: [[ChatMessage]]
+        do { prompts = try self.prompts(judging: architectures) } catch {
+            return architectures.map { _ in .failure(error) }
+        }
+        let estimates = estimates(of: client.completeChoices(prompts) { progress($0.renamed("llmpp")) })
         guard builder.task.calibrate else { return estimates }
         guard let calibration else {
             let reason = calibrationFailure?.message ?? "calibration failed"
@@ -102,12 +105,12 @@ public final class LLMPPPredictor {
             for fold in folds {
                 let outside = demonstrations.indices.filter { !fold.contains($0) }.map { demonstrations[$0] }
                 for held in fold {
-                    prompts[held] = builder.messages(
+                    prompts[held] = try builder.messages(
                         demonstrations: outside, judging: demonstrations[held].architecture)
                 }
             }
         } else {
-            prompts = calibrationPrompts()
+            prompts = try calibrationPrompts()
         }
         var cancelled = false
         let results = scores(
@@ -120,22 +123,26 @@ public final class LLMPPPredictor {
     }
 
     /// What `predict(architectures)` would send and cost now (calibration included), before anything is sent.
-    public func estimate(_ architectures: [Architecture]) -> PromptEstimate {
+    public func estimate(_ architectures: [Architecture]) throws(LLMNASError) -> PromptEstimate {
         client.estimate(
-            (builder.task.calibrate && demonstrations.count >= 3 ? calibrationPrompts() : [])
-                + prompts(judging: architectures))
+            (builder.task.calibrate && demonstrations.count >= 3 ? try calibrationPrompts() : [])
+                + (try prompts(judging: architectures)))
     }
 
     /// One prompt per architecture, with every demonstration.
-    private func prompts(judging architectures: [Architecture]) -> [[ChatMessage]] {
-        architectures.map { builder.messages(demonstrations: demonstrations, judging: $0) }
+    private func prompts(judging architectures: [Architecture]) throws(LLMNASError) -> [[ChatMessage]] {
+        var prompts: [[ChatMessage]] = []
+        for architecture in architectures {
+            prompts.append(try builder.messages(demonstrations: demonstrations, judging: architecture))
+        }
+        return prompts
     }
 
     /// Calibration's prompts, one per demonstration: it is judged with the others shown, in an order that lets the
     /// prompts share long prefixes, so a server with a prefix cache computes each shared part once. Recursively,
     /// the prompts that hold out a demonstration of the second half show the first half first, and the other way
     /// round: over n demonstrations the prompts then differ in about n log2 n demonstrations, not n²/2.
-    private func calibrationPrompts() -> [[ChatMessage]] {
+    private func calibrationPrompts() throws(LLMNASError) -> [[ChatMessage]] {
         var shown = [[Int]](repeating: [], count: demonstrations.count)
         func arrange(_ prefix: [Int], _ rest: ArraySlice<Int>) {
             guard rest.count > 1 else {
@@ -147,10 +154,13 @@ public final class LLMPPPredictor {
             arrange(prefix + rest[middle...], rest[..<middle])
         }
         arrange([], Array(demonstrations.indices)[...])
-        return demonstrations.indices.map { held in
-            builder.messages(
-                demonstrations: shown[held].map { demonstrations[$0] }, judging: demonstrations[held].architecture)
+        var prompts: [[ChatMessage]] = []
+        for held in demonstrations.indices {
+            prompts.append(
+                try builder.messages(
+                    demonstrations: shown[held].map { demonstrations[$0] }, judging: demonstrations[held].architecture))
         }
+        return prompts
     }
 
     /// Turns each item's sample texts into one score: the numeric answers in range, combined by the client's

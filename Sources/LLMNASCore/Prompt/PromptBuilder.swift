@@ -18,8 +18,11 @@ public struct PromptBuilder: Sendable {
     private var showsGFLOPs: Bool { task.options.gflops && space.costModel != nil }
 
     /// The messages asking the model to judge `architecture` given `demonstrations` (only the nearest, when the
-    /// options say so): a system message with the role (when on) and a user message with everything else.
-    public func messages(demonstrations given: [Demonstration], judging architecture: Architecture) -> [ChatMessage] {
+    /// options say so): a system message with the role (when on) and a user message with everything else. Fails
+    /// only when the GFLOPs line is shown and the space's host cost fails.
+    public func messages(demonstrations given: [Demonstration], judging architecture: Architecture) throws(LLMNASError)
+        -> [ChatMessage]
+    {
         let demonstrations =
             task.options.nearestDemonstrations.map {
                 NearestDemonstrations.choose($0, of: given, for: architecture, in: space)
@@ -44,10 +47,10 @@ public struct PromptBuilder: Sendable {
         var body: [String] = []
         for (i, demonstration) in demonstrations.enumerated() {
             body.append(
-                "Architecture \(i + 1):\n" + describe(demonstration.architecture) + "\n\(metric): "
+                "Architecture \(i + 1):\n" + (try describe(demonstration.architecture)) + "\n\(metric): "
                     + DecimalFormat.fixed(demonstration.score, space.metric.decimals))
         }
-        body.append("Architecture to judge:\n" + describe(architecture) + "\n\(metric):")
+        body.append("Architecture to judge:\n" + (try describe(architecture)) + "\n\(metric):")
         sections.append(body.joined(separator: "\n\n"))
         messages.append(ChatMessage(role: "user", content: sections.joined(separator: "\n\n")))
         return messages
@@ -89,7 +92,7 @@ public struct PromptBuilder: Sendable {
     }
 
     /// `name: value` lines for every hyperparameter (lists as `[a, b]`), then GFLOPs with one decimal when shown.
-    public func describe(_ architecture: Architecture) -> String {
+    public func describe(_ architecture: Architecture) throws(LLMNASError) -> String {
         var lines: [String] = []
         for (i, hp) in space.hyperparameters.enumerated() {
             let values = space.activeGenes(ofHyperparameter: i, in: architecture).map { hp.choices[$0].label }
@@ -98,7 +101,8 @@ public struct PromptBuilder: Sendable {
         }
         if showsGFLOPs, let costModel = space.costModel {
             lines.append(
-                "GFLOPs: " + DecimalFormat.fixed(Double(costModel.counts(of: architecture, in: space).flops) / 1e9, 1))
+                "GFLOPs: "
+                    + DecimalFormat.fixed(Double(try costModel.counts(of: architecture, in: space).flops) / 1e9, 1))
         }
         return lines.joined(separator: "\n")
     }

@@ -36,7 +36,7 @@ public struct LLMProposer {
             result.rounds += 1
             let before = result.accepted.count
             let missing = request.count - result.accepted.count
-            let messages = prompt.messages(
+            let messages = try prompt.messages(
                 demonstrations: demonstrations, missing: missing, proposed: result.accepted.map(\.architecture))
             let format: AnswerShape.Format =
                 request.structured
@@ -78,7 +78,10 @@ public struct LLMProposer {
         }
         if let repeated = known[space.canonical(architecture)] { return .failure(.init(repeated)) }
         if let costModel = space.costModel {
-            let counts = costModel.counts(of: architecture, in: space)
+            let counts: CostCounts
+            do { counts = try costModel.counts(of: architecture, in: space) } catch {
+                return .failure(.init(error.message))
+            }
             let gflops = Double(counts.flops) / 1e9
             if let limit = request.maxGFLOPs, gflops > limit {
                 return .failure(

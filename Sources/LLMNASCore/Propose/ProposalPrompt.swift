@@ -12,7 +12,9 @@ struct ProposalPrompt {
     private var metric: String { space.metric.name }
 
     /// The messages of a round asking for `missing` more architectures, after `proposed` were accepted.
-    func messages(demonstrations: [Demonstration], missing: Int, proposed: [Architecture]) -> [ChatMessage] {
+    func messages(demonstrations: [Demonstration], missing: Int, proposed: [Architecture]) throws(LLMNASError)
+        -> [ChatMessage]
+    {
         var messages: [ChatMessage] = []
         if builder.task.options.role {
             let what = builder.task.name.map { "\($0) models" } ?? "neural networks"
@@ -29,7 +31,7 @@ struct ProposalPrompt {
         for (i, demonstration) in demonstrations.enumerated() {
             shown.append(
                 "Architecture \(i + 1): " + space.jsonText(of: demonstration.architecture)
-                    + costText(demonstration.architecture)
+                    + (try costText(demonstration.architecture))
                     + "\n\(metric): " + DecimalFormat.fixed(demonstration.score, space.metric.decimals))
         }
         sections.append(shown.joined(separator: "\n"))
@@ -77,9 +79,10 @@ struct ProposalPrompt {
         return lines.joined(separator: "\n")
     }
 
-    private func costText(_ architecture: Architecture) -> String {
+    private func costText(_ architecture: Architecture) throws(LLMNASError) -> String {
         guard let costModel = space.costModel else { return "" }
-        return "\nGFLOPs: " + DecimalFormat.fixed(Double(costModel.counts(of: architecture, in: space).flops) / 1e9, 2)
+        return "\nGFLOPs: "
+            + DecimalFormat.fixed(Double(try costModel.counts(of: architecture, in: space).flops) / 1e9, 2)
     }
 
     private func ask(_ missing: Int) -> String {

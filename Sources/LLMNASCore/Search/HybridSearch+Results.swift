@@ -29,7 +29,7 @@ extension HybridSearch {
 
     /// Every architecture any estimator scored (docs/formats.md, "search trials"), in the order of the iterations
     /// that asked for them: estimator, iteration, score, its spread (null when the estimator gave none), constraint
-    /// values, parameters and FLOPs (spaces with a cost model), whether it was ever kept as a parent, and each
+    /// values, parameters and FLOPs (spaces with a cost model that counts), whether it was ever kept as a parent, and each
     /// estimator's direction.
     public func trialsJSON() -> JSONValue {
         var trials: [(iteration: Int, order: Int, json: JSONValue)] = []
@@ -47,8 +47,8 @@ extension HybridSearch {
                     ),
                     ("architecture", space.json(of: entry.architecture)),
                 ]
-                if let costModel = space.costModel {
-                    let counts = costModel.counts(of: entry.architecture, in: space)
+                // A host cost not bound (a report written from a checkpoint) leaves the counts out.
+                if let counts = try? space.costModel?.counts(of: entry.architecture, in: space) {
                     members += [
                         ("params", .number(Double(counts.parameters))), ("flops", .number(Double(counts.flops))),
                     ]

@@ -7,8 +7,8 @@ public final class HybridSearch {
     /// A host callback's value for an architecture (a host constraint).
     public typealias HostValue = (Architecture) throws(LLMNASError) -> Double
 
-    /// The space searched.
-    public let space: SearchSpace
+    /// The space searched (with its host cost once bound).
+    public private(set) var space: SearchSpace
     /// How the search runs.
     public let config: SearchConfig
     /// Everything needed to continue; saved in checkpoints.
@@ -85,6 +85,17 @@ public final class HybridSearch {
         hostConstraints[name] = value
     }
 
+    /// Binds `count` to the space's host cost model `name` (a resumed search needs it again), for the LLM
+    /// estimators bound before as well.
+    public func bind(cost name: String, _ count: @escaping HostCostModel.Count) throws(LLMNASError) {
+        space = try space.binding(cost: name, count)
+        for (name, predictor) in predictors {
+            predictors[name] = LLMPPPredictor(
+                client: predictor.client, space: space, task: predictor.builder.task,
+                demonstrations: predictor.demonstrations)
+        }
+    }
+
     // MARK: Ask and tell
 
     /// Whether every iteration has been scored, or the host estimators have answered `max_expensive_calls`.
@@ -102,6 +113,8 @@ public final class HybridSearch {
     /// and that estimator's name; an empty list once the search is finished. Runs built-in estimators and breeding as
     /// far as it can first. Asking twice without a tell gives the same batch.
     public func ask() throws(LLMNASError) -> (candidates: [Architecture], estimator: String) {
+        let countsCost = config.constraints.contains { $0.kind == .parameters || $0.kind == .flops }
+        if countsCost, !isFinished, case .host(let model) = space.costModel { try model.boundFunction(in: space) }
         try advance()
         guard !isFinished else { return ([], "") }
         return (state.pending, config.estimators[pendingEstimator].name)
@@ -340,8 +353,8 @@ public final class HybridSearch {
                     "latency constraint '\(constraint.name)' has no model: bind one before the search starts")
             }
             return Double(model.predict([architecture], in: space)[0])
-        case .parameters: return Double(space.costModel!.counts(of: architecture, in: space).parameters)
-        case .flops: return Double(space.costModel!.counts(of: architecture, in: space).flops)
+        case .parameters: return Double(try space.costModel!.counts(of: architecture, in: space).parameters)
+        case .flops: return Double(try space.costModel!.counts(of: architecture, in: space).flops)
         case .host:
             guard let callback = hostConstraints[constraint.name] else {
                 throw LLMNASError(

@@ -2,7 +2,7 @@
 /// `maximum`.
 public struct SearchConstraint: Sendable {
     /// What the constrained value is.
-    public enum Kind: Sendable {
+    public enum Kind: Sendable, Equatable {
         /// An MLP's prediction from the features, e.g. latency in ms: a built-in latency predictor (`predictor`), a
         /// model file (`model`), or a model bound to the search under the constraint's name.
         case latency(predictor: String?, model: String?)

@@ -17,12 +17,15 @@ public enum CostModel: Sendable, Equatable {
     case transformer(TransformerCostModel)
     /// A plain convolutional network (`"cnn"`).
     case cnn(CNNCostModel)
+    /// A function of the host's, bound by name (`"host"`).
+    case host(HostCostModel)
 
-    /// Parameters and FLOPs of `architecture` in `space`.
-    public func counts(of architecture: Architecture, in space: SearchSpace) -> CostCounts {
+    /// Parameters and FLOPs of `architecture` in `space`; a host model fails when unbound or when its function does.
+    public func counts(of architecture: Architecture, in space: SearchSpace) throws(LLMNASError) -> CostCounts {
         switch self {
         case .transformer(let model): model.counts(of: architecture, in: space)
         case .cnn(let model): model.counts(of: architecture, in: space)
+        case .host(let model): try model.counts(of: architecture, in: space)
         }
     }
 
@@ -31,17 +34,21 @@ public enum CostModel: Sendable, Equatable {
         switch self {
         case .transformer: TransformerCostModel.check(hyperparameters)
         case .cnn: CNNCostModel.check(hyperparameters)
+        case .host: nil
         }
     }
 
     /// Reads a space's `"cost_model"` object.
     init(json: JSONValue) throws(LLMNASError) {
-        let kinds = ["hat-transformer", "cnn"]
+        let kinds = ["hat-transformer", "cnn", "host"]
         guard let kind = json["kind"]?.stringValue, kinds.contains(kind) else {
             throw LLMNASError(
-                .invalidSpace, "cost_model: unknown kind; the known kinds are \"hat-transformer\", \"cnn\"")
+                .invalidSpace, "cost_model: unknown kind; the known kinds are \"hat-transformer\", \"cnn\", \"host\"")
         }
-        if kind == "cnn" {
+        if kind == "host" {
+            let m = try JSONObjectReader(json, context: "cost_model", allowed: ["kind", "name"], kind: .invalidSpace)
+            self = .host(try HostCostModel(name: try m.requiredString("name")))
+        } else if kind == "cnn" {
             let m = try JSONObjectReader(
                 json, context: "cost_model", allowed: ["kind", "input_channels", "image_size", "classes"],
                 kind: .invalidSpace)
@@ -74,6 +81,7 @@ public enum CostModel: Sendable, Equatable {
                 ("kind", .string("cnn")), ("input_channels", .number(Double(model.inputChannels))),
                 ("image_size", .number(Double(model.imageSize))), ("classes", .number(Double(model.classes))),
             ])
+        case .host(let model): .object([("kind", .string("host")), ("name", .string(model.name))])
         }
     }
 }

@@ -7,7 +7,7 @@ extension SearchSpace {
             throw LLMNASError(
                 .unsupported, "space '\(name)' has no cost model, so its parameters and FLOPs are not known")
         }
-        let counts = costModel.counts(of: architecture, in: self)
+        let counts = try costModel.counts(of: architecture, in: self)
         return .object([
             ("params", .number(Double(counts.parameters))),
             ("embedding_params", .number(Double(counts.embeddingParameters))),

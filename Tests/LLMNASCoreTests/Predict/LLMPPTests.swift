@@ -22,7 +22,7 @@ import Testing
             if layers == archs.count + 1 { archs.append(a) }
         }
         let results = predictor.predict(archs)
-        let gflops = Double(space.costModel!.counts(of: archs[0], in: space).flops) / 1e9
+        let gflops = Double(try! space.costModel!.counts(of: archs[0], in: space).flops) / 1e9
         #expect(
             try results[0].get() == Double(DecimalFormat.fixed(20 + 2 * Double(DecimalFormat.fixed(gflops, 1))!, 2)))
         #expect(try results[1].get() == 26.1)
@@ -121,7 +121,8 @@ import Testing
         // The server answers 20 + 2 x GFLOPs; the fitted line maps those answers to the measured BLEU.
         let answered = demos.map {
             20 + 2 * Double(
-                DecimalFormat.fixed(Double(space.costModel!.counts(of: $0.architecture, in: space).flops) / 1e9, 1))!
+                DecimalFormat.fixed(Double(try! space.costModel!.counts(of: $0.architecture, in: space).flops) / 1e9, 1)
+            )!
         }
         let line = try AffineCalibration(fitting: answered, to: demos.map(\.score))
         #expect(predictor.calibration == line)
@@ -138,7 +139,7 @@ import Testing
         let prompts = try await server.log().map(\.body)
         #expect(prompts.count == 10)
         for (held, demo) in demos.enumerated() {
-            let described = builder.describe(demo.architecture).replacing("\n", with: "\\n")
+            let described = try builder.describe(demo.architecture).replacing("\n", with: "\\n")
             let judging = prompts.filter { $0.contains("Architecture to judge:\\n" + described) }
             #expect(judging.count == 1, "demonstration \(held) is judged once")
             #expect(

@@ -71,7 +71,7 @@ import Testing
 
     @Test func buildsTheExactPromptForAKnownArchitecture() throws {
         let (builder, demos, a00) = try fixture()
-        let messages = builder.messages(demonstrations: demos, judging: a00)
+        let messages = try builder.messages(demonstrations: demos, judging: a00)
         #expect(messages.count == 2)
         #expect(
             messages[0]
@@ -90,7 +90,7 @@ import Testing
         var task = builder.task
         task.options.instructions = false
         builder = PromptBuilder(space: builder.space, task: task)
-        var user = builder.messages(demonstrations: demos, judging: a00).last!.content
+        var user = try builder.messages(demonstrations: demos, judging: a00).last!.content
         #expect(user.hasPrefix("The hyperparameters:\n- encoder_embed_dim"))
         #expect(user.hasSuffix("GFLOPs: 2.7\nBLEU:"))
         task.options = PromptOptions()
@@ -102,7 +102,7 @@ import Testing
         task.options.backbone = false
         task.options.studyDemonstrations = false
         builder = PromptBuilder(space: builder.space, task: task)
-        let messages = builder.messages(demonstrations: demos, judging: a00)
+        let messages = try builder.messages(demonstrations: demos, judging: a00)
         #expect(messages.count == 1)
         user = messages[0].content
         for absent in ["GFLOPs", "Dataset:", "Backbone:", "Study", "Examples", "The hyperparameters"] {
@@ -124,14 +124,15 @@ import Testing
         let judged = try space.architecture(fromJSON: #"{"link": "0-0-1-2", "ops": ["gcn", "gcn", "gcn", "gcn"]}"#)
         var task = PredictionTask()
         task.options.nearestDemonstrations = 2
-        let user = PromptBuilder(space: space, task: task).messages(demonstrations: demos, judging: judged).last!
+        let user = try PromptBuilder(space: space, task: task).messages(demonstrations: demos, judging: judged).last!
             .content
         #expect(user.components(separatedBy: "validation accuracy: 0.").count - 1 == 2, "two demonstrations shown")
         let second = try #require(user.range(of: "ops: [gcn, gcn, gat, gat]\nvalidation accuracy: 0.4000"))
         let nearest = try #require(user.range(of: "ops: [gcn, gcn, gcn, gat]\nvalidation accuracy: 0.2000"))
         #expect(second.upperBound < nearest.lowerBound, "the nearest comes last")
         task.options.nearestDemonstrations = 10
-        let all = PromptBuilder(space: space, task: task).messages(demonstrations: demos, judging: judged).last!.content
+        let all = try PromptBuilder(space: space, task: task).messages(demonstrations: demos, judging: judged).last!
+            .content
         #expect(all.components(separatedBy: "validation accuracy: 0.").count - 1 == 4)
         #expect(throws: LLMNASError.self) {
             try PromptOptions(json: JSONParser.parse(#"{"nearest_demonstrations": 0}"#))
@@ -141,7 +142,7 @@ import Testing
     @Test func nasBenchGraphPromptsShowNamesAndFourDecimals() throws {
         let space = try BuiltinSpaces.space(named: "nas-bench-graph")
         let arch = try space.architecture(fromJSON: #"{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}"#)
-        let user = PromptBuilder(space: space, task: PredictionTask()).messages(
+        let user = try PromptBuilder(space: space, task: PredictionTask()).messages(
             demonstrations: [Demonstration(architecture: arch, score: 0.81234)], judging: arch
         ).last!.content
         #expect(user.contains("link: 0-0-1-2\nops: [gcn, gat, skip, sage]\nvalidation accuracy: 0.8123\n"))

@@ -16,7 +16,7 @@ import Testing
     }
 
     func gflops(_ architecture: Architecture) -> Double {
-        Double(space.costModel!.counts(of: architecture, in: space).flops) / 1e9
+        Double(try! space.costModel!.counts(of: architecture, in: space).flops) / 1e9
     }
 
     func rules(_ pairs: [(match: String?, answer: String)]) -> String {

@@ -48,13 +48,13 @@ import Testing
         #expect(client.ledger.requests == llmScored, "one request per architecture LLM-PP scored, none twice")
         // The scripted server answers 20 + 2 x GFLOPs (one decimal): the LLM's scores are those answers.
         for entry in search.state.scores[0].entries {
-            let gflops = Double(space.costModel!.counts(of: entry.architecture, in: space).flops) / 1e9
+            let gflops = Double(try! space.costModel!.counts(of: entry.architecture, in: space).flops) / 1e9
             #expect(abs(entry.score - (20 + 2 * gflops)) < 0.2)
             #expect(entry.iteration <= 1 && entry.constraintValues.count == 1 && entry.constraintValues[0] <= 4.5e9)
         }
         #expect(search.state.history.map(\.estimator) == ["llmpp", "llmpp"])
         #expect(search.state.history.allSatisfy { $0.best.constraintValues[0] <= 4.5e9 })
-        try search.tell(batch.map { Double(space.costModel!.counts(of: $0, in: space).parameters) / 1e6 })
+        try search.tell(batch.map { Double(try! space.costModel!.counts(of: $0, in: space).parameters) / 1e6 })
         _ = try search.ask()
         #expect(client.ledger.requests == llmScored, "the supernet phase sends nothing to the LLM")
     }
@@ -86,7 +86,7 @@ import Testing
         #expect(
             sentForSpread.count == 2
                 && sentForSpread.min()! >= rest.filter { !sent.contains($0.architecture) }.map { $0.spread! }.max()!)
-        try search.tell(batch.map { Double(space.costModel!.counts(of: $0, in: space).parameters) / 1e6 })
+        try search.tell(batch.map { Double(try! space.costModel!.counts(of: $0, in: space).parameters) / 1e6 })
         #expect(
             search.state.history[0].cascade
                 == CascadeRecord(screen: "llmpp", pool: 24, screened: 24, kept: 4, uncertain: 2))

@@ -34,7 +34,7 @@ import Testing
         let space = try SearchSpace.fromJSON(Self.text)
         let arch = try space.architecture(
             fromJSON: #"{"dropout": 0.25, "depth": 2, "ratio": [1.5, 1], "lr": 1e-3, "act": "relu"}"#)
-        let lines = PromptBuilder(space: space, task: PredictionTask()).describe(arch).split(separator: "\n")
+        let lines = try PromptBuilder(space: space, task: PredictionTask()).describe(arch).split(separator: "\n")
         #expect(lines == ["dropout: 0.25", "depth: 2", "ratio: [1.5, 1]", "lr: 0.001", "act: relu"])
     }
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import enum
+import json
 import os
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+import threading
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .errors import Error, bind_status_values, error_for
 
@@ -52,6 +54,7 @@ _char_pp = ctypes.POINTER(ctypes.c_void_p)
 _double_p = ctypes.POINTER(ctypes.c_double)
 _float_p = ctypes.POINTER(ctypes.c_float)
 ValueFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, ctypes.c_void_p)
+CostFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, _double_p, ctypes.c_void_p)
 ScoreFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, ctypes.c_void_p)
 ScoreSpreadFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, _double_p, ctypes.c_void_p)
 ESTIMATOR_VERSION = 2
@@ -126,6 +129,10 @@ _SIGNATURES = {
     "llmnas_arch_mutate": ([SpacePtr, ctypes.c_char_p, ctypes.c_double, ctypes.c_uint64, _char_pp], ctypes.c_int),
     "llmnas_arch_crossover": ([SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint64, _char_pp], ctypes.c_int),
     "llmnas_arch_stats": ([SpacePtr, ctypes.c_char_p, _char_pp], ctypes.c_int),
+    "llmnas_space_with_cost": (
+        [SpacePtr, ctypes.c_char_p, CostFn, ctypes.c_void_p, ctypes.POINTER(SpacePtr)],
+        ctypes.c_int,
+    ),
     "llmnas_prompt_build": (
         [SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, _char_pp],
         ctypes.c_int,
@@ -226,6 +233,7 @@ _SIGNATURES = {
     "llmnas_search_bind_mlp": ([SearchPtr, ctypes.c_char_p, MLPPtr], ctypes.c_int),
     "llmnas_search_bind_llm": ([SearchPtr, ctypes.c_char_p, LLMPtr], ctypes.c_int),
     "llmnas_search_bind_constraint": ([SearchPtr, ctypes.c_char_p, ValueFn, ctypes.c_void_p], ctypes.c_int),
+    "llmnas_search_bind_cost": ([SearchPtr, ctypes.c_char_p, CostFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_search_ask": ([SearchPtr, _char_pp, _char_pp], ctypes.c_int),
     "llmnas_search_tell": ([SearchPtr, _double_p, ctypes.c_size_t], ctypes.c_int),
     "llmnas_search_tell_spread": ([SearchPtr, _double_p, _double_p, ctypes.c_size_t], ctypes.c_int),
@@ -275,9 +283,43 @@ bind_status_values(_STATUS_VALUES)
 Status = enum.IntEnum("Status", {name[len("LLMNAS_") :]: value for name, value in _STATUS_VALUES.items()})  # type: ignore[misc]
 
 
+#: What a host cost function raised on this thread (the library calls a cost on the thread of the call that needs
+#: it), for the call's check to raise as itself.
+_cost_failure = threading.local()
+
+
+def _take_cost_failure() -> Optional[BaseException]:
+    """What a host cost raised during this thread's last call, if anything; cleared."""
+    raised: Optional[BaseException] = getattr(_cost_failure, "raised", None)
+    _cost_failure.raised = None
+    return raised
+
+
+def cost_function(function: Callable[[Dict[str, Any]], Any]) -> Any:
+    """A C host cost calling `function(arch)`, which returns (params, flops) or {"params": ..., "flops": ...}. What
+    it raises makes the library call fail, and that call's check raises it as itself."""
+
+    def count(arch_json: bytes, params: Any, flops: Any, _user: Any) -> int:
+        try:
+            result = function(json.loads(arch_json))
+            pair: Sequence[Any] = (result["params"], result["flops"]) if isinstance(result, Mapping) else result
+            params[0], flops[0] = float(pair[0]), float(pair[1])
+            return 0
+        except BaseException as exc:  # noqa: B902 - every exception goes to the caller
+            if getattr(_cost_failure, "raised", None) is None:
+                _cost_failure.raised = exc
+            return 1
+
+    return CostFn(count)
+
+
 def check(status: int) -> None:
-    """Raises the exception for a non-zero status, with the thread's last error message."""
+    """Raises what a host cost raised during the call, else the exception for a non-zero status with the thread's
+    last error message."""
+    raised = _take_cost_failure()
     if status != 0:
+        if raised is not None:
+            raise raised
         raise error_for(status, lib.llmnas_last_error().decode("utf-8", "replace"))
 
 
@@ -369,6 +411,7 @@ class Callbacks:
     def check(self, status: int, tolerated: Tuple[int, ...] = ()) -> None:
         """Re-raises what a callback raised during the call; else raises for a failed status not in `tolerated`."""
         raised, self._raised = self._raised, None
+        raised = raised or _take_cost_failure()
         if raised is not None:
             raise raised
         if status not in tolerated:
@@ -411,6 +454,8 @@ __all__ = [
     "MLPPtr",
     "SearchPtr",
     "ValueFn",
+    "CostFn",
+    "cost_function",
     "Callbacks",
     "progress_callback",
 ]

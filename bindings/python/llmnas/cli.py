@@ -4,12 +4,13 @@ stderr, an exit code per status. `llmnas COMMAND --help` documents each command.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
 import os
 import subprocess
 import sys
-from typing import IO, Any, Callable, ContextManager, Iterable, List, Optional, Sequence
+from typing import IO, Any, Callable, ContextManager, Iterable, List, Optional, Sequence, Tuple
 
 from ._library import Status, status_string
 from .errors import Error, IncompleteError
@@ -26,6 +27,11 @@ EPILOG = (
     f"{STATUS_EXIT_BASE + 1} LLMNAS_INVALID_ARGUMENT, {STATUS_EXIT_BASE + 4} LLMNAS_INVALID_ARCH, "
     f"{STATUS_EXIT_BASE + 18} LLMNAS_INCOMPLETE); 1 anything else. The JSON documents are those of "
     "docs/formats.md."
+)
+
+COST_HELP = (
+    'the space\'s host cost ("cost_model": {"kind": "host", "name": NAME}): COMMAND runs once, reads one '
+    "architecture per line on stdin and writes its params and flops per line on stdout"
 )
 
 SPACE_HELP = 'a built-in space\'s name, a space definition file (docs/formats.md "search space"), or - for stdin'
@@ -51,15 +57,84 @@ def _input(path: Optional[str]) -> ContextManager[IO[str]]:
     return open(path, encoding="utf-8")
 
 
-def _space(spec: str) -> Space:
+class _LineCommand:
+    """A host function served by a command (a shell command line) started once and kept running: each call writes
+    one architecture as a JSON line to its stdin and reads one line of numbers back from its stdout (a JSON number
+    or array, or numbers separated by spaces)."""
+
+    def __init__(self, command: str, what: str) -> None:
+        self._command, self._what = command, what
+        self._process = subprocess.Popen(
+            command, shell=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+        atexit.register(self.close)
+
+    def numbers(self, arch: Any) -> List[float]:
+        """The numbers the command answers for `arch`."""
+        assert self._process.stdin is not None and self._process.stdout is not None
+        try:
+            self._process.stdin.write(json.dumps(arch) + "\n")
+            self._process.stdin.flush()
+        except BrokenPipeError:
+            pass  # the command has exited: the read below says how
+        line = self._process.stdout.readline()
+        if not line:
+            code = self._process.poll()
+            raise RuntimeError(f"{self._what} command {self._command!r} ended (exit {code}) without answering")
+        text = line.strip()
+        try:
+            value = json.loads(text) if text.startswith(("[", "{")) else [float(v) for v in text.split()]
+            if isinstance(value, dict):
+                value = [value["params"], value["flops"]]
+            return [float(v) for v in (value if isinstance(value, list) else [value])]
+        except (ValueError, KeyError, TypeError) as error:
+            raise RuntimeError(f"{self._what} command {self._command!r} answered {text!r}: {error}") from error
+
+    def close(self) -> None:
+        """Ends the command: its stdin closed, then a second to exit."""
+        if self._process.poll() is None:
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+
+
+def _named_command(given: str, option: str) -> Tuple[str, str]:
+    """NAME and COMMAND of an option given as NAME=COMMAND."""
+    name, _, command = given.partition("=")
+    if not name or not command:
+        raise argparse.ArgumentTypeError(f"{option} takes NAME=COMMAND, not {given!r}")
+    return name, command
+
+
+def _cost(given: str) -> Tuple[str, Callable[[Any], Tuple[float, float]]]:
+    """The name and the function of a --cost NAME=COMMAND: the command answers each architecture with its
+    parameters and FLOPs (`P F`, `[P, F]` or `{"params": P, "flops": F}`)."""
+    name, command = _named_command(given, "--cost")
+    served = _LineCommand(command, "cost")
+
+    def count(arch: Any) -> Tuple[float, float]:
+        values = served.numbers(arch)
+        if len(values) != 2:
+            raise RuntimeError(f"cost command {command!r} gave {len(values)} numbers, not params and flops")
+        return values[0], values[1]
+
+    return name, count
+
+
+def _space(spec: str, cost: Optional[str] = None) -> Space:
     """The space a command names: a built-in name, a file holding a space definition (docs/formats.md "search
-    space"), or "-" for a definition on stdin."""
+    space"), or "-" for a definition on stdin; with its host cost bound to the command of `cost` (NAME=COMMAND)."""
     if spec == "-":
-        return Space.from_json(sys.stdin.read())
-    if spec not in Space.builtin_names() and (os.path.exists(spec) or spec.endswith(".json") or os.sep in spec):
+        space = Space.from_json(sys.stdin.read())
+    elif spec not in Space.builtin_names() and (os.path.exists(spec) or spec.endswith(".json") or os.sep in spec):
         with open(spec, encoding="utf-8") as f:
-            return Space.from_json(f.read())
-    return Space.builtin(spec)
+            space = Space.from_json(f.read())
+    else:
+        space = Space.builtin(spec)
+    return space.with_cost(*_cost(cost)) if cost else space
 
 
 def _architectures(args: argparse.Namespace) -> List[Any]:
@@ -95,8 +170,13 @@ def _cmd_features(args: argparse.Namespace) -> None:
     _write(row.tolist() for row in space.features(_architectures(args)))
 
 
+def _cmd_stats(args: argparse.Namespace) -> None:
+    space = _space(args.space, args.cost)
+    _write(space.stats(arch) for arch in _architectures(args))
+
+
 def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
-    space = _space(args.space)
+    space = _space(args.space, args.cost)
     archs = _architectures(args)
     with LLM(_json_argument(args.llm)) as llm:
         scores, _, _, _, statuses, failure = llm.predict_items(
@@ -123,7 +203,7 @@ def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
 
 
 def _cmd_distill(args: argparse.Namespace) -> None:
-    space = _space(args.space)
+    space = _space(args.space, args.cost)
     with LLM(_json_argument(args.llm)) as llm:
         model, report = llm.distill(
             space,
@@ -159,15 +239,19 @@ def _cmd_search(args: argparse.Namespace) -> None:
     config = _json_argument(args.config)
     if args.resume and os.path.exists(args.resume):
         search = Search.resume(args.resume)
+        if args.cost:
+            search.bind_cost(*_cost(args.cost))
     else:
         if args.resume:
             config["checkpoint"] = args.resume
-        search = Search(_space(args.space), config)
+        search = Search(_space(args.space, args.cost), config)
+    for given in args.constraint:
+        name, command = _named_command(given, "--constraint")
+        served = _LineCommand(command, "constraint")
+        search.bind_constraint(name, lambda arch, served=served: served.numbers(arch)[0])
     estimators = {}
     for given in args.estimator:
-        name, _, command = given.partition("=")
-        if not command:
-            raise argparse.ArgumentTypeError(f"--estimator takes NAME=COMMAND, not {given!r}")
+        name, command = _named_command(given, "--estimator")
         estimators[name] = _host_estimator(command)
 
     best = search.run(estimators, progress=_progress)
@@ -208,6 +292,10 @@ def parser() -> argparse.ArgumentParser:
     sub = command("features", _cmd_features, "The features of JSON Lines architectures, one JSON array per line.")
     sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
+    sub = command("stats", _cmd_stats, 'Parameters and FLOPs of JSON Lines architectures (formats.md "stats").')
+    sub.add_argument("space", help=SPACE_HELP)
+    sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
+    sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
     sub = command(
         "predict",
         _cmd_predict,
@@ -219,6 +307,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
     sub.add_argument("--task", help="the task, JSON or @FILE")
+    sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
     sub = command(
         "distill",
         _cmd_distill,
@@ -233,6 +322,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--task", help="the task, JSON or @FILE")
     sub.add_argument("--mlp", help="the MLP config, JSON or @FILE")
     sub.add_argument("--output", "-o", required=True, help="the model file to write")
+    sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
     sub = command(
         "search",
         _cmd_search,
@@ -243,6 +333,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("--config", required=True, help="the search config, JSON or @FILE")
     sub.add_argument("--estimator", action="append", default=[], metavar="NAME=COMMAND")
+    sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
+    sub.add_argument(
+        "--constraint",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="a host constraint's command: one architecture per line in, its value per line out",
+    )
     sub.add_argument("--resume", metavar="CHECKPOINT", help="checkpoint file: resumed when it exists, written always")
     sub.add_argument("--report", help="write the report here (.html, .csv or .jsonl)")
     sub = command("eval", _cmd_eval, "The paper's protocol over labelled data (baselines; LLM-PP with --llm).")
@@ -263,7 +361,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return args.function(args) or 0
     except Error as error:
-        print(f"llmnas {args.command}: {error}", file=sys.stderr)
+        hint = "; here: --cost NAME=COMMAND" if "which is not bound" in str(error) else ""
+        print(f"llmnas {args.command}: {error}{hint}", file=sys.stderr)
         return STATUS_EXIT_BASE - error.status if error.status else 1
     except (OSError, ValueError, RuntimeError, argparse.ArgumentTypeError) as error:
         print(f"llmnas {args.command}: {error}", file=sys.stderr)

@@ -34,6 +34,7 @@ from ._library import (
     ValueFn,
     call_string,
     check,
+    cost_function,
     lib,
     progress_callback,
     take_string,
@@ -83,7 +84,7 @@ class Search(OwnedHandle):
         check(lib.llmnas_search_create(space._handle, text.encode(), ctypes.byref(handle)))
         self._space_name: Optional[str] = space.name
         self._handle = handle
-        self._keep: List[Any] = []  # models, clients and callbacks the search holds on to
+        self._keep: List[Any] = [space]  # the space (its host cost), models, clients and callbacks held on to
         self._callbacks = Callbacks()  # what a host constraint raised, re-raised by the call that ran it
         self.checkpoint_path = json.loads(text).get("checkpoint")
 
@@ -136,6 +137,17 @@ class Search(OwnedHandle):
         callback = ValueFn(self._callbacks.wrap(value_of))
         check(lib.llmnas_search_bind_constraint(self._handle, name.encode(), callback, None))
         self._keep.append(callback)
+        return self
+
+    def bind_cost(
+        self, name: str, function: Callable[[Arch], Union[Tuple[float, float], Dict[str, float]]]
+    ) -> "Search":
+        """Binds `function(arch) -> (params, flops)` (or a dict with those keys) to the space's host cost `name`, as
+        `Space.with_cost` does; a resumed search needs it again. What it raises reaches the caller of `ask` or `run`
+        as itself."""
+        cost = cost_function(function)
+        check(lib.llmnas_search_bind_cost(self._handle, name.encode(), cost, None))
+        self._keep.append(cost)
         return self
 
     def ask(self) -> Tuple[List[Arch], str]:

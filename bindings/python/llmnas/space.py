@@ -5,13 +5,13 @@ from __future__ import annotations
 import ctypes
 import json
 
-from typing import Any, List, Mapping, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _checks as checks
 from ._handle import OwnedHandle
-from ._library import SpacePtr, call_string, check, lib
+from ._library import SpacePtr, call_string, check, cost_function, lib
 from ._types import Arch, ArchLike, JSONObject
 from .errors import BufferTooSmallError
 
@@ -38,6 +38,7 @@ class Space(OwnedHandle):
     def __init__(self, handle: Any) -> None:
         """Wraps a handle; use `Space.builtin` or `Space.from_json`."""
         self._handle = handle
+        self._cost: Any = None  # the bound host cost's C function, kept alive with the space
 
     @staticmethod
     def builtin_names() -> List[str]:
@@ -125,6 +126,19 @@ class Space(OwnedHandle):
         """Parameters and FLOPs of `arch` as HAT counts them ("stats" in docs/formats.md). Raises UnsupportedError
         for a space without a cost model (nas-bench-graph)."""
         return json.loads(call_string(lib.llmnas_arch_stats, self._handle, _arch_text(arch)))
+
+    def with_cost(self, name: str, function: Callable[[Arch], Union[Tuple[float, float], Dict[str, float]]]) -> "Space":
+        """This space with its host cost model `name` (`"cost_model": {"kind": "host", "name": ...}`) bound to
+        `function(arch)`, which returns `(params, flops)` or `{"params": ..., "flops": ...}`: `stats`, the params and
+        flops constraints, proposals' bounds, validation's cost lines and the prompts' GFLOPs line then call it. This
+        space is unchanged. What `function` raises reaches the caller of the call that needed the cost, as itself.
+        Raises NotFoundError when the space has no host cost `name`."""
+        cost = cost_function(function)
+        handle = SpacePtr()
+        check(lib.llmnas_space_with_cost(self._handle, name.encode(), cost, None, ctypes.byref(handle)))
+        bound = Space(handle)
+        bound._cost = cost
+        return bound
 
     def __repr__(self) -> str:
         return f"Space({self.name!r})"

@@ -23,7 +23,7 @@ def lines(text):
 
 
 def test_every_command_has_help():
-    for command in ["spaces", "sample", "features", "predict", "distill", "search", "eval", "report"]:
+    for command in ["spaces", "sample", "features", "stats", "predict", "distill", "search", "eval", "report"]:
         result = run(command, "--help")
         assert result.returncode == 0 and "exit codes" in result.stdout, command
     assert run("no-such-command").returncode == 2
@@ -157,6 +157,81 @@ def test_search_with_a_command_as_estimator_resumes_and_reports(tmp_path):
     assert len(csv.read_text().splitlines()) == 4
     failing = run("search", "nas-bench-graph", "--config", config, "--estimator", "host=exit 3")
     assert failing.returncode == 1 and "exited 3" in failing.stderr
+
+
+HEAD = {
+    "name": "head",
+    "task": "a classifier head",
+    "metric": {"name": "accuracy", "min": 0, "max": 100},
+    "hyperparameters": [
+        {"name": "depth", "meaning": "hidden layers", "choices": [1, 2, 3]},
+        {"name": "units", "meaning": "units per layer", "choices": [64, 128, 256], "layers": "depth"},
+    ],
+    "cost_model": {"kind": "host", "name": "head_cost"},
+}
+
+# A cost command serving one architecture per line, as a user would write it; it counts its calls in a file.
+COST = """import json, sys
+calls = 0
+for line in sys.stdin:
+    arch = json.loads(line)
+    widths = [512] + arch["units"] + [10]
+    params = sum(a * b + b for a, b in zip(widths, widths[1:]))
+    calls += 1
+    open(sys.argv[1], "w").write(str(calls))
+    print(params, 2 * params, flush=True)
+"""
+
+
+def test_a_cost_command_serves_stats_and_a_constrained_search_that_resumes(tmp_path):
+    space_file, cost, calls = tmp_path / "head.json", tmp_path / "cost.py", tmp_path / "calls"
+    space_file.write_text(json.dumps(HEAD))
+    cost.write_text(COST)
+    command = f"head_cost={sys.executable} {cost} {calls}"
+    archs = '{"depth": 1, "units": [64]}\n{"depth": 2, "units": [256, 128]}\n'
+    stats = run("stats", str(space_file), "--cost", command, stdin=archs)
+    assert stats.returncode == 0, stats.stderr
+    assert [s["params"] for s in lines(stats.stdout)] == [512 * 64 + 64 + 650, 512 * 256 + 256 + 256 * 128 + 128 + 1290]
+    assert calls.read_text() == "2", "one process served both architectures"
+    unbound = run("stats", str(space_file), stdin=archs)
+    assert unbound.returncode == STATUS_EXIT_BASE - llmnas.InvalidArgumentError.status
+    assert "'head_cost', which is not bound" in unbound.stderr
+    broken = run("stats", str(space_file), "--cost", "head_cost=echo nonsense", stdin=archs)
+    assert broken.returncode != 0 and "answered 'nonsense'" in broken.stderr
+    scorer = tmp_path / "score.py"
+    scorer.write_text("import json, sys\nprint(json.dumps([sum(a['units']) for a in json.load(sys.stdin)]))\n")
+    config = json.dumps(
+        {
+            "iterations": 3,
+            "population": 8,
+            "parents": 2,
+            "seed": 1,
+            "mutations": 3,
+            "crossovers": 3,
+            "constraints": [{"kind": "params", "max": 100_000}],
+        }
+    )
+    checkpoint = tmp_path / "head.ckpt"
+    search = [
+        "search",
+        str(space_file),
+        "--config",
+        config,
+        "--estimator",
+        f"host={sys.executable} {scorer}",
+        "--resume",
+        str(checkpoint),
+        "--cost",
+        command,
+    ]
+    result = run(*search)
+    assert result.returncode == 0, result.stderr
+    best = json.loads(result.stdout)
+    assert best["stats"]["params"] <= 100_000 and best["constraints"]["params"] == best["stats"]["params"]
+    again = run(*search)
+    assert again.returncode == 0 and json.loads(again.stdout) == best
+    without = run(*search[:-2])
+    assert without.returncode == 0, "a finished search needs no cost to report its best"
 
 
 def test_eval_prints_the_protocols_table():
