@@ -196,7 +196,7 @@ quality: lib venv
 bench: lib venv
 	$(VENV)/bin/pip install -q openai scikit-learn optuna
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
-	for b in llm mlp latency search local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
+	for b in llm mlp latency search features local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
 
 # Soak: SOAK_REQUESTS LLM-PP items at concurrency 16 through 10% faults with the cache on, then 5,000 without it
 # (tools/soak.py: every item ends, the ledger matches the server, nothing is paid twice, memory and descriptors hold),

@@ -80,6 +80,6 @@ extension SearchSpace {
         }
         return try SearchSpace(
             name: self.name, task: task, metric: metric, hyperparameters: hyperparameters, constraints: constraints,
-            costModel: .host(model.bound(count)))
+            costModel: .host(model.bound(count)), layerFeatures: layerFeatures)
     }
 }

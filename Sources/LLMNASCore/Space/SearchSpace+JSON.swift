@@ -22,7 +22,8 @@ extension SearchSpace {
     public init(json: JSONValue) throws(LLMNASError) {
         let reader = try JSONObjectReader(
             json, context: "search space",
-            allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model"], kind: .invalidSpace)
+            allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model", "layer_features"],
+            kind: .invalidSpace)
         let name = try reader.requiredString("name")
         let metricReader = try JSONObjectReader(
             reader.required("metric"), context: "metric",
@@ -100,9 +101,16 @@ extension SearchSpace {
             }
         }
         let costModel = try reader.value("cost_model").map { value throws(LLMNASError) in try CostModel(json: value) }
+        let layerFeatures = try reader.string("layer_features").map { text throws(LLMNASError) in
+            guard let encoding = LayerFeatures(rawValue: text) else {
+                throw LLMNASError(
+                    .invalidSpace, "search space: 'layer_features' is \"mean\" or \"per_layer\", not \"\(text)\"")
+            }
+            return encoding
+        }
         try self.init(
             name: name, task: try reader.requiredString("task"), metric: metric, hyperparameters: hyperparameters,
-            constraints: constraints, costModel: costModel)
+            constraints: constraints, costModel: costModel, layerFeatures: layerFeatures ?? .mean)
     }
 
     /// The space as JSON, in the format `fromJSON` reads.
@@ -151,6 +159,7 @@ extension SearchSpace {
                 ))
         }
         if let costModel { members.append(("cost_model", costModel.json)) }
+        if layerFeatures != .mean { members.append(("layer_features", .string(layerFeatures.rawValue))) }
         return .object(members)
     }
 }

@@ -14,6 +14,8 @@ public struct SearchSpace: Sendable {
     public let constraints: [SpaceConstraint]
     /// How parameters and FLOPs are counted, if the space has a cost model.
     public let costModel: CostModel?
+    /// How per-layer hyperparameters become features.
+    public let layerFeatures: LayerFeatures
 
     /// Where each hyperparameter's genes start in the gene vector.
     let geneOffsets: [Int]
@@ -28,7 +30,7 @@ public struct SearchSpace: Sendable {
     /// real hyperparameters and choices, and a cost model whose hyperparameters exist.
     public init(
         name: String, task: String, metric: Metric, hyperparameters: [Hyperparameter],
-        constraints: [SpaceConstraint] = [], costModel: CostModel? = nil
+        constraints: [SpaceConstraint] = [], costModel: CostModel? = nil, layerFeatures: LayerFeatures = .mean
     ) throws(LLMNASError) {
         func fail(_ message: String) -> LLMNASError { LLMNASError(.invalidSpace, "search space '\(name)': \(message)") }
         guard !name.isEmpty else { throw LLMNASError(.invalidSpace, "search space: the name is empty") }
@@ -115,6 +117,7 @@ public struct SearchSpace: Sendable {
         self.hyperparameters = hyperparameters
         self.constraints = constraints
         self.costModel = costModel
+        self.layerFeatures = layerFeatures
         self.geneOffsets = offsets
         self.geneCounts = counts
         self.counterIndex = counters

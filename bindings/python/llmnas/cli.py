@@ -124,6 +124,12 @@ def _cost(given: str) -> Tuple[str, Callable[[Any], Tuple[float, float]]]:
     return name, count
 
 
+def _constraint(command: str) -> Callable[[Any], float]:
+    """The function of a --constraint NAME=COMMAND: the command answers each architecture with the value."""
+    served = _LineCommand(command, "constraint")
+    return lambda arch: served.numbers(arch)[0]
+
+
 def _space(spec: str, cost: Optional[str] = None) -> Space:
     """The space a command names: a built-in name, a file holding a space definition (docs/formats.md "search
     space"), or "-" for a definition on stdin; with its host cost bound to the command of `cost` (NAME=COMMAND)."""
@@ -247,8 +253,7 @@ def _cmd_search(args: argparse.Namespace) -> None:
         search = Search(_space(args.space, args.cost), config)
     for given in args.constraint:
         name, command = _named_command(given, "--constraint")
-        served = _LineCommand(command, "constraint")
-        search.bind_constraint(name, lambda arch, served=served: served.numbers(arch)[0])
+        search.bind_constraint(name, _constraint(command))
     estimators = {}
     for given in args.estimator:
         name, command = _named_command(given, "--estimator")

@@ -232,6 +232,34 @@ def test_a_cost_command_serves_stats_and_a_constrained_search_that_resumes(tmp_p
     assert again.returncode == 0 and json.loads(again.stdout) == best
     without = run(*search[:-2])
     assert without.returncode == 0, "a finished search needs no cost to report its best"
+    limit = tmp_path / "limit.py"
+    limit.write_text(
+        "import json, sys\nfor line in sys.stdin:\n    print(sum(json.loads(line)['units']), flush=True)\n"
+    )
+    hosted = json.dumps(
+        {
+            "iterations": 2,
+            "population": 6,
+            "parents": 2,
+            "seed": 3,
+            "mutations": 2,
+            "crossovers": 2,
+            "constraints": [{"kind": "host", "name": "units", "max": 300}],
+        }
+    )
+    result = run(
+        "search",
+        str(space_file),
+        "--config",
+        hosted,
+        "--estimator",
+        f"host={sys.executable} {scorer}",
+        "--constraint",
+        f"units={sys.executable} {limit}",
+    )
+    assert result.returncode == 0, result.stderr
+    best = json.loads(result.stdout)
+    assert sum(best["architecture"]["units"]) == best["constraints"]["units"] <= 300
 
 
 def test_eval_prints_the_protocols_table():
