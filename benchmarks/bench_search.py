@@ -345,7 +345,7 @@ def speed(limit_ms=200.0):
         for candidates, _ in search:
             trials += len(candidates)
             search.tell([trivial(a) for a in candidates])
-        return time.perf_counter() - start, trials, search.best()
+        return time.perf_counter() - start, trials, search.best
 
     ours, trials, best = timed(llmnas.Search(space, config))
     # The cascade: an MLP (the latency predictor standing in for a distilled one, lower is better) screens pools of

@@ -179,7 +179,7 @@ LLMNAS_API llmnas_status llmnas_arch_stats(const llmnas_space *space, const char
  *  *flops. Called on the thread of the call that needs the cost; nonzero fails that call with LLMNAS_CANCELLED. */
 typedef int (*llmnas_cost_fn)(const char *arch_json, double *params, double *flops, void *user_data);
 
-/** Creates a handle on `space` with its host cost model `name` (formats.md "search space / cost_model", kind
+/** Creates a handle on `space` with its host cost model `name` (formats.md "search space", a cost_model of kind
  *  "host") bound to `fn`: stats, params and flops constraints, proposals' bounds, validation's cost lines and the
  *  prompts' GFLOPs line then call it. `space` is unchanged. @return LLMNAS_NOT_FOUND (the space has no host cost
  *  `name`), LLMNAS_INVALID_ARGUMENT (fn NULL). */

@@ -84,7 +84,7 @@ for candidates, _ in search:
     search.tell([float(sum((i + 1) * ops.index(op) for i, op in enumerate(a["ops"])) + int(a["link"][-1]))
                  for a in candidates])
 with open(out + ".tmp", "w") as f:
-    json.dump({"history": search.history(), "trials": search.trials()}, f)
+    json.dump({"history": search.history, "trials": search.trials}, f)
 os.replace(out + ".tmp", out)
 '''
 

@@ -104,18 +104,18 @@ def main():
         search(space, stopped, tells=3)
         resumed = llmnas.Search.resume(stopped)
         resumed.run({"host": lambda archs: [train(arch) for arch in archs]})
-        best = resumed.best()
+        best = resumed.best
         print(
-            f"5. search within {PARAMS_LIMIT} parameters: {resumed.history()['estimator_calls']['host']} trainings, "
+            f"5. search within {PARAMS_LIMIT} parameters: {resumed.history['estimator_calls']['host']} trainings, "
             f"best accuracy {best['best_score']} with {best['constraints']['params']:.0f} parameters"
         )
-        print(f"   resumed after 3 batches: same result as an uninterrupted run: {resumed.best() == whole.best()}")
+        print(f"   resumed after 3 batches: same result as an uninterrupted run: {resumed.best == whole.best}")
         try:
             frame = resumed.trials_dataframe()
             print("6. the trials table (Optuna's columns first):")
             print(frame[["number", "value", "params_depth", "params_width_0", "params_dropout", "params"]].head())
         except ImportError:
-            print(f"6. {len(resumed.trials())} trials (pip install pandas for the table)")
+            print(f"6. {len(resumed.trials)} trials (pip install pandas for the table)")
 
 
 if __name__ == "__main__":

@@ -76,8 +76,8 @@ def main():
     ray_seconds = time.perf_counter() - start
     ray.shutdown()
 
-    calls = distributed.history()["estimator_calls"]["valid_acc"]
-    same = best_ray["architecture"] == best_local["architecture"] and distributed.history() == local.history()
+    calls = distributed.history["estimator_calls"]["valid_acc"]
+    same = best_ray["architecture"] == best_local["architecture"] and distributed.history == local.history
     print(
         f"HS-NAS on NAS-Bench-Graph ({args.dataset}, seed {args.seed}): {calls} estimator calls at "
         f"{args.seconds_per_arch * 1000:.0f} ms each"

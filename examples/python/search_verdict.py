@@ -43,8 +43,8 @@ def quality(model, space, task, seed):
 def verdict(path, error):
     """One search's line: its winner, and the share of its scored candidates within `error` of the winner's score."""
     search = llmnas.Search.resume(path)
-    best = search.best()
-    scores = np.array([t["score"] for t in search.trials() if t["estimator"] == best["estimator"]])
+    best = search.best
+    scores = np.array([t["score"] for t in search.trials if t["estimator"] == best["estimator"]])
     close = float(np.mean(scores >= best["best_score"] - error))
     limits = ", ".join(f"{name} {value:.1f}" for name, value in best["constraints"].items())
     line = (

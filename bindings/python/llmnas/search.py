@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import warnings
 
 import numpy as np
 
@@ -106,7 +107,7 @@ class Search(OwnedHandle):
     def __repr__(self) -> str:
         if not self._handle:
             return "Search(closed)"
-        history = self.history()
+        history = self.history
         space = f"{self._space_name!r}, " if self._space_name else ""
         return f"Search({space}iteration {history['iteration']} of {history['iterations']}" + (
             ", finished)" if history["finished"] else ")"
@@ -213,32 +214,36 @@ class Search(OwnedHandle):
         status = lib.llmnas_search_run(self._handle, records, len(estimators), progress_fn, None)
         self._callbacks.check(0)  # what a bound host constraint raised
         callbacks.check(status, tolerated=(Status["CANCELLED"],) if asked_to_stop else ())
-        return self.best()
+        return self.best
 
     @property
     def iterations(self) -> int:
         """The number of iterations the search runs."""
-        return self.history()["iterations"]
+        return self.history["iterations"]
 
     @property
     def finished(self) -> bool:
         """Whether every iteration has been scored."""
-        return self.history()["finished"]
+        return self.history["finished"]
 
+    @property
     def best(self) -> JSONObject:
-        """The best architecture of the last finished iteration, with its score, constraints and stats."""
-        return json.loads(call_string(lib.llmnas_search_best, self._handle))
+        """The best architecture of the last finished iteration, with its score, constraints and stats. Raises
+        NotFoundError before the first iteration finishes."""
+        return _Document(json.loads(call_string(lib.llmnas_search_best, self._handle)), "best")
 
+    @property
     def history(self) -> JSONObject:
         """Progress, estimator calls and one record per finished iteration."""
-        return json.loads(call_string(lib.llmnas_search_history, self._handle))
+        return _Document(json.loads(call_string(lib.llmnas_search_history, self._handle)), "history")
 
+    @property
     def trials(self) -> List[JSONObject]:
         """Every architecture any estimator scored, as a list of dicts in the order of the iterations that asked for
         them: "estimator", "iteration", "score", "spread" (None unless the estimator gave one), "parent" (ever kept
         as a parent), "constraints" ({name: value}), "architecture", and "params" and "flops" for spaces with a cost
         model."""
-        return self._trials_document()["trials"]
+        return _Trials(self._trials_document()["trials"])
 
     def _trials_document(self) -> JSONObject:
         """The document llmnas_search_trials writes: the trials and each estimator's direction."""
@@ -253,7 +258,7 @@ class Search(OwnedHandle):
         "architecture" as a dict."""
         import pandas
 
-        trials = self.trials()
+        trials = self.trials
         lengths: Dict[str, int] = {}
         for trial in trials:
             for name, value in trial["architecture"].items():
@@ -280,7 +285,7 @@ class Search(OwnedHandle):
         other trial beats on the score (in the estimator's direction) without being worse on some constraint."""
         document = self._trials_document()
         if estimator is None:
-            history = self.history()["history"]
+            history = self.history["history"]
             if not history:
                 return []
             estimator = history[-1]["estimator"]
@@ -302,6 +307,29 @@ class Search(OwnedHandle):
     def write_report(self, path: PathLike, format: str = "html") -> None:
         """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
         check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))
+
+
+class _Document(dict):  # type: ignore[type-arg]
+    """A search document read as a property, still callable as the method it was in 1.0 (deprecated, with a
+    warning; removed in 2.0)."""
+
+    def __init__(self, value: JSONObject, name: str) -> None:
+        super().__init__(value)
+        self._name = name
+
+    def __call__(self) -> JSONObject:
+        warnings.warn(
+            f"Search.{self._name}() is deprecated: Search.{self._name} is a property since 1.1", DeprecationWarning, 2
+        )
+        return self
+
+
+class _Trials(list):  # type: ignore[type-arg]
+    """The trials read as a property, still callable as the 1.0 method (deprecated, with a warning)."""
+
+    def __call__(self) -> List[JSONObject]:
+        warnings.warn("Search.trials() is deprecated: Search.trials is a property since 1.1", DeprecationWarning, 2)
+        return self
 
 
 def _with_key(config: str, key: str, value: Any) -> str:

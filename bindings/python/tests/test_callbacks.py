@@ -76,13 +76,13 @@ def gcn_score(candidates):
 def _uninterrupted(graph):
     search = llmnas.Search(graph, CONFIG).bind_constraint("gat_count", gat_count)
     best = search.run({"host": gcn_score})
-    return best, search.history()
+    return best, search.history
 
 
 def _resumed_to_the_end(path):
     search = llmnas.Search.resume(path).bind_constraint("gat_count", gat_count)
     best = search.run({"host": gcn_score})
-    return best, search.history()
+    return best, search.history
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_an_estimator_that_raises_stops_the_run_and_the_search_resumes(graph, tm
     with pytest.raises(Refused, match="out of GPU memory") as info:
         search.run({"host": failing_on_the_third_batch})
     assert "failing_on_the_third_batch" in _frames(info)
-    assert llmnas.Search.resume(path).history()["iteration"] == 2
+    assert llmnas.Search.resume(path).history["iteration"] == 2
     assert _resumed_to_the_end(path) == _uninterrupted(graph)
 
 
@@ -142,5 +142,5 @@ def test_a_search_progress_callback_that_raises_or_stops_ends_the_run_and_the_se
     assert seen == [("search", 1, CONFIG["iterations"]), ("search", 2, CONFIG["iterations"])]
     stopping = llmnas.Search.resume(path).bind_constraint("gat_count", gat_count)
     best = stopping.run({"host": gcn_score}, progress=lambda stage, done, total, value: done == 3)
-    assert stopping.history()["iteration"] == 3 and best["iteration"] == 2, "a truthy return stops without raising"
+    assert stopping.history["iteration"] == 3 and best["iteration"] == 2, "a truthy return stops without raising"
     assert _resumed_to_the_end(path) == _uninterrupted(graph)

@@ -31,7 +31,7 @@ def test_a_host_screen_is_asked_before_the_expensive_estimator():
         search.tell([float(score(a)) for a in candidates])
     assert [name for name, _ in asked] == ["proxy", "supernet"] * 4
     assert asked[0][1] == 48 and asked[1][1] == 4
-    records = search.history()["history"]
+    records = search.history["history"]
     assert all(r["cascade"]["screen"] == "proxy" and r["cascade"]["kept"] <= 4 for r in records)
 
 
@@ -72,9 +72,9 @@ def test_a_screen_told_spreads_sends_its_least_certain_on_as_well():
             widest = max(spreads[i] for i in order if json.dumps(candidates[i], sort_keys=True) not in best)
             assert spreads[[json.dumps(c, sort_keys=True) for c in candidates].index(key)] == widest
     search.tell([float(score(a)) for a in sent])
-    record = search.history()["history"][0]["cascade"]
+    record = search.history["history"][0]["cascade"]
     assert record["kept"] == 6 and record["uncertain"] == 2
-    trials = search.trials()
+    trials = search.trials
     assert sorted(t["spread"] for t in trials if t["estimator"] == "proxy") == sorted(spreads)
     assert all(t["spread"] is None for t in trials if t["estimator"] == "supernet")
     # run: a callable may return Scored(scores, spreads).
@@ -85,8 +85,8 @@ def test_a_screen_told_spreads_sends_its_least_certain_on_as_well():
             "supernet": lambda c: [float(score(a)) for a in c],
         }
     )
-    assert rerun.history()["history"][0] == search.history()["history"][0]
-    assert all(r["cascade"]["uncertain"] == 2 for r in rerun.history()["history"])
+    assert rerun.history["history"][0] == search.history["history"][0]
+    assert all(r["cascade"]["uncertain"] == 2 for r in rerun.history["history"])
 
 
 def test_refits_are_deterministic_and_recorded():
@@ -114,7 +114,7 @@ def test_refits_are_deterministic_and_recorded():
         )
         search = llmnas.Search(GRAPH, config)
         search.run({"supernet": lambda candidates: [float(score(a)) for a in candidates]})
-        return search.history()
+        return search.history
 
     first, second = run(), run()
     assert first == second

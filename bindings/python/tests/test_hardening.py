@@ -62,7 +62,7 @@ def test_a_search_scored_by_llmpp_survives_30_percent_failed_requests(server, ha
     search = llmpp_search(hat, llm, tmp_path / "search.ckpt")
     candidates, _ = search.ask()
     assert candidates == [] and search.finished
-    history = search.history()
+    history = search.history
     calls = history["estimator_calls"]["llmpp"]
     for record in history["history"]:  # the scores are the scripted server's answers
         gflops = hat.stats(record["architecture"])["gflops"]

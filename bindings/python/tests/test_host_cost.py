@@ -58,7 +58,7 @@ def test_a_bound_cost_gives_stats_constraints_and_the_prompts_gflops_line():
         {"seed": 2, "iterations": 4, "population": 12, "parents": 4, "constraints": [{"kind": "params", "max": limit}]},
     )
     search.run({"host": lambda archs: [score(a) for a in archs]})
-    trials = search.trials()
+    trials = search.trials
     assert trials and all(t["params"] <= limit and t["params"] == head_cost(t["architecture"])[0] for t in trials)
 
 
@@ -108,8 +108,8 @@ def test_a_resumed_search_needs_its_cost_again_and_then_ends_as_one_that_never_s
         resumed.bind_cost("other", head_cost)
     resumed.bind_cost("head_cost", head_cost)
     best = resumed.run({"host": lambda archs: [score(a) for a in archs]})
-    assert best == reference.best()
-    assert json.dumps(resumed.trials(), sort_keys=True) == json.dumps(reference.trials(), sort_keys=True)
+    assert best == reference.best
+    assert json.dumps(resumed.trials, sort_keys=True) == json.dumps(reference.trials, sort_keys=True)
 
 
 def test_validation_and_proposals_use_the_host_cost(server):

@@ -60,8 +60,8 @@ def test_a_search_over_numeric_choices_checkpoints_and_resumes_to_the_same_resul
     del first
     resumed = llmnas.Search.resume(path)
     resumed.run(estimator)
-    assert resumed.history()["history"] == reference.history()["history"]
-    assert json.dumps(resumed.best()["architecture"]) == json.dumps(reference.best()["architecture"])
+    assert resumed.history["history"] == reference.history["history"]
+    assert json.dumps(resumed.best["architecture"]) == json.dumps(reference.best["architecture"])
 
 
 def test_a_budget_of_expensive_calls_ends_the_search():
@@ -76,7 +76,7 @@ def test_a_budget_of_expensive_calls_ends_the_search():
     best = search.run({"host": accuracy})
     assert len(calls) == 50 and search.finished
     assert best["best_score"] == max(toy_accuracy(a) for a in calls)
-    assert search.history()["estimator_calls"]["host"] == 50
+    assert search.history["estimator_calls"]["host"] == 50
 
 
 def test_the_trials_table_flattens_per_layer_values_as_optuna_does():
@@ -144,7 +144,7 @@ def test_a_user_space_with_a_cost_model_gets_params_constraints_and_cost_lines(s
     }
     search = llmnas.Search(space, config, max_expensive_calls=40)
     search.run({"host": lambda archs: [sum(a["width"]) / 10 for a in archs]})
-    assert all(t["params"] <= limit and t["constraints"]["params"] == t["params"] for t in search.trials())
+    assert all(t["params"] <= limit and t["constraints"]["params"] == t["params"] for t in search.trials)
     server.script()
     demos = [(a, 50 + i) for i, a in enumerate(space.sample(6, seed=4))]
     validation = llmnas.LLM(base_url=server.base_url, model="scripted").validate(space, demos, bootstrap=50)

@@ -35,14 +35,14 @@ def graph():
 def single_process(graph, config=CONFIG):
     search = llmnas.Search(graph, config)
     search.run({"host": lambda cs: [score(a) for a in cs]})
-    return search.history()
+    return search.history
 
 
 def test_actors_give_the_single_process_result(cluster, graph):
     search = llmnas.Search(graph, CONFIG)
     best = llmnas.ray.run_search(search, {"host": Scorer}, actors=2)
-    assert search.history() == single_process(graph)
-    assert best == search.best()
+    assert search.history == single_process(graph)
+    assert best == search.best
 
 
 def test_a_worker_killed_mid_batch_is_restarted_and_the_run_is_still_correct(cluster, graph, tmp_path):
@@ -50,7 +50,7 @@ def test_a_worker_killed_mid_batch_is_restarted_and_the_run_is_still_correct(clu
     search = llmnas.Search(graph, CONFIG)
     llmnas.ray.run_search(search, {"host": lambda: Scorer(die_once=marker)}, actors=2)
     assert os.path.exists(marker), "a worker did die"
-    assert search.history() == single_process(graph)
+    assert search.history == single_process(graph)
 
 
 def test_an_estimator_that_keeps_raising_gives_back_its_own_exception(cluster, graph):
@@ -80,7 +80,7 @@ config = json.loads(sys.argv[3])
 space = llmnas.Space.builtin("nas-bench-graph")
 search = llmnas.Search.resume(path) if sys.argv[4] == "resume" else llmnas.Search(space, dict(config, checkpoint=path))
 llmnas.ray.run_search(search, {"host": lambda: Scorer(log=log, delay=0.004)}, actors=2, chunk_size=10)
-print("HISTORY " + json.dumps(search.history()), flush=True)
+print("HISTORY " + json.dumps(search.history), flush=True)
 """
 
 

@@ -38,9 +38,9 @@ def test_ask_tell_loop_reaches_the_optimum(graph):
         seen += [json.dumps(c, sort_keys=True) for c in candidates]
         search.tell([gcn_score(c) for c in candidates])
     assert len(seen) == len(set(seen)), "no architecture is asked twice"
-    best = search.best()
+    best = search.best
     assert best["finished"] and best["best_score"] == 4.5
-    history = search.history()
+    history = search.history
     assert history["estimator_calls"]["host"] == len(seen)
     assert [r["iteration"] for r in history["history"]] == list(range(10))
 
@@ -56,7 +56,7 @@ def test_run_with_callables_equals_ask_tell(graph):
     b = llmnas.Search(graph, config)
     for candidates, _ in b:
         b.tell([gcn_score(c) for c in candidates])
-    assert a.history() == b.history()
+    assert a.history == b.history
     assert progress == [("search", done, 5) for done in range(1, 6)]
 
 
@@ -112,7 +112,7 @@ def test_constraints_and_the_hat_report(tmp_path):
         assert all(a["decoder_layer_num"] <= 3 for a in candidates)
         assert (latency.predict(space.features(candidates)) <= 120).all()
         search.tell([float(space.stats(a)["params"]) for a in candidates])
-    best = search.best()
+    best = search.best
     assert best["constraints"]["titanxp"] <= 120 and best["constraints"]["decoder_layers"] <= 3
     for fmt in ("jsonl", "csv", "html"):
         search.write_report(tmp_path / f"r.{fmt}", fmt)
@@ -126,7 +126,7 @@ def test_a_failing_host_constraint_leaves_the_search_unstarted(graph):
     search.bind_constraint("boom", lambda arch: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         search.ask()
-    assert search.history()["iteration"] == 0
+    assert search.history["iteration"] == 0
 
 
 def test_hsnas_on_nas_bench_graph_with_a_distilled_predictor(graph, cora):
@@ -153,7 +153,7 @@ def test_hsnas_on_nas_bench_graph_with_a_distilled_predictor(graph, cora):
     )
     hsnas.bind_mlp("distilled", model)
     best = hsnas.run({"valid_acc": cora.valid})
-    assert [r["estimator"] for r in hsnas.history()["history"]] == ["distilled"] * 21 + ["valid_acc"] * 9
+    assert [r["estimator"] for r in hsnas.history["history"]] == ["distilled"] * 21 + ["valid_acc"] * 9
     assert cora.calls < 0.55 * evolution_calls
     assert cora.regret(best["architecture"]) < cora.regret(evolution_best) + 1.0
 
@@ -170,9 +170,9 @@ config = {"seed": 21, "iterations": 12, "checkpoint": path}
 search = llmnas.Search.resume(path) if resume else llmnas.Search(space, config)
 for candidates, _ in search:
     search.tell([score(c) for c in candidates])
-    print(search.history()["iteration"], flush=True)
+    print(search.history["iteration"], flush=True)
     time.sleep(0.05)
-print("RESULT " + json.dumps({"best": search.best(), "history": search.history()}), flush=True)
+print("RESULT " + json.dumps({"best": search.best, "history": search.history}), flush=True)
 """
 
 
@@ -203,7 +203,7 @@ def test_sigkill_mid_run_then_resume_gives_the_uninterrupted_result(tmp_path):
             [
                 sys.executable,
                 "-c",
-                "import llmnas, json, sys; print(json.dumps(llmnas.Search.resume(sys.argv[1]).history()))",
+                "import llmnas, json, sys; print(json.dumps(llmnas.Search.resume(sys.argv[1]).history))",
                 str(checkpoint),
             ],
             capture_output=True,
@@ -246,15 +246,15 @@ def test_every_scored_architecture_is_a_trial(graph, tmp_path):
     }
     search = llmnas.Search(graph, config).bind_constraint("gat", lambda arch: float(arch["ops"].count("gat")))
     search.run({"host": lambda candidates: [float(a["ops"].count("gcn")) for a in candidates]})
-    trials = search.trials()
-    assert len(trials) == sum(search.history()["estimator_calls"].values())
+    trials = search.trials
+    assert len(trials) == sum(search.history["estimator_calls"].values())
     assert [t["iteration"] for t in trials] == sorted(t["iteration"] for t in trials)
     assert {t["iteration"] for t in trials} == {0, 1, 2, 3}
     assert all(t["constraints"]["gat"] <= 2 and t["score"] == t["architecture"]["ops"].count("gcn") for t in trials)
-    best = search.best()["architecture"]
+    best = search.best["architecture"]
     assert any(t["parent"] and t["architecture"] == best for t in trials), "the best was kept as a parent"
     assert sum(t["parent"] for t in trials) >= 4
-    assert llmnas.Search.resume(config["checkpoint"]).trials() == trials, "trials survive a checkpoint"
+    assert llmnas.Search.resume(config["checkpoint"]).trials == trials, "trials survive a checkpoint"
 
     frame = search.trials_dataframe()
     assert len(frame) == len(trials) and {"estimator", "iteration", "value", "parent", "constraint_gat"} <= set(frame)
@@ -283,3 +283,13 @@ def test_every_scored_architecture_is_a_trial(graph, tmp_path):
         )
     with pytest.raises(llmnas.InvalidArgumentError, match="no estimator 'nope'"):
         search.best_trials("nope")
+
+
+def test_search_documents_are_properties_and_the_1_0_calls_warn():
+    search = llmnas.Search(llmnas.Space.builtin("nas-bench-graph"), {"iterations": 2, "population": 6, "parents": 2})
+    search.run({"host": lambda archs: [a["ops"].count("gcn") for a in archs]})
+    for name in ["best", "history", "trials"]:
+        with pytest.warns(DeprecationWarning, match=f"Search.{name}\\(\\) is deprecated"):
+            called = getattr(search, name)()
+        assert called == getattr(search, name)
+    assert search.history["finished"] and len(search.trials) > 6 and search.best["iteration"] == 1
