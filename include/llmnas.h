@@ -150,9 +150,10 @@ LLMNAS_API llmnas_status llmnas_space_sample(const llmnas_space *space, uint64_t
  *  @return LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (naming the hyperparameter and value). */
 LLMNAS_API llmnas_status llmnas_arch_validate(const llmnas_space *space, const char *arch_json);
 
-/** Writes the architecture's float32 features to out[0 .. *out_len) (numeric values, layer means, one-hot
- *  choices; HAT's features for HAT's spaces). *out_len gets the count even when `capacity` is short (out may then
- *  be NULL). @return LLMNAS_BUFFER_TOO_SMALL, the architecture errors. */
+/** Writes the architecture's float32 features to out[0 .. *out_len) (numeric values, layer means or per-layer
+ *  values, one-hot choices; HAT's features for HAT's spaces; a bound featurizer's for a space that names one).
+ *  *out_len gets the count even when `capacity` is short (out may then be NULL). @return LLMNAS_BUFFER_TOO_SMALL,
+ *  the architecture errors, a featurizer's (LLMNAS_INVALID_ARGUMENT unbound, LLMNAS_CANCELLED failing). */
 LLMNAS_API llmnas_status llmnas_arch_features(const llmnas_space *space, const char *arch_json, float *out,
                                               size_t capacity, size_t *out_len);
 
@@ -185,6 +186,17 @@ typedef int (*llmnas_cost_fn)(const char *arch_json, double *params, double *flo
  *  `name`), LLMNAS_INVALID_ARGUMENT (fn NULL). */
 LLMNAS_API llmnas_status llmnas_space_with_cost(const llmnas_space *space, const char *name, llmnas_cost_fn fn,
                                                 void *user_data, llmnas_space **out_space);
+
+/** A host featurizer: writes the architecture's `count` features (finite) to out[0 .. count). Called on the thread
+ *  of the call that needs features; nonzero fails that call with LLMNAS_CANCELLED. */
+typedef int (*llmnas_features_fn)(const char *arch_json, float *out, size_t count, void *user_data);
+
+/** Creates a handle on `space` with its featurizer `name` (formats.md "search space", its "featurizer") bound to
+ *  `fn`: the features every MLP predictor, screen, refit and nearest-demonstration choice then reads, and
+ *  llmnas_arch_features writes. `space` is unchanged. @return LLMNAS_NOT_FOUND, LLMNAS_INVALID_ARGUMENT (fn NULL). */
+LLMNAS_API llmnas_status llmnas_space_with_featurizer(const llmnas_space *space, const char *name,
+                                                      llmnas_features_fn fn, void *user_data,
+                                                      llmnas_space **out_space);
 
 /* ---- LLM-PP: prompts, the client, predictions ---- */
 /* `task_json` (NULL for the defaults): formats.md "task", with its "prompt" options (formats.md "prompt options")
@@ -386,6 +398,11 @@ LLMNAS_API llmnas_status llmnas_search_bind_constraint(llmnas_search *search, co
  *  again. @return LLMNAS_NOT_FOUND, LLMNAS_INVALID_ARGUMENT (fn NULL). */
 LLMNAS_API llmnas_status llmnas_search_bind_cost(llmnas_search *search, const char *name, llmnas_cost_fn fn,
                                                  void *user_data);
+
+/** Binds a callback to the space's featurizer `name`, as llmnas_space_with_featurizer does; a resumed search needs
+ *  it again. @return LLMNAS_NOT_FOUND, LLMNAS_INVALID_ARGUMENT (fn NULL). */
+LLMNAS_API llmnas_status llmnas_search_bind_featurizer(llmnas_search *search, const char *name,
+                                                       llmnas_features_fn fn, void *user_data);
 
 /** Runs built-in estimators and breeding, then writes the batch a host estimator must score and its name ("[]"
  *  and "" once finished); asked again before a tell, the same batch. @return LLMNAS_INVALID_ARGUMENT (unbound),

@@ -23,7 +23,7 @@ import LLMNASCore
         length.pointee = space.featureCount
         try requireCapacity(capacity, for: space.featureCount, "features")
         let buffer = try output(out, "out")
-        space.writeFeatures(
+        try space.writeFeatures(
             of: architecture, into: UnsafeMutableBufferPointer(start: buffer, count: space.featureCount))
     }
 }
@@ -44,7 +44,7 @@ import LLMNASCore
         guard !architectures.isEmpty else { return }
         let buffer = try output(out, "out")
         for (row, architecture) in architectures.enumerated() {
-            space.writeFeatures(
+            try space.writeFeatures(
                 of: architecture, into: UnsafeMutableBufferPointer(start: buffer + row * width, count: width))
         }
     }

@@ -26,7 +26,8 @@ enum SeedCorpus {
             "space",
             #"{"name": "head", "task": "t", "metric": {"name": "acc", "min": 0, "max": 1}, "hyperparameters": ["#
                 + #"{"name": "units", "meaning": "m", "choices": [64, 128]}], "#
-                + #""cost_model": {"kind": "host", "name": "head_cost"}}"#)
+                + #""cost_model": {"kind": "host", "name": "head_cost"}, "featurizer": {"name": "f", "count": 3}, "#
+                + #""layer_features": "per_layer"}"#)
         let labeled = try CSVTable(path: "data/llmpp-wmt/labeled.csv")
         for row in labeled.rows.prefix(30) { add("arch", row["arch_json"]!, prefix: 0) }
         var generator = SeededGenerator(seed: 7)

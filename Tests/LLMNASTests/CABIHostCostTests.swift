@@ -60,4 +60,39 @@ import Testing
         #expect(stats(negative).0 == LLMNAS_INVALID_ARGUMENT)
         #expect(lastError.contains("host cost 'head_cost' gave params -1.0"))
     }
+
+    @Test func aBoundFeaturizerWritesTheFeaturesAndEveryMisuseHasItsStatus() throws {
+        var space: OpaquePointer? = nil
+        let definition = Self.space.replacing(
+            #""cost_model": {"kind": "host", "name": "head_cost"}"#, with: #""featurizer": {"name": "f", "count": 2}"#)
+        #expect(llmnas_space_from_json(definition, &space) == LLMNAS_OK)
+        defer { llmnas_space_free(space) }
+        var out = [Float](repeating: 0, count: 2)
+        var length = 0
+        #expect(llmnas_arch_features(space, #"{"units": 64}"#, &out, 2, &length) == LLMNAS_INVALID_ARGUMENT)
+        #expect(lastError.contains("'f', which is not bound") && length == 2)
+        var bound: OpaquePointer? = nil
+        #expect(llmnas_space_with_featurizer(space, "f", nil, nil, &bound) == LLMNAS_INVALID_ARGUMENT)
+        #expect(llmnas_space_with_featurizer(space, "g", { _, _, _, _ in 0 }, nil, &bound) == LLMNAS_NOT_FOUND)
+        let halves:
+            @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<Float>?, Int, UnsafeMutableRawPointer?)
+                -> Int32 = { arch, out, count, _ in
+                    let units: Float = String(cString: arch!).contains("64") ? 64 : 128
+                    for i in 0..<count { out![i] = units / Float(i + 1) }
+                    return 0
+                }
+        #expect(llmnas_space_with_featurizer(space, "f", halves, nil, &bound) == LLMNAS_OK)
+        defer { llmnas_space_free(bound) }
+        #expect(llmnas_arch_features(bound, #"{"units": 128}"#, &out, 2, &length) == LLMNAS_OK)
+        #expect(out == [128, 64])
+        var names: UnsafeMutablePointer<CChar>? = nil
+        #expect(llmnas_space_feature_names(bound, &names) == LLMNAS_OK)
+        #expect(String(cString: names!) == #"["f[0]","f[1]"]"#)
+        llmnas_string_free(names)
+        var unwritten: OpaquePointer? = nil
+        #expect(llmnas_space_with_featurizer(space, "f", { _, _, _, _ in 0 }, nil, &unwritten) == LLMNAS_OK)
+        defer { llmnas_space_free(unwritten) }
+        #expect(llmnas_arch_features(unwritten, #"{"units": 64}"#, &out, 2, &length) == LLMNAS_INVALID_ARGUMENT)
+        #expect(lastError.contains("featurizer 'f' gave feature 0 = nan"))
+    }
 }

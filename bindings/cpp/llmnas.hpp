@@ -39,21 +39,40 @@ struct Cost {
 /// needed the cost, as itself.
 using CostFunction = std::function<Cost(const std::string &arch_json)>;
 
+/// A host featurizer: the features of an architecture (JSON), as many as the space's featurizer says. What it throws
+/// reaches the caller of the call that needed the features, as itself.
+using Featurizer = std::function<std::vector<float>(const std::string &arch_json)>;
+
 namespace detail {
-/// What a host cost threw on this thread, for the next check to rethrow (the library calls a cost on the thread of
-/// the call that needs it).
-inline std::exception_ptr &pending_cost_exception() {
+/// What a space's host function (a cost, a featurizer) threw on this thread, for the next check to rethrow (the
+/// library calls one on the thread of the call that needs it).
+inline std::exception_ptr &pending_host_exception() {
     thread_local std::exception_ptr pending;
     return pending;
 }
 
-/// Rethrows what a host cost threw during the call; else throws Error for any status other than LLMNAS_OK.
+/// Rethrows what a space's host function threw during the call; else throws Error for any status other than LLMNAS_OK.
 inline void check(llmnas_status status) {
-    std::exception_ptr pending = pending_cost_exception();
-    pending_cost_exception() = nullptr;
+    std::exception_ptr pending = pending_host_exception();
+    pending_host_exception() = nullptr;
     if (status == LLMNAS_OK) return;
     if (pending) std::rethrow_exception(pending);
     throw Error(status, llmnas_last_error());
+}
+
+/// The C callback of a host featurizer: `user_data` is the Featurizer.
+inline int featurizer_trampoline(const char *arch_json, float *out, std::size_t count, void *user_data) {
+    try {
+        std::vector<float> features = (*static_cast<Featurizer *>(user_data))(arch_json);
+        if (features.size() != count)
+            throw Error(LLMNAS_INVALID_ARGUMENT, "the featurizer returned " + std::to_string(features.size()) +
+                                                     " features; the space's featurizer has " + std::to_string(count));
+        for (std::size_t i = 0; i < count; i++) out[i] = features[i];
+        return 0;
+    } catch (...) {
+        pending_host_exception() = std::current_exception();
+        return 1;
+    }
 }
 
 /// The C callback of a host cost: `user_data` is the CostFunction.
@@ -64,7 +83,7 @@ inline int cost_trampoline(const char *arch_json, double *params, double *flops,
         *flops = cost.flops;
         return 0;
     } catch (...) {
-        pending_cost_exception() = std::current_exception();
+        pending_host_exception() = std::current_exception();
         return 1;
     }
 }
@@ -226,7 +245,21 @@ public:
         llmnas_space *handle = nullptr;
         detail::check(llmnas_space_with_cost(get(), name.c_str(), &detail::cost_trampoline, function.get(), &handle));
         Space bound(handle);
-        bound.cost_ = std::move(function);
+        bound.bound_ = bound_;
+        bound.bound_.push_back(std::move(function));
+        return bound;
+    }
+
+    /// This space with its featurizer `name` ("featurizer": {"name": ..., "count": n}) bound to `featurizer`, whose
+    /// features every MLP predictor, screen, refit and features() then reads; this space is unchanged.
+    Space with_featurizer(const std::string &name, Featurizer featurizer) const {
+        auto function = std::make_shared<Featurizer>(std::move(featurizer));
+        llmnas_space *handle = nullptr;
+        detail::check(
+            llmnas_space_with_featurizer(get(), name.c_str(), &detail::featurizer_trampoline, function.get(), &handle));
+        Space bound(handle);
+        bound.bound_ = bound_;
+        bound.bound_.push_back(std::move(function));
         return bound;
     }
 
@@ -236,7 +269,7 @@ public:
 private:
     explicit Space(llmnas_space *handle) : handle_(handle, llmnas_space_free) {}
     std::unique_ptr<llmnas_space, void (*)(llmnas_space *)> handle_;
-    std::shared_ptr<CostFunction> cost_;  // the bound host cost, which searches of this space share
+    std::vector<std::shared_ptr<void>> bound_;  // the bound host functions, which searches of this space share
     friend class Search;
 };
 
@@ -486,7 +519,7 @@ public:
         llmnas_search *handle = nullptr;
         detail::check(llmnas_search_create(space.get(), config_json.empty() ? nullptr : config_json.c_str(), &handle));
         handle_.reset(handle);
-        state_->cost = space.cost_;
+        state_->bound = space.bound_;
     }
 
     /// The search saved in the checkpoint file `path`, exactly where it stood.
@@ -529,7 +562,16 @@ public:
     void bind_cost(const std::string &name, CostFunction cost) {
         auto function = std::make_shared<CostFunction>(std::move(cost));
         detail::check(llmnas_search_bind_cost(get(), name.c_str(), &detail::cost_trampoline, function.get()));
-        state_->cost = std::move(function);
+        state_->bound.push_back(std::move(function));
+    }
+
+    /// Binds `featurizer` to the space's featurizer `name` (a resumed search needs it again). What it throws is
+    /// rethrown, as itself, by the ask or run that called it.
+    void bind_featurizer(const std::string &name, Featurizer featurizer) {
+        auto function = std::make_shared<Featurizer>(std::move(featurizer));
+        detail::check(
+            llmnas_search_bind_featurizer(get(), name.c_str(), &detail::featurizer_trampoline, function.get()));
+        state_->bound.push_back(std::move(function));
     }
 
     /// The candidates (a JSON array) the current iteration needs from the estimator named in `estimator`; "[]" once
@@ -645,7 +687,7 @@ private:
     /// The bound constraints (the C side keeps pointers to them) and the exception a callback caught, to rethrow.
     struct State {
         std::map<std::string, std::unique_ptr<Callback<Constraint>>> constraints;
-        std::shared_ptr<CostFunction> cost;
+        std::vector<std::shared_ptr<void>> bound;  // host costs and featurizers the C side points to
         std::exception_ptr pending;
     };
 

@@ -227,6 +227,26 @@ int main() {
     resumed.run({{"host", by_units}});
     expect(resumed.best_json().find(R"("units":128)") != std::string::npos, "the best under 70,000 params");
 
+    // A host featurizer: the features every MLP reads come from the host's function; what it throws comes back.
+    auto featured = llmnas::Space::from_json(
+        R"({"name": "head", "task": "a classifier head", "metric": {"name": "accuracy", "min": 0, "max": 100},)"
+        R"("hyperparameters": [{"name": "units", "meaning": "hidden units", "choices": [64, 128]}],)"
+        R"("featurizer": {"name": "log_units", "count": 2}})");
+    expect(status_of([&] { featured.features(R"({"units": 64})"); }) == LLMNAS_INVALID_ARGUMENT, "an unbound featurizer");
+    auto logs = featured.with_featurizer("log_units", [&](const std::string &arch) {
+        float units = static_cast<float>(units_of(arch));
+        return std::vector<float>{units, std::log2(units)};
+    });
+    expect(logs.features(R"({"units": 128})") == std::vector<float>{128.0f, 7.0f}, "features by the host featurizer");
+    bool short_rethrown = false;
+    try {
+        featured.with_featurizer("log_units", [](const std::string &) { return std::vector<float>{1.0f}; })
+            .features(R"({"units": 64})");
+    } catch (const llmnas::Error &e) {
+        short_rethrown = e.status() == LLMNAS_INVALID_ARGUMENT && std::string(e.what()).find("returned 1") != std::string::npos;
+    }
+    expect(short_rethrown, "a featurizer's wrong count comes back as an Error naming it");
+
     // A framework's own buffers, without copies; batches with their count.
     std::vector<float> buffer(3 * space.feature_count());
     std::string three = space.sample(9, 3);

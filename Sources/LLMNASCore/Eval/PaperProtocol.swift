@@ -167,7 +167,7 @@ public enum PaperProtocol {
                     if let directory = distill.saveDirectory {
                         try model.save(to: "\(directory)/distilled-\(task)-\(seed).mlp")
                     }
-                    let predicted = model.predict(test.map(\.architecture), in: space)
+                    let predicted = try model.predict(test.map(\.architecture), in: space)
                     try distilled.cells[task, default: Cell()].add(predicted.map { .success(Double($0)) }, truth: truth)
                 }
                 guard options.calibrate else { continue }

@@ -37,6 +37,9 @@ public enum Distillation {
         var generator = SeededGenerator(seed: seed)
         generator.shuffle(&order)
         let chosen = order.prefix(labels).map { pool[$0] }
+        // Features first: a host featurizer that fails does so before any label is paid for.
+        var features: [[Float]] = []
+        for architecture in chosen { features.append(try space.features(of: architecture)) }
         let before = predictor.client.ledger
         var cancelled = false
         let results = predictor.predict(chosen) { report in
@@ -48,10 +51,10 @@ public enum Distillation {
         var x: [Float] = []
         var y: [Float] = []
         var firstFailure: String?
-        for (architecture, result) in zip(chosen, results) {
+        for (row, result) in zip(features, results) {
             switch result {
             case .success(let score):
-                x += space.features(of: architecture)
+                x += row
                 y.append(Float(score))
             case .failure(let error):
                 firstFailure = firstFailure ?? error.message
@@ -65,7 +68,7 @@ public enum Distillation {
             config: config, x: x, y: y, rows: y.count, dim: space.featureCount, progress: progress)
         let trainSeconds = MonotonicClock.now() - trainStart
         let predictStart = MonotonicClock.now()
-        _ = model.predict(pool, in: space)
+        _ = try model.predict(pool, in: space)
         let perPrediction = (MonotonicClock.now() - predictStart) / Double(pool.count)
         let labelled = Double(y.count)
         var members: [(String, JSONValue)] = [

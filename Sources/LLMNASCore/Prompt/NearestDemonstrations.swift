@@ -2,13 +2,17 @@
 /// is Euclidean over the space's features, each standardised over the demonstrations (a constant feature counts for
 /// nothing); the nearest is shown last, next to the architecture judged; equally near ones keep the given order.
 enum NearestDemonstrations {
-    /// The `count` demonstrations nearest `architecture`, farthest first (all of them when there are no more).
+    /// The `count` demonstrations nearest `architecture`, farthest first (all of them when there are no more); fails
+    /// as the space's features do.
     static func choose(
         _ count: Int, of demonstrations: [Demonstration], for architecture: Architecture,
         in space: SearchSpace
-    ) -> [Demonstration] {
-        let rows = demonstrations.map { space.features(of: $0.architecture).map(Double.init) }
-        let target = space.features(of: architecture).map(Double.init)
+    ) throws(LLMNASError) -> [Demonstration] {
+        var rows: [[Double]] = []
+        for demonstration in demonstrations {
+            rows.append(try space.features(of: demonstration.architecture).map(Double.init))
+        }
+        let target = try space.features(of: architecture).map(Double.init)
         var distances = [Double](repeating: 0, count: rows.count)
         for j in target.indices {
             let deviation = Statistics.standardDeviation(rows.map { $0[j] })

@@ -23,10 +23,10 @@ public struct PromptBuilder: Sendable {
     public func messages(demonstrations given: [Demonstration], judging architecture: Architecture) throws(LLMNASError)
         -> [ChatMessage]
     {
-        let demonstrations =
-            task.options.nearestDemonstrations.map {
-                NearestDemonstrations.choose($0, of: given, for: architecture, in: space)
-            } ?? given
+        var demonstrations = given
+        if let nearest = task.options.nearestDemonstrations {
+            demonstrations = try NearestDemonstrations.choose(nearest, of: given, for: architecture, in: space)
+        }
         var messages: [ChatMessage] = []
         if task.options.role {
             let what = task.name.map { "\($0) models" } ?? "neural network architectures"

@@ -46,7 +46,7 @@ extension HybridSearch {
         }
         var x: [Float] = []
         x.reserveCapacity(order.count * space.featureCount)
-        for architecture in order { x += space.features(of: architecture) }
+        for architecture in order { x += try space.features(of: architecture) }
         let y = order.map { Float(targets[$0] ?? 0) }  // every architecture of `order` has a target
         let model = try MLPTrainer.train(
             config: refit.trainConfig(seed: config.seed, iteration: state.iteration), x: x, y: y,

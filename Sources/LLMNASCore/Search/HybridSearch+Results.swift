@@ -40,6 +40,8 @@ extension HybridSearch {
                     ("iteration", .number(Double(entry.iteration))),
                     ("score", .number(entry.score)),
                     ("spread", entry.spread.map(JSONValue.number) ?? .null),
+                    ("started", entry.started.map(JSONValue.number) ?? .null),
+                    ("completed", entry.completed.map(JSONValue.number) ?? .null),
                     ("parent", .bool(state.parents.contains(entry.architecture))),
                     (
                         "constraints",

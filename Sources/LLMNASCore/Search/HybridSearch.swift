@@ -85,10 +85,19 @@ public final class HybridSearch {
         hostConstraints[name] = value
     }
 
-    /// Binds `count` to the space's host cost model `name` (a resumed search needs it again), for the LLM
-    /// estimators bound before as well.
+    /// Binds `count` to the space's host cost model `name` (a resumed search needs it again).
     public func bind(cost name: String, _ count: @escaping HostCostModel.Count) throws(LLMNASError) {
-        space = try space.binding(cost: name, count)
+        use(try space.binding(cost: name, count))
+    }
+
+    /// Binds `compute` to the space's host featurizer `name` (a resumed search needs it again).
+    public func bind(featurizer name: String, _ compute: @escaping HostFeaturizer.Compute) throws(LLMNASError) {
+        use(try space.binding(featurizer: name, compute))
+    }
+
+    /// Searches `bound` (the space with a host function bound) from now on, the LLM estimators bound before too.
+    private func use(_ bound: SearchSpace) {
+        space = bound
         for (name, predictor) in predictors {
             predictors[name] = LLMPPPredictor(
                 client: predictor.client, space: space, task: predictor.builder.task,
@@ -148,11 +157,13 @@ public final class HybridSearch {
         }
         let estimator = pendingEstimator
         let constraints = constraintValuesOfCandidates()
+        let times = (state.pendingSince, WallClock.now())
         for (i, architecture) in state.pending.enumerated() {
-            record(architecture, scores[i], spread: spreads?[i], constraints, in: estimator)
+            record(architecture, scores[i], spread: spreads?[i], constraints, times, in: estimator)
         }
         countScores(scores.count)
         state.pending = []
+        state.pendingSince = nil
         if expensiveCallsLeft == 0 {
             try finishWithinBudget()
             try saveCheckpoint()
@@ -220,15 +231,18 @@ public final class HybridSearch {
         guard !missing.isEmpty else { return true }
         if config.estimators[estimator].isHost {
             state.pending = Array(missing.prefix(expensiveCallsLeft ?? missing.count))
+            state.pendingSince = WallClock.now()
             return false
         }
         // Scores that came back are kept even when others failed: the next ask asks only for the rest.
+        let started = WallClock.now()
         let results = try builtinScores(missing, estimator: config.estimators[estimator])
         let constraints = constraintValuesOfCandidates()
+        let times = (started, WallClock.now())
         var scored = 0
         for (architecture, result) in zip(missing, results) {
             guard case .success(let estimate) = result else { continue }
-            record(architecture, estimate.score, spread: estimate.spread, constraints, in: estimator)
+            record(architecture, estimate.score, spread: estimate.spread, constraints, times, in: estimator)
             scored += 1
         }
         countScores(scored)
@@ -277,15 +291,16 @@ public final class HybridSearch {
             uniquingKeysWith: { a, _ in a })
     }
 
-    /// Records a score (and its spread, if it has one) of estimator `estimator` in the current iteration as a trial.
+    /// Records a score (and its spread, if it has one) of estimator `estimator` in the current iteration as a trial
+    /// that went out and came back at `times`.
     private func record(
         _ canonical: Architecture, _ score: Double, spread: Double?, _ constraints: [Architecture: [Double]],
-        in estimator: Int
+        _ times: (started: Double?, completed: Double), in estimator: Int
     ) {
         state.scores[estimator].record(
             ScoreTable.Entry(
                 architecture: canonical, score: score, spread: spread, iteration: state.iteration,
-                constraintValues: constraints[canonical] ?? []))
+                constraintValues: constraints[canonical] ?? [], started: times.started, completed: times.completed))
     }
 
     /// Scores from an MLP (without a spread) or an LLM estimator (with its spread), one result per architecture.
@@ -299,7 +314,7 @@ public final class HybridSearch {
                     .invalidArgument,
                     "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
             }
-            return model.predict(architectures, in: space).map { .success((Double($0), nil)) }
+            return try model.predict(architectures, in: space).map { .success((Double($0), nil)) }
         case .llm:
             guard let predictor = predictors[estimator.name] else {
                 throw LLMNASError(
@@ -352,7 +367,7 @@ public final class HybridSearch {
                     .invalidArgument,
                     "latency constraint '\(constraint.name)' has no model: bind one before the search starts")
             }
-            return Double(model.predict([architecture], in: space)[0])
+            return Double(try model.predict([architecture], in: space)[0])
         case .parameters: return Double(try space.costModel!.counts(of: architecture, in: space).parameters)
         case .flops: return Double(try space.costModel!.counts(of: architecture, in: space).flops)
         case .host:

@@ -17,17 +17,23 @@ public struct ScoreTable: Sendable {
         public let iteration: Int
         /// Its constraint values, in the config's order.
         public let constraintValues: [Double]
+        /// When it went to the estimator and when its score came back (`WallClock` seconds); nil in trials read from
+        /// a 1.0 checkpoint, which had no times.
+        public let started: Double?
+        public let completed: Double?
 
         /// An entry from its parts.
         public init(
             architecture: Architecture, score: Double, spread: Double? = nil, iteration: Int,
-            constraintValues: [Double]
+            constraintValues: [Double], started: Double? = nil, completed: Double? = nil
         ) {
             self.architecture = architecture
             self.score = score
             self.spread = spread
             self.iteration = iteration
             self.constraintValues = constraintValues
+            self.started = started
+            self.completed = completed
         }
     }
 

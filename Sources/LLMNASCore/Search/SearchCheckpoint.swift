@@ -3,7 +3,8 @@
 /// file and renamed, so a crash leaves the previous checkpoint or the new one whole.
 public enum SearchCheckpoint {
     private static let magic = Array("LLMNASCK".utf8)
-    private static let formatVersion: UInt32 = 2
+    /// The format written; format 2 (1.0, trials without times) is read too.
+    private static let formatVersion: UInt32 = 3
 
     /// Writes the search's space, config and state to `path` atomically.
     static func write(_ search: HybridSearch, to path: String) throws(LLMNASError) {
@@ -37,8 +38,8 @@ public enum SearchCheckpoint {
             throw corrupt("checksum mismatch (truncated or damaged)")
         }
         let version = LittleEndian.u32(bytes, at: 8)
-        guard version == formatVersion else {
-            throw corrupt("format \(version); this library reads format \(formatVersion)")
+        guard version == 2 || version == formatVersion else {
+            throw corrupt("format \(version); this library reads formats 2 and \(formatVersion)")
         }
         let length = Int(LittleEndian.u32(bytes, at: 12))
         guard 16 + length == bytes.count - 4, let text = String(validating: bytes[16..<(16 + length)], as: UTF8.self)
@@ -55,7 +56,7 @@ public enum SearchCheckpoint {
         var config = try SearchConfig(json: configJSON, space: space)
         config.checkpoint = checkpoint
         let search = try HybridSearch(space: space, config: config)
-        search.state = try SearchState(json: stateJSON, space: space, config: config)
+        search.state = try SearchState(json: stateJSON, space: space, config: config, version: version)
         return search
     }
 }

@@ -28,6 +28,8 @@ extension SearchState {
                             .number(Double(entry.iteration)),
                             .array(entry.constraintValues.map(JSONValue.number)),
                             entry.spread.map(JSONValue.number) ?? .null,
+                            entry.started.map(JSONValue.number) ?? .null,
+                            entry.completed.map(JSONValue.number) ?? .null,
                         ])
                 })
         }
@@ -38,7 +40,8 @@ extension SearchState {
             ("generator", .array(generator.stateWords.map { .string(String($0, radix: 16)) })),
             ("iteration", .number(Double(iteration))), ("evaluated", .number(Double(evaluated))),
             ("population", .array(population.map(member))), ("scores", .array(tables)),
-            ("pending", .array(pending.map(genes))), ("history", .array(records)),
+            ("pending", .array(pending.map(genes))), ("pending_since", pendingSince.map(JSONValue.number) ?? .null),
+            ("history", .array(records)),
             ("parents", .array(parentGenes.map { .array($0.map { .number(Double($0)) }) })),
             ("generation_starts", .array(scores.map { .number(Double($0.generationStart)) })),
             ("pool", .array(pool.map(member))), ("screened", .number(Double(screened))),
@@ -48,8 +51,9 @@ extension SearchState {
         ])
     }
 
-    /// Reads a state written by `json` for a search of `space` under `config`, checking every architecture.
-    init(json: JSONValue, space: SearchSpace, config: SearchConfig) throws(LLMNASError) {
+    /// Reads a state written by `json` (in checkpoint format `version`) for a search of `space` under `config`,
+    /// checking every architecture.
+    init(json: JSONValue, space: SearchSpace, config: SearchConfig, version: UInt32) throws(LLMNASError) {
         func bad(_ what: String) -> LLMNASError { LLMNASError(.corruptFile, "checkpoint state: \(what)") }
         func architecture(_ value: JSONValue?) throws(LLMNASError) -> Architecture {
             guard let list = value?.arrayValue else { throw bad("genes must be an array") }
@@ -102,8 +106,14 @@ extension SearchState {
             }
             var restored: [ScoreTable.Entry] = []
             for entry in entries {
-                // [genes, score, iteration, constraint values, spread or null]
-                guard let fields = entry.arrayValue, fields.count == 5 else { throw bad("score entry") }
+                // [genes, score, iteration, constraint values, spread or null, started or null, completed or null];
+                // format 2 (1.0) ends at the spread.
+                guard let fields = entry.arrayValue, fields.count == (version < 3 ? 5 : 7) else {
+                    throw bad("score entry")
+                }
+                func time(_ index: Int) throws(LLMNASError) -> Double? {
+                    index < fields.count && fields[index] != .null ? try number(fields[index]) : nil
+                }
                 guard let iteration = fields[2].exactInt, (0..<config.iterations).contains(iteration) else {
                     throw bad("a trial's iteration")
                 }
@@ -121,7 +131,8 @@ extension SearchState {
                 restored.append(
                     ScoreTable.Entry(
                         architecture: try architecture(fields[0]), score: try number(fields[1]), spread: spread,
-                        iteration: iteration, constraintValues: values))
+                        iteration: iteration, constraintValues: values, started: try time(5),
+                        completed: try time(6)))
             }
             scores[i] = ScoreTable(restoring: restored, generationStart: starts[i])
         }
@@ -144,6 +155,7 @@ extension SearchState {
             refitted[name] = model
         }
         for element in try list("pending") { pending.append(try architecture(element)) }
+        if version >= 3, let since = json["pending_since"], since != .null { pendingSince = try number(since) }
         for element in try list("parents") { parents.insert(try architecture(element)) }
         for element in try list("history") {
             guard let name = element["estimator"]?.stringValue, let index = element["iteration"]?.exactInt,

@@ -74,6 +74,8 @@ public struct SearchState: Sendable {
     /// Canonical architectures the current iteration waits on from a host estimator (its screen while `pool` is not
     /// empty).
     public var pending: [Architecture] = []
+    /// When the pending candidates were first asked for (`WallClock` seconds): their trials' start.
+    public var pendingSince: Double?
     /// Scores the current iteration has asked its estimator for so far.
     public var evaluated = 0
     /// Scores the current iteration has asked its screen for.

@@ -8,7 +8,7 @@ public struct HostCostModel: Sendable, Equatable {
     /// The function's name, as the space JSON gives it.
     public let name: String
     /// The bound function, nil until the host binds one.
-    let function: HostCostFunction?
+    let function: HostFunction<Count>?
 
     /// A model whose function `name` is still to be bound.
     public init(name: String) throws(LLMNASError) {
@@ -19,29 +19,28 @@ public struct HostCostModel: Sendable, Equatable {
         function = nil
     }
 
-    private init(name: String, function: HostCostFunction) {
+    private init(name: String, function: HostFunction<Count>) {
         self.name = name
         self.function = function
     }
 
     /// This model with `count` bound.
     func bound(_ count: @escaping Count) -> HostCostModel {
-        HostCostModel(name: name, function: HostCostFunction(count))
+        HostCostModel(name: name, function: HostFunction(count))
     }
 
     /// The bound function; fails, saying how to bind it, when there is none.
     @discardableResult
-    func boundFunction(in space: SearchSpace) throws(LLMNASError) -> HostCostFunction {
+    func boundFunction(in space: SearchSpace) throws(LLMNASError) -> HostFunction<Count> {
         if let function { return function }
-        throw LLMNASError(
-            .invalidArgument,
-            "space '\(space.name)' counts its cost with the host function '\(name)', which is not bound: bind it "
-                + "with llmnas_space_with_cost or llmnas_search_bind_cost (Python: Space.with_cost, Search.bind_cost)")
+        throw space.unbound(
+            "counts its cost", name,
+            bindWith: "llmnas_space_with_cost or llmnas_search_bind_cost (Python: Space.with_cost, Search.bind_cost)")
     }
 
     /// The host's counts of `architecture`, checked: finite, not negative, below 9e18.
     func counts(of architecture: Architecture, in space: SearchSpace) throws(LLMNASError) -> CostCounts {
-        let (parameters, flops) = try boundFunction(in: space).count(architecture, space)
+        let (parameters, flops) = try boundFunction(in: space).call(architecture, space)
         func checked(_ value: Double, _ what: String) throws(LLMNASError) -> Int {
             guard value.isFinite, value >= 0, value < 9e18 else {
                 throw LLMNASError(
@@ -60,13 +59,6 @@ public struct HostCostModel: Sendable, Equatable {
     public static func == (a: HostCostModel, b: HostCostModel) -> Bool { a.name == b.name }
 }
 
-/// A bound host cost function. The host promises it may be called from whichever thread needs a cost.
-final class HostCostFunction: @unchecked Sendable {
-    let count: HostCostModel.Count
-
-    init(_ count: @escaping HostCostModel.Count) { self.count = count }
-}
-
 extension SearchSpace {
     /// This space with `count` bound to its host cost model `name`. Fails with `notFound` when the space's cost model
     /// is not a host one of that name.
@@ -78,8 +70,6 @@ extension SearchSpace {
                 }
             throw LLMNASError(.notFound, "space '\(self.name)' has no host cost '\(name)': \(has)")
         }
-        return try SearchSpace(
-            name: self.name, task: task, metric: metric, hyperparameters: hyperparameters, constraints: constraints,
-            costModel: .host(model.bound(count)), layerFeatures: layerFeatures)
+        return try replacing(costModel: .host(model.bound(count)), featurizer: featurizer)
     }
 }

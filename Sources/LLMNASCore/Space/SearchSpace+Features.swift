@@ -28,6 +28,7 @@ extension SearchSpace {
 
     /// The number of features of every architecture of the space.
     public var featureCount: Int {
+        if let featurizer { return featurizer.count }
         var count = 0
         for (i, hp) in hyperparameters.enumerated() {
             count += (hp.isNumeric ? 1 : hp.choices.count) * featurePositions(i)
@@ -35,8 +36,12 @@ extension SearchSpace {
         return count
     }
 
-    /// Writes the features of `architecture` into `out`, which must hold `featureCount` values.
-    public func writeFeatures(of architecture: Architecture, into out: UnsafeMutableBufferPointer<Float>) {
+    /// Writes the features of `architecture` into `out`, which must hold `featureCount` values. Fails only for a
+    /// host featurizer: unbound, failing, or writing a value that is not finite.
+    public func writeFeatures(of architecture: Architecture, into out: UnsafeMutableBufferPointer<Float>)
+        throws(LLMNASError)
+    {
+        if let featurizer { return try featurizer.write(architecture, in: self, into: out) }
         var k = 0
         for (i, hp) in hyperparameters.enumerated() {
             let genes = activeGenes(ofHyperparameter: i, in: architecture)
@@ -75,6 +80,7 @@ extension SearchSpace {
     /// layers, "[i]" for list position or layer i), a named one's "name=choice" for each one-hot entry (likewise
     /// "_avg" and "[i]"). For HAT's spaces these are the feature columns of HAT's latency data.
     public var featureNames: [String] {
+        if let featurizer { return (0..<featurizer.count).map { "\(featurizer.name)[\($0)]" } }
         var names: [String] = []
         for (i, hp) in hyperparameters.enumerated() {
             let bases: [String]
@@ -90,11 +96,12 @@ extension SearchSpace {
         return names
     }
 
-    /// The features of `architecture` as an array.
-    public func features(of architecture: Architecture) -> [Float] {
-        [Float](unsafeUninitializedCapacity: featureCount) { buffer, count in
-            writeFeatures(of: architecture, into: buffer)
-            count = featureCount
+    /// The features of `architecture` as an array; fails as `writeFeatures` does.
+    public func features(of architecture: Architecture) throws(LLMNASError) -> [Float] {
+        var features = [Float](repeating: 0, count: featureCount)
+        try features.withUnsafeMutableBufferPointer { buffer throws(LLMNASError) in
+            try writeFeatures(of: architecture, into: buffer)
         }
+        return features
     }
 }

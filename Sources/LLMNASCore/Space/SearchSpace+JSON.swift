@@ -22,7 +22,10 @@ extension SearchSpace {
     public init(json: JSONValue) throws(LLMNASError) {
         let reader = try JSONObjectReader(
             json, context: "search space",
-            allowed: ["name", "task", "metric", "hyperparameters", "constraints", "cost_model", "layer_features"],
+            allowed: [
+                "name", "task", "metric", "hyperparameters", "constraints", "cost_model", "layer_features",
+                "featurizer",
+            ],
             kind: .invalidSpace)
         let name = try reader.requiredString("name")
         let metricReader = try JSONObjectReader(
@@ -110,7 +113,10 @@ extension SearchSpace {
         }
         try self.init(
             name: name, task: try reader.requiredString("task"), metric: metric, hyperparameters: hyperparameters,
-            constraints: constraints, costModel: costModel, layerFeatures: layerFeatures ?? .mean)
+            constraints: constraints, costModel: costModel, layerFeatures: layerFeatures ?? .mean,
+            featurizer: try reader.value("featurizer").map { value throws(LLMNASError) in
+                try HostFeaturizer(json: value)
+            })
     }
 
     /// The space as JSON, in the format `fromJSON` reads.
@@ -160,6 +166,7 @@ extension SearchSpace {
         }
         if let costModel { members.append(("cost_model", costModel.json)) }
         if layerFeatures != .mean { members.append(("layer_features", .string(layerFeatures.rawValue))) }
+        if let featurizer { members.append(("featurizer", featurizer.json)) }
         return .object(members)
     }
 }

@@ -16,6 +16,8 @@ public struct SearchSpace: Sendable {
     public let costModel: CostModel?
     /// How per-layer hyperparameters become features.
     public let layerFeatures: LayerFeatures
+    /// The host function that computes the features instead, if the space names one.
+    public let featurizer: HostFeaturizer?
 
     /// Where each hyperparameter's genes start in the gene vector.
     let geneOffsets: [Int]
@@ -30,7 +32,8 @@ public struct SearchSpace: Sendable {
     /// real hyperparameters and choices, and a cost model whose hyperparameters exist.
     public init(
         name: String, task: String, metric: Metric, hyperparameters: [Hyperparameter],
-        constraints: [SpaceConstraint] = [], costModel: CostModel? = nil, layerFeatures: LayerFeatures = .mean
+        constraints: [SpaceConstraint] = [], costModel: CostModel? = nil, layerFeatures: LayerFeatures = .mean,
+        featurizer: HostFeaturizer? = nil
     ) throws(LLMNASError) {
         func fail(_ message: String) -> LLMNASError { LLMNASError(.invalidSpace, "search space '\(name)': \(message)") }
         guard !name.isEmpty else { throw LLMNASError(.invalidSpace, "search space: the name is empty") }
@@ -118,6 +121,7 @@ public struct SearchSpace: Sendable {
         self.constraints = constraints
         self.costModel = costModel
         self.layerFeatures = layerFeatures
+        self.featurizer = featurizer
         self.geneOffsets = offsets
         self.geneCounts = counts
         self.counterIndex = counters

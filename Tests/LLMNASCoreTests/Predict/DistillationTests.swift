@@ -22,7 +22,7 @@ import Testing
         #expect(client.ledger.requests == 120)
         // The server labels 20 + 2 x GFLOPs; the distilled MLP must rank unseen architectures the same way.
         let unseen = Array(pool.suffix(200))
-        let predicted = model.predict(unseen, in: space)
+        let predicted = try model.predict(unseen, in: space)
         let truth = unseen.map { 20 + 2 * Double(try! space.costModel!.counts(of: $0, in: space).flops) / 1e9 }
         #expect(RankMetrics.kendallTauB(predicted.map(Double.init), truth) > 0.6)
     }

@@ -24,7 +24,7 @@ import Testing
         for _ in 0..<count {
             let architecture = try graph.sample(using: &generator)
             items.append(#"{"architecture": \#(graph.jsonText(of: architecture)), "score": \#(score(architecture))}"#)
-            x += graph.features(of: architecture)
+            x += try graph.features(of: architecture)
             y.append(Float(score(architecture)))
         }
         return ("[" + items.joined(separator: ",") + "]", x, y)
@@ -134,7 +134,7 @@ import Testing
         try finish(resumed, &asks)
         #expect(asks.map(\.0) == reference.map(\.0) && asks.map(\.1) == reference.map(\.1))
         #expect(JSONWriter.write(resumed.historyJSON()) == JSONWriter.write(uninterrupted.historyJSON()))
-        #expect(JSONWriter.write(resumed.trialsJSON()) == JSONWriter.write(uninterrupted.trialsJSON()))
+        #expect(resumed.trialsWithoutTimes == uninterrupted.trialsWithoutTimes)
     }
 
     func refitConfig(checkpoint: String? = nil) throws -> String {

@@ -11,7 +11,7 @@ import Testing
     @Test func hatFeaturesEqualTheDataColumnsOfAllNinetyRows() throws {
         let space = try BuiltinSpaces.space(named: "hat-wmt14ende")
         for row in try RepoData.labeled() {
-            let features = space.features(of: try space.architecture(fromJSON: row.archJSON))
+            let features = try space.features(of: try space.architecture(fromJSON: row.archJSON))
             #expect(features == RepoData.hatFeatureColumns.map { Float(row.number($0)) }, "\(row.row["arch_id"]!)")
         }
     }
@@ -25,7 +25,7 @@ import Testing
             let expected = line["hat_features"]!.arrayValue!.map { value -> Float in
                 if case .number(let d) = value { return Float(d) } else { return .nan }
             }
-            if space.features(of: try space.architecture(from: line["arch"]!)) != expected { mismatches += 1 }
+            if try space.features(of: try space.architecture(from: line["arch"]!)) != expected { mismatches += 1 }
         }
         #expect(mismatches == 0)
     }
@@ -73,7 +73,7 @@ import Testing
 
     @Test func namedChoicesAreOneHotEncoded() throws {
         let space = try BuiltinSpaces.space(named: "nas-bench-graph")
-        let features = space.features(
+        let features = try space.features(
             of: try space.architecture(fromJSON: #"{"link": "0-0-1-2", "ops": ["gcn", "gat", "skip", "sage"]}"#))
         #expect(features.count == 45)
         #expect(features[0..<9] == [0, 0, 0, 1, 0, 0, 0, 0, 0])

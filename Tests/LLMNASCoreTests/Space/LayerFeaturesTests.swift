@@ -21,10 +21,10 @@ import Testing
                 "act[1]=gelu", "act[2]=relu", "act[2]=gelu",
             ])
         let arch = try space.architecture(fromJSON: #"{"depth": 2, "width": [64, 16], "act": ["gelu", "relu"]}"#)
-        #expect(space.features(of: arch) == [2, 64, 16, 0, 0, 1, 1, 0, 0, 0])
+        #expect(try space.features(of: arch) == [2, 64, 16, 0, 0, 1, 1, 0, 0, 0])
         let reversed = try space.architecture(fromJSON: #"{"depth": 2, "width": [16, 64], "act": ["relu", "gelu"]}"#)
-        #expect(space.features(of: reversed) != space.features(of: arch), "layer order is seen")
-        #expect(space.features(of: arch) == space.features(of: arch), "deterministic")
+        #expect(try space.features(of: reversed) != space.features(of: arch), "layer order is seen")
+        #expect(try space.features(of: arch) == space.features(of: arch), "deterministic")
         let again = try SearchSpace(json: space.json)
         #expect(again.layerFeatures == .perLayer && again.featureCount == space.featureCount)
     }
@@ -33,7 +33,7 @@ import Testing
         let space = try Self.space(nil)
         #expect(space.featureNames == ["depth", "width_avg", "act_avg=relu", "act_avg=gelu"])
         let arch = try space.architecture(fromJSON: #"{"depth": 2, "width": [64, 16], "act": ["gelu", "relu"]}"#)
-        #expect(space.features(of: arch) == [2, 40, 0.5, 0.5])
+        #expect(try space.features(of: arch) == [2, 40, 0.5, 0.5])
         #expect(space.json["layer_features"] == nil)
         #expect(try Self.space("mean").featureCount == 4)
         #expect(

@@ -44,7 +44,7 @@ import Testing
         #expect(!space.hyperparameters[4].isNumeric)
         let arch = try space.architecture(
             fromJSON: #"{"dropout": 0.1, "depth": 2, "ratio": [1.5, 2], "lr": 3e-4, "act": 0.5}"#)
-        let features = Dictionary(uniqueKeysWithValues: zip(space.featureNames, space.features(of: arch)))
+        let features = Dictionary(uniqueKeysWithValues: zip(space.featureNames, try space.features(of: arch)))
         #expect(features["dropout"] == 0.1)
         #expect(features["lr"] == Float(3e-4))
         #expect(features.keys.contains { $0.hasPrefix("act") && $0.hasSuffix("0.5") })

@@ -55,6 +55,9 @@ _double_p = ctypes.POINTER(ctypes.c_double)
 _float_p = ctypes.POINTER(ctypes.c_float)
 ValueFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, ctypes.c_void_p)
 CostFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, _double_p, _double_p, ctypes.c_void_p)
+FeaturesFn = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.c_char_p, ctypes.POINTER(ctypes.c_float), ctypes.c_size_t, ctypes.c_void_p
+)
 ScoreFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, ctypes.c_void_p)
 ScoreSpreadFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, _double_p, _double_p, ctypes.c_void_p)
 ESTIMATOR_VERSION = 2
@@ -131,6 +134,10 @@ _SIGNATURES = {
     "llmnas_arch_stats": ([SpacePtr, ctypes.c_char_p, _char_pp], ctypes.c_int),
     "llmnas_space_with_cost": (
         [SpacePtr, ctypes.c_char_p, CostFn, ctypes.c_void_p, ctypes.POINTER(SpacePtr)],
+        ctypes.c_int,
+    ),
+    "llmnas_space_with_featurizer": (
+        [SpacePtr, ctypes.c_char_p, FeaturesFn, ctypes.c_void_p, ctypes.POINTER(SpacePtr)],
         ctypes.c_int,
     ),
     "llmnas_prompt_build": (
@@ -234,6 +241,7 @@ _SIGNATURES = {
     "llmnas_search_bind_llm": ([SearchPtr, ctypes.c_char_p, LLMPtr], ctypes.c_int),
     "llmnas_search_bind_constraint": ([SearchPtr, ctypes.c_char_p, ValueFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_search_bind_cost": ([SearchPtr, ctypes.c_char_p, CostFn, ctypes.c_void_p], ctypes.c_int),
+    "llmnas_search_bind_featurizer": ([SearchPtr, ctypes.c_char_p, FeaturesFn, ctypes.c_void_p], ctypes.c_int),
     "llmnas_search_ask": ([SearchPtr, _char_pp, _char_pp], ctypes.c_int),
     "llmnas_search_tell": ([SearchPtr, _double_p, ctypes.c_size_t], ctypes.c_int),
     "llmnas_search_tell_spread": ([SearchPtr, _double_p, _double_p, ctypes.c_size_t], ctypes.c_int),
@@ -283,40 +291,64 @@ bind_status_values(_STATUS_VALUES)
 Status = enum.IntEnum("Status", {name[len("LLMNAS_") :]: value for name, value in _STATUS_VALUES.items()})  # type: ignore[misc]
 
 
-#: What a host cost function raised on this thread (the library calls a cost on the thread of the call that needs
-#: it), for the call's check to raise as itself.
-_cost_failure = threading.local()
+#: What a space's host function (a cost, a featurizer) raised on this thread (the library calls one on the thread
+#: of the call that needs it), for the call's check to raise as itself.
+_host_failure = threading.local()
 
 
-def _take_cost_failure() -> Optional[BaseException]:
-    """What a host cost raised during this thread's last call, if anything; cleared."""
-    raised: Optional[BaseException] = getattr(_cost_failure, "raised", None)
-    _cost_failure.raised = None
+def _take_host_failure() -> Optional[BaseException]:
+    """What a space's host function raised during this thread's last call, if anything; cleared."""
+    raised: Optional[BaseException] = getattr(_host_failure, "raised", None)
+    _host_failure.raised = None
     return raised
+
+
+def _space_callback(body: Callable[..., None]) -> Callable[..., int]:
+    """`body` as a C callback of a space's host function: 0 when it returns, 1 when it raises (kept for check)."""
+
+    def guarded(*args: Any) -> int:
+        try:
+            body(*args)
+            return 0
+        except BaseException as exc:  # noqa: B902 - every exception goes to the caller
+            if getattr(_host_failure, "raised", None) is None:
+                _host_failure.raised = exc
+            return 1
+
+    return guarded
 
 
 def cost_function(function: Callable[[Dict[str, Any]], Any]) -> Any:
     """A C host cost calling `function(arch)`, which returns (params, flops) or {"params": ..., "flops": ...}. What
     it raises makes the library call fail, and that call's check raises it as itself."""
 
-    def count(arch_json: bytes, params: Any, flops: Any, _user: Any) -> int:
-        try:
-            result = function(json.loads(arch_json))
-            pair: Sequence[Any] = (result["params"], result["flops"]) if isinstance(result, Mapping) else result
-            params[0], flops[0] = float(pair[0]), float(pair[1])
-            return 0
-        except BaseException as exc:  # noqa: B902 - every exception goes to the caller
-            if getattr(_cost_failure, "raised", None) is None:
-                _cost_failure.raised = exc
-            return 1
+    def count(arch_json: bytes, params: Any, flops: Any, _user: Any) -> None:
+        result = function(json.loads(arch_json))
+        pair: Sequence[Any] = (result["params"], result["flops"]) if isinstance(result, Mapping) else result
+        params[0], flops[0] = float(pair[0]), float(pair[1])
 
-    return CostFn(count)
+    return CostFn(_space_callback(count))
+
+
+def featurizer_function(function: Callable[[Dict[str, Any]], Any]) -> Any:
+    """A C host featurizer calling `function(arch)`, which returns the architecture's features (a sequence of
+    floats of the featurizer's count). What it raises, or a wrong count (ValueError), makes the library call fail,
+    and that call's check raises it as itself."""
+
+    def compute(arch_json: bytes, out: Any, count: int, _user: Any) -> None:
+        values = [float(v) for v in function(json.loads(arch_json))]
+        if len(values) != count:
+            raise ValueError(f"the featurizer returned {len(values)} features; the space's featurizer has {count}")
+        for i, value in enumerate(values):
+            out[i] = value
+
+    return FeaturesFn(_space_callback(compute))
 
 
 def check(status: int) -> None:
     """Raises what a host cost raised during the call, else the exception for a non-zero status with the thread's
     last error message."""
-    raised = _take_cost_failure()
+    raised = _take_host_failure()
     if status != 0:
         if raised is not None:
             raise raised
@@ -411,7 +443,7 @@ class Callbacks:
     def check(self, status: int, tolerated: Tuple[int, ...] = ()) -> None:
         """Re-raises what a callback raised during the call; else raises for a failed status not in `tolerated`."""
         raised, self._raised = self._raised, None
-        raised = raised or _take_cost_failure()
+        raised = raised or _take_host_failure()
         if raised is not None:
             raise raised
         if status not in tolerated:
@@ -455,7 +487,9 @@ __all__ = [
     "SearchPtr",
     "ValueFn",
     "CostFn",
+    "FeaturesFn",
     "cost_function",
+    "featurizer_function",
     "Callbacks",
     "progress_callback",
 ]

@@ -34,6 +34,11 @@ COST_HELP = (
     "architecture per line on stdin and writes its params and flops per line on stdout"
 )
 
+FEATURIZER_HELP = (
+    'the space\'s featurizer ("featurizer": {"name": NAME, "count": n}): COMMAND runs once, reads one architecture '
+    "per line on stdin and writes its n features per line on stdout"
+)
+
 SPACE_HELP = 'a built-in space\'s name, a space definition file (docs/formats.md "search space"), or - for stdin'
 
 
@@ -130,9 +135,17 @@ def _constraint(command: str) -> Callable[[Any], float]:
     return lambda arch: served.numbers(arch)[0]
 
 
-def _space(spec: str, cost: Optional[str] = None) -> Space:
+def _featurizer(given: str) -> Tuple[str, Callable[[Any], List[float]]]:
+    """The name and the function of a --featurizer NAME=COMMAND: the command answers each architecture with its
+    features (numbers separated by spaces, or a JSON array)."""
+    name, command = _named_command(given, "--featurizer")
+    return name, _LineCommand(command, "featurizer").numbers
+
+
+def _space(spec: str, cost: Optional[str] = None, featurizer: Optional[str] = None) -> Space:
     """The space a command names: a built-in name, a file holding a space definition (docs/formats.md "search
-    space"), or "-" for a definition on stdin; with its host cost bound to the command of `cost` (NAME=COMMAND)."""
+    space"), or "-" for a definition on stdin; with its host cost and featurizer bound to the commands of `cost`
+    and `featurizer` (NAME=COMMAND)."""
     if spec == "-":
         space = Space.from_json(sys.stdin.read())
     elif spec not in Space.builtin_names() and (os.path.exists(spec) or spec.endswith(".json") or os.sep in spec):
@@ -140,7 +153,8 @@ def _space(spec: str, cost: Optional[str] = None) -> Space:
             space = Space.from_json(f.read())
     else:
         space = Space.builtin(spec)
-    return space.with_cost(*_cost(cost)) if cost else space
+    space = space.with_cost(*_cost(cost)) if cost else space
+    return space.with_featurizer(*_featurizer(featurizer)) if featurizer else space
 
 
 def _architectures(args: argparse.Namespace) -> List[Any]:
@@ -172,7 +186,7 @@ def _cmd_sample(args: argparse.Namespace) -> None:
 
 
 def _cmd_features(args: argparse.Namespace) -> None:
-    space = _space(args.space)
+    space = _space(args.space, featurizer=args.featurizer)
     _write(row.tolist() for row in space.features(_architectures(args)))
 
 
@@ -182,7 +196,7 @@ def _cmd_stats(args: argparse.Namespace) -> None:
 
 
 def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
-    space = _space(args.space, args.cost)
+    space = _space(args.space, args.cost, args.featurizer)
     archs = _architectures(args)
     with LLM(_json_argument(args.llm)) as llm:
         scores, _, _, _, statuses, failure = llm.predict_items(
@@ -209,7 +223,7 @@ def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
 
 
 def _cmd_distill(args: argparse.Namespace) -> None:
-    space = _space(args.space, args.cost)
+    space = _space(args.space, args.cost, args.featurizer)
     with LLM(_json_argument(args.llm)) as llm:
         model, report = llm.distill(
             space,
@@ -247,10 +261,12 @@ def _cmd_search(args: argparse.Namespace) -> None:
         search = Search.resume(args.resume)
         if args.cost:
             search.bind_cost(*_cost(args.cost))
+        if args.featurizer:
+            search.bind_featurizer(*_featurizer(args.featurizer))
     else:
         if args.resume:
             config["checkpoint"] = args.resume
-        search = Search(_space(args.space, args.cost), config)
+        search = Search(_space(args.space, args.cost, args.featurizer), config)
     for given in args.constraint:
         name, command = _named_command(given, "--constraint")
         search.bind_constraint(name, _constraint(command))
@@ -297,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     sub = command("features", _cmd_features, "The features of JSON Lines architectures, one JSON array per line.")
     sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
+    sub.add_argument("--featurizer", metavar="NAME=COMMAND", help=FEATURIZER_HELP)
     sub = command("stats", _cmd_stats, 'Parameters and FLOPs of JSON Lines architectures (formats.md "stats").')
     sub.add_argument("space", help=SPACE_HELP)
     sub.add_argument("input", nargs="?", help="JSON Lines of architectures (default: stdin)")
@@ -313,6 +330,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
     sub.add_argument("--task", help="the task, JSON or @FILE")
     sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
+    sub.add_argument("--featurizer", metavar="NAME=COMMAND", help=FEATURIZER_HELP)
     sub = command(
         "distill",
         _cmd_distill,
@@ -328,6 +346,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--mlp", help="the MLP config, JSON or @FILE")
     sub.add_argument("--output", "-o", required=True, help="the model file to write")
     sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
+    sub.add_argument("--featurizer", metavar="NAME=COMMAND", help=FEATURIZER_HELP)
     sub = command(
         "search",
         _cmd_search,
@@ -339,6 +358,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--config", required=True, help="the search config, JSON or @FILE")
     sub.add_argument("--estimator", action="append", default=[], metavar="NAME=COMMAND")
     sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
+    sub.add_argument("--featurizer", metavar="NAME=COMMAND", help=FEATURIZER_HELP)
     sub.add_argument(
         "--constraint",
         action="append",
@@ -366,7 +386,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return args.function(args) or 0
     except Error as error:
-        hint = "; here: --cost NAME=COMMAND" if "which is not bound" in str(error) else ""
+        hint = "; here: --cost or --featurizer NAME=COMMAND" if "which is not bound" in str(error) else ""
         print(f"llmnas {args.command}: {error}{hint}", file=sys.stderr)
         return STATUS_EXIT_BASE - error.status if error.status else 1
     except (OSError, ValueError, RuntimeError, argparse.ArgumentTypeError) as error:

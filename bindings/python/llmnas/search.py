@@ -36,6 +36,7 @@ from ._library import (
     call_string,
     check,
     cost_function,
+    featurizer_function,
     lib,
     progress_callback,
     take_string,
@@ -151,6 +152,14 @@ class Search(OwnedHandle):
         self._keep.append(cost)
         return self
 
+    def bind_featurizer(self, name: str, function: Callable[[Arch], Sequence[float]]) -> "Search":
+        """Binds `function(arch) -> features` to the space's featurizer `name`, as `Space.with_featurizer` does; a
+        resumed search needs it again."""
+        compute = featurizer_function(function)
+        check(lib.llmnas_search_bind_featurizer(self._handle, name.encode(), compute, None))
+        self._keep.append(compute)
+        return self
+
     def ask(self) -> Tuple[List[Arch], str]:
         """(candidates, estimator): the architectures the current iteration needs from its host estimator, or
         ([], "") once finished. Built-in estimators (MLP, LLM) and breeding run inside; asking again before a tell
@@ -253,7 +262,9 @@ class Search(OwnedHandle):
         """The trials as a pandas DataFrame (pandas is an optional dependency), one row per trial, with Optuna's
         columns where they apply: "number" (the trial's place in `trials()`), "value" (its score), "params_<name>"
         per hyperparameter (a list's or per-layer hyperparameter's values as "params_<name>_<i>", missing (NaN)
-        past an architecture's layers) and "state" ("COMPLETE"); then llmnas's own: "iteration", "estimator", "spread",
+        past an architecture's layers), "datetime_start" and "datetime_complete" (pandas timestamps in UTC, from the
+        trial's "started" and "completed"; NaT for trials of a 1.0 checkpoint), "duration" (their difference) and
+        "state" ("COMPLETE"); then llmnas's own: "iteration", "estimator", "spread",
         "parent", "constraint_<name>" per constraint, "params" and "flops" for spaces with a cost model, and the
         "architecture" as a dict."""
         import pandas
@@ -274,8 +285,9 @@ class Search(OwnedHandle):
                     )
                 else:
                     row[f"params_{name}"] = value
-            row["state"] = "COMPLETE"
-            row.update({key: value for key, value in trial.items() if key not in ("score", "constraints")})
+            start, complete = (pandas.to_datetime(trial[key], unit="s", utc=True) for key in ("started", "completed"))
+            row.update(datetime_start=start, datetime_complete=complete, duration=complete - start, state="COMPLETE")
+            row.update({key: value for key, value in trial.items() if key not in _NOT_COPIED})
             row.update({f"constraint_{name}": value for name, value in trial["constraints"].items()})
             rows.append(row)
         return pandas.DataFrame(rows)
@@ -307,6 +319,10 @@ class Search(OwnedHandle):
     def write_report(self, path: PathLike, format: str = "html") -> None:
         """Writes the history as "jsonl", "csv" or "html" (inline SVG charts) to `path`, atomically."""
         check(lib.llmnas_search_write_report(self._handle, str(path).encode(), format.encode()))
+
+
+#: The trial keys trials_dataframe() renames or spreads instead of copying.
+_NOT_COPIED = ("score", "constraints", "started", "completed")
 
 
 class _Document(dict):  # type: ignore[type-arg]

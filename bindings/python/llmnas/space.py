@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _checks as checks
 from ._handle import OwnedHandle
-from ._library import SpacePtr, call_string, check, cost_function, lib
+from ._library import SpacePtr, call_string, check, cost_function, featurizer_function, lib
 from ._types import Arch, ArchLike, JSONObject
 from .errors import BufferTooSmallError
 
@@ -38,7 +38,7 @@ class Space(OwnedHandle):
     def __init__(self, handle: Any) -> None:
         """Wraps a handle; use `Space.builtin` or `Space.from_json`."""
         self._handle = handle
-        self._cost: Any = None  # the bound host cost's C function, kept alive with the space
+        self._bound: List[Any] = []  # the bound host functions' C callbacks, kept alive with the space
 
     @staticmethod
     def builtin_names() -> List[str]:
@@ -137,7 +137,20 @@ class Space(OwnedHandle):
         handle = SpacePtr()
         check(lib.llmnas_space_with_cost(self._handle, name.encode(), cost, None, ctypes.byref(handle)))
         bound = Space(handle)
-        bound._cost = cost
+        bound._bound = self._bound + [cost]
+        return bound
+
+    def with_featurizer(self, name: str, function: Callable[[Arch], Sequence[float]]) -> "Space":
+        """This space with its featurizer `name` (`"featurizer": {"name": ..., "count": n}`) bound to
+        `function(arch)`, which returns the architecture's n features: `features`, the MLP estimators and screens,
+        distillation, refits and nearest demonstrations then read them. This space is unchanged. What `function`
+        raises (ValueError for a wrong count) reaches the caller of the call that needed the features, as itself.
+        Raises NotFoundError when the space has no featurizer `name`."""
+        compute = featurizer_function(function)
+        handle = SpacePtr()
+        check(lib.llmnas_space_with_featurizer(self._handle, name.encode(), compute, None, ctypes.byref(handle)))
+        bound = Space(handle)
+        bound._bound = self._bound + [compute]
         return bound
 
     def __repr__(self) -> str:

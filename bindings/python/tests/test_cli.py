@@ -262,6 +262,23 @@ def test_a_cost_command_serves_stats_and_a_constrained_search_that_resumes(tmp_p
     assert sum(best["architecture"]["units"]) == best["constraints"]["units"] <= 300
 
 
+def test_a_featurizer_command_serves_the_features(tmp_path):
+    space_file, featurizer = tmp_path / "head.json", tmp_path / "featurize.py"
+    own = {k: v for k, v in HEAD.items() if k != "cost_model"}
+    space_file.write_text(json.dumps(dict(own, featurizer={"name": "padded", "count": 3})))
+    featurizer.write_text(
+        "import json, sys\nfor line in sys.stdin:\n    u = json.loads(line)['units']\n"
+        "    print(*(u + [0] * (3 - len(u))), flush=True)\n"
+    )
+    archs = '{"depth": 1, "units": [64]}\n{"depth": 2, "units": [256, 128]}\n'
+    result = run("features", str(space_file), "--featurizer", f"padded={sys.executable} {featurizer}", stdin=archs)
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stdout) == [[64, 0, 0], [256, 128, 0]]
+    unbound = run("features", str(space_file), stdin=archs)
+    assert unbound.returncode == STATUS_EXIT_BASE - llmnas.InvalidArgumentError.status
+    assert "'padded', which is not bound" in unbound.stderr and "--featurizer NAME=COMMAND" in unbound.stderr
+
+
 def test_eval_prints_the_protocols_table():
     result = run("eval", os.path.join(ROOT, "data", "llmpp-wmt"))
     assert result.returncode == 0 and "HAT supernet" in result.stdout and "Params least squares" in result.stdout

@@ -98,6 +98,12 @@ def test_the_trials_table_flattens_per_layer_values_as_optuna_does():
         widths = [row[f"params_width_{i}"] for i in range(4)]
         assert [w for w in widths if pd.notna(w)] == row["architecture"]["width"]  # missing past the layers
         assert len(row["architecture"]["width"]) == row["params_depth"]
+    assert list(frame.columns[:2]) == ["number", "value"]
+    assert {"datetime_start", "datetime_complete", "duration", "state"} <= set(frame.columns)
+    assert "started" not in frame.columns and (frame["state"] == "COMPLETE").all()
+    assert (frame["datetime_start"] <= frame["datetime_complete"]).all()
+    assert (frame["duration"] >= pd.Timedelta(0)).all()
+    assert str(frame["datetime_start"].dt.tz) == "UTC"
 
 
 REFERENCE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "data", "cnn-cost", "reference_counts.json")

@@ -258,7 +258,7 @@ def test_every_scored_architecture_is_a_trial(graph, tmp_path):
 
     frame = search.trials_dataframe()
     assert len(frame) == len(trials) and {"estimator", "iteration", "value", "parent", "constraint_gat"} <= set(frame)
-    assert list(frame.columns[:8]) == [
+    assert list(frame.columns[:11]) == [
         "number",
         "value",
         "params_link",
@@ -266,6 +266,9 @@ def test_every_scored_architecture_is_a_trial(graph, tmp_path):
         "params_ops_1",
         "params_ops_2",
         "params_ops_3",
+        "datetime_start",
+        "datetime_complete",
+        "duration",
         "state",
     ]
     assert list(frame["number"]) == list(range(len(trials))) and set(frame["state"]) == {"COMPLETE"}
