@@ -22,6 +22,7 @@ declare -A what=([spaces]="the built-in spaces (C example)"
                  [hsnas]="HS-NAS on hat-wmt14ende under 100/150/200 ms, scored by the distilled predictor"
                  [verdict]="the distilled predictor's own quality and what each search's answer means"
                  [propose]="architectures proposed by the LLM within 3 GFLOPs, and a search started from them"
+                 [own_space]="a CNN space of a user's own: cost, LLM-PP, distillation, a search stopped and resumed"
                  [graph]="NAS-Bench-Graph: 8 methods x 4 data sets x $seeds seeds against the known optimum")
 # step NAME COMMAND...: runs the command, its output to the terminal and to build/demo/NAME.log, and times it.
 step() {

@@ -50,10 +50,7 @@ typealias SearchHandle = Handle<HybridSearch>
     _ search: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ function: llmnas_value_fn?,
     _ userData: UnsafeMutableRawPointer?
 ) -> llmnas_status {
-    boundary { () throws(LLMNASError) in
-        let target = try SearchHandle.value(search, "search")
-        let constraint = try text(name, "name")
-        guard let function else { throw LLMNASError(.invalidArgument, "fn is NULL") }
+    bindHostFunction(search, name, function) { (target, constraint, function) throws(LLMNASError) in
         let space = target.space
         try target.bind(constraint: constraint) { (architecture: Architecture) throws(LLMNASError) -> Double in
             var value = Double.nan

@@ -20,16 +20,21 @@ extension HybridSearch {
 
     func trials(_ search: HybridSearch) -> [JSONValue] { search.trialsJSON()["trials"]!.arrayValue! }
 
+    /// A three-iteration search that checkpoints to `path`.
+    func checkpointed(at path: String) throws -> HybridSearch {
+        try HybridSearch(
+            space: graph,
+            config: SearchConfig(
+                json: JSONParser.parse(#"{"seed": 2, "iterations": 3, "checkpoint": "\#(path)"}"#), space: graph))
+    }
+
     /// A time of a trial, nil when it is null or missing.
     func seconds(_ value: JSONValue?) -> Double? { if case .number(let d)? = value { d } else { nil } }
 
     @Test func hostTrialsRunFromTheAskToTheTellAndSurviveACheckpoint() throws {
         let path = NSTemporaryDirectory() + "llmnas-times-\(getpid()).ckpt"
         defer { unlink(path) }
-        let search = try HybridSearch(
-            space: graph,
-            config: SearchConfig(
-                json: JSONParser.parse(#"{"seed": 2, "iterations": 3, "checkpoint": "\#(path)"}"#), space: graph))
+        let search = try checkpointed(at: path)
         let before = WallClock.now()
         let (candidates, _) = try search.ask()
         _ = try search.ask()
@@ -51,10 +56,7 @@ extension HybridSearch {
     @Test func aCheckpointOfFormat2IsReadWithoutTimes() throws {
         let path = NSTemporaryDirectory() + "llmnas-times-v2-\(getpid()).ckpt"
         defer { unlink(path) }
-        let search = try HybridSearch(
-            space: graph,
-            config: SearchConfig(
-                json: JSONParser.parse(#"{"seed": 2, "iterations": 3, "checkpoint": "\#(path)"}"#), space: graph))
+        let search = try checkpointed(at: path)
         let (candidates, _) = try search.ask()
         try search.tell(candidates.map { Double($0.genes.reduce(0, +)) })
         // 1.0's layout: five fields per trial, no "pending_since", format 2.
