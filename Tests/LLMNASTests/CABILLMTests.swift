@@ -178,7 +178,7 @@ import Testing
             #expect(llmnas_llmpp_validate(llm, space, nil, demos, #"{"bootstrap": 5}"#, nil, nil, &out) == LLMNAS_OK)
             let json = try JSONParser.parse(take(out)!)
             #expect(json["compared"] == .number(0) && json["first_failure"]?.stringValue?.isEmpty == false)
-            #expect(json["predictors"]?.arrayValue?.count == 4, "LLM-PP, calibrated, and the two cost lines")
+            #expect(json["predictors"]?.arrayValue?.count == 5, "LLM-PP, calibrated, the two cost lines, combined")
         }
     }
 

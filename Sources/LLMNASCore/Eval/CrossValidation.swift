@@ -2,13 +2,16 @@
 /// predicted without the demonstrations of its fold (leave-one-out by default, in calibration's very prompts, so a
 /// later calibration finds every answer in the response cache), and so are the calibrated predictor (the line from
 /// predicted to measured fitted on the other folds) and, for spaces with a cost model, the least-squares lines on
-/// the parameter count and on GFLOPs. All are scored on the same demonstrations (those every predictor has a value
+/// the parameter count and on GFLOPs, and the combined predictor (a ridge fit of the score on LLM-PP's with the cost
+/// features, its own penalty chosen inside each training fold: nested). All are scored on the same demonstrations (those every predictor has a value
 /// for): MAE, RMSE and Kendall tau-b, with percentile intervals from a paired bootstrap over those demonstrations.
 public enum CrossValidation {
     /// One predictor's held-out prediction of each demonstration (nil: none).
     struct Column {
         let predictor: String
         let predictions: [Double?]
+        /// Members the predictor adds to its figures (the combined predictor's LLM share).
+        var notes: [(String, JSONValue)] = []
     }
 
     /// Runs the validation of `predictor`'s demonstrations, reporting stage "validation"; `progress` may cancel.
@@ -30,11 +33,13 @@ public enum CrossValidation {
             Column(predictor: "LLM-PP", predictions: raw),
             Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf)),
         ]
+        var costs: [[Double]] = demonstrations.map { _ in [] }
         if let costModel = space.costModel {
             var counts: [CostCounts] = []
             for demonstration in demonstrations {
                 counts.append(try costModel.counts(of: demonstration.architecture, in: space))
             }
+            costs = counts.map { [Double($0.parameters), Double($0.flops) / 1e9] }
             columns.append(
                 Column(
                     predictor: "params least squares",
@@ -44,6 +49,7 @@ public enum CrossValidation {
                     predictor: "GFLOPs least squares",
                     predictions: outOfFold(counts.map { Double($0.flops) / 1e9 }, truth, foldOf)))
         }
+        columns.append(combined(raw, costs, truth, foldOf))
         let compared = demonstrations.indices.filter { i in columns.allSatisfy { $0.predictions[i] != nil } }
         let resamples = bootstrap(compared.count, options)
         var members: [(String, JSONValue)] = [
@@ -89,6 +95,24 @@ public enum CrossValidation {
         }
     }
 
+    /// The combined predictor's held-out prediction of each demonstration (fitted, penalty included, on the other
+    /// folds' demonstrations that LLM-PP scored), and its LLM share when fitted on all of them.
+    static func combined(_ raw: [Double?], _ costs: [[Double]], _ y: [Double], _ foldOf: [Int]) -> Column {
+        func fit(_ rows: [Int]) -> CombinedFit? {
+            guard rows.count >= 3 else { return nil }
+            return try? CombinedFit(fitting: rows.map { [raw[$0]!] + costs[$0] }, to: rows.map { y[$0] })
+        }
+        let scored = raw.indices.filter { raw[$0] != nil }
+        let predictions = raw.indices.map { i -> Double? in
+            guard let llm = raw[i], let model = fit(scored.filter { foldOf[$0] != foldOf[i] }) else { return nil }
+            return model.predict([llm] + costs[i])
+        }
+        let whole = fit(scored)
+        return Column(
+            predictor: "combined", predictions: predictions,
+            notes: [("llm_share", whole.map { .number($0.llmShare) } ?? .null)])
+    }
+
     /// The bootstrap's resamples: each `count` positions drawn with replacement from 0..<count.
     static func bootstrap(_ count: Int, _ options: ValidationOptions) -> [[Int]] {
         guard count > 0 else { return [] }
@@ -101,11 +125,12 @@ public enum CrossValidation {
         _ column: Column, truth: [Double], compared: [Int], resamples: [[Int]],
         confidence: Double
     ) throws(LLMNASError) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("predictor", .string(column.predictor)),
-            ("predictions", .array(column.predictions.map { $0.map(JSONValue.number) ?? .null })),
-            ("missing", .number(Double(column.predictions.filter { $0 == nil }.count))),
-        ]
+        var members: [(String, JSONValue)] =
+            [
+                ("predictor", .string(column.predictor)),
+                ("predictions", .array(column.predictions.map { $0.map(JSONValue.number) ?? .null })),
+                ("missing", .number(Double(column.predictions.filter { $0 == nil }.count))),
+            ] + column.notes
         guard !compared.isEmpty else { return .object(members) }
         let predicted = compared.map { column.predictions[$0]! }
         let measured = compared.map { truth[$0] }

@@ -59,6 +59,19 @@ import Testing
             let got = predictions(result, name)
             #expect(got.count == 10 && zip(got, expected).allSatisfy { abs($0! - $1) < 1e-9 }, "\(name)")
         }
+        // Nested: each demonstration's combined prediction comes from a fit (penalty included) on the others only.
+        let costs = demos.map { d -> [Double] in
+            let counts = try! space.costModel!.counts(of: d.architecture, in: space)
+            return [Double(counts.parameters), Double(counts.flops) / 1e9]
+        }
+        let combined = predictions(result, "combined")
+        for i in demos.indices {
+            let others = demos.indices.filter { $0 != i }
+            let fit = try CombinedFit(fitting: others.map { [answered[$0]] + costs[$0] }, to: others.map { truth[$0] })
+            #expect(abs(combined[i]! - fit.predict([answered[i]] + costs[i])) < 1e-9)
+        }
+        let share = result["predictors"]?.arrayValue?.first { $0["predictor"]?.stringValue == "combined" }?["llm_share"]
+        #expect(share.map { if case .number(let x) = $0 { (0...1).contains(x) } else { false } } == true)
         let llm = try #require(result["predictors"]?.arrayValue?.first)
         let metrics = try RankMetrics(predicted: answered, truth: truth)
         #expect(llm["mae"] == .number(metrics.mae) && llm["kendall_tau"] == .number(metrics.kendallTau))

@@ -79,7 +79,8 @@ def test_validation_shows_whether_llmpp_beats_the_cost_baselines_and_calibration
     assert result["scheme"] == "leave-one-out" and result["compared"] == 8 and result["requests"] == 8
     assert set(stages) == {"validation"}
     names = [p["predictor"] for p in result["predictors"]]
-    assert names == ["LLM-PP", "LLM-PP calibrated", "params least squares", "GFLOPs least squares"]
+    assert names == ["LLM-PP", "LLM-PP calibrated", "params least squares", "GFLOPs least squares", "combined"]
+    assert 0 <= result["predictors"][4]["llm_share"] <= 1
     raw = result["predictors"][0]
     gflops = [round(hat.stats(a)["gflops"], 1) for a in archs]
     assert raw["predictions"] == [round(20 + 2 * g, 2) for g in gflops], "the scripted server's answers"
