@@ -41,7 +41,10 @@ public struct CombinedFit: Sendable {
             for fold in folds {
                 let kept = x.indices.filter { !fold.contains($0) }
                 let fit = Self(x: kept.map { x[$0] }, y: kept.map { y[$0] }, penalty: penalty)
-                for i in fold { error += (fit.predict(x[i]) - y[i]) * (fit.predict(x[i]) - y[i]) }
+                for i in fold {
+                    let miss = fit.predict(x[i]) - y[i]
+                    error += miss * miss
+                }
             }
             if error <= best.error * (1 + 1e-12) { best = (error, penalty) }
         }

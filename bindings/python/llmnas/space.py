@@ -133,12 +133,7 @@ class Space(OwnedHandle):
         flops constraints, proposals' bounds, validation's cost lines and the prompts' GFLOPs line then call it. This
         space is unchanged. What `function` raises reaches the caller of the call that needed the cost, as itself.
         Raises NotFoundError when the space has no host cost `name`."""
-        cost = cost_function(function)
-        handle = SpacePtr()
-        check(lib.llmnas_space_with_cost(self._handle, name.encode(), cost, None, ctypes.byref(handle)))
-        bound = Space(handle)
-        bound._bound = self._bound + [cost]
-        return bound
+        return self._binding(lib.llmnas_space_with_cost, name, cost_function(function))
 
     def with_featurizer(self, name: str, function: Callable[[Arch], Sequence[float]]) -> "Space":
         """This space with its featurizer `name` (`"featurizer": {"name": ..., "count": n}`) bound to
@@ -146,11 +141,15 @@ class Space(OwnedHandle):
         distillation, refits and nearest demonstrations then read them. This space is unchanged. What `function`
         raises (ValueError for a wrong count) reaches the caller of the call that needed the features, as itself.
         Raises NotFoundError when the space has no featurizer `name`."""
-        compute = featurizer_function(function)
+        return self._binding(lib.llmnas_space_with_featurizer, name, featurizer_function(function))
+
+    def _binding(self, bind: Any, name: str, callback: Any) -> "Space":
+        """The new space a `llmnas_space_with_*` function makes with the C `callback` bound to `name`, which keeps
+        the callbacks bound before and this one alive."""
         handle = SpacePtr()
-        check(lib.llmnas_space_with_featurizer(self._handle, name.encode(), compute, None, ctypes.byref(handle)))
+        check(bind(self._handle, name.encode(), callback, None, ctypes.byref(handle)))
         bound = Space(handle)
-        bound._bound = self._bound + [compute]
+        bound._bound = self._bound + [callback]
         return bound
 
     def __repr__(self) -> str:
