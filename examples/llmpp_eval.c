@@ -64,7 +64,7 @@ int main(int argc, char **argv) {
     putchar('\n');
     /* The distillation reports, when the options asked for LLM-Distill-PP: what labels cost against predictions. */
     const char *distillation = strstr(result, "\"distillation\":{\"");
-    const char *end = distillation ? strstr(distillation, "},\"text\"") : NULL;
+    const char *end = distillation ? strstr(distillation, "},\"calibrations\"") : NULL;
     if (distillation && end) printf("LLM-Distill-PP: %.*s}\n", (int)(end - distillation), distillation);
     llmnas_string_free(result);
 

@@ -226,8 +226,10 @@ LLMNAS_API llmnas_status llmnas_llm_usage(const llmnas_llm *llm, char **out_json
 
 /** LLM-PP: predicts the `n` architectures of `archs_json`, up to "max_concurrency" requests at a time. scores[i]
  *  gets the score (the answer's number; of "n" samples their median or mean) or NaN, item_status[i] (may be NULL)
- *  the item's own status. With "calibrate", the least-squares line from the demonstrations' leave-one-out
- *  predictions to their scores is applied. Progress stages "llmpp", "calibration". A 401 or 403 ends the batch.
+ *  the item's own status. With "calibrate" (true or "affine"), the least-squares line from the demonstrations'
+ *  leave-one-out predictions to their scores is applied; with "combined", the combined predictor (formats.md
+ *  "calibration": the cost line with those predictions let in as far as cross-validation shows they help), which
+ *  llmnas_llm_usage then reports. Progress stages "llmpp", "calibration". A 401 or 403 ends the batch.
  *  @return LLMNAS_OK, LLMNAS_INCOMPLETE (items failed) or LLMNAS_CANCELLED, with scores and statuses written;
  *  else LLMNAS_INVALID_ARGUMENT (n not the count), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH, nothing written. */
 LLMNAS_API llmnas_status llmnas_llmpp_predict(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
@@ -250,13 +252,25 @@ LLMNAS_API llmnas_status llmnas_llmpp_estimate(llmnas_llm *llm, const llmnas_spa
                                                const char *demos_json, const char *archs_json, size_t n,
                                                char **out_json);
 
-/** Cross-validates LLM-PP, calibrated LLM-PP and the cost lines on the demonstrations (leave-one-out up to 50,
+/** Cross-validates LLM-PP, calibrated LLM-PP, the cost lines and the combined predictor on the demonstrations (leave-one-out up to 50,
  *  in calibration's own prompts; else 10 folds): MAE, RMSE, Kendall tau-b with bootstrap intervals, and the cost
  *  (formats.md "validation"; options: formats.md "validation options"). Progress stage "validation".
  *  @return LLMNAS_INVALID_ARGUMENT (fewer than 3 demonstrations, more folds than them), LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_llmpp_validate(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
                                                const char *demos_json, const char *options_json,
                                                llmnas_progress_fn progress, void *user_data, char **out_json);
+
+/** Chooses how to predict on these demonstrations: validates each prompt mode of `options_json` (formats.md "choice
+ *  options"; NULL: every demonstration shown, then the nearest half) as llmnas_llmpp_validate does, while the
+ *  requests it still needs fit "max_requests", and picks the candidate (prompt mode and predictor: LLM-PP,
+ *  calibrated, combined, a cost line) of least cross-validated MAE (formats.md "choice": the chosen candidate, the
+ *  "task_options" that reproduce it in llmnas_llmpp_predict, every candidate's figures, what was sent). Never sends
+ *  more than "max_requests" requests, retries included. Progress stage "choice".
+ *  @return LLMNAS_INVALID_ARGUMENT (fewer than 3 demonstrations), LLMNAS_BUDGET_EXCEEDED (no candidate affordable),
+ *  LLMNAS_CANCELLED. */
+LLMNAS_API llmnas_status llmnas_llmpp_choose(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
+                                             const char *demos_json, const char *options_json,
+                                             llmnas_progress_fn progress, void *user_data, char **out_json);
 
 /** [EXPERIMENTAL] Asks the LLM for architectures that should beat the demonstrations within the budgets of
  *  `request_json` (formats.md "proposal request"; NULL: 10 proposals, no budget, 3 rounds) and judges every object

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job (`make demo`), on the built library and examples: the spaces example; the paper's protocol with LLM-PP
-# on a real local model (Gemma 3 270M on llama-server, tools/local_llm.sh) beside the baselines, and LLM-Distill-PP
-# on 200 labels (wmt14ende, split 123), whose model is saved; HS-NAS on hat-wmt14ende under 100/150/200 ms with that
+# on a real local model (Gemma 3 270M on llama-server, tools/local_llm.sh) beside the baselines, raw, calibrated and
+# combined; on each split the prompt mode and predictor chosen on its demonstrations within 20 requests, and
+# LLM-Distill-PP on 200 labels of the chosen predictor (wmt14ende, split 123), whose model is saved; HS-NAS on hat-wmt14ende under 100/150/200 ms with that
 # distilled predictor, and what those answers mean (the predictor's own quality, flat or not); architectures the LLM
 # proposes within 3 GFLOPs as a search's warm start; the NAS-Bench-Graph comparison over its 4 data sets x
 # DEMO_GRAPH_SEEDS seeds (default 5); and a summary of what ran, what it cost and where the reports are.
@@ -15,10 +16,11 @@ seeds=${DEMO_GRAPH_SEEDS:-5}
 logs=build/demo
 mkdir -p "$logs"
 run() { env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$root/build/lib" "$@"; }
-protocol=${LLMNAS_PROTOCOL_OPTIONS:-'{"distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123], "save_dir": "build"}}'}
+protocol=${LLMNAS_PROTOCOL_OPTIONS:-'{"choose": {"max_requests": 20},
+    "distill": {"labels": 200, "tasks": ["wmt14ende"], "seeds": [123], "save_dir": "build"}}'}
 names=() times=()
 declare -A what=([spaces]="the built-in spaces (C example)"
-                 [protocol]="the paper's protocol: LLM-PP on 9 splits beside the baselines, LLM-Distill-PP on 200 labels"
+                 [protocol]="the paper's protocol: LLM-PP (raw, calibrated, combined) on 9 splits beside the baselines, the predictor chosen on each split's demonstrations, LLM-Distill-PP on 200 of its labels"
                  [hsnas]="HS-NAS on hat-wmt14ende under 100/150/200 ms, scored by the distilled predictor"
                  [verdict]="the distilled predictor's own quality and what each search's answer means"
                  [propose]="architectures proposed by the LLM within 3 GFLOPs, and a search started from them"
@@ -34,14 +36,16 @@ step() {
 }
 
 step spaces run build/examples/spaces
-echo "LLM-Distill-PP on wmt14ende, split seed 123: 200 pool architectures labelled by LLM-PP, the paper's MLP recipe"
+echo "On each split, the prompt mode and predictor chosen on its 10 demonstrations within 20 requests (llmnas_llmpp_choose)"
+echo "LLM-Distill-PP on wmt14ende, split seed 123: 200 pool architectures labelled by the chosen predictor, the paper's MLP recipe"
 if [ -n "${LLMNAS_LLM_CONFIG:-}${LLMNAS_MODEL:-}" ]; then
     step protocol env LLMNAS_PROTOCOL_OPTIONS="$protocol" LD_LIBRARY_PATH="$root/build/lib" build/examples/llmpp_eval data/llmpp-wmt
     config=${LLMNAS_LLM_CONFIG:-'{"model": "'${LLMNAS_MODEL:-}'", "base_url": "'${OPENAI_BASE_URL:-https://api.openai.com/v1}'"}'}
 else
     url=$(VENV=$venv tools/local_llm.sh start)
     trap 'tools/local_llm.sh stop' EXIT
-    echo "LLM-PP on Gemma 3 270M (base model, llama-server at $url): 9 splits x (20 predictions + 10 calibration);"
+    echo "LLM-PP on Gemma 3 270M (base model, llama-server at $url): 9 splits x (20 predictions + 10 calibration)"
+    echo "and the choice's validation of the nearest-5 prompt mode (10 requests a split) and the chosen predictions;"
     # One request at a time: on 2 cores concurrent prefills only compete, and each of llama-server's slots would
     # compute the shared prefix of a split's prompts anew; alone, every request after a split's first reuses it.
     grammar='root ::= \" \"? [0-9] [0-9]? \".\" [0-9] [0-9]'
@@ -79,6 +83,10 @@ for part in "protocol:LLM" "propose:proposals' LLM"; do
         "answered from the cache, $(field prompt_tokens "$ledger") prompt and $(field completion_tokens "$ledger") completion tokens," \
         "cost $(field cost "$ledger")"
 done
+echo "  the predictor chosen on each split's demonstrations (the protocol's 'chosen per split' row):"
+sed -n "s/^chosen on \([^']*\)'s demonstrations: \([^:]*\): .*/    \1: \2/p" "$logs/protocol.log"
+echo "  the combined predictor against the params line, per task (MAE, tau), and the LLM's share in it:"
+grep -E "^(LLM-PP combined|Params least squares|The LLM's share)" "$logs/protocol.log" | sed 's/^/    /'
 flat=$(grep -c "set by a flat predictor" "$logs/verdict.log" || true)
 echo "  verdict: $flat of the 3 searches' answers are set by a flat predictor ($(sed -n 's/.*\(Kendall tau-b [+-][0-9.]*\).*/\1/p' "$logs/verdict.log") on the test architectures)"
 echo "  NAS-Bench-Graph: $(sed -n 's/^Datasets meeting the target: //p' "$logs/graph.log") data sets where the method matches evolution's test and valid regret with at most 30% of its expensive calls"

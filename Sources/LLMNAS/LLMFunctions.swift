@@ -21,7 +21,10 @@ import LLMNASCore
 ) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
-        out.pointee = try duplicate(JSONWriter.write(LLMHandle.value(llm, "llm").ledger.json(statusName: \.statusName)))
+        let client = try LLMHandle.value(llm, "llm")
+        let usage = client.ledger.json(statusName: \.statusName).objectMembers ?? []
+        let calibration = client.lastCalibration.map { [("calibration", $0.json)] } ?? []
+        out.pointee = try duplicate(JSONWriter.write(.object(usage + calibration)))
     }
 }
 

@@ -89,21 +89,52 @@ private func llmppPredict(
     }
 }
 
-/// `llmnas_llmpp_validate`: cross-validated figures of LLM-PP, calibrated LLM-PP and the cost baselines on the
-/// demonstrations themselves.
+/// `llmnas_llmpp_validate`: cross-validated figures of LLM-PP, calibrated LLM-PP, the cost baselines and the
+/// combined predictor on the demonstrations themselves.
 @c @implementation public func llmnas_llmpp_validate(
     _ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
     _ demosJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
     _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?,
     _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> llmnas_status {
+    demonstrationsCall(llm, space, taskJSON, demosJSON, optionsJSON, progress, userData, outJSON) {
+        (predictor, options, report) throws(LLMNASError) in
+        try CrossValidation.run(predictor, options: ValidationOptions(json: options), progress: report)
+    }
+}
+
+/// `llmnas_llmpp_choose`: the prompt mode and predictor chosen by cross-validated error on the demonstrations,
+/// within a request budget.
+@c @implementation public func llmnas_llmpp_choose(
+    _ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+    _ demosJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+    _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+    _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> llmnas_status {
+    demonstrationsCall(llm, space, taskJSON, demosJSON, optionsJSON, progress, userData, outJSON) {
+        (predictor, options, report) throws(LLMNASError) in
+        try ModeChoice(json: options).run(
+            client: predictor.client, space: predictor.builder.space, task: predictor.builder.task,
+            demonstrations: predictor.demonstrations, progress: report
+        ).json
+    }
+}
+
+/// A call that studies the demonstrations (validation, choice): its arguments checked, `body` given the predictor,
+/// the options and the progress report, its JSON written to `outJSON`.
+private func demonstrationsCall(
+    _ llm: OpaquePointer?, _ space: OpaquePointer?, _ taskJSON: UnsafePointer<CChar>?,
+    _ demosJSON: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointer<CChar>?,
+    _ progress: llmnas_progress_fn?, _ userData: UnsafeMutableRawPointer?,
+    _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ body: (LLMPPPredictor, JSONValue?, ProgressHandler) throws(LLMNASError) -> JSONValue
+) -> llmnas_status {
     boundary { () throws(LLMNASError) in
         let out = try output(outJSON, "out_json")
         let (predictor, _) = try llmppRequest(llm, space, taskJSON, demosJSON, "[]", 0)
-        let options = try ValidationOptions(json: optionalJSON(optionsJSON, "options_json"))
+        let options = try optionalJSON(optionsJSON, "options_json")
         let callback = ProgressCallback(function: progress, userData: userData)
-        let result = try CrossValidation.run(predictor, options: options, progress: callback.report)
-        out.pointee = try duplicate(JSONWriter.write(result))
+        out.pointee = try duplicate(JSONWriter.write(body(predictor, options, callback.report)))
     }
 }
 

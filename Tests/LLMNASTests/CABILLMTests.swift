@@ -179,6 +179,17 @@ import Testing
             let json = try JSONParser.parse(take(out)!)
             #expect(json["compared"] == .number(0) && json["first_failure"]?.stringValue?.isEmpty == false)
             #expect(json["predictors"]?.arrayValue?.count == 5, "LLM-PP, calibrated, the two cost lines, combined")
+
+            // The choice: the same checks, and with no request to spend, the cost lines alone.
+            out = nil
+            #expect(llmnas_llmpp_choose(llm, space, nil, demos, nil, nil, nil, nil) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_llmpp_choose(llm, space, nil, "[]", nil, nil, nil, &out) == LLMNAS_INVALID_ARGUMENT)
+            #expect(llmnas_llmpp_choose(llm, space, nil, demos, "{", nil, nil, &out) == LLMNAS_MALFORMED_JSON)
+            #expect(
+                llmnas_llmpp_choose(llm, space, nil, demos, #"{"max_requests": 0}"#, nil, nil, &out) == LLMNAS_OK)
+            let choice = try JSONParser.parse(take(out)!)
+            #expect(choice["task_options"] == .null && choice["requests"] == .number(0))
+            #expect(choice["skipped"]?.arrayValue?.count == 1, "3 demonstrations: only the mode showing them all")
         }
     }
 

@@ -379,7 +379,7 @@ public:
     }
 
     /// How good LLM-PP is on `demos_json` (at least 3): each demonstration predicted from the others by LLM-PP,
-    /// calibrated LLM-PP and the cost baselines, with bootstrap intervals: JSON ("validation" in docs/formats.md;
+    /// calibrated LLM-PP, the cost baselines and the combined predictor, with bootstrap intervals: JSON ("validation" in docs/formats.md;
     /// `options_json` as "validation options", empty for leave-one-out).
     std::string validate_json(const Space &space, const std::string &demos_json, const std::string &options_json = "",
                               const std::string &task_json = "") {
@@ -387,6 +387,18 @@ public:
         detail::check(llmnas_llmpp_validate(handle_.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
                                             demos_json.c_str(), options_json.empty() ? nullptr : options_json.c_str(),
                                             nullptr, nullptr, &out));
+        return detail::take(out);
+    }
+
+    /// Chooses the prompt mode and predictor of least cross-validated MAE on `demos_json` (at least 3) within
+    /// `options_json`'s "max_requests": JSON ("choice" in docs/formats.md; its "task_options" make predict() the
+    /// chosen predictor; `options_json` as "choice options", empty for the defaults).
+    std::string choose_json(const Space &space, const std::string &demos_json, const std::string &options_json = "",
+                            const std::string &task_json = "") {
+        char *out = nullptr;
+        detail::check(llmnas_llmpp_choose(handle_.get(), space.get(), task_json.empty() ? nullptr : task_json.c_str(),
+                                          demos_json.c_str(), options_json.empty() ? nullptr : options_json.c_str(),
+                                          nullptr, nullptr, &out));
         return detail::take(out);
     }
 

@@ -2,9 +2,10 @@
 /// predicted without the demonstrations of its fold (leave-one-out by default, in calibration's very prompts, so a
 /// later calibration finds every answer in the response cache), and so are the calibrated predictor (the line from
 /// predicted to measured fitted on the other folds) and, for spaces with a cost model, the least-squares lines on
-/// the parameter count and on GFLOPs, and the combined predictor (a ridge fit of the score on LLM-PP's with the cost
-/// features, its own penalty chosen inside each training fold: nested). All are scored on the same demonstrations (those every predictor has a value
-/// for): MAE, RMSE and Kendall tau-b, with percentile intervals from a paired bootstrap over those demonstrations.
+/// the parameter count and on GFLOPs, and the combined predictor (`CombinedFit`: the cost line with LLM-PP's score
+/// let in, its anchor and penalty chosen inside each training fold: nested). All are scored on the same
+/// demonstrations (those every predictor has a value for): MAE, RMSE and Kendall tau-b, with percentile intervals
+/// from a paired bootstrap over those demonstrations.
 public enum CrossValidation {
     /// One predictor's held-out prediction of each demonstration (nil: none).
     struct Column {

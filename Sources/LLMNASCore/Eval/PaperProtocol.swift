@@ -17,12 +17,16 @@ public enum PaperProtocol {
     ]
 
     /// How LLM-PP runs in the protocol, from JSON `{"prompt": {…PromptOptions…}, "calibrate": true,
-    /// "distill": {"labels": 3000, "tasks": [...], "seeds": [...], "mlp": {…MLPConfig…}, "save_dir": "dir"}}`.
+    /// "choose": {…choice options…}, "distill": {"labels": 3000, "tasks": [...], "seeds": [...], "mlp": {…MLPConfig…},
+    /// "save_dir": "dir"}}`.
     public struct Options: Sendable {
         /// The prompt's parts.
         public var prompt = PromptOptions()
-        /// Add the calibrated LLM-PP row.
+        /// Add the calibrated and the combined LLM-PP rows (both from the demonstrations' leave-one-out answers).
         public var calibrate = true
+        /// Choose, on each split's demonstrations, the prompt mode and predictor (`ModeChoice`): a "chosen" row, and
+        /// distillation from the chosen predictor's labels.
+        public var choose: ModeChoice?
         /// Add an LLM-Distill-PP row: per split, `labels` architectures of the unlabelled pool labelled by LLM-PP
         /// with that split's demonstrations, an MLP trained on them, the test architectures predicted by the MLP.
         /// With `saveDirectory`, each model is saved there as `distilled-<task>-<seed>.mlp`.
@@ -35,9 +39,11 @@ public enum PaperProtocol {
         public init(json: JSONValue?) throws(LLMNASError) {
             guard let json else { return }
             let r = try JSONObjectReader(
-                json, context: "protocol options", allowed: ["prompt", "calibrate", "distill"], kind: .invalidArgument)
+                json, context: "protocol options", allowed: ["prompt", "calibrate", "choose", "distill"],
+                kind: .invalidArgument)
             prompt = try PromptOptions(json: r.value("prompt"))
             calibrate = try r.bool("calibrate") ?? true
+            choose = try r.value("choose").map { (value: JSONValue) throws(LLMNASError) in try ModeChoice(json: value) }
             if let distillJSON = r.value("distill") {
                 let d = try JSONObjectReader(
                     distillJSON, context: "protocol options 'distill'",
@@ -96,6 +102,8 @@ public enum PaperProtocol {
         var result = PaperProtocolResult()
         var llm = Row(predictor: "LLM-PP", cells: [:])
         var calibrated = Row(predictor: "LLM-PP calibrated", cells: [:])
+        var combined = Row(predictor: "LLM-PP combined", cells: [:])
+        var chosen = Row(predictor: "chosen per split", cells: [:])
         var distilled = Row(predictor: "LLM-Distill-PP", cells: [:])
         var pool: [Architecture]?
         var supernetRows = PaperProtocol.supernets.map { Row(predictor: $0.0, cells: [:]) }
@@ -153,16 +161,25 @@ public enum PaperProtocol {
                     result.firstFailure = "LLM-PP \(stage): \(error.message)"
                 }
                 try llm.cells[task, default: Cell()].add(raw, truth: truth)
+                var labeller = Labeller.llm(predictor)
+                if let choose = options.choose {
+                    let outcome = try choose.run(
+                        client: client, space: space, task: predictionTask, demonstrations: demonstrations
+                    ) { progress($0.renamed("choice " + stage)) }
+                    result.choices["\(task)/\(seed)"] = outcome
+                    labeller = try Labeller(outcome.choice, client, space, predictionTask, demonstrations)
+                    let predicted = labeller.label(test.map(\.architecture)) { progress($0.renamed("chosen " + stage)) }
+                    for case .failure(let error) in predicted where error.kind == .cancelled { throw error }
+                    try chosen.cells[task, default: Cell()].add(predicted, truth: truth)
+                }
                 if let distill = options.distill, distill.tasks.contains(task), distill.seeds.contains(seed) {
                     if pool == nil {
                         pool = try Distillation.readPool(data.directory + "/unlabeled_archs.jsonl", in: space)
                     }
                     let (model, report) = try Distillation.run(
-                        predictor: predictor, pool: pool!, labels: distill.labels,
-                        seed: UInt64(seed), config: distill.mlp
-                    ) { report in
-                        progress(report.renamed("LLM-Distill-PP \(report.stage) " + stage))
-                    }
+                        space: space, client: client, pool: pool!, labels: distill.labels, seed: UInt64(seed),
+                        config: distill.mlp, progress: { progress($0.renamed("LLM-Distill-PP \($0.stage) " + stage)) },
+                        label: labeller.label)
                     result.distillations["\(task)/\(seed)"] = report
                     if let directory = distill.saveDirectory {
                         try model.save(to: "\(directory)/distilled-\(task)-\(seed).mlp")
@@ -172,23 +189,46 @@ public enum PaperProtocol {
                 }
                 guard options.calibrate else { continue }
                 do {
-                    let fit = try predictor.fitCalibration(
+                    let answers = try predictor.leaveOneOutAnswers(
                         progress: { progress($0.renamed("calibration " + stage)) },
                         leftOut: { error in
                             result.firstFailure = result.firstFailure ?? "calibration \(stage): \(error.message)"
                         })
-                    result.calibrations["\(task)/\(seed)"] = fit
-                    try calibrated.cells[task, default: Cell()].add(
-                        raw.map { $0.map { $0.mapped(by: fit) } }, truth: truth)
+                    var fits: [Calibration] = []
+                    for (mode, row) in [(CalibrationMode.affine, 0), (.combined, 1)] {
+                        do {
+                            let fit = try predictor.fit(mode, to: answers)
+                            fits.append(fit)
+                            let mapped = zip(raw, test).map { estimate, row in
+                                estimate.flatMap { predictor.calibrated($0, of: row.architecture, by: fit) }
+                            }
+                            if row == 0 {
+                                try calibrated.cells[task, default: Cell()].add(mapped, truth: truth)
+                            } else {
+                                try combined.cells[task, default: Cell()].add(mapped, truth: truth)
+                                if case .combined(let f) = fit { combined.cells[task]!.llmShares.append(f.llmShare) }
+                            }
+                        } catch  where error.kind != .cancelled {
+                            let failed = raw.map { _ in Result<Double, LLMNASError>.failure(error) }
+                            if row == 0 {
+                                try calibrated.cells[task, default: Cell()].add(failed, truth: truth)
+                            } else {
+                                try combined.cells[task, default: Cell()].add(failed, truth: truth)
+                            }
+                        }
+                    }
+                    result.calibrations["\(task)/\(seed)"] = fits
                 } catch  where error.kind != .cancelled {
-                    // No line could be fitted (too few usable answers): every test item of the split counts as failed.
-                    try calibrated.cells[task, default: Cell()].add(
-                        raw.map { _ in Result<Double, LLMNASError>.failure(error) }, truth: truth)
+                    // No answers to fit on: every test item of the split counts as failed, in both rows.
+                    let failed = raw.map { _ in Result<Double, LLMNASError>.failure(error) }
+                    try calibrated.cells[task, default: Cell()].add(failed, truth: truth)
+                    try combined.cells[task, default: Cell()].add(failed, truth: truth)
                 }
             }
         }
         if client != nil { result.rows.append(llm) }
-        if client != nil, options.calibrate { result.rows.append(calibrated) }
+        if client != nil, options.calibrate { result.rows += [calibrated, combined] }
+        if client != nil, options.choose != nil { result.rows.append(chosen) }
         if client != nil, options.distill != nil { result.rows.append(distilled) }
         result.rows += supernetRows + [params]
         return result

@@ -12,6 +12,8 @@ public struct PaperProtocolResult: Sendable {
         /// The standard deviation of each prediction (LLM-PP's spread over its samples or its answer's distribution),
         /// over all seeds; empty for predictors without one.
         public var spreads: [Double] = []
+        /// The LLM's share in the combined predictor per split seed (its row only).
+        public var llmShares: [Double] = []
     }
 
     /// One predictor across the tasks.
@@ -24,8 +26,11 @@ public struct PaperProtocolResult: Sendable {
 
     /// The results, in display order.
     public internal(set) var rows: [Row] = []
-    /// The calibration line per task and seed ("wmt14ende/123"), when LLM-PP was calibrated.
-    public internal(set) var calibrations: [String: AffineCalibration] = [:]
+    /// The calibrations per task and seed ("wmt14ende/123"), when LLM-PP was calibrated: the affine line, then the
+    /// combined predictor.
+    public internal(set) var calibrations: [String: [Calibration]] = [:]
+    /// The choice of prompt mode and predictor per task and seed, when the protocol chose.
+    public internal(set) var choices: [String: ModeChoice.Outcome] = [:]
     /// The distillation report per task and seed ("wmt14ende/123"), when LLM-Distill-PP ran.
     public internal(set) var distillations: [String: JSONValue] = [:]
     /// The first LLM-PP item that failed (test architecture or calibration demonstration): its stage and error.
@@ -54,7 +59,13 @@ public struct PaperProtocolResult: Sendable {
                                 ("mae", .array(cell.mae.map { .number($0) })),
                                 ("tau", .array(cell.tau.map { .number($0) })),
                                 ("failures", .number(Double(cell.failures))),
-                            ] + (cell.spreads.isEmpty ? [] : [("spread", .number(Statistics.mean(cell.spreads)))]))
+                            ] + (cell.spreads.isEmpty ? [] : [("spread", .number(Statistics.mean(cell.spreads)))])
+                                + (cell.llmShares.isEmpty
+                                    ? []
+                                    : [
+                                        ("llm_share", .number(Statistics.mean(cell.llmShares))),
+                                        ("llm_shares", .array(cell.llmShares.map { .number($0) })),
+                                    ]))
                     ))
             }
             rowsJSON.append(.object([("predictor", .string(row.predictor)), ("tasks", .object(tasks))]))
@@ -62,6 +73,11 @@ public struct PaperProtocolResult: Sendable {
         var members: [(String, JSONValue)] = [
             ("seeds", .array(PaperProtocol.seeds.map { .number(Double($0)) })), ("rows", .array(rowsJSON)),
             ("distillation", .object(distillations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
+            (
+                "calibrations",
+                .object(calibrations.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map(\.json))) })
+            ),
+            ("choices", .object(choices.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })),
         ]
         if let firstFailure { members.append(("first_failure", .string(firstFailure))) }
         return .object(members + [("text", .string(text))])
@@ -86,6 +102,16 @@ public struct PaperProtocolResult: Sendable {
                     PaperProtocolResult.summary(cell.tau) + (cell.failures > 0 ? " (\(cell.failures) failed)" : ""), 19)
             }
             lines.append(line)
+        }
+        for row in rows where row.cells.values.contains(where: { !$0.llmShares.isEmpty }) {
+            lines.append(
+                "The LLM's share in \(row.predictor): "
+                    + PaperProtocol.tasks.compactMap { task in
+                        row.cells[task].map { "\(task) " + PaperProtocolResult.summary($0.llmShares) }
+                    }.joined(separator: ", "))
+        }
+        for (split, outcome) in choices.sorted(by: { $0.key < $1.key }) {
+            lines.append("chosen on \(split)'s demonstrations: \(outcome.summary)")
         }
         if rows.contains(where: { $0.cells.values.contains { $0.tau.contains(where: \.isNaN) } }) {
             lines.append(

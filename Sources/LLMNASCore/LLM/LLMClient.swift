@@ -6,14 +6,16 @@ public final class LLMClient {
     public let config: LLMConfig
     /// What the client has used so far.
     public internal(set) var ledger = UsageLedger()
+    /// The calibration the last calibrating prediction through this client fitted (reported with the usage).
+    public internal(set) var lastCalibration: Calibration?
     /// The persistent response cache, if configured.
     let cache: ResponseCache?
     /// The HTTP connections.
     let transport: HTTPTransport
     /// Looks up the API key's variable.
     let environment: (String) -> String?
-    /// The spending bounds.
-    let budget: Budget
+    /// The spending bounds (narrowed for a while by `withRequestCap`).
+    var budget: Budget
     /// Prompt tokens per body byte of the answers so far.
     var tokenRate = TokenRate()
     /// Completion tokens of the answers so far, and how many answers.
@@ -21,6 +23,16 @@ public final class LLMClient {
     /// Whether the endpoint counts tokens itself (llama-server's /tokenize); nil until asked.
     var hasTokenizer: Bool?
     private var jitter: SeededGenerator
+
+    /// Runs `body` with at most `requests` more requests sent (retries included) than were sent before it, within
+    /// the config's own bounds; a request past the cap fails its items with `budgetExceeded`.
+    public func withRequestCap<T>(_ requests: Int, _ body: () throws(LLMNASError) -> T) throws(LLMNASError) -> T {
+        let saved = budget
+        let cap = ledger.requests + max(0, requests)
+        budget = Budget(maxCost: saved.maxCost, maxRequests: min(saved.maxRequests ?? cap, cap))
+        defer { budget = saved }
+        return try body()
+    }
 
     /// One request to make: its cache key, its body and the items (equal prompts of the batch) it answers.
     struct Job {

@@ -6,6 +6,12 @@ public struct AffineCalibration: Sendable, Equatable {
     /// Its intercept.
     public let intercept: Double
 
+    /// The line with this slope and intercept.
+    public init(slope: Double, intercept: Double) {
+        self.slope = slope
+        self.intercept = intercept
+    }
+
     /// The least-squares fit of `y` on `x`; with constant `x` the line is flat at the mean of `y`.
     public init(fitting x: [Double], to y: [Double]) throws(LLMNASError) {
         guard x.count == y.count, !x.isEmpty else {

@@ -26,13 +26,29 @@ public enum Distillation {
         predictor: LLMPPPredictor, pool: [Architecture], labels: Int, seed: UInt64, config: MLPConfig,
         progress: ProgressHandler = { _ in true }
     ) throws(LLMNASError) -> (MLP, JSONValue) {
+        let (model, report) = try run(
+            space: predictor.builder.space, client: predictor.client, pool: pool, labels: labels, seed: seed,
+            config: config, progress: progress, label: { predictor.predict($0, progress: $1) })
+        guard let calibration = predictor.calibration, var members = report.objectMembers else {
+            return (model, report)
+        }
+        members.append(("calibration", calibration.json))
+        return (model, .object(members))
+    }
+
+    /// `run` with any labeller: `label` scores the chosen architectures (hearing `progress`), `client` (if any) is
+    /// the one whose ledger the labels' requests go to.
+    public static func run(
+        space: SearchSpace, client: LLMClient?, pool: [Architecture], labels: Int, seed: UInt64, config: MLPConfig,
+        progress: ProgressHandler = { _ in true },
+        label: ([Architecture], ProgressHandler) -> [Result<Double, LLMNASError>]
+    ) throws(LLMNASError) -> (MLP, JSONValue) {
         guard labels >= 2 else {
             throw LLMNASError(.invalidArgument, "distillation needs at least 2 labels, not \(labels)")
         }
         guard labels <= pool.count else {
             throw LLMNASError(.invalidArgument, "labels is \(labels) but the pool holds \(pool.count) architectures")
         }
-        let space = predictor.builder.space
         var order = Array(pool.indices)
         var generator = SeededGenerator(seed: seed)
         generator.shuffle(&order)
@@ -40,14 +56,16 @@ public enum Distillation {
         // Features first: a host featurizer that fails does so before any label is paid for.
         var features: [[Float]] = []
         for architecture in chosen { features.append(try space.features(of: architecture)) }
-        let before = predictor.client.ledger
+        let before = client?.ledger ?? UsageLedger()
         var cancelled = false
-        let results = predictor.predict(chosen) { report in
-            cancelled = !progress(report.renamed("label (\(report.stage))"))
-            return !cancelled
+        let results = withoutActuallyEscaping(progress) { progress in
+            label(chosen) { report in
+                cancelled = !progress(report.renamed("label (\(report.stage))"))
+                return !cancelled
+            }
         }
         if cancelled { throw LLMNASError(.cancelled, "distillation cancelled while labelling") }
-        let after = predictor.client.ledger
+        let after = client?.ledger ?? UsageLedger()
         var x: [Float] = []
         var y: [Float] = []
         var firstFailure: String?

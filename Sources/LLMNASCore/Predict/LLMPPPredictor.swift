@@ -1,6 +1,7 @@
 /// LLM-PP: predicts an architecture's score by asking an LLM, given demonstrations whose scores were measured.
 /// Each architecture costs one request (with `n` samples combined by median or mean); with calibration, each
-/// demonstration is also predicted from the others and the affine map from predicted to measured corrects the rest.
+/// demonstration is also predicted from the others and the affine map from predicted to measured (or the combined
+/// predictor, which adds the cost features) corrects the rest.
 public final class LLMPPPredictor {
     /// The client the requests go through.
     public let client: LLMClient
@@ -9,7 +10,7 @@ public final class LLMPPPredictor {
     /// The demonstrations shown with every prompt.
     public let demonstrations: [Demonstration]
     /// The calibration fitted by the last `predict` that calibrated, if any.
-    public private(set) var calibration: AffineCalibration?
+    public private(set) var calibration: Calibration?
 
     /// A predictor for `space` and `task` with the given demonstrations.
     public init(client: LLMClient, space: SearchSpace, task: PredictionTask, demonstrations: [Demonstration]) {
@@ -33,9 +34,10 @@ public final class LLMPPPredictor {
     {
         calibration = nil
         var calibrationFailure: LLMNASError?
-        if builder.task.calibrate {
+        if builder.task.calibration != .none {
             do {
                 calibration = try fitCalibration(progress: progress)
+                client.lastCalibration = calibration
             } catch {
                 calibrationFailure = error
             }
@@ -48,47 +50,92 @@ public final class LLMPPPredictor {
             return architectures.map { _ in .failure(error) }
         }
         let estimates = estimates(of: client.completeChoices(prompts) { progress($0.renamed("llmpp")) })
-        guard builder.task.calibrate else { return estimates }
+        guard builder.task.calibration != .none else { return estimates }
         guard let calibration else {
             let reason = calibrationFailure?.message ?? "calibration failed"
             return estimates.map { _ in
                 .failure(LLMNASError(calibrationFailure?.kind ?? .badAnswer, "calibration: \(reason)"))
             }
         }
-        return estimates.map { $0.map { $0.mapped(by: calibration) } }
+        return zip(architectures, estimates).map { architecture, estimate in
+            estimate.flatMap { calibrated($0, of: architecture, by: calibration) }
+        }
     }
 
-    /// Predicts each demonstration from the others (leave-one-out) and fits the line from predicted to measured.
-    /// `leftOut` is told the error of each demonstration left out of the fit for want of a prediction.
+    /// One estimate through the calibration (the combined predictor reads the architecture's cost features).
+    func calibrated(_ estimate: ScoreEstimate, of architecture: Architecture, by calibration: Calibration)
+        -> Result<ScoreEstimate, LLMNASError>
+    {
+        guard case .combined = calibration else { return .success(estimate.mapped(by: calibration.line(costs: []))) }
+        do throws(LLMNASError) {
+            let costs = try CombinedFit.costs(of: architecture, in: builder.space)
+            return .success(estimate.mapped(by: calibration.line(costs: costs)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Predicts each demonstration from the others (leave-one-out) and fits the task's calibration (the affine line
+    /// when the task does not calibrate). `leftOut` is told the error of each demonstration left out of the fit for
+    /// want of a prediction.
     public func fitCalibration(
         progress: ProgressHandler = { _ in true },
         leftOut: (LLMNASError) -> Void = { _ in }
-    ) throws(LLMNASError) -> AffineCalibration {
+    ) throws(LLMNASError) -> Calibration {
+        let answers = try leaveOneOutAnswers(progress: progress, leftOut: leftOut)
+        return try fit(builder.task.calibration == .combined ? .combined : .affine, to: answers)
+    }
+
+    /// Each demonstration's leave-one-out answer, for those that got one: its index and the LLM's score. Needs at
+    /// least 3 demonstrations and 2 answers.
+    public func leaveOneOutAnswers(
+        progress: ProgressHandler = { _ in true },
+        leftOut: (LLMNASError) -> Void = { _ in }
+    ) throws(LLMNASError) -> [(index: Int, score: Double)] {
         guard demonstrations.count >= 3 else {
             throw LLMNASError(
                 .invalidArgument, "calibration needs at least 3 demonstrations, not \(demonstrations.count)")
         }
-        var predicted: [Double] = []
-        var measured: [Double] = []
+        var answers: [(index: Int, score: Double)] = []
         let results = try heldOutScores(folds: nil) { progress($0.renamed("calibration")) }
         var firstFailure: LLMNASError?
         for (i, result) in results.enumerated() {
             switch result {
             case .success(let score):
-                predicted.append(score)
-                measured.append(demonstrations[i].score)
+                answers.append((i, score))
             case .failure(let error):
                 firstFailure = firstFailure ?? error
                 leftOut(error)
             }
         }
-        guard predicted.count >= 2 else {
+        guard answers.count >= 2 else {
             let first = firstFailure.map { "; the first failure: \($0.message)" } ?? ""
             throw LLMNASError(
                 .badAnswer,
-                "only \(predicted.count) of \(demonstrations.count) demonstrations got a usable prediction\(first)")
+                "only \(answers.count) of \(demonstrations.count) demonstrations got a usable prediction\(first)")
         }
-        return try AffineCalibration(fitting: predicted, to: measured)
+        return answers
+    }
+
+    /// The calibration of kind `mode` (affine or combined) fitted on the demonstrations' leave-one-out answers.
+    public func fit(_ mode: CalibrationMode, to answers: [(index: Int, score: Double)]) throws(LLMNASError)
+        -> Calibration
+    {
+        let measured = answers.map { demonstrations[$0.index].score }
+        guard mode == .combined else {
+            return .affine(try AffineCalibration(fitting: answers.map(\.score), to: measured))
+        }
+        guard answers.count >= 3 else {
+            throw LLMNASError(
+                .badAnswer, "the combined predictor needs 3 demonstrations with an answer, not \(answers.count)")
+        }
+        var rows: [[Double]] = []
+        for answer in answers {
+            rows.append(
+                [answer.score]
+                    + (try CombinedFit.costs(of: demonstrations[answer.index].architecture, in: builder.space)))
+        }
+        return .combined(try CombinedFit(fitting: rows, to: measured))
     }
 
     /// Each demonstration's score predicted without the demonstrations of its fold, in the order of the
@@ -99,19 +146,7 @@ public final class LLMPPPredictor {
     func heldOutScores(folds: [[Int]]?, progress: ProgressHandler) throws(LLMNASError) -> [Result<
         Double, LLMNASError
     >] {
-        var prompts: [[ChatMessage]]
-        if let folds {
-            prompts = Array(repeating: [], count: demonstrations.count)
-            for fold in folds {
-                let outside = demonstrations.indices.filter { !fold.contains($0) }.map { demonstrations[$0] }
-                for held in fold {
-                    prompts[held] = try builder.messages(
-                        demonstrations: outside, judging: demonstrations[held].architecture)
-                }
-            }
-        } else {
-            prompts = try calibrationPrompts()
-        }
+        let prompts = try heldOutPrompts(folds: folds)
         var cancelled = false
         let results = scores(
             of: client.completeChoices(prompts) { report in
@@ -122,10 +157,29 @@ public final class LLMPPPredictor {
         return results
     }
 
+    /// The prompts of `heldOutScores(folds:)`, one per demonstration.
+    func heldOutPrompts(folds: [[Int]]?) throws(LLMNASError) -> [[ChatMessage]] {
+        guard let folds else { return try calibrationPrompts() }
+        var prompts = [[ChatMessage]](repeating: [], count: demonstrations.count)
+        for fold in folds {
+            let outside = demonstrations.indices.filter { !fold.contains($0) }.map { demonstrations[$0] }
+            for held in fold {
+                prompts[held] = try builder.messages(
+                    demonstrations: outside, judging: demonstrations[held].architecture)
+            }
+        }
+        return prompts
+    }
+
+    /// What a validation with default options (`CrossValidation`) would send and cost now, before anything is sent.
+    public func validationEstimate() throws(LLMNASError) -> PromptEstimate {
+        client.estimate(try heldOutPrompts(folds: ValidationOptions().folds(of: demonstrations.count)))
+    }
+
     /// What `predict(architectures)` would send and cost now (calibration included), before anything is sent.
     public func estimate(_ architectures: [Architecture]) throws(LLMNASError) -> PromptEstimate {
         client.estimate(
-            (builder.task.calibrate && demonstrations.count >= 3 ? try calibrationPrompts() : [])
+            (builder.task.calibration != .none && demonstrations.count >= 3 ? try calibrationPrompts() : [])
                 + (try prompts(judging: architectures)))
     }
 

@@ -2,7 +2,8 @@
 /// backbone, how the prompt is built and whether predictions are calibrated. Read from the `task_json` of the C
 /// interface; every key is optional:
 /// `{"task": "machine translation", "dataset": "WMT'14 English-German", "description": "…",
-///   "examples": [{"input": "…", "output": "…"}], "backbone": "…", "prompt": {…PromptOptions…}, "calibrate": false}`.
+///   "examples": [{"input": "…", "output": "…"}], "backbone": "…", "prompt": {…PromptOptions…}, "calibrate": false}`
+/// ("calibrate": true or "affine", "combined": `CalibrationMode`).
 public struct PredictionTask: Sendable {
     /// A short name of the task ("machine translation").
     public var name: String?
@@ -16,8 +17,8 @@ public struct PredictionTask: Sendable {
     public var backbone: String?
     /// Which prompt parts are present.
     public var options = PromptOptions()
-    /// Calibrate predictions with an affine map fitted on the demonstrations (leave-one-out).
-    public var calibrate = false
+    /// How predictions are calibrated on the demonstrations' leave-one-out answers.
+    public var calibration = CalibrationMode.none
 
     /// A task with nothing but the space's own description.
     public init() {}
@@ -34,7 +35,7 @@ public struct PredictionTask: Sendable {
         description = try r.string("description")
         backbone = try r.string("backbone")
         options = try PromptOptions(json: r.value("prompt"))
-        calibrate = try r.bool("calibrate") ?? false
+        calibration = try CalibrationMode(json: r.value("calibrate"))
         if let list = r.value("examples") {
             guard let elements = list.arrayValue else {
                 throw LLMNASError(.invalidArgument, "task: 'examples' must be an array")

@@ -47,4 +47,17 @@ public struct PromptOptions: Sendable, Equatable {
         studyDemonstrations = try r.bool("study_demonstrations") ?? true
         nearestDemonstrations = try r.int("nearest_demonstrations", in: 1...100_000)
     }
+
+    /// The options as JSON, as `init(json:)` reads them: the parts switched off and "nearest_demonstrations" when set
+    /// (`{}` for the defaults).
+    public var json: JSONValue {
+        let parts: [(String, Bool)] = [
+            ("role", role), ("instructions", instructions), ("hyperparameters", hyperparameters), ("dataset", dataset),
+            ("examples", examples), ("backbone", backbone), ("gflops", gflops),
+            ("study_demonstrations", studyDemonstrations),
+        ]
+        return .object(
+            parts.filter { !$0.1 }.map { ($0.0, .bool(false)) }
+                + (nearestDemonstrations.map { [("nearest_demonstrations", .number(Double($0)))] } ?? []))
+    }
 }

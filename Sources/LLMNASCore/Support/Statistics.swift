@@ -12,6 +12,13 @@ public enum Statistics {
             ? .nan : (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
     }
 
+    /// The standard error of the mean of `values`: their sample standard deviation over √n (0 for fewer than 2).
+    public static func standardError(_ values: [Double]) -> Double {
+        guard values.count > 1 else { return 0 }
+        let n = Double(values.count)
+        return standardDeviation(values) * (n / (n - 1)).squareRoot() / n.squareRoot()
+    }
+
     /// The median of `values`: the middle value, or the mean of the two middle ones (NaN for none).
     public static func median(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }

@@ -37,13 +37,35 @@ import Testing
             reports += 1
             return true
         }
-        #expect(result.rows.map(\.predictor).prefix(2) == ["LLM-PP", "LLM-PP calibrated"])
+        #expect(result.rows.map(\.predictor).prefix(3) == ["LLM-PP", "LLM-PP calibrated", "LLM-PP combined"])
         #expect(client.ledger.requests == 9 * 20 + 9 * 10)
         #expect(reports == 9 * 30 + 9 * 2, "one report per item, and the start of each of the 18 batches")
-        #expect(result.calibrations.count == 9)
-        for task in PaperProtocol.tasks { #expect(result.rows[0].cells[task]!.failures == 0) }
+        #expect(result.calibrations.count == 9 && result.calibrations.values.allSatisfy { $0.count == 2 })
+        for task in PaperProtocol.tasks {
+            #expect(result.rows[0].cells[task]!.failures == 0)
+            #expect(result.rows[2].cells[task]!.llmShares.count == 3)
+        }
         let json = result.json
-        #expect(json["rows"]?.arrayValue?.count == 7)
+        #expect(json["rows"]?.arrayValue?.count == 8)
+        #expect(result.text.contains("The LLM's share in LLM-PP combined: wmt14ende "))
+    }
+
+    @Test func theProtocolChoosesOnEachSplitAndDistilsFromTheChoice() async throws {
+        try await server.script()
+        let client = try makeClient(server, "\"max_concurrency\": 8")
+        let options = try PaperProtocol.Options(
+            json: JSONParser.parse(
+                #"{"calibrate": false, "choose": {"max_requests": 10}, "distill": {"labels": 20, "tasks": "#
+                    + #"["wmt14ende"], "seeds": [123], "mlp": {"hidden": [8], "steps": 20}}}"#))
+        let result = try PaperProtocol.run(data: data, client: client, options: options)
+        #expect(result.rows.map(\.predictor).prefix(3) == ["LLM-PP", "chosen per split", "LLM-Distill-PP"])
+        #expect(result.choices.count == 9)
+        for outcome in result.choices.values {
+            #expect(outcome.requests <= 10 && outcome.skipped.count == 1, "one prompt mode fits a budget of 10")
+        }
+        for task in PaperProtocol.tasks { #expect(result.rows[1].cells[task]!.mae.count == 3) }
+        #expect(result.text.contains("chosen on wmt14ende/123's demonstrations: "))
+        #expect(result.json["choices"]?["wmt19ende/789"]?["chosen"] != nil)
     }
 
     @Test func theProtocolCanBeCancelled() async throws {

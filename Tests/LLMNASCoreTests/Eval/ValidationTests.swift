@@ -83,7 +83,7 @@ import Testing
 
         // Calibration then asks the very same prompts: every one is in the cache.
         var task = PredictionTask()
-        task.calibrate = true
+        task.calibration = .affine
         let before = client.ledger.requests
         _ = LLMPPPredictor(client: client, space: space, task: task, demonstrations: demos).predict([
             demos[0].architecture

@@ -192,6 +192,10 @@ _SIGNATURES = {
         [LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
         ctypes.c_int,
     ),
+    "llmnas_llmpp_choose": (
+        [LLMPtr, SpacePtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
+        ctypes.c_int,
+    ),
     "llmnas_metrics_compute": ([_double_p, _double_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
     "llmnas_metrics_kendall_tau": ([_double_p, _double_p, ctypes.c_size_t, _double_p], ctypes.c_int),
     "llmnas_mlp_train": (

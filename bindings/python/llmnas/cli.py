@@ -10,7 +10,9 @@ import json
 import os
 import subprocess
 import sys
-from typing import IO, Any, Callable, ContextManager, Iterable, List, Optional, Sequence, Tuple
+from typing import IO, Any, Callable, ContextManager, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
 
 from ._library import Status, status_string
 from .errors import Error, IncompleteError
@@ -39,6 +41,15 @@ FEATURIZER_HELP = (
     "per line on stdin and writes its n features per line on stdout"
 )
 
+CALIBRATIONS = ["none", "affine", "combined"]
+CALIBRATE_HELP = (
+    "the task's calibration: the LLM's answers as they are, through the least-squares line fitted on the "
+    "demonstrations' leave-one-out answers (affine), or the combined predictor with the cost features (combined)"
+)
+CHOOSE_HELP = (
+    "first choose the prompt mode and predictor of least cross-validated error on the demonstrations, sending at "
+    "most this many requests (docs/formats.md \"choice\"), then predict with the choice"
+)
 SPACE_HELP = 'a built-in space\'s name, a space definition file (docs/formats.md "search space"), or - for stdin'
 
 
@@ -195,15 +206,42 @@ def _cmd_stats(args: argparse.Namespace) -> None:
     _write(space.stats(arch) for arch in _architectures(args))
 
 
+def _task(args: argparse.Namespace) -> Optional[Dict[str, Any]]:
+    """The --task of a command, with its --calibrate applied."""
+    task = _json_argument(args.task) if args.task else None
+    if getattr(args, "calibrate", None):
+        task = dict(task or {}, calibrate={"none": False}.get(args.calibrate, args.calibrate))
+    return task
+
+
+def _cost_line(space: Space, demos: List[Dict[str, Any]], archs: List[Any], predictor: str) -> List[float]:
+    """The least-squares line of the demonstrations' scores on their parameters or GFLOPs, at each architecture."""
+    key = "params" if predictor.startswith("params") else "gflops"
+    x = [float(space.stats(d["architecture"])[key]) for d in demos]
+    slope, intercept = np.polyfit(x, [float(d["score"]) for d in demos], 1)
+    return [float(slope * space.stats(a)[key] + intercept) for a in archs]
+
+
 def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
     space = _space(args.space, args.cost, args.featurizer)
     archs = _architectures(args)
+    demos = _json_argument(args.demos)
+    task = _task(args)
     with LLM(_json_argument(args.llm)) as llm:
+        if args.choose is not None:
+            choice = llm.choose(space, demos, max_requests=args.choose, task=task, progress=_progress)
+            print(f"llmnas predict: chose {choice['summary']}", file=sys.stderr)
+            if choice["task_options"] is None:
+                scores = _cost_line(space, demos, archs, choice["chosen"]["predictor"])
+                _write([{"architecture": a, "score": s, "status": "OK"} for a, s in zip(archs, scores)])
+                print(json.dumps(llm.usage), file=sys.stderr)
+                return None
+            task = dict(task or {}, **choice["task_options"])
         scores, _, _, _, statuses, failure = llm.predict_items(
             space,
             archs,
-            _json_argument(args.demos),
-            task=_json_argument(args.task) if args.task else None,
+            demos,
+            task=task,
             progress=_progress,
         )
         first_reason = failure.partition("; the first: ")[2] if failure else ""
@@ -231,7 +269,7 @@ def _cmd_distill(args: argparse.Namespace) -> None:
             args.pool,
             args.labels,
             seed=args.seed,
-            task=_json_argument(args.task) if args.task else None,
+            task=_task(args),
             mlp_config=_json_argument(args.mlp) if args.mlp else None,
             progress=_progress,
         )
@@ -283,9 +321,10 @@ def _cmd_search(args: argparse.Namespace) -> None:
 
 def _cmd_eval(args: argparse.Namespace) -> None:
     llm = LLM(_json_argument(args.llm)) if args.llm else None
-    result = eval_paper_protocol(
-        args.data, llm, _json_argument(args.options) if args.options else None, progress=_progress
-    )
+    options = _json_argument(args.options) if args.options else None
+    if args.choose is not None:
+        options = dict(options or {}, choose={"max_requests": args.choose})
+    result = eval_paper_protocol(args.data, llm, options, progress=_progress)
     print(json.dumps(result) if args.json else result["text"])
 
 
@@ -329,6 +368,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--llm", required=True, help="the LLM client config, JSON or @FILE")
     sub.add_argument("--demos", required=True, help="the demonstrations, JSON or @FILE")
     sub.add_argument("--task", help="the task, JSON or @FILE")
+    sub.add_argument("--calibrate", choices=CALIBRATIONS, help=CALIBRATE_HELP)
+    sub.add_argument("--choose", type=int, metavar="MAX_REQUESTS", help=CHOOSE_HELP)
     sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
     sub.add_argument("--featurizer", metavar="NAME=COMMAND", help=FEATURIZER_HELP)
     sub = command(
@@ -343,6 +384,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--labels", type=int, required=True)
     sub.add_argument("--seed", type=int, default=0)
     sub.add_argument("--task", help="the task, JSON or @FILE")
+    sub.add_argument("--calibrate", choices=CALIBRATIONS, help=CALIBRATE_HELP)
     sub.add_argument("--mlp", help="the MLP config, JSON or @FILE")
     sub.add_argument("--output", "-o", required=True, help="the model file to write")
     sub.add_argument("--cost", metavar="NAME=COMMAND", help=COST_HELP)
@@ -372,6 +414,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("data", help="the folder holding labeled.csv and splits.csv")
     sub.add_argument("--llm", help="the LLM client config, JSON or @FILE")
     sub.add_argument("--options", help="the protocol options, JSON or @FILE")
+    sub.add_argument(
+        "--choose",
+        type=int,
+        metavar="MAX_REQUESTS",
+        help="on each split's demonstrations, choose the prompt mode and predictor within this many requests: the "
+        "'chosen per split' row, and distillation from the chosen predictor's labels",
+    )
     sub.add_argument("--json", action="store_true", help="the whole result as JSON instead of the table")
     sub = command("report", _cmd_report, "Writes the report of the search saved in a checkpoint.")
     sub.add_argument("checkpoint")

@@ -175,15 +175,43 @@ class LLM(OwnedHandle):
         """How good LLM-PP is on `demos` before anything else is paid for ("validation" in docs/formats.md): each
         demonstration predicted from the others (leave-one-out up to 50, in calibration's prompts, so a calibration
         afterwards finds its answers in the cache; else `folds`, 10 by default), by LLM-PP, calibrated LLM-PP and,
-        for spaces with a cost model, the least-squares lines on parameters and GFLOPs; MAE, RMSE and Kendall tau-b
-        over the demonstrations all predicted, with `confidence` bootstrap intervals from `bootstrap` resamples."""
-        options = {"bootstrap": bootstrap, "confidence": confidence, "seed": seed}
+        for spaces with a cost model, the least-squares lines on parameters and GFLOPs, and the combined predictor
+        (with its `llm_share`); MAE, RMSE and Kendall tau-b over the demonstrations all predicted, with `confidence`
+        bootstrap intervals from `bootstrap` resamples."""
+        options: Dict[str, Any] = {"bootstrap": bootstrap, "confidence": confidence, "seed": seed}
         if folds is not None:
             options["folds"] = folds
+        return self._study(lib.llmnas_llmpp_validate, space, demos, options, task, progress)
+
+    def choose(
+        self,
+        space: Space,
+        demos: Demos,
+        max_requests: Optional[int] = None,
+        prompt_modes: Optional[Sequence[JSONObject]] = None,
+        task: JSONInput = None,
+        progress: Progress = None,
+    ) -> JSONObject:
+        """The prompt mode and predictor to use on `demos` ("choice" in docs/formats.md): each prompt mode of
+        `prompt_modes` (prompt options; default: every demonstration shown, then the nearest half) validated as
+        `validate` does while its requests fit `max_requests`, and the candidate (LLM-PP, calibrated, combined, a
+        cost line) of least cross-validated MAE chosen. Never sends more than `max_requests` requests. Merge the
+        result's "task_options" into `task` to predict with the chosen predictor (None: a cost line won)."""
+        options: Dict[str, Any] = {}
+        if max_requests is not None:
+            options["max_requests"] = max_requests
+        if prompt_modes is not None:
+            options["prompt_modes"] = list(prompt_modes)
+        return self._study(lib.llmnas_llmpp_choose, space, demos, options, task, progress)
+
+    def _study(
+        self, function: Any, space: Space, demos: Demos, options: JSONObject, task: JSONInput, progress: Progress
+    ) -> JSONObject:
+        """A call that studies the demonstrations (validation, choice) with its options, as JSON."""
         callbacks = Callbacks()
         return json.loads(
             callbacks.call_string(
-                lib.llmnas_llmpp_validate,
+                function,
                 self._handle,
                 space._handle,
                 _json_text(task),

@@ -279,6 +279,22 @@ def test_a_featurizer_command_serves_the_features(tmp_path):
     assert "'padded', which is not bound" in unbound.stderr and "--featurizer NAME=COMMAND" in unbound.stderr
 
 
+def test_predict_chooses_within_a_budget_and_calibrates(server, tmp_path):
+    server.script()
+    hat = llmnas.Space.builtin("hat-wmt14ende")
+    archs = hat.sample(7, seed=5)
+    demos = json.dumps([{"architecture": a, "score": 20 + hat.stats(a)["gflops"]} for a in archs[:6]])
+    llm = json.dumps({"base_url": server.base_url, "model": "scripted", "backoff_seconds": 0.01})
+    stdin = json.dumps(archs[6]) + "\n"
+    result = run("predict", "hat-wmt14ende", "--llm", llm, "--demos", demos, "--choose", "6", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert "llmnas predict: chose " in result.stderr and "cross-validated MAE" in result.stderr
+    assert len(server.log()) <= 6 + 1, "the choice's 6 requests at most, and the prediction's one"
+    assert lines(result.stdout)[0]["status"] == "OK"
+    result = run("predict", "hat-wmt14ende", "--llm", llm, "--demos", demos, "--calibrate", "combined", stdin=stdin)
+    assert result.returncode == 0 and '"kind": "combined"' in result.stderr, result.stderr
+
+
 def test_eval_prints_the_protocols_table():
     result = run("eval", os.path.join(ROOT, "data", "llmpp-wmt"))
     assert result.returncode == 0 and "HAT supernet" in result.stdout and "Params least squares" in result.stdout

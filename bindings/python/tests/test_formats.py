@@ -201,8 +201,9 @@ def _accept(root, document):
         )
         lib.llmnas_llm_free(handle)
         return (0 if status == llmnas._library.Status.CONNECTION_FAILED else status), message
-    if root == "validation options":
-        # Nothing answers on port 9: the options are read before anything is sent; every item then fails.
+    if root in ("validation options", "choice options"):
+        # Nothing answers on port 9: the options are read before anything is sent; every item then fails (a choice
+        # then has the cost lines to choose from).
         handle = LLMPtr()
         assert (
             lib.llmnas_llm_create(
@@ -213,11 +214,10 @@ def _accept(root, document):
         demos = json.dumps(
             [{"architecture": a, "score": 25.0 + i} for i, a in enumerate(hat.sample(6, seed=2))]
         ).encode()
+        function = lib.llmnas_llmpp_validate if root == "validation options" else lib.llmnas_llmpp_choose
         status, message = _status(
             lambda: freeing(
-                lib.llmnas_llmpp_validate(
-                    handle, hat._handle, None, demos, text, llmnas._library.ProgressFn(), None, ctypes.byref(out)
-                )
+                function(handle, hat._handle, None, demos, text, llmnas._library.ProgressFn(), None, ctypes.byref(out))
             )
         )
         lib.llmnas_llm_free(handle)
@@ -317,29 +317,46 @@ def outputs(server, tmp_path_factory):
     validation = llm.validate(
         hat, [{"architecture": a, "score": 24.0 + i} for i, a in enumerate(hat.sample(5, seed=8))], bootstrap=20
     )
+    five = [{"architecture": a, "score": 24.0 + i} for i, a in enumerate(hat.sample(5, seed=8))]
+    choice = llm.choose(hat, five)
+    llm.predict(hat, [five[0]["architecture"]], five, task={"calibrate": "affine"})
+    affine = llm.usage["calibration"]
+    llm.predict(hat, [five[0]["architecture"]], five, task={"calibrate": "combined"})
+    combined_usage = llm.usage
     _, latency_report = llmnas.train_latency_predictor(
         os.path.join(ROOT, "data", "hat-latency", "wmt14ende_gpu_titanxp_all.csv"), {"hidden": [4], "steps": 5}
     )
     _, distill_report = llm.distill(
         hat, demos, os.path.join(data, "unlabeled_archs.jsonl"), 4, mlp_config={"hidden": [4], "steps": 5}
     )
+    _, calibrated_report = llm.distill(
+        hat,
+        five,
+        os.path.join(data, "unlabeled_archs.jsonl"),
+        4,
+        mlp_config={"hidden": [4], "steps": 5},
+        task={"calibrate": "combined"},
+    )
     protocol = llm.eval_paper_protocol(
         data,
         options={
             "calibrate": True,
+            "choose": {"max_requests": 0},
             "distill": {"labels": 3, "tasks": ["wmt14ende"], "seeds": [123], "mlp": {"hidden": [4], "steps": 5}},
         },
     )
     return {
         "search space": [hat.to_json(), llmnas.Space.builtin("nas-bench-graph").to_json()],
         "prompt messages": [llmnas.build_prompt(hat, json.loads(HAT_ARCH), demos)],
-        "usage": [llm.usage],
+        "usage": [llm.usage, combined_usage],
+        "calibration": [affine, combined_usage["calibration"]],
+        "choice": [choice],
         "estimate": [llm.estimate(hat, [json.loads(HAT_ARCH)], demos)],
         "metrics": [llmnas.metrics([1, 2, 3], [1, 3, 2]), llmnas.metrics([1, 1], [1, 2])],
         "stats": [hat.stats(json.loads(HAT_ARCH))],
         "MLP info": [validated.info, llmnas.MLP(hidden=[4], steps=2).fit(x, np.arange(40)).info],
         "latency report": [latency_report],
-        "distillation report": [distill_report],
+        "distillation report": [distill_report, calibrated_report],
         "search best": [search.best],
         "search history": [search.history],
         "search trials": [search._trials_document()],

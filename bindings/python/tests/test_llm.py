@@ -96,6 +96,32 @@ def test_validation_shows_whether_llmpp_beats_the_cost_baselines_and_calibration
     assert folded["predictors"][0]["kendall_tau_interval"] is None
 
 
+def test_the_combined_calibration_and_the_choice_within_a_budget(server, hat, tmp_path):
+    server.script([{"answer": "25.00"}])
+    archs = hat.sample(9, seed=4)
+    demos = [{"architecture": a, "score": 20 + hat.stats(a)["params"] / 1e7} for a in archs[:8]]
+    llm = client(server, cache_file=str(tmp_path / "cache"))
+    scores, _ = llm.predict(hat, archs[8:], demos, task={"calibrate": "combined"})
+    calibration = llm.usage["calibration"]
+    assert calibration["kind"] == "combined" and calibration["llm_share"] == 0, "one number carries nothing"
+    assert calibration["weights"]["llm"] == 0 and calibration["weights"]["params"] > 0
+    assert abs(scores[0] - (20 + hat.stats(archs[8])["params"] / 1e7)) < 0.05, "the cost line, which is exact here"
+    with pytest.raises(llmnas.InvalidArgumentError, match="calibrate"):
+        llm.predict(hat, archs[8:], demos, task={"calibrate": "quadratic"})
+    server.script([{"answer": "25.00"}])
+    choice = llm.choose(hat, demos, max_requests=8)
+    # Every demonstration shown: the calibration's answers, from the cache; the nearest 4: 8 requests, which fit.
+    assert choice["cache_hits"] == 8 and choice["requests"] == 8 == len(server.log()) and choice["skipped"] == []
+    server.script([{"answer": "25.00"}])
+    skipped = llm.choose(hat, demos, max_requests=0, prompt_modes=[{"nearest_demonstrations": 3}])["skipped"]
+    reason = "its validation needs 8 requests and 0 are left in the budget"
+    assert skipped == [{"prompt": {"nearest_demonstrations": 3}, "reason": reason}]
+    assert server.log() == []
+    assert choice["chosen"]["predictor"] in {"params least squares", "combined"}, "the score is the params line"
+    assert choice["chosen"]["mae"] == min(c["mae"] for c in choice["candidates"])
+    assert "cross-validated MAE" in choice["summary"]
+
+
 def test_samples_give_each_item_its_spread(server, hat):
     server.script([{"answers": ["24", "26", "30"]}])
     llm = client(server, n=3)
