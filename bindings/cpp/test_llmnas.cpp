@@ -152,11 +152,11 @@ int main() {
     std::string validation = dead.validate_json(space, "[" + one_demo + "," + one_demo + "," + one_demo + "]", R"({"bootstrap": 10})");
     expect(validation.find("\"compared\":0") != std::string::npos && validation.find("\"first_failure\"") != std::string::npos,
            "a validation against a dead server compares nothing and names the failure");
-    std::string three = "[" + one_demo + "," + one_demo + "," + one_demo + "]";
-    std::string choice = dead.choose_json(space, three, R"({"max_requests": 0})");
+    std::string three_demos = "[" + one_demo + "," + one_demo + "," + one_demo + "]";
+    std::string choice = dead.choose_json(space, three_demos, R"({"max_requests": 0})");
     expect(choice.find("\"task_options\":null") != std::string::npos && choice.find("\"requests\":0") != std::string::npos,
            "a choice with no requests to spend picks among the cost lines and sends nothing");
-    expect(status_of([&] { dead.choose_json(space, three, R"({"max_requests": -1})"); }) == LLMNAS_INVALID_ARGUMENT,
+    expect(status_of([&] { dead.choose_json(space, three_demos, R"({"max_requests": -1})"); }) == LLMNAS_INVALID_ARGUMENT,
            "a negative budget is refused");
 
     llmnas::Search hosted(graph, R"({"iterations": 2, "seed": 1, "constraints": [{"kind": "host", "name": "mem", "max": 3}]})");

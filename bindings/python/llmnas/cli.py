@@ -232,8 +232,8 @@ def _cmd_predict(args: argparse.Namespace) -> Optional[int]:
             choice = llm.choose(space, demos, max_requests=args.choose, task=task, progress=_progress)
             print(f"llmnas predict: chose {choice['summary']}", file=sys.stderr)
             if choice["task_options"] is None:
-                scores = _cost_line(space, demos, archs, choice["chosen"]["predictor"])
-                _write([{"architecture": a, "score": s, "status": "OK"} for a, s in zip(archs, scores)])
+                by_cost = _cost_line(space, demos, archs, choice["chosen"]["predictor"])
+                _write([{"architecture": a, "score": s, "status": "OK"} for a, s in zip(archs, by_cost)])
                 print(json.dumps(llm.usage), file=sys.stderr)
                 return None
             task = dict(task or {}, **choice["task_options"])
