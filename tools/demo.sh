@@ -5,14 +5,14 @@
 # LLM-Distill-PP on 200 labels of the chosen predictor (wmt14ende, split 123), whose model is saved; HS-NAS on hat-wmt14ende under 100/150/200 ms with that
 # distilled predictor, and what those answers mean (the predictor's own quality, flat or not); architectures the LLM
 # proposes within 3 GFLOPs as a search's warm start; the NAS-Bench-Graph comparison over its 4 data sets x
-# DEMO_GRAPH_SEEDS seeds (default 5); and a summary of what ran, what it cost and where the reports are.
+# DEMO_GRAPH_SEEDS seeds (default 3; `make bench` runs 10); and a summary of what ran, what it cost and where the reports are.
 # Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL/OPENAI_API_KEY) to use another endpoint, and
 # LLMNAS_PROTOCOL_OPTIONS to change the protocol. Each step's output is also kept in build/demo/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 venv=${VENV:-.venv}
-seeds=${DEMO_GRAPH_SEEDS:-5}
+seeds=${DEMO_GRAPH_SEEDS:-3}
 logs=build/demo
 mkdir -p "$logs"
 run() { env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH="$root/build/lib" "$@"; }
@@ -69,7 +69,6 @@ echo "its validation, distillation, a search under a parameter limit stopped and
 step own_space env LLMNAS_LLM_CONFIG="$config" "${python[@]}" examples/python/own_space.py
 echo "Where the optimum is known: NAS-Bench-Graph's 4 data sets x $seeds seeds, every method judged by test and valid"
 echo "regret (± standard error over seeds) and the expensive calls it spent, and what issue 15's target asks of each table"
-"$venv"/bin/pip install -q scikit-learn  # the forest that tells how findable each table's best architectures are
 step graph "${python[@]}" benchmarks/bench_search.py --seeds "$seeds" --skip-speed --out build/demo-graph
 
 usage() { sed -n "s/^$1 usage: //p" "$logs/$2.log" | tail -1; }

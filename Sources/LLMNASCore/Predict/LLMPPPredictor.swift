@@ -9,7 +9,8 @@ public final class LLMPPPredictor {
     public let builder: PromptBuilder
     /// The demonstrations shown with every prompt.
     public let demonstrations: [Demonstration]
-    /// The calibration fitted by the last `predict` that calibrated, if any.
+    /// The calibration fitted by the first `predict` that calibrated successfully, if any: the demonstrations and
+    /// the task never change, so later predictions (a search's batches) reuse it without asking again.
     public private(set) var calibration: Calibration?
 
     /// A predictor for `space` and `task` with the given demonstrations.
@@ -26,15 +27,15 @@ public final class LLMPPPredictor {
         predictWithSpread(architectures, progress: progress).map { $0.map(\.value) }
     }
 
-    /// One score with its spread over the samples, or an error, per architecture; calibrated as `predict` is.
+    /// One score with its spread over the samples, or an error, per architecture; calibrated as `predict` is (the
+    /// calibration is fitted on the first call that can, then kept).
     public func predictWithSpread(_ architectures: [Architecture], progress: ProgressHandler = { _ in true })
         -> [Result<
             ScoreEstimate, LLMNASError
         >]
     {
-        calibration = nil
         var calibrationFailure: LLMNASError?
-        if builder.task.calibration != .none {
+        if builder.task.calibration != .none, calibration == nil {
             do {
                 calibration = try fitCalibration(progress: progress)
                 client.lastCalibration = calibration

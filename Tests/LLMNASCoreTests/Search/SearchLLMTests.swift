@@ -59,6 +59,24 @@ import Testing
         #expect(client.ledger.requests == llmScored, "the supernet phase sends nothing to the LLM")
     }
 
+    @Test func anLLMEstimatorCalibratesWithTheCombinedPredictorOnce() async throws {
+        try await server.script(#"[{"answer": "25.00"}]"#)
+        let client = try makeClient(server, "\"max_concurrency\": 4")
+        let config = try config().replacingOccurrences(
+            of: #""kind": "llm", "#, with: #""kind": "llm", "task": {"calibrate": "combined"}, "#)
+        let search = try HybridSearch(space: space, config: SearchConfig(json: JSONParser.parse(config), space: space))
+        try search.bind(client: client, to: "llmpp")
+        _ = try search.ask()
+        let llmScored = search.state.scores[0].count
+        #expect(client.ledger.requests == llmScored + 10, "the 10 leave-one-out answers once, for both iterations")
+        guard case .combined(let fit)? = client.lastCalibration else {
+            Issue.record("no combined calibration reported")
+            return
+        }
+        // An LLM answering one number: the scores are the cost line's, which differ from architecture to architecture.
+        #expect(fit.llmShare == 0 && Set(search.state.scores[0].entries.map(\.score)).count > 1)
+    }
+
     @Test func anLLMScreenWithAnExpectationSendsItsLeastCertainOnToTheSupernet() async throws {
         try await server.script()
         let client = try makeClient(server, #""aggregate": "expectation", "max_concurrency": 4"#)
