@@ -165,8 +165,8 @@ install: lib
 # that distilled predictor and what its answers mean; LLM proposals; the NAS-Bench-Graph comparison (4 data sets x
 # DEMO_GRAPH_SEEDS seeds, default 5); a summary. LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with
 # OPENAI_BASE_URL/OPENAI_API_KEY) selects another endpoint.
-demo: examples venv
-	VENV=$(VENV) tools/demo.sh
+demo: deps venv
+	VENV=$(VENV) MAKE="$(MAKE)" tools/demo.sh
 
 # Regenerates the built-in latency predictors from data/hat-latency with HAT's recipe, then the library embeds them.
 # Training is bit-for-bit deterministic for a given set of OpenBLAS kernels, which OpenBLAS picks by CPU: the shipped

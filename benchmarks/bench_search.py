@@ -12,8 +12,8 @@
    calls (labels included), and the calls each first needs to reach evolution's final test regret. Per dataset also
    what the target of issue 15 asks of this table: the architectures within its valid margin of the best and their
    test regrets (issue 28 withdrew that target; a random forest fitted to the rest of each table had ranked its
-   valid-best architectures as far down as 22,202 of 26,206 on cora). The regret curves against expensive calls go to build/bench/nasbench_graph_regret.svg,
-   the table beside it (nasbench_graph.txt).
+   valid-best architectures as far down as 22,202 of 26,206 on cora). The regret curves against expensive calls go
+   to build/bench/nasbench_graph_regret.svg, the table beside it (nasbench_graph.txt).
 2. The search's own speed: 30 iterations of 125 on hat-wmt14ende under a 200 ms TITAN Xp latency limit with a trivial
    estimator, against Optuna's NSGA-II sampler over the same 40 categorical genes for the same 3,750 trials
    (ask/tell, the same estimator and latency predictor), as a ratio; and the same search with a cascade of 4x pools

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job (`make demo`), on the built library and examples: the spaces example; the paper's protocol with LLM-PP
+# The main job (`make demo`): builds the library and the examples (`make examples`), then runs the spaces example; the paper's protocol with LLM-PP
 # on a real local model (Gemma 3 270M on llama-server, tools/local_llm.sh) beside the baselines, raw, calibrated and
 # combined; on each split the prompt mode and predictor chosen on its demonstrations within 20 requests, and
 # LLM-Distill-PP on 200 labels of the chosen predictor (wmt14ende, split 123), whose model is saved; HS-NAS on hat-wmt14ende under 100/150/200 ms with that
@@ -34,6 +34,16 @@ step() {
     names+=("$name")
     times+=("$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')")
 }
+
+# The library and the examples build while the local model's server installs (its first build is mostly on other
+# cores than the Swift compiler's one module at a time): both are waited for before the first step.
+if [ -z "${LLMNAS_LLM_CONFIG:-}${LLMNAS_MODEL:-}" ]; then
+    VENV=$venv tools/local_llm.sh install &
+    installing=$!
+    trap 'kill "$installing" 2>/dev/null || true' EXIT
+fi
+"${MAKE:-make}" --no-print-directory examples
+[ -z "${installing:-}" ] || wait "$installing"
 
 step spaces run build/examples/spaces
 echo "On each split, the prompt mode and predictor chosen on its 10 demonstrations within 20 requests (llmnas_llmpp_choose)"

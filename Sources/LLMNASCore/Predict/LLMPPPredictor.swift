@@ -142,7 +142,7 @@ public final class LLMPPPredictor {
     /// Each demonstration's score predicted without the demonstrations of its fold, in the order of the
     /// demonstrations. `folds` nil holds out one demonstration at a time, in calibration's prompts, so the answers
     /// of a validation and of a calibration are one set of requests (through the response cache, paid once);
-    /// with folds, each prompt shows the demonstrations outside the fold in their order. Throws `cancelled` when
+    /// with folds, each prompt shows the demonstrations outside the fold in their order, as calibration's do. Throws `cancelled` when
     /// `progress` returns false.
     func heldOutScores(folds: [[Int]]?, progress: ProgressHandler) throws(LLMNASError) -> [Result<
         Double, LLMNASError
@@ -193,27 +193,17 @@ public final class LLMPPPredictor {
         return prompts
     }
 
-    /// Calibration's prompts, one per demonstration: it is judged with the others shown, in an order that lets the
-    /// prompts share long prefixes, so a server with a prefix cache computes each shared part once. Recursively,
-    /// the prompts that hold out a demonstration of the second half show the first half first, and the other way
-    /// round: over n demonstrations the prompts then differ in about n log2 n demonstrations, not n²/2.
+    /// Calibration's prompts, one per demonstration: it is judged as a new architecture would be, with the others
+    /// shown in their given order (its own place left out). A held-out answer is then an answer to the very kind of
+    /// prompt the predictions get, so what calibration learns from it holds for them; an order rearranged to share
+    /// prefixes between the held-out prompts would make their answers spread several times wider than the
+    /// predictions' (measured on the demo's model), and the calibration wrong.
     private func calibrationPrompts() throws(LLMNASError) -> [[ChatMessage]] {
-        var shown = [[Int]](repeating: [], count: demonstrations.count)
-        func arrange(_ prefix: [Int], _ rest: ArraySlice<Int>) {
-            guard rest.count > 1 else {
-                if let held = rest.first { shown[held] = prefix }
-                return
-            }
-            let middle = rest.startIndex + rest.count / 2
-            arrange(prefix + rest[..<middle], rest[middle...])
-            arrange(prefix + rest[middle...], rest[..<middle])
-        }
-        arrange([], Array(demonstrations.indices)[...])
         var prompts: [[ChatMessage]] = []
         for held in demonstrations.indices {
-            prompts.append(
-                try builder.messages(
-                    demonstrations: shown[held].map { demonstrations[$0] }, judging: demonstrations[held].architecture))
+            var others = demonstrations
+            others.remove(at: held)
+            prompts.append(try builder.messages(demonstrations: others, judging: demonstrations[held].architecture))
         }
         return prompts
     }
