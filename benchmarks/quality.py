@@ -5,8 +5,9 @@ each mode cost in requests, tokens and seconds. Modes: greedy (one answer per ar
 at temperature 1 (with their spread; llama-server allows at most 4), the expectation of the answer's digit
 distribution from one request's log-probabilities (with its spread), and the 5 nearest of the 10 demonstrations shown,
 nearest last, instead of all
-10 in one order. Each mode's row comes raw and calibrated (the leave-one-out line over the demonstrations); the
-least-squares line on the parameter count is the baseline to beat. Then the cross-validation a user would run before
+10 in one order. Each mode's row comes raw, calibrated (the leave-one-out line over the demonstrations) and combined
+(the cost line with the LLM let in as far as leave-one-out shows it helps); the least-squares line on the parameter
+count is the baseline to beat. Then the cross-validation a user would run before
 paying (llmnas_llmpp_validate) on one split's 10 demonstrations. Each mode has its own response cache under
 build/quality/, so a second run costs no request (it reports the answers it found there); the table is rewritten
 to build/quality/quality.txt after each mode.
@@ -78,11 +79,12 @@ def main():
             if not row["predictor"].startswith("LLM-PP"):
                 continue
             spread = sum(row["tasks"][t].get("spread", 0) for t in tasks) / len(tasks)
-            label = f"{name}, {'calibrated' if 'calibrated' in row['predictor'] else 'raw'}"
+            kind = {"LLM-PP": "raw", "LLM-PP calibrated": "calibrated", "LLM-PP combined": "combined"}[row["predictor"]]
+            label = f"{name}, {kind}"
             requests = f"{usage['requests']} ({usage['cache_hits']})"
             cost = (
                 f"{requests:>17}  {usage['prompt_tokens']:>10}  {usage['completion_tokens']:>9}  {seconds:>7.0f}"
-                if "calibrated" not in row["predictor"]
+                if kind == "raw"
                 else "  (the same requests)"
             )
             lines.append(
