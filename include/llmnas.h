@@ -262,12 +262,13 @@ LLMNAS_API llmnas_status llmnas_llmpp_validate(llmnas_llm *llm, const llmnas_spa
 
 /** Chooses how to predict on these demonstrations: validates each prompt mode of `options_json` (formats.md "choice
  *  options"; NULL: every demonstration shown, then the nearest half) as llmnas_llmpp_validate does, while the
- *  requests it still needs fit "max_requests", and picks the candidate (prompt mode and predictor: LLM-PP,
- *  calibrated, combined, a cost line) of least cross-validated MAE (formats.md "choice": the chosen candidate, the
- *  "task_options" that reproduce it in llmnas_llmpp_predict, every candidate's figures, what was sent). Never sends
- *  more than "max_requests" requests, retries included. Progress stage "choice".
- *  @return LLMNAS_INVALID_ARGUMENT (fewer than 3 demonstrations), LLMNAS_BUDGET_EXCEEDED (no candidate affordable),
- *  LLMNAS_CANCELLED. */
+ *  requests it still needs fit "max_requests", and picks by the one-standard-error rule the candidate cheapest to
+ *  predict with (the cost lines, then per prompt mode combined, calibrated, LLM-PP) whose cross-validated MAE is
+ *  within one standard error of the least (formats.md "choice": the chosen candidate, the "task_options" that
+ *  reproduce it in llmnas_llmpp_predict, every candidate's figures, what was sent). Never sends more than
+ *  "max_requests" requests, retries included. Progress stage "choice".
+ *  @return LLMNAS_INVALID_ARGUMENT (fewer than 3 demonstrations), LLMNAS_BUDGET_EXCEEDED (no prompt mode affordable
+ *  and no cost model), LLMNAS_BAD_ANSWER (no validation gave figures and no cost model), LLMNAS_CANCELLED. */
 LLMNAS_API llmnas_status llmnas_llmpp_choose(llmnas_llm *llm, const llmnas_space *space, const char *task_json,
                                              const char *demos_json, const char *options_json,
                                              llmnas_progress_fn progress, void *user_data, char **out_json);

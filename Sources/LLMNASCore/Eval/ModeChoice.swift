@@ -133,10 +133,11 @@ public struct ModeChoice: Sendable {
         }
         outcome.candidates = costLines + llmCandidates
         guard !outcome.candidates.isEmpty else {
+            let budget = maxRequests.map { " within the budget of \($0) requests" } ?? ""
             throw LLMNASError(
-                .budgetExceeded,
-                "no candidate to choose from: the budget of \(maxRequests ?? 0) requests affords no prompt mode's "
-                    + "validation and the space has no cost model")
+                outcome.skipped.isEmpty ? .badAnswer : .budgetExceeded,
+                "no candidate to choose from: no prompt mode's validation gave figures\(budget) (skipped: "
+                    + "\(outcome.skipped.count)) and the space has no cost model for a cost line")
         }
         let best = outcome.candidates.min { $0.mae < $1.mae }!
         outcome.least = (best.mae, Statistics.standardError(best.errors))

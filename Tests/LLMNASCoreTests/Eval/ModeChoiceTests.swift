@@ -67,8 +67,11 @@ import Testing
         let graphDemos = try graph.sample(4, using: &generator).enumerated().map {
             Demonstration(architecture: $0.element, score: Double($0.offset))
         }
-        #expect(throws: LLMNASError.self) {
-            try choice.run(client: client, space: graph, task: PredictionTask(), demonstrations: graphDemos)
+        do {
+            _ = try choice.run(client: client, space: graph, task: PredictionTask(), demonstrations: graphDemos)
+            Issue.record("a space without a cost model and no budget left nothing to choose from")
+        } catch {
+            #expect(error.kind == .budgetExceeded && error.message.contains("no cost model"))
         }
     }
 
