@@ -195,27 +195,20 @@ public enum PaperProtocol {
                             result.firstFailure = result.firstFailure ?? "calibration \(stage): \(error.message)"
                         })
                     var fits: [Calibration] = []
-                    for (mode, row) in [(CalibrationMode.affine, 0), (.combined, 1)] {
+                    for mode in [CalibrationMode.affine, .combined] {
+                        var cell = (mode == .affine ? calibrated : combined).cells[task] ?? Cell()
                         do {
                             let fit = try predictor.fit(mode, to: answers)
                             fits.append(fit)
-                            let mapped = zip(raw, test).map { estimate, row in
-                                estimate.flatMap { predictor.calibrated($0, of: row.architecture, by: fit) }
-                            }
-                            if row == 0 {
-                                try calibrated.cells[task, default: Cell()].add(mapped, truth: truth)
-                            } else {
-                                try combined.cells[task, default: Cell()].add(mapped, truth: truth)
-                                if case .combined(let f) = fit { combined.cells[task]!.llmShares.append(f.llmShare) }
-                            }
+                            try cell.add(
+                                zip(raw, test).map { estimate, item in
+                                    estimate.flatMap { predictor.calibrated($0, of: item.architecture, by: fit) }
+                                }, truth: truth)
+                            if case .combined(let combinedFit) = fit { cell.llmShares.append(combinedFit.llmShare) }
                         } catch  where error.kind != .cancelled {
-                            let failed = raw.map { _ in Result<Double, LLMNASError>.failure(error) }
-                            if row == 0 {
-                                try calibrated.cells[task, default: Cell()].add(failed, truth: truth)
-                            } else {
-                                try combined.cells[task, default: Cell()].add(failed, truth: truth)
-                            }
+                            try cell.add(raw.map { _ in Result<Double, LLMNASError>.failure(error) }, truth: truth)
                         }
+                        if mode == .affine { calibrated.cells[task] = cell } else { combined.cells[task] = cell }
                     }
                     result.calibrations["\(task)/\(seed)"] = fits
                 } catch  where error.kind != .cancelled {
