@@ -161,7 +161,7 @@ public enum PaperProtocol {
                     result.firstFailure = "LLM-PP \(stage): \(error.message)"
                 }
                 try llm.cells[task, default: Cell()].add(raw, truth: truth)
-                var labeller = Labeller.llm(predictor)
+                var labeller = Labeller(predictor)
                 if let choose = options.choose {
                     let outcome = try choose.run(
                         client: client, space: space, task: predictionTask, demonstrations: demonstrations
