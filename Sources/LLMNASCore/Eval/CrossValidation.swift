@@ -11,8 +11,26 @@ public enum CrossValidation {
     struct Column {
         let predictor: String
         let predictions: [Double?]
-        /// Members the predictor adds to its figures (the combined predictor's LLM share).
-        var notes: [(String, JSONValue)] = []
+        /// The LLM's share in the predictor fitted on every demonstration (the combined predictor only; nil when it
+        /// could not be fitted).
+        var llmShare: Double? = nil
+
+        /// Whether the figures report `llmShare`.
+        var reportsShare: Bool { predictor == "combined" }
+    }
+
+    /// The held-out predictions of every predictor on the demonstrations, before they are scored.
+    struct HeldOut {
+        /// The folds (nil: leave-one-out).
+        let folds: [[Int]]?
+        /// One column per predictor: LLM-PP, calibrated, the cost lines (with a cost model), combined.
+        let columns: [Column]
+        /// The demonstrations every predictor has a prediction for.
+        let compared: [Int]
+        /// The first LLM-PP item that failed, if any.
+        let firstFailure: LLMNASError?
+        /// The client's ledger before and after the requests.
+        let ledger: (before: UsageLedger, after: UsageLedger)
     }
 
     /// Runs the validation of `predictor`'s demonstrations, reporting stage "validation"; `progress` may cancel.
@@ -21,58 +39,27 @@ public enum CrossValidation {
         progress: ProgressHandler = { _ in true }
     ) throws(LLMNASError) -> JSONValue {
         let demonstrations = predictor.demonstrations
-        let space = predictor.builder.space
-        let folds = try options.folds(of: demonstrations.count)
-        var foldOf = Array(demonstrations.indices)
-        for (k, fold) in (folds ?? []).enumerated() { for i in fold { foldOf[i] = k } }
-        let before = predictor.client.ledger
-        let held = try predictor.heldOutScores(folds: folds) { progress($0.renamed("validation")) }
-        let after = predictor.client.ledger
+        let held = try heldOut(predictor, options: options) { progress($0.renamed("validation")) }
         let truth = demonstrations.map(\.score)
-        let raw = held.map { try? $0.get() }
-        var columns = [
-            Column(predictor: "LLM-PP", predictions: raw),
-            Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf)),
-        ]
-        var costs: [[Double]] = demonstrations.map { _ in [] }
-        if let costModel = space.costModel {
-            var counts: [CostCounts] = []
-            for demonstration in demonstrations {
-                counts.append(try costModel.counts(of: demonstration.architecture, in: space))
-            }
-            costs = counts.map { [Double($0.parameters), Double($0.flops) / 1e9] }
-            columns.append(
-                Column(
-                    predictor: "params least squares",
-                    predictions: outOfFold(counts.map { Double($0.parameters) }, truth, foldOf)))
-            columns.append(
-                Column(
-                    predictor: "GFLOPs least squares",
-                    predictions: outOfFold(counts.map { Double($0.flops) / 1e9 }, truth, foldOf)))
-        }
-        columns.append(combined(raw, costs, truth, foldOf))
-        let compared = demonstrations.indices.filter { i in columns.allSatisfy { $0.predictions[i] != nil } }
-        let resamples = bootstrap(compared.count, options)
+        let resamples = bootstrap(held.compared.count, options)
         var members: [(String, JSONValue)] = [
             ("demonstrations", .number(Double(demonstrations.count))),
-            ("scheme", .string(folds == nil ? "leave-one-out" : "\(folds!.count) folds")),
-            ("folds", .number(Double(folds?.count ?? demonstrations.count))),
-            ("compared", .number(Double(compared.count))),
+            ("scheme", .string(held.folds.map { "\($0.count) folds" } ?? "leave-one-out")),
+            ("folds", .number(Double(held.folds?.count ?? demonstrations.count))),
+            ("compared", .number(Double(held.compared.count))),
             ("bootstrap", .number(Double(options.bootstrap))), ("confidence", .number(options.confidence)),
             (
                 "predictors",
                 .array(
-                    try columns.map { (column: Column) throws(LLMNASError) in
+                    try held.columns.map { (column: Column) throws(LLMNASError) in
                         try figures(
-                            column, truth: truth, compared: compared, resamples: resamples,
+                            column, truth: truth, compared: held.compared, resamples: resamples,
                             confidence: options.confidence)
                     })
             ),
         ]
-        for case .failure(let error) in held {
-            members.append(("first_failure", .string(error.message)))
-            break
-        }
+        if let failure = held.firstFailure { members.append(("first_failure", .string(failure.message))) }
+        let (before, after) = held.ledger
         members += [
             ("requests", .number(Double(after.requests - before.requests))),
             ("cache_hits", .number(Double(after.cacheHits - before.cacheHits))),
@@ -81,6 +68,53 @@ public enum CrossValidation {
             ("cost", .number(after.cost - before.cost)),
         ]
         return .object(members)
+    }
+
+    /// Every predictor's held-out predictions of `predictor`'s demonstrations (its requests hear `progress`).
+    static func heldOut(_ predictor: LLMPPPredictor, options: ValidationOptions, progress: ProgressHandler)
+        throws(LLMNASError) -> HeldOut
+    {
+        let demonstrations = predictor.demonstrations
+        let folds = try options.folds(of: demonstrations.count)
+        var foldOf = Array(demonstrations.indices)
+        for (k, fold) in (folds ?? []).enumerated() { for i in fold { foldOf[i] = k } }
+        let before = predictor.client.ledger
+        let held = try predictor.heldOutScores(folds: folds, progress: progress)
+        let after = predictor.client.ledger
+        let truth = demonstrations.map(\.score)
+        let raw = held.map { try? $0.get() }
+        let (costs, costLines) = try costColumns(demonstrations, in: predictor.builder.space, foldOf: foldOf)
+        let columns =
+            [
+                Column(predictor: "LLM-PP", predictions: raw),
+                Column(predictor: "LLM-PP calibrated", predictions: outOfFold(raw, truth, foldOf)),
+            ] + costLines + [combined(raw, costs, truth, foldOf)]
+        var firstFailure: LLMNASError?
+        for case .failure(let error) in held where firstFailure == nil { firstFailure = error }
+        return HeldOut(
+            folds: folds, columns: columns,
+            compared: demonstrations.indices.filter { i in columns.allSatisfy { $0.predictions[i] != nil } },
+            firstFailure: firstFailure, ledger: (before, after))
+    }
+
+    /// Each demonstration's cost features (`CombinedFit.costs`; none without a cost model) and the held-out columns
+    /// of the least-squares lines on the parameter count and on GFLOPs (none without a cost model).
+    static func costColumns(_ demonstrations: [Demonstration], in space: SearchSpace, foldOf: [Int])
+        throws(LLMNASError) -> (costs: [[Double]], columns: [Column])
+    {
+        var costs: [[Double]] = []
+        for demonstration in demonstrations {
+            costs.append(try CombinedFit.costs(of: demonstration.architecture, in: space))
+        }
+        guard space.costModel != nil else { return (costs, []) }
+        let truth = demonstrations.map(\.score)
+        return (
+            costs,
+            [
+                Column(predictor: "params least squares", predictions: outOfFold(costs.map { $0[0] }, truth, foldOf)),
+                Column(predictor: "GFLOPs least squares", predictions: outOfFold(costs.map { $0[1] }, truth, foldOf)),
+            ]
+        )
     }
 
     /// For each demonstration, the least-squares line of `y` on `x` over the demonstrations of the other folds that
@@ -108,10 +142,7 @@ public enum CrossValidation {
             guard let llm = raw[i], let model = fit(scored.filter { foldOf[$0] != foldOf[i] }) else { return nil }
             return model.predict([llm] + costs[i])
         }
-        let whole = fit(scored)
-        return Column(
-            predictor: "combined", predictions: predictions,
-            notes: [("llm_share", whole.map { .number($0.llmShare) } ?? .null)])
+        return Column(predictor: "combined", predictions: predictions, llmShare: fit(scored)?.llmShare)
     }
 
     /// The bootstrap's resamples: each `count` positions drawn with replacement from 0..<count.
@@ -131,7 +162,7 @@ public enum CrossValidation {
                 ("predictor", .string(column.predictor)),
                 ("predictions", .array(column.predictions.map { $0.map(JSONValue.number) ?? .null })),
                 ("missing", .number(Double(column.predictions.filter { $0 == nil }.count))),
-            ] + column.notes
+            ] + (column.reportsShare ? [("llm_share", column.llmShare.map(JSONValue.number) ?? .null)] : [])
         guard !compared.isEmpty else { return .object(members) }
         let predicted = compared.map { column.predictions[$0]! }
         let measured = compared.map { truth[$0] }

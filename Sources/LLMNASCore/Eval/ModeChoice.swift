@@ -5,8 +5,9 @@
 /// it costs (the cost lines, which need no request; then per prompt mode the combined predictor, calibrated LLM-PP,
 /// LLM-PP), whose MAE is within one standard error of the least. Each prompt mode is validated (`CrossValidation`)
 /// only when the requests it still needs fit the budget left, and runs under a request cap, so the choice never
-/// sends more than the budget (retries included). Options from JSON `{"max_requests": 20, "prompt_modes": [{…prompt options…}, …]}`
-/// ("choice options" in docs/formats.md).
+/// sends more than the budget (retries included). A prompt mode's candidates are scored over the demonstrations all
+/// its predictors predicted; the cost lines, which need no answer, over every one. Options from JSON
+/// `{"max_requests": 20, "prompt_modes": [{…prompt options…}, …]}` ("choice options" in docs/formats.md).
 public struct ModeChoice: Sendable {
     /// The most requests the choice may send; nil: as many as the prompt modes need.
     public var maxRequests: Int?
@@ -88,48 +89,36 @@ public struct ModeChoice: Sendable {
         var outcome = Outcome()
         outcome.maxRequests = maxRequests
         let before = client.ledger
-        var costLines: [Candidate] = []
-        var llmCandidates: [Candidate] = []
         let truth = demonstrations.map(\.score)
+        // The cost lines need no request: scored over every demonstration, leave-one-out.
+        let everyOne = Array(demonstrations.indices)
+        var costLines: [Candidate] = []
+        for column in try CrossValidation.costColumns(demonstrations, in: space, foldOf: everyOne).columns {
+            costLines.append(try Self.candidate(column, prompt: nil, over: everyOne, truth))
+        }
+        var llmCandidates: [Candidate] = []
         for prompt in promptModes ?? Self.defaultModes(task.options, demonstrations.count) {
             var modeTask = task
             modeTask.options = prompt
             modeTask.calibration = .none
             let predictor = LLMPPPredictor(
                 client: client, space: space, task: modeTask, demonstrations: demonstrations)
-            let needed = try predictor.validationEstimate().requests
+            let needed = try predictor.validationRequests()
             let left = maxRequests.map { $0 - (client.ledger.requests - before.requests) }
             if let left, needed > left {
                 outcome.skipped.append(
                     (prompt, "its validation needs \(needed) requests and \(max(0, left)) are left in the budget"))
                 continue
             }
-            let validation = try client.withRequestCap(left ?? Int.max - client.ledger.requests) {
+            let held = try client.withRequestCap(left ?? Int.max - client.ledger.requests) {
                 () throws(LLMNASError) in
-                try CrossValidation.run(predictor) { progress($0.renamed("choice")) }
+                try CrossValidation.heldOut(predictor, options: ValidationOptions()) { progress($0.renamed("choice")) }
             }
-            var modeCandidates: [String: Candidate] = [:]
-            for figures in validation["predictors"]?.arrayValue ?? [] {
-                guard let name = figures["predictor"]?.stringValue, let mae = figures["mae"]?.numberValue else {
-                    continue
-                }
-                let isCostLine = name.hasSuffix("least squares")
-                let predictions = (figures["predictions"]?.arrayValue ?? []).map(\.numberValue)
-                let candidate = Candidate(
-                    prompt: isCostLine ? nil : prompt, predictor: name, mae: mae,
-                    kendallTau: figures["kendall_tau"]?.numberValue ?? .nan,
-                    llmShare: figures["llm_share"]?.numberValue,
-                    errors: zip(predictions, truth).compactMap { p, t in p.map { abs($0 - t) } })
-                if isCostLine {
-                    if costLines.count < 2 { costLines.append(candidate) }
-                } else {
-                    modeCandidates[name] = candidate
-                }
+            guard !held.compared.isEmpty else { continue }
+            for name in ["combined", "LLM-PP calibrated", "LLM-PP"] {
+                guard let column = held.columns.first(where: { $0.predictor == name }) else { continue }
+                llmCandidates.append(try Self.candidate(column, prompt: prompt, over: held.compared, truth))
             }
-            llmCandidates += ["combined", "LLM-PP calibrated", "LLM-PP"].compactMap { modeCandidates[$0] }
-        }
-        if costLines.isEmpty, let costModel = space.costModel {
-            costLines = try Self.costLines(costModel, space, demonstrations)
         }
         outcome.candidates = costLines + llmCandidates
         guard !outcome.candidates.isEmpty else {
@@ -156,29 +145,17 @@ public struct ModeChoice: Sendable {
         return count > 3 ? [all, nearest] : [all]
     }
 
-    /// The cost lines' leave-one-out figures, for a choice that could afford no LLM validation.
-    static func costLines(_ costModel: CostModel, _ space: SearchSpace, _ demonstrations: [Demonstration])
-        throws(LLMNASError) -> [Candidate]
-    {
-        var counts: [CostCounts] = []
-        for demonstration in demonstrations {
-            counts.append(try costModel.counts(of: demonstration.architecture, in: space))
-        }
-        let truth = demonstrations.map(\.score)
-        let folds = Array(demonstrations.indices)
-        var lines: [Candidate] = []
-        for (name, x) in [
-            ("params least squares", counts.map { Double($0.parameters) }),
-            ("GFLOPs least squares", counts.map { Double($0.flops) / 1e9 }),
-        ] {
-            let predicted = CrossValidation.outOfFold(x, truth, folds).map { $0 ?? .nan }
-            let metrics = try RankMetrics(predicted: predicted, truth: truth)
-            lines.append(
-                Candidate(
-                    prompt: nil, predictor: name, mae: metrics.mae, kendallTau: metrics.kendallTau, llmShare: nil,
-                    errors: zip(predicted, truth).map { abs($0 - $1) }))
-        }
-        return lines
+    /// A candidate from a predictor's held-out column, its figures over the `compared` demonstrations.
+    static func candidate(
+        _ column: CrossValidation.Column, prompt: PromptOptions?, over compared: [Int], _ truth: [Double]
+    ) throws(LLMNASError) -> Candidate {
+        let predicted = compared.map { column.predictions[$0]! }
+        let measured = compared.map { truth[$0] }
+        let metrics = try RankMetrics(predicted: predicted, truth: measured)
+        return Candidate(
+            prompt: prompt, predictor: column.predictor, mae: metrics.mae, kendallTau: metrics.kendallTau,
+            llmShare: column.reportsShare ? column.llmShare : nil,
+            errors: zip(predicted, measured).map { abs($0 - $1) })
     }
 }
 

@@ -36,12 +36,12 @@ public enum Calibration: Sendable {
     /// The combined predictor; its rows are the LLM's score followed by `CombinedFit.costFeatures`.
     case combined(CombinedFit)
 
-    /// The map of the LLM's score for an architecture with these cost features (empty for the affine line): a line,
-    /// so that spreads and ranges map as the score does.
-    func line(costs: [Double]) -> AffineCalibration {
+    /// The map of the LLM's score for `architecture` (the combined predictor reads its cost features): a line, so
+    /// that spreads and ranges map as the score does.
+    func line(for architecture: Architecture, in space: SearchSpace) throws(LLMNASError) -> AffineCalibration {
         switch self {
         case .affine(let line): return line
-        case .combined(let fit): return fit.line(costs: costs)
+        case .combined(let fit): return fit.line(costs: try CombinedFit.costs(of: architecture, in: space))
         }
     }
 
@@ -58,7 +58,7 @@ public enum Calibration: Sendable {
                 ("kind", .string("combined")),
                 (
                     "weights",
-                    .object(zip(["llm"] + CombinedFit.costFeatures, fit.standardisedWeights).map { ($0, .number($1)) })
+                    .object(zip(["llm"] + CombinedFit.costFeatures, fit.weights).map { ($0, .number($1)) })
                 ),
                 ("anchor", fit.anchor.map { .string(CombinedFit.costFeatures[$0 - 1]) } ?? .null),
                 ("penalty", fit.penalty.isFinite ? .number(fit.penalty) : .null), ("llm_share", .number(fit.llmShare)),

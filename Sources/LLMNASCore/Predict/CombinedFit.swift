@@ -12,20 +12,17 @@ public struct CombinedFit: Sendable {
     /// The names of the cost features that follow the LLM's score in a row, for spaces with a cost model.
     public static let costFeatures = ["params", "gflops"]
 
-    /// Each input's mean and standard deviation (0: a constant input, left out), and its weight on the standardised
-    /// input.
+    /// Each input's mean and standard deviation (0: a constant input, left out).
     let means: [Double]
     let scales: [Double]
-    let weights: [Double]
+    /// The weights on the standardised inputs, the LLM's first (0 for an input left out).
+    public let weights: [Double]
     /// The mean score, the prediction when every input sits at its mean.
     let intercept: Double
     /// The penalty cross-validation chose (infinity: the anchor's line alone).
     public let penalty: Double
     /// The column fitted without penalty (a cost feature), if any.
     public let anchor: Int?
-
-    /// The weights on the standardised inputs, the LLM's first (0 for a constant input).
-    public var standardisedWeights: [Double] { weights }
 
     /// The LLM's share of the prediction: |its standardised weight| over the sum of all of them (column 0 is the
     /// LLM's); 0 when no input carries weight.

@@ -67,12 +67,8 @@ public final class LLMPPPredictor {
     func calibrated(_ estimate: ScoreEstimate, of architecture: Architecture, by calibration: Calibration)
         -> Result<ScoreEstimate, LLMNASError>
     {
-        guard case .combined = calibration else { return .success(estimate.mapped(by: calibration.line(costs: []))) }
-        do throws(LLMNASError) {
-            let costs = try CombinedFit.costs(of: architecture, in: builder.space)
-            return .success(estimate.mapped(by: calibration.line(costs: costs)))
-        } catch {
-            return .failure(error)
+        Result { () throws(LLMNASError) in
+            estimate.mapped(by: try calibration.line(for: architecture, in: builder.space))
         }
     }
 
@@ -158,11 +154,14 @@ public final class LLMPPPredictor {
         return results
     }
 
-    /// The prompts of `heldOutScores(folds:)`, one per demonstration.
+    /// The prompts of `heldOutScores(folds:)`, one per demonstration: each judged as a new architecture would be,
+    /// with the demonstrations outside its fold shown in their given order (`folds` nil: every other one). A
+    /// held-out answer then answers the very kind of prompt the predictions get, so what calibration learns from it
+    /// holds for them; an order rearranged to share prefixes between these prompts made their answers spread several
+    /// times wider than the predictions' on the demo's model, and the calibration wrong.
     func heldOutPrompts(folds: [[Int]]?) throws(LLMNASError) -> [[ChatMessage]] {
-        guard let folds else { return try calibrationPrompts() }
         var prompts = [[ChatMessage]](repeating: [], count: demonstrations.count)
-        for fold in folds {
+        for fold in folds ?? demonstrations.indices.map({ [$0] }) {
             let outside = demonstrations.indices.filter { !fold.contains($0) }.map { demonstrations[$0] }
             for held in fold {
                 prompts[held] = try builder.messages(
@@ -172,15 +171,17 @@ public final class LLMPPPredictor {
         return prompts
     }
 
-    /// What a validation with default options (`CrossValidation`) would send and cost now, before anything is sent.
-    public func validationEstimate() throws(LLMNASError) -> PromptEstimate {
-        client.estimate(try heldOutPrompts(folds: ValidationOptions().folds(of: demonstrations.count)))
+    /// The requests a validation with default options (`CrossValidation`) would send now, after the response cache
+    /// (counted without asking the endpoint anything).
+    func validationRequests() throws(LLMNASError) -> Int {
+        let prompts = try heldOutPrompts(folds: ValidationOptions().folds(of: demonstrations.count))
+        return client.plan(prompts, shape: AnswerShape(scoresOf: client.config)).jobs.count
     }
 
     /// What `predict(architectures)` would send and cost now (calibration included), before anything is sent.
     public func estimate(_ architectures: [Architecture]) throws(LLMNASError) -> PromptEstimate {
         client.estimate(
-            (builder.task.calibration != .none && demonstrations.count >= 3 ? try calibrationPrompts() : [])
+            (builder.task.calibration != .none && demonstrations.count >= 3 ? try heldOutPrompts(folds: nil) : [])
                 + (try prompts(judging: architectures)))
     }
 
@@ -189,21 +190,6 @@ public final class LLMPPPredictor {
         var prompts: [[ChatMessage]] = []
         for architecture in architectures {
             prompts.append(try builder.messages(demonstrations: demonstrations, judging: architecture))
-        }
-        return prompts
-    }
-
-    /// Calibration's prompts, one per demonstration: it is judged as a new architecture would be, with the others
-    /// shown in their given order (its own place left out). A held-out answer is then an answer to the very kind of
-    /// prompt the predictions get, so what calibration learns from it holds for them; an order rearranged to share
-    /// prefixes between the held-out prompts would make their answers spread several times wider than the
-    /// predictions' (measured on the demo's model), and the calibration wrong.
-    private func calibrationPrompts() throws(LLMNASError) -> [[ChatMessage]] {
-        var prompts: [[ChatMessage]] = []
-        for held in demonstrations.indices {
-            var others = demonstrations
-            others.remove(at: held)
-            prompts.append(try builder.messages(demonstrations: others, judging: demonstrations[held].architecture))
         }
         return prompts
     }

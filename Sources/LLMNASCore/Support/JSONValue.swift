@@ -53,12 +53,6 @@ public enum JSONValue: Equatable, Sendable {
         return Int(d)
     }
 
-    /// The number payload, or nil.
-    public var numberValue: Double? {
-        if case .number(let d) = self { return d }
-        return nil
-    }
-
     /// The string payload, or nil.
     public var stringValue: String? {
         if case .string(let s) = self { return s }
