@@ -83,6 +83,32 @@ import Testing
         }
     }
 
+    @Test func aWholeSpaceScreenRunsThroughTheCInterface() throws {
+        let config =
+            #"{"iterations": 8, "population": 4, "parents": 1, "mutations": 0, "crossovers": 0, "seed": 1, "#
+            + #""estimators": [{"name": "host"}, {"name": "gp", "kind": "gp", "on": "host"}], "schedule": [{"#
+            + #""estimator": "host", "fraction": [0, 1], "cascade": {"screen": "gp", "pool": "space", "keep_best": 4}}]}"#
+        try withSearch(config) { search in
+            #expect(run(search, "host", Self.countGCN) == LLMNAS_OK, "\(lastError)")
+            var json: UnsafeMutablePointer<CChar>? = nil
+            #expect(llmnas_search_best(search, &json) == LLMNAS_OK)
+            let best = try JSONParser.parse(take(json)!)
+            guard case .number(let score)? = best["best_score"] else {
+                Issue.record("no best_score")
+                return
+            }
+            #expect(score >= 4, "32 calls out of 59,040 find four gcn operations (or three and the chain)")
+        }
+        var space: OpaquePointer? = nil
+        var search: OpaquePointer? = nil
+        #expect(llmnas_space_builtin("nas-bench-graph", &space) == LLMNAS_OK)
+        defer { llmnas_space_free(space) }
+        let scoring = #"{"estimators": [{"name": "gp", "kind": "gp", "on": "host"}, {"name": "host"}], "#
+            + #""schedule": [{"estimator": "gp", "fraction": [0, 1]}]}"#
+        #expect(llmnas_search_create(space, scoring, &search) == LLMNAS_INVALID_ARGUMENT && search == nil)
+        #expect(lastError.contains("a Gaussian process screens whole-space cascades"))
+    }
+
     @Test func runWithACallbackMatchesAskAndTell() throws {
         let config = #"{"iterations": 4, "seed": 8, "estimators": [{"name": "gcn"}]}"#
         let viaRun = try withSearch(config) { search -> String in

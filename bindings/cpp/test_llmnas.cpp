@@ -286,6 +286,20 @@ int main() {
     expect(asked == std::vector<std::string>{"proxy", "supernet", "proxy", "supernet", "proxy", "supernet"} &&
                cascaded.history_json().find(R"("cascade":{"screen":"proxy")") != std::string::npos,
            "a cascade asks its screen before its estimator and reports each iteration's screening");
+    // A whole-space cascade: the Gaussian process screens all 59,040 encodings; only its best 4 reach the supernet.
+    llmnas::Search whole(graph, R"({"iterations": 3, "population": 4, "parents": 1, "mutations": 0, "crossovers": 0,
+        "seed": 5, "estimators": [{"name": "supernet"}, {"name": "gp", "kind": "gp", "on": "supernet"}],
+        "schedule": [{"estimator": "supernet", "fraction": [0, 1], "cascade": {"screen": "gp", "pool": "space", "keep_best": 4}}]})");
+    std::size_t whole_batches = 0;
+    for (auto batch = whole.ask_batch(); batch.count > 0; batch = whole.ask_batch()) {
+        expect(batch.estimator == "supernet" && batch.count == 4, "a whole-space screen asks the host its best 4 only");
+        std::vector<double> scores(batch.count);
+        for (std::size_t i = 0; i < batch.count; ++i) scores[i] = static_cast<double>(whole_batches * 4 + i);
+        whole.tell(scores.data(), scores.size());
+        ++whole_batches;
+    }
+    expect(whole_batches == 3 && whole.history_json().find(R"("pool":59040)") != std::string::npos,
+           "the whole space is screened: 3 batches, the first from a pool of 59,040");
     // Spreads told by the screen: the one it is least sure of reaches the supernet beside its best.
     llmnas::Search uncertain(graph, R"({"iterations": 1, "population": 6, "parents": 2, "mutations": 2, "crossovers": 2,
         "estimators": [{"name": "proxy"}, {"name": "supernet"}], "schedule": [{"estimator": "supernet", "fraction": [0, 1],

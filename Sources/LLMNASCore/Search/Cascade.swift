@@ -3,7 +3,10 @@
 /// finds (a fraction or a count) join the population the entry's own estimator scores. Parents are ranked by the
 /// entry's estimator alone, so scores of different estimators are never compared with each other. With
 /// `keepUncertain`, the candidates the screen is least sure of (the widest spread among those not kept by score) go
-/// on as well: the expensive estimator then also settles what the screen could not decide.
+/// on as well: the expensive estimator then also settles what the screen could not decide. A whole-space cascade
+/// (`"pool": "space"`) screens the whole space instead (see `SpacePool`), with the iteration's children added when
+/// the space is too large to enumerate; its screen is built in (an MLP or a Gaussian process) and its scores of the
+/// pool are not kept as trials.
 public struct Cascade: Sendable, Equatable {
     /// How many screened candidates go on to the entry's estimator.
     public enum Keep: Sendable, Equatable {
@@ -15,11 +18,20 @@ public struct Cascade: Sendable, Equatable {
 
     /// The largest pool factor.
     public static let maximumPool = 100.0
+    /// The default and largest `sample` of a whole-space cascade.
+    public static let defaultSpaceSample = 100_000
+    public static let maximumSpaceSample = 1_000_000
+    /// How many candidates a whole-space cascade sends on by default.
+    public static let defaultSpaceKeep = 10
 
     /// The index of the screening estimator in the config's list.
     public let screen: Int
-    /// How many times as many candidates are drawn as the iteration would draw without a cascade.
+    /// How many times as many candidates are drawn as the iteration would draw without a cascade (1 for a
+    /// whole-space cascade, whose children, when it has any, are as many as without a cascade).
     public let pool: Double
+    /// For a whole-space cascade, the most architectures its pool holds: the whole space when its gene vectors
+    /// number at most this many, else this many drawn once from the search's seed. Nil for a pool of children.
+    public let spaceSample: Int?
     /// Which of them go on by their screen score.
     public let keep: Keep
     /// How many more go on for the width of their screen score's spread (0: none).
@@ -36,12 +48,12 @@ public struct Cascade: Sendable, Equatable {
         }
     }
 
-    /// Reads `{"screen", "pool", "keep" | "keep_best", "keep_uncertain"}` of a schedule entry whose estimator has
-    /// index `scored`.
+    /// Reads `{"screen", "pool", "sample", "keep" | "keep_best", "keep_uncertain"}` of a schedule entry whose
+    /// estimator has index `scored`; `"pool"` is a factor or `"space"`.
     init(json: JSONValue, context: String, estimators: [EstimatorSpec], scored: Int) throws(LLMNASError) {
         let context = "\(context): cascade"
         let r = try JSONObjectReader(
-            json, context: context, allowed: ["screen", "pool", "keep", "keep_best", "keep_uncertain"],
+            json, context: context, allowed: ["screen", "pool", "sample", "keep", "keep_best", "keep_uncertain"],
             kind: .invalidArgument)
         let name = try r.requiredString("screen")
         guard let screen = estimators.firstIndex(where: { $0.name == name }) else {
@@ -61,13 +73,36 @@ public struct Cascade: Sendable, Equatable {
                     + "telling spreads); MLP '\(name)' gives none"
             )
         }
-        pool = try r.number("pool", in: 1...Cascade.maximumPool) ?? 4
+        if r.value("pool") == .string("space") {
+            pool = 1
+            spaceSample =
+                try r.int("sample", in: 1...Cascade.maximumSpaceSample) ?? Cascade.defaultSpaceSample
+            switch estimators[screen].kind {
+            case .mlp, .gaussianProcess: break
+            case .host, .llm:
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): a whole-space pool needs a built-in screen (an MLP or a Gaussian process); "
+                        + "'\(name)' would be asked to score the whole space")
+            }
+        } else {
+            if r.value("sample") != nil {
+                throw LLMNASError(.invalidArgument, "\(context): 'sample' applies to \"pool\": \"space\" only")
+            }
+            pool = try r.number("pool", in: 1...Cascade.maximumPool) ?? 4
+            spaceSample = nil
+            if case .gaussianProcess = estimators[screen].kind {
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): Gaussian-process screen '\(name)' scores the whole space: give \"pool\": \"space\"")
+            }
+        }
         switch (try r.number("keep", in: 0...1), try r.int("keep_best", in: 1...SearchConfig.maximumPopulation)) {
         case (let share?, nil):
             guard share > 0 else { throw LLMNASError(.invalidArgument, "\(context): 'keep' must be above 0") }
             keep = .fraction(share)
         case (nil, let count?): keep = .best(count)
-        case (nil, nil): keep = .fraction(1 / pool)
+        case (nil, nil): keep = spaceSample == nil ? .fraction(1 / pool) : .best(Cascade.defaultSpaceKeep)
         default: throw LLMNASError(.invalidArgument, "\(context): give at most one of 'keep' and 'keep_best'")
         }
     }

@@ -9,7 +9,17 @@ public struct EstimatorSpec: Sendable {
         case mlp(model: String?)
         /// LLM-PP directly: a client bound to the search by name, with the prediction task and demonstrations.
         case llm(task: PredictionTask, demonstrations: [Demonstration])
+        /// A Gaussian process (`GaussianProcess`) fitted afresh, before each iteration it screens, to every score the
+        /// estimator `on` has given; it scores optimistically, its mean plus `exploration` standard deviations (minus,
+        /// when lower is better), and reports the deviation as its spread. With a `prior` (an MLP estimator of the
+        /// config: a model distilled from LLM-PP labels or fitted to related tasks' scores), the process models what
+        /// the prior's prediction, mapped onto the scores by a line, leaves unexplained; the line leans on the prior
+        /// while few scores exist and on the scores as they accumulate. Only a whole-space cascade's screen.
+        case gaussianProcess(on: String, exploration: Double, prior: String?)
     }
+
+    /// The default `exploration` of a Gaussian-process estimator.
+    public static let defaultExploration = 1.0
 
     /// The name the schedule and the host use.
     public let name: String
@@ -34,12 +44,16 @@ public struct EstimatorSpec: Sendable {
     /// Whether this is an MLP estimator whose model is bound by name rather than read from a file.
     var awaitsModel: Bool { if case .mlp(nil) = kind { true } else { false } }
 
-    /// Reads `{"name", "kind": "host"|"mlp"|"llm", "higher_is_better", "model", "refit", "task", "demonstrations"}`.
+    /// Reads `{"name", "kind": "host"|"mlp"|"llm"|"gp", "higher_is_better", "model", "refit", "task",
+    /// "demonstrations", "on", "exploration", "prior"}`.
     init(json: JSONValue, index: Int, space: SearchSpace) throws(LLMNASError) {
         let context = "search config: estimator \(index)"
         let r = try JSONObjectReader(
             json, context: context,
-            allowed: ["name", "kind", "higher_is_better", "model", "refit", "task", "demonstrations"],
+            allowed: [
+                "name", "kind", "higher_is_better", "model", "refit", "task", "demonstrations", "on", "exploration",
+                "prior",
+            ],
             kind: .invalidArgument)
         name = try r.requiredString("name")
         guard !name.isEmpty, name.utf8.count <= 200 else {
@@ -48,12 +62,13 @@ public struct EstimatorSpec: Sendable {
         higherIsBetter = try r.bool("higher_is_better") ?? true
         let kindName = try r.string("kind") ?? "host"
         let keysOfKind: [String: Set<String>] = [
-            "host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"],
+            "host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"], "gp": ["on", "exploration", "prior"],
         ]
         guard let own = keysOfKind[kindName] else {
-            throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of host, mlp, llm")
+            throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of host, mlp, llm, gp")
         }
-        for key in ["model", "refit", "task", "demonstrations"] where r.value(key) != nil && !own.contains(key) {
+        let specific = ["model", "refit", "task", "demonstrations", "on", "exploration", "prior"]
+        for key in specific where r.value(key) != nil && !own.contains(key) {
             throw LLMNASError(.invalidArgument, "\(context): '\(key)' does not apply to kind '\(kindName)'")
         }
         refit = try r.value("refit").map { json throws(LLMNASError) in
@@ -65,6 +80,11 @@ public struct EstimatorSpec: Sendable {
             let demonstrations = try Demonstration.list(
                 fromJSON: JSONWriter.write(r.required("demonstrations")), in: space)
             kind = .llm(task: try PredictionTask(json: r.value("task")), demonstrations: demonstrations)
+        case "gp":
+            kind = .gaussianProcess(
+                on: try r.requiredString("on"),
+                exploration: try r.number("exploration", in: 0...100) ?? EstimatorSpec.defaultExploration,
+                prior: try r.string("prior"))
         default: kind = .host
         }
     }

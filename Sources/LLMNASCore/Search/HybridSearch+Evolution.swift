@@ -26,7 +26,8 @@ extension HybridSearch {
         }
         let cascade = config.schedule.cascadeOfIteration[0]
         let sampled =
-            cascade?.poolSize(for: config.population - population.count) ?? config.population - population.count
+            enumeratesSpace(cascade)
+            ? 0 : cascade?.poolSize(for: config.population - population.count) ?? config.population - population.count
         var pool: [SearchMember] = []
         for _ in 0..<sampled {
             try pool.append(
@@ -73,11 +74,22 @@ extension HybridSearch {
         state.iteration += 1
     }
 
+    /// Whether `cascade` screens a whole space it enumerates, which holds every child evolution could breed.
+    private func enumeratesSpace(_ cascade: Cascade?) -> Bool {
+        guard let sample = cascade?.spaceSample else { return false }
+        return SpacePool.enumerates(space, limit: sample)
+    }
+
     /// Replaces the population with the parents and their mutants and crossovers, or, when `iteration` has a cascade,
     /// the population with the parents and the pool with its factor times as many children, drawn to differ also
-    /// from what the iteration's estimator has scored already.
+    /// from what the iteration's estimator has scored already (none when the cascade enumerates the whole space).
     private func breed(from parents: [SearchMember], for iteration: Int) throws(LLMNASError) {
         let cascade = config.schedule.cascadeOfIteration[iteration]
+        if enumeratesSpace(cascade) {
+            state.population = parents
+            state.pool = []
+            return
+        }
         var generator = state.generator
         var children: [SearchMember] = []
         var seen = Set(parents.map { space.canonical($0.architecture) })

@@ -18,6 +18,9 @@ public final class HybridSearch {
     private var constraintModels: [String: MLP] = [:]
     private var predictors: [String: LLMPPPredictor] = [:]
     private var hostConstraints: [String: HostValue] = [:]
+    /// The pools of whole-space cascades by their `sample`, drawn when first needed (again after a resume: they
+    /// follow from the config alone).
+    var spacePools: [Int: SpacePool] = [:]
 
     /// A search that has drawn nothing yet; models named by file or built-in name in the config are loaded now.
     public init(space: SearchSpace, config: SearchConfig) throws(LLMNASError) {
@@ -204,7 +207,9 @@ public final class HybridSearch {
         while !isFinished {
             try refitDueModels()
             let estimator = config.schedule.estimatorOfIteration[state.iteration]
-            if let cascade = config.schedule.cascadeOfIteration[state.iteration], !state.pool.isEmpty {
+            if let cascade = config.schedule.cascadeOfIteration[state.iteration], cascade.spaceSample != nil {
+                if state.cascade == nil { try chooseFromSpace(with: cascade) }
+            } else if let cascade = config.schedule.cascadeOfIteration[state.iteration], !state.pool.isEmpty {
                 // What the iteration's estimator has scored already would decide nothing new.
                 let scored = state.scores[estimator]
                 state.pool.removeAll { scored.score(of: space.canonical($0.architecture)) != nil }
@@ -255,33 +260,47 @@ public final class HybridSearch {
         if !state.pool.isEmpty { state.screened += scores } else { state.evaluated += scores }
     }
 
-    /// Moves the best of the pool's distinct architectures under the cascade's screen into the population, and after
-    /// them the `keepUncertain` of the rest whose screen scores have the widest spread (ties, and scores without a
-    /// spread, in the screen's order).
+    /// Moves the best of the pool's distinct architectures under the cascade's screen into the population (see
+    /// `keep`), by the scores the screen has just given them.
     private func choose(with cascade: Cascade) {
         let screen = config.estimators[cascade.screen]
         let table = state.scores[cascade.screen]
         // The screen has just scored every pool member; an unscored one (none) would rank last.
         let worst = screen.higherIsBetter ? -Double.infinity : .infinity
-        let scores = state.pool.map { table.score(of: space.canonical($0.architecture)) ?? worst }
+        let canonical = state.pool.map { space.canonical($0.architecture) }
+        keep(
+            state.pool, scores: canonical.map { table.score(of: $0) ?? worst },
+            spreads: canonical.map { table.spread(of: $0) }, screened: state.screened, by: cascade)
+        state.pool = []
+    }
+
+    /// Adds to the population the best of `candidates`' distinct architectures by their screen `scores`, and after
+    /// them the `keepUncertain` of the rest whose `spreads` are widest (ties, and scores without a spread, in the
+    /// candidates' order), and records the cascade. `distinct`, when given, says the candidates are distinct
+    /// canonical architectures already, the best of that many that were screened.
+    func keep(
+        _ candidates: [SearchMember], scores: [Double], spreads: [Double?], screened: Int, by cascade: Cascade,
+        distinct screenedDistinct: Int? = nil
+    ) {
+        let screen = config.estimators[cascade.screen]
         let ranked = scores.indices.sorted { a, b in
             scores[a] != scores[b] ? (screen.higherIsBetter ? scores[a] > scores[b] : scores[a] < scores[b]) : a < b
         }
         // A converged population breeds repeats: each architecture takes one place.
         var taken = Set<Architecture>()
-        let distinct = ranked.filter { taken.insert(space.canonical(state.pool[$0].architecture)).inserted }
-        let kept = cascade.kept(of: distinct.count)
-        let spreads = distinct.dropFirst(kept).map {
-            (index: $0, spread: table.spread(of: space.canonical(state.pool[$0].architecture)) ?? 0)
-        }
-        let uncertain = spreads.enumerated().sorted { a, b in
+        let distinct =
+            screenedDistinct != nil
+            ? ranked : ranked.filter { taken.insert(space.canonical(candidates[$0].architecture)).inserted }
+        let kept = min(cascade.kept(of: screenedDistinct ?? distinct.count), distinct.count)
+        let rest = distinct.dropFirst(kept).map { (index: $0, spread: spreads[$0] ?? 0) }
+        let uncertain = rest.enumerated().sorted { a, b in
             a.element.spread != b.element.spread ? a.element.spread > b.element.spread : a.offset < b.offset
         }.prefix(cascade.keepUncertain).map(\.element.index)
-        state.population += (distinct.prefix(kept) + uncertain).map { state.pool[$0] }
+        state.population += (distinct.prefix(kept) + uncertain).map { candidates[$0] }
         state.cascade = CascadeRecord(
-            screen: screen.name, pool: distinct.count, screened: state.screened, kept: kept + uncertain.count,
+            screen: screen.name, pool: screenedDistinct ?? distinct.count, screened: screened,
+            kept: kept + uncertain.count,
             uncertain: uncertain.count)
-        state.pool = []
     }
 
     /// The constraint values of the population's and the pool's members, by canonical architecture.
@@ -326,6 +345,9 @@ public final class HybridSearch {
             }
         case .host:
             throw LLMNASError(.invalidArgument, "host estimator '\(estimator.name)' scores through ask and tell")
+        case .gaussianProcess:
+            throw LLMNASError(
+                .invalidArgument, "Gaussian-process estimator '\(estimator.name)' screens whole-space cascades only")
         }
     }
 

@@ -93,6 +93,7 @@ public struct SearchConfig: Sendable {
         }
         try checkCascades()
         try checkRefits()
+        try checkGaussianProcesses()
         if let list = r.value("constraints") {
             guard let elements = list.arrayValue, elements.count <= 64 else {
                 throw LLMNASError(
@@ -158,6 +159,41 @@ public struct SearchConfig: Sendable {
                 throw LLMNASError(
                     .invalidArgument,
                     "\(context): '\(target.name)' and '\(estimator.name)' disagree on higher_is_better")
+            }
+        }
+    }
+
+    /// Checks that each Gaussian process learns another estimator with the same direction, has an MLP prior if any,
+    /// and only screens.
+    private func checkGaussianProcesses() throws(LLMNASError) {
+        for (index, estimator) in estimators.enumerated() {
+            guard case .gaussianProcess(let on, _, let prior) = estimator.kind else { continue }
+            let context = "search config: estimator '\(estimator.name)'"
+            guard let target = estimators.first(where: { $0.name == on }) else {
+                throw LLMNASError(.invalidArgument, "\(context): 'on' names no declared estimator ('\(on)')")
+            }
+            if case .gaussianProcess = target.kind {
+                throw LLMNASError(.invalidArgument, "\(context): 'on' names a Gaussian process; it learns scores")
+            }
+            guard target.higherIsBetter == estimator.higherIsBetter else {
+                throw LLMNASError(
+                    .invalidArgument, "\(context): '\(on)' and '\(estimator.name)' disagree on higher_is_better")
+            }
+            if let prior {
+                guard let model = estimators.first(where: { $0.name == prior }), case .mlp = model.kind,
+                    model.refit == nil, model.higherIsBetter == estimator.higherIsBetter
+                else {
+                    throw LLMNASError(
+                        .invalidArgument,
+                        "\(context): 'prior' must name an MLP estimator without a refit and with the same "
+                            + "higher_is_better ('\(prior)')")
+                }
+            }
+            if let iteration = schedule.estimatorOfIteration.firstIndex(of: index) {
+                throw LLMNASError(
+                    .invalidArgument,
+                    "\(context): a Gaussian process screens whole-space cascades; it cannot score iteration "
+                        + "\(iteration)")
             }
         }
     }

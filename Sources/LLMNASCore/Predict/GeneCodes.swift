@@ -1,0 +1,66 @@
+/// Architectures as one-hot rows over their genes: one column per gene and value, plus one per gene for "unset" (an
+/// inactive layer), so every row holds exactly `genes` ones and the dot product of two rows counts the genes in which
+/// they agree. The Gaussian-process screen's kernel reads nothing else: it treats every hyperparameter as categorical.
+struct GeneCodes: Sendable {
+    /// Genes per architecture.
+    let genes: Int
+    /// Columns of a one-hot row.
+    let width: Int
+    /// Per architecture, the column of each gene's value, row after row.
+    private(set) var columns: [Int32]
+
+    /// The codes of `architectures` (canonical ones, so inactive layers read as unset) of `space`.
+    init(_ architectures: [Architecture], in space: SearchSpace) {
+        var offsets: [Int] = []
+        var width = 0
+        for (i, hp) in space.hyperparameters.enumerated() {
+            for _ in 0..<space.geneCounts[i] {
+                offsets.append(width)
+                width += hp.choices.count + 1
+            }
+        }
+        genes = offsets.count
+        self.width = width
+        columns = []
+        columns.reserveCapacity(architectures.count * genes)
+        for architecture in architectures {
+            for (g, value) in architecture.genes.enumerated() { columns.append(Int32(offsets[g] + value + 1)) }
+        }
+    }
+
+    /// The codes of rows `rows`, in their order, followed by those of `more`.
+    func gathering(rows: [Int], appending more: GeneCodes) -> GeneCodes {
+        var gathered = self
+        gathered.columns = []
+        gathered.columns.reserveCapacity((rows.count + more.count) * genes)
+        for row in rows { gathered.columns += columns[(row * genes)..<((row + 1) * genes)] }
+        gathered.columns += more.columns
+        return gathered
+    }
+
+    /// For each architecture, the number of genes in which it agrees with `other`'s architecture `row`.
+    func agreement(with other: GeneCodes, row: Int) -> [UInt16] {
+        let target = other.columns[(row * genes)..<((row + 1) * genes)]
+        var agreeing = [UInt16](repeating: 0, count: count)
+        columns.withUnsafeBufferPointer { columns in
+            for i in 0..<count {
+                var same: UInt16 = 0
+                for (g, column) in target.enumerated() where columns[i * genes + g] == column { same += 1 }
+                agreeing[i] = same
+            }
+        }
+        return agreeing
+    }
+
+    /// How many architectures the codes hold.
+    var count: Int { genes == 0 ? 0 : columns.count / genes }
+
+    /// Rows `rows` as a dense one-hot matrix, row-major (rows.count × width).
+    func oneHot(rows: some Collection<Int>) -> [Double] {
+        var matrix = [Double](repeating: 0, count: rows.count * width)
+        for (r, row) in rows.enumerated() {
+            for g in 0..<genes { matrix[r * width + Int(columns[row * genes + g])] = 1 }
+        }
+        return matrix
+    }
+}
