@@ -163,7 +163,7 @@ install: lib
 # The main job (tools/demo.sh): the spaces example; the paper's protocol with LLM-PP on a real local model (Gemma 3
 # 270M on llama-server) beside the baselines, and LLM-Distill-PP on 200 labels; HS-NAS under 100/150/200 ms with
 # that distilled predictor and what its answers mean; LLM proposals; the NAS-Bench-Graph comparison (4 data sets x
-# DEMO_GRAPH_SEEDS seeds, default 5); a summary. LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with
+# DEMO_GRAPH_SEEDS seeds, default 3); a summary. LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with
 # OPENAI_BASE_URL/OPENAI_API_KEY) selects another endpoint.
 demo: deps venv
 	VENV=$(VENV) MAKE="$(MAKE)" tools/demo.sh
@@ -196,7 +196,8 @@ quality: lib venv
 bench: lib venv
 	$(VENV)/bin/pip install -q openai scikit-learn optuna
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
-	for b in llm mlp latency search features local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
+	for b in llm mlp latency features local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
+	VENV=$(VENV) $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_search.py --json $(BUILD)/bench/nasbench_graph.json
 
 # Soak: SOAK_REQUESTS LLM-PP items at concurrency 16 through 10% faults with the cache on, then 5,000 without it
 # (tools/soak.py: every item ends, the ledger matches the server, nothing is paid twice, memory and descriptors hold),

@@ -1,318 +1,424 @@
-"""HS-NAS benchmarks, each from one run:
+"""Search benchmarks, each from one run:
 
-1. NAS-Bench-Graph, a complete table with a known optimum: over 10 seeds per dataset, random search (evolution's
-   budget), estimator-only evolution (HAT's defaults, valid_acc as the expensive estimator), HS-NAS with the paper's
-   split (an MLP distilled from 150 valid_acc labels scores the first half of the iterations, valid_acc the rest),
-   HS-NAS with the 70% fraction schedule, a cascade (the distilled MLP screens 4x pools, the best few go to valid_acc),
-   the cascade with the MLP refitted on the valid_acc scores as they come, and two cascades whose host screen is a
-   bootstrap ensemble of ridge regressions refitted likewise: one keeping the screen's best 5, one its best 4 and the
-   one whose ensemble disagrees most (keep_uncertain: the ensemble's standard deviation told as the spread). For
-   each: mean test-accuracy regret against the table's best test_acc and valid regret against the best valid_acc,
-   of the best architecture by valid_acc among all the method sent to valid_acc (labels included), the expensive
-   calls (labels included), and the calls each first needs to reach evolution's final test regret. Per dataset also
-   what the target of issue 15 asks of this table: the architectures within its valid margin of the best and their
-   test regrets (issue 28 withdrew that target; a random forest fitted to the rest of each table had ranked its
-   valid-best architectures as far down as 22,202 of 26,206 on cora). The regret curves against expensive calls go
-   to build/bench/nasbench_graph_regret.svg, the table beside it (nasbench_graph.txt).
+1. NAS-Bench-Graph, complete tables with a known optimum (issue 28's measurement): valid regret (points: the table's
+   best valid accuracy minus the best found) against expensive calls, where an expensive call is a distinct
+   architecture of the table whose valid_acc a method looks up (labels and demonstrations included; an isomorphic
+   encoding of an architecture already looked up is answered from the results held). Methods, all with the same
+   budget of BUDGET calls: the anchors of benchmarks/search_anchors.py (random search computed exactly, regularized
+   evolution, local search, BANANAS-lite), the library's estimator-only evolution (HAT's defaults), HS-NAS with the
+   paper's split, today's best cascade (an MLP refitted on the valid_acc scores screens 4x pools of children), and
+   the whole-space screen: a Gaussian process over every architecture of the space, refitted on the valid_acc scores
+   before every batch of KEEP, its optimistic score choosing (see docs/formats.md, "search config"); the same with a
+   prior learnt from the other tables present (transfer), and with a prior distilled from LLM-PP labels (the LLM
+   named, fewer seeds). For each data set and method: mean valid regret with a 95% t-interval at 25, 50, 100, 200
+   and 500 calls, the median calls to reach random search's 500-call valid regret (a run that never does counts as
+   never), and the test regret at 500 calls of the best architecture by valid_acc. Written beside the table: the
+   anytime plot (nasbench_graph_regret.svg) and, with --json, the figures as JSON.
 2. The search's own speed: 30 iterations of 125 on hat-wmt14ende under a 200 ms TITAN Xp latency limit with a trivial
    estimator, against Optuna's NSGA-II sampler over the same 40 categorical genes for the same 3,750 trials
    (ask/tell, the same estimator and latency predictor), as a ratio; and the same search with a cascade of 4x pools
-   screened by an MLP.
+   screened by an MLP; and the time of one whole-space search of BUDGET calls.
 
-Usage: bench_search.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 10] [--skip-speed] [--out build/bench]
+Usage: bench_search.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 50] [--llm-seeds 10] [--no-llm]
+                       [--skip-speed] [--json PATH] [--out build/bench] [--data DIR]
+The data sets are the CSV tables under --data (default data/nas-bench-graph) besides arch_index.csv. The LLM methods
+use LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL), else Gemma 3 270M on a local llama-server
+(tools/local_llm.sh); their answers are cached in build/bench/search-llm-cache.llmnas, so a rerun sends no request.
 """
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import time
 
 import numpy as np
+from scipy import stats
 
 import llmnas
+import search_anchors as anchors
 from llmnas_support import regret_plot
-from llmnas_support.nasbench_graph import NASBenchGraph
+from llmnas_support.nasbench_graph import DATA, NASBenchGraph
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+BUDGET = 500
+CHECKPOINTS = [25, 50, 100, 200, 500]
+ANCHOR_CALLS = 500
+BANANAS_SEEDS = 20
+START = 10  # random architectures every whole-space search starts from (the LLM's demonstrations)
+KEEP = 5  # architectures a whole-space screen sends to valid_acc per iteration
+LLM_LABELS = 30  # LLM-PP labels the LLM prior is distilled from, per seed
+LLM_POOL = 200  # the pool they are drawn from
 LABELS = 150
 DISTILL = {"hidden": [400, 400, 400, 400], "steps": 1000, "learning_rate": 1e-4}
 CASCADE_LABELS = 100
 CASCADE_TRAIN = {"hidden": [64, 64], "steps": 500, "learning_rate": 1e-3}
-CASCADE = {"iterations": 60, "cascade": {"screen": "distilled", "pool": 4, "keep_best": 5}, "refit_every": 1}
-ENSEMBLE = {"models": 5, "ridge": 1.0}
-METHODS = [
-    "random",
-    "evolution",
-    "hs-nas 50%",
-    "hs-nas 70%",
-    "cascade",
-    "cascade+refit",
-    "ensemble",
-    "ensemble+uncertain",
-]
+PRIOR_TRAIN = {"hidden": [64, 64], "steps": 2000, "learning_rate": 1e-3}
+WHOLE_SPACE = "whole-space GP"
+TRANSFER = "whole-space GP + transfer"
+WITH_LLM = "whole-space GP + LLM-PP"
 
 
 class Counted:
-    """The expensive estimator of one run: valid_acc look-ups, every architecture asked recorded in order."""
+    """The expensive estimator of one run: valid_acc look-ups, each distinct architecture counted once, in order."""
 
     def __init__(self, bench):
         self.bench = bench
-        self.asked = []
+        self.rows = []
+        self.seen = {}
 
     def __call__(self, archs):
-        self.asked.extend(archs)
-        return [self.bench.row(a)[0] for a in archs]
+        out = []
+        for a in archs:
+            h = self.bench._hash[(a["link"], "|".join(a["ops"]))]
+            if h not in self.seen:
+                self.seen[h] = self.bench._rows[h][0]
+                self.rows.append(h)
+            out.append(self.seen[h])
+        return out
+
+    @property
+    def done(self):
+        return len(self.rows) >= BUDGET
 
 
-def hsnas(space, seed, expensive, split):
-    """HS-NAS: the MLP distilled from LABELS valid_acc labels scores iterations before `split`, valid_acc the rest."""
+def until_budget(search, estimators):
+    """Runs `search` by ask and tell, each host estimator from `estimators`, until the valid_acc calls reach BUDGET
+    or the search ends."""
+    counted = estimators["valid_acc"]
+    for candidates, name in search:
+        search.tell(estimators[name](candidates))
+        if counted.done:
+            return
+
+
+def evolution(space, seed, counted, bench):
+    until_budget(llmnas.Search(space, {"seed": seed, "estimators": [{"name": "valid_acc"}]}), {"valid_acc": counted})
+
+
+def hsnas(space, seed, counted, bench):
+    """HS-NAS: the MLP distilled from LABELS valid_acc labels scores the first half of the iterations, valid_acc the
+    rest."""
     pool = space.sample(LABELS, seed=1000 + seed)
-    model = llmnas.MLP(DISTILL, seed=seed).fit(space.features(pool), expensive(pool))
+    model = llmnas.MLP(DISTILL, seed=seed).fit(space.features(pool), counted(pool))
     config = {
         "seed": seed,
         "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
         "schedule": [
-            {"estimator": "distilled", "fraction": [0, split]},
-            {"estimator": "valid_acc", "fraction": [split, 1]},
+            {"estimator": "distilled", "fraction": [0, 0.5]},
+            {"estimator": "valid_acc", "fraction": [0.5, 1]},
         ],
     }
-    llmnas.Search(space, config).bind_mlp("distilled", model).run({"valid_acc": expensive})
+    until_budget(llmnas.Search(space, config).bind_mlp("distilled", model), {"valid_acc": counted})
 
 
-def cascade(space, seed, expensive, refit):
-    """Every iteration a cascade: the MLP (distilled from CASCADE_LABELS labels; refitted before every iteration on
-    the labels and the valid_acc scores so far when `refit`) screens 4x pools and the best go to valid_acc."""
+def cascade(space, seed, counted, bench):
+    """Today's best cascade: the MLP (distilled from CASCADE_LABELS labels, refitted before every iteration on them and
+    the valid_acc scores so far) screens 4x pools of children and the best 5 go to valid_acc."""
     labels = space.sample(CASCADE_LABELS, seed=1000 + seed)
-    scores = expensive(labels)
+    scores = counted(labels)
     model = llmnas.MLP(CASCADE_TRAIN, seed=seed).fit(space.features(labels), scores)
-    distilled = {"name": "distilled", "kind": "mlp"}
-    if refit:
-        distilled["refit"] = {
-            "on": "valid_acc",
-            "every": CASCADE["refit_every"],
-            "train": CASCADE_TRAIN,
-            "labels": [{"architecture": a, "score": y} for a, y in zip(labels, scores)],
-        }
-    config = {
-        "seed": seed,
-        "iterations": CASCADE["iterations"],
-        "estimators": [distilled, {"name": "valid_acc"}],
-        "schedule": [{"estimator": "valid_acc", "fraction": [0, 1], "cascade": CASCADE["cascade"]}],
+    refit = {
+        "on": "valid_acc",
+        "train": CASCADE_TRAIN,
+        "labels": [{"architecture": a, "score": y} for a, y in zip(labels, scores)],
     }
-    llmnas.Search(space, config).bind_mlp("distilled", model).run({"valid_acc": expensive})
-
-
-class RidgeEnsemble:
-    """A host screen with a spread: ENSEMBLE["models"] ridge regressions on the space's features, each fitted to a
-    bootstrap resample of every (architecture, valid_acc) known so far (the labels, then each valid_acc batch as it
-    is scored); a screening's scores are their mean, its spreads their standard deviation."""
-
-    def __init__(self, space, seed, archs, scores):
-        self.space, self.rng = space, np.random.default_rng(seed)
-        self.x, self.y = [space.features(archs)], [np.asarray(scores, dtype=float)]
-
-    def learn(self, archs, scores):
-        self.x.append(self.space.features(archs))
-        self.y.append(np.asarray(scores, dtype=float))
-
-    def __call__(self, archs):
-        x, y, features = np.vstack(self.x), np.concatenate(self.y), self.space.features(archs)
-        predictions = []
-        for _ in range(ENSEMBLE["models"]):
-            rows = self.rng.integers(len(y), size=len(y))
-            a, t = x[rows], y[rows]
-            w = np.linalg.solve(a.T @ a + ENSEMBLE["ridge"] * np.eye(a.shape[1]), a.T @ (t - t.mean()))
-            predictions.append(features @ w + t.mean())
-        predictions = np.array(predictions)
-        return llmnas.Scored(list(predictions.mean(axis=0)), list(predictions.std(axis=0)))
-
-
-def ensemble_cascade(space, seed, expensive, uncertain):
-    """Every iteration a cascade screened by a RidgeEnsemble (CASCADE_LABELS labels, then every valid_acc score):
-    the best 5 of each 4x pool go to valid_acc, or with `uncertain` the best 4 and the one the ensemble is least
-    sure of."""
-    labels = space.sample(CASCADE_LABELS, seed=1000 + seed)
-    screen = RidgeEnsemble(space, seed, labels, expensive(labels))
-
-    def valid(archs):
-        scores = expensive(archs)
-        screen.learn(archs, scores)
-        return scores
-
-    keep = {"keep_best": 4, "keep_uncertain": 1} if uncertain else {"keep_best": 5}
     config = {
         "seed": seed,
-        "iterations": CASCADE["iterations"],
-        "estimators": [{"name": "ensemble"}, {"name": "valid_acc"}],
+        "iterations": 200,
+        "estimators": [{"name": "distilled", "kind": "mlp", "refit": refit}, {"name": "valid_acc"}],
         "schedule": [
-            {"estimator": "valid_acc", "fraction": [0, 1], "cascade": dict(screen="ensemble", pool=4, **keep)}
+            {
+                "estimator": "valid_acc",
+                "fraction": [0, 1],
+                "cascade": {"screen": "distilled", "pool": 4, "keep_best": 5},
+            }
         ],
     }
-    llmnas.Search(space, config).run({"ensemble": screen, "valid_acc": valid})
+    until_budget(llmnas.Search(space, config).bind_mlp("distilled", model), {"valid_acc": counted})
 
 
-def run_seed(space, bench, seed):
-    """Every method on one seed: {method: the architectures it sent to valid_acc, in order}."""
-    asked = {}
-    for method in METHODS:
-        expensive = Counted(bench)
-        if method == "random":
-            continue
-        if method == "evolution":
-            llmnas.Search(space, {"seed": seed, "estimators": [{"name": "valid_acc"}]}).run({"valid_acc": expensive})
-        elif method.startswith("hs-nas"):
-            hsnas(space, seed, expensive, 0.5 if method == "hs-nas 50%" else 0.7)
-        elif method.startswith("ensemble"):
-            ensemble_cascade(space, seed, expensive, uncertain=method == "ensemble+uncertain")
-        else:
-            cascade(space, seed, expensive, refit=method == "cascade+refit")
-        asked[method] = expensive.asked
-    expensive = Counted(bench)
-    expensive(space.sample(len(asked["evolution"]), seed=2000 + seed))
-    asked["random"] = expensive.asked
-    return asked
+def whole_space_config(seed, start, prior):
+    """The whole-space search: START random architectures, then every iteration the Gaussian process (with an MLP
+    prior when `prior`) sends its best KEEP to valid_acc."""
+    gp = {"name": "gp", "kind": "gp", "on": "valid_acc"}
+    estimators = [{"name": "valid_acc"}, gp]
+    if prior:
+        gp["prior"] = "prior"
+        estimators.append({"name": "prior", "kind": "mlp"})
+    return {
+        "seed": seed,
+        "population": START,
+        "parents": 1,
+        "mutations": 0,
+        "crossovers": 0,
+        "iterations": BUDGET,
+        "initial": start,
+        "estimators": estimators,
+        "schedule": [
+            {
+                "estimator": "valid_acc",
+                "fraction": [0, 1],
+                "cascade": {"screen": "gp", "pool": "space", "keep_best": KEEP},
+            }
+        ],
+    }
 
 
-def curves(bench, asked):
-    """Test and valid regret (points) of the incumbent, the best by valid_acc so far, after each call."""
-    best_valid = max(row[0] for row in bench._rows.values())
-    rows = [bench.row(a) for a in asked]
-    incumbent = np.maximum.accumulate([r[0] for r in rows])
-    position = [0] * len(rows)
-    for i in range(1, len(rows)):
-        position[i] = i if rows[i][0] > rows[position[i - 1]][0] else position[i - 1]
-    test = np.array([100 * (bench.best_test - rows[p][1]) for p in position])
-    return test, 100 * (best_valid - incumbent)
+def start_of(space, seed):
+    return space.sample(START, seed=3000 + seed)
 
 
-def screen_quality(space, bench, seed=0):
-    """How well the cascade's MLP can rank where the search ends up: trained (CASCADE_TRAIN) on 100 random
-    architectures and 200 of the top decile by valid_acc, its Kendall tau against valid_acc over every architecture
-    and within the top decile."""
-    archs = [a for a in (bench.arch_of(h) for h in bench.hashes())]
-    valid = np.array([bench.row(a)[0] for a in archs])
-    top = np.flatnonzero(valid >= np.quantile(valid, 0.9))
-    rng = np.random.default_rng(seed)
-    train = np.concatenate([rng.choice(len(archs), 100, replace=False), rng.choice(top, 200, replace=False)])
-    features = space.features(archs)
-    model = llmnas.MLP(CASCADE_TRAIN, seed=seed).fit(features[train], valid[train])
-    predicted = model.predict(features)
-    return llmnas.kendall_tau(predicted, valid), llmnas.kendall_tau(predicted[top], valid[top])
+def whole_space(space, seed, counted, bench, prior=None):
+    search = llmnas.Search(space, whole_space_config(seed, start_of(space, seed), prior is not None))
+    if prior is not None:
+        search.bind_mlp("prior", prior)
+    until_budget(search, {"valid_acc": counted})
 
 
-def standard_error(values):
-    """The standard error of the mean of `values` (0 for one value)."""
-    return values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+def transfer_prior(space, dataset, datasets, data_dir):
+    """An MLP fitted to the mean standardized valid accuracy of every other table present, over every encoding."""
+    others = [NASBenchGraph(d, data_dir) for d in datasets if d != dataset]
+    if not others:
+        return None
+    encodings = [{"link": link, "ops": ops.split("|")} for link, ops in sorted(others[0]._hash)]
+    encodings = [a for a in encodings if set(a["ops"]) != {"skip"}]
+    target = np.zeros(len(encodings))
+    for other in others:
+        valid = np.array([other.row(a)[0] for a in encodings])
+        target += (valid - valid.mean()) / valid.std()
+    return llmnas.MLP(PRIOR_TRAIN, seed=0).fit(space.features(encodings), target / len(others))
 
 
-def what_the_target_asks(bench, allowed_valid, calls):
-    """One line on what the target's valid clause means in this table: how many architectures are within
-    `allowed_valid` points of the best valid_acc (a method meeting the clause must end at one of them in most
-    seeds), their test regrets, and how far valid and test accuracy agree among the best 0.1% by valid_acc."""
+def llm_prior(space, llm, seed, counted):
+    """The paper's initializer: LLM-PP, shown the START random architectures with their valid_acc as demonstrations,
+    labels LLM_LABELS architectures of a pool, and an MLP is distilled from the labels (LLM-Distill-PP)."""
+    start = start_of(space, seed)
+    demos = list(zip(start, counted(start)))
+    pool = space.sample(LLM_POOL, seed=4000 + seed)
+    model, _ = llm.distill(space, demos, pool, LLM_LABELS, seed=seed, mlp_config=CASCADE_TRAIN)
+    return model
+
+
+METHODS = {
+    "regularized evolution": None,
+    "local search": None,
+    "BANANAS-lite": None,
+    "evolution": evolution,
+    "hs-nas 50%": hsnas,
+    "cascade+refit": cascade,
+    WHOLE_SPACE: whole_space,
+}
+ANCHOR_RUNS = {
+    "regularized evolution": anchors.regularized_evolution,
+    "local search": anchors.local_search,
+    "BANANAS-lite": anchors.bananas_lite,
+}
+
+
+def interval(values):
+    """Mean and 95% t-interval of `values`."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return [mean, mean, mean]
+    half = float(stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    return [mean, mean - half, mean + half]
+
+
+def median_or_never(calls):
+    """The median of calls to the anchor, a run that never reaches it counting as infinitely many; None for never."""
+    ordered = sorted(np.inf if c is None else c for c in calls)
+    n = len(ordered)
+    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    return None if not np.isfinite(median) else int(np.ceil(median))
+
+
+def figures(bench, runs, threshold):
+    """One method's figures from its runs, each the distinct table rows (hashes) it queried, in order."""
+    best_valid, best_test = 100 * max(r[0] for r in bench._rows.values()), 100 * bench.best_test
+    valid = [np.array([100 * bench._rows[h][0] for h in run[:BUDGET]]) for run in runs]
+    incumbents = [np.maximum.accumulate(v) for v in valid]
+    reach = []
+    for incumbent in incumbents:
+        hit = np.flatnonzero(incumbent >= threshold - 1e-9)
+        reach.append(int(hit[0]) + 1 if len(hit) else None)
+    test = [best_test - 100 * bench._rows[run[int(np.argmax(v))]][1] for run, v in zip(runs, valid)]
+    at = {str(c): interval([best_valid - i[min(c, len(i)) - 1] for i in incumbents]) for c in CHECKPOINTS}
+    curve = np.array([[best_valid - i[min(c, len(i)) - 1] for c in range(1, BUDGET + 1)] for i in incumbents])
+    return {
+        "seeds": len(runs),
+        "valid_regret_at": at,
+        "calls_to_anchor_median": median_or_never(reach),
+        "test_regret_at_500": interval(test),
+        "calls_to_anchor_reached": sum(r is not None for r in reach),
+    }, curve
+
+
+def random_figures(bench, table, anchor):
+    """Random search's figures, computed exactly (its intervals are points: an expectation, not a sample)."""
+    best_valid = table.valid.max()
+    at = {}
+    for c in CHECKPOINTS:
+        regret = anchors.random_expected_regret(table.valid, c)
+        at[str(c)] = [regret, regret, regret]
+    test = anchors.random_expected_test_regret(table.valid, table.test, 100 * bench.best_test, BUDGET)
+    curve = np.array([[anchors.random_expected_regret(table.valid, c) for c in range(1, BUDGET + 1)]])
+    return {
+        "seeds": None,
+        "valid_regret_at": at,
+        "calls_to_anchor_median": anchors.random_median_calls(table.valid, best_valid - anchor),
+        "test_regret_at_500": [test, test, test],
+    }, curve
+
+
+def local_llm_config(cache):
+    """The LLM config of the bench: LLMNAS_LLM_CONFIG, or LLMNAS_MODEL at OPENAI_BASE_URL, else Gemma 3 270M on a local
+    llama-server started now (stopped at exit); the model's name; and the stop command if a server was started."""
+    if os.environ.get("LLMNAS_LLM_CONFIG"):
+        config = dict(json.loads(os.environ["LLMNAS_LLM_CONFIG"]), cache_file=cache)
+        return config, config.get("model", "?"), None
+    if os.environ.get("LLMNAS_MODEL"):
+        base = os.environ.get("OPENAI_BASE_URL", "https://api.openai.com/v1")
+        model = os.environ["LLMNAS_MODEL"]
+        return {"model": model, "base_url": base, "cache_file": cache}, model, None
+    tool = os.path.join(ROOT, "tools", "local_llm.sh")
+    url = subprocess.run([tool, "start"], check=True, capture_output=True, text=True).stdout.strip()
+    grammar = 'root ::= " "? [0-9] [0-9]? "." [0-9] [0-9]'
+    config = {
+        "base_url": url,
+        "model": "gemma",
+        "max_tokens": 8,
+        "max_concurrency": 1,
+        "timeout_seconds": 300,
+        "answer_format": "grammar",
+        "grammar": grammar,
+        "cache_file": cache,
+    }
+    return config, "Gemma 3 270M (llama-server)", [tool, "stop"]
+
+
+def run_methods(space, bench, table, seeds, transfer, llm, llm_seeds):
+    """{method: [run: distinct hashes queried, in order]} for every method on one data set."""
     hashes = bench.hashes()
-    rows = np.array([bench._rows[h][:2] for h in hashes]) * 100
-    valid_regret, test_regret = rows[:, 0].max() - rows[:, 0], rows[:, 1].max() - rows[:, 1]
-    close = np.flatnonzero(valid_regret <= allowed_valid + 1e-9)
-    close = close[np.argsort(valid_regret[close], kind="stable")]
-    top = np.argsort(valid_regret, kind="stable")[: max(2, len(rows) // 1000)]
-    found = "; ".join(f"{valid_regret[i]:.3f}, {test_regret[i]:.3f}" for i in close)
-    return (
-        f"{bench.dataset:9s} the target asks a mean valid regret <= {allowed_valid:.3f} within {0.3 * calls:.0f} "
-        f"calls: {len(close)} of the {len(rows)} architectures {'is' if len(close) == 1 else 'are'} that close to "
-        f"the best (valid regret, test regret: {found}); among the "
-        f"{len(top)} best by valid_acc, valid and test accuracy rank alike at Kendall tau "
-        f"{llmnas.kendall_tau(-valid_regret[top], -test_regret[top]):+.2f}"
-    )
+    runs = {}
+    for name, run in ANCHOR_RUNS.items():
+        n = min(seeds, BANANAS_SEEDS) if name == "BANANAS-lite" else seeds
+        runs[name] = [[hashes[r] for r in run(table, seed, BUDGET)] for seed in range(n)]
+    for name, method in METHODS.items():
+        if method is None:
+            continue
+        runs[name] = []
+        for seed in range(seeds):
+            counted = Counted(bench)
+            method(space, seed, counted, bench)
+            runs[name].append(counted.rows[:BUDGET])
+    if transfer is not None:
+        runs[TRANSFER] = []
+        for seed in range(seeds):
+            counted = Counted(bench)
+            whole_space(space, seed, counted, bench, prior=transfer)
+            runs[TRANSFER].append(counted.rows[:BUDGET])
+    if llm is not None:
+        runs[WITH_LLM] = []
+        for seed in range(llm_seeds):
+            counted = Counted(bench)
+            whole_space(space, seed, counted, bench, prior=llm_prior(space, llm, seed, counted))
+            runs[WITH_LLM].append(counted.rows[:BUDGET])
+    return runs
 
 
-def graph_table(datasets, seeds, out_dir):
+def graph_table(args):
     space = llmnas.Space.builtin("nas-bench-graph")
+    datasets = args.datasets.split(",")
+    present = sorted(f[:-4] for f in os.listdir(args.data) if f.endswith(".csv") and f != "arch_index.csv")
+    llm, model, stop = None, None, None
+    if not args.no_llm:
+        os.makedirs(args.out, exist_ok=True)
+        config, model, stop = local_llm_config(os.path.join(args.out, "search-llm-cache.llmnas"))
+        llm = llmnas.LLM(config)
+    result = {"budget": BUDGET, "datasets": {}}
+    panels, order = [], []
+    header = (
+        f"{'dataset':9s} {'method':26s} {'seeds':>5s} "
+        + " ".join(f"{'@' + str(c):>17s}" for c in CHECKPOINTS)
+        + f" {'calls to anchor':>15s} {'test @500':>17s}"
+    )
     lines = [
-        f"NAS-Bench-Graph, {seeds} seeds per dataset: mean regret in accuracy points (± standard error over seeds) of "
-        "the best architecture by valid_acc among those sent to valid_acc (test: against the best test_acc; valid: "
-        "against the best valid_acc), expensive calls (valid_acc look-ups, labels included), and the calls to first "
-        "reach evolution's final mean test regret (mean over the seeds that reach it, and how many do)",
-        f"{'dataset':9s} {'method':18s} {'test regret':>14s} {'valid regret':>14s} {'calls':>6s} {'/evol':>6s} "
-        f"{'calls to evol test':>19s}",
+        f"NAS-Bench-Graph: mean valid regret (points) [95% interval] after k expensive calls (distinct architectures "
+        f"looked up), median calls to reach random search's {ANCHOR_CALLS}-call valid regret (the anchor), test "
+        f"regret at {BUDGET} calls of the best by valid_acc",
+        header,
     ]
     print("\n".join(lines), flush=True)
-    panels, targets = [], {m: 0 for m in METHODS}
-    for dataset in datasets:
-        bench = NASBenchGraph(dataset)
-        runs = [run_seed(space, bench, seed) for seed in range(seeds)]
-        measured = {m: [curves(bench, r[m]) for r in runs] for m in METHODS}
-        evo_test = np.array([t[-1] for t, _ in measured["evolution"]])
-        evo_valid = np.array([v[-1] for _, v in measured["evolution"]])
-        evo_calls = np.mean([len(t) for t, _ in measured["evolution"]])
-        allowed_valid = evo_valid.mean() + max(standard_error(evo_valid), 0.05)
-        test_curves, valid_curves = {}, {}
-        for method in METHODS:
-            test = np.array([t[-1] for t, _ in measured[method]])
-            valid = np.array([v[-1] for _, v in measured[method]])
-            calls = np.array([len(t) for t, _ in measured[method]])
-            reach = [
-                int(np.argmax(t <= evo_test.mean() + 1e-9)) + 1
-                for t, _ in measured[method]
-                if (t <= evo_test.mean() + 1e-9).any()
-            ]
-            meets = (
-                test.mean() <= evo_test.mean() + 1e-9
-                and valid.mean() <= allowed_valid
-                and calls.mean() <= 0.3 * evo_calls
-            )
-            targets[method] += meets
-            reached = f"{np.mean(reach):.0f} ({len(reach)}/{seeds})" if reach else f"never (0/{seeds})"
-            line = (
-                f"{dataset:9s} {method:18s} {test.mean():7.3f}±{standard_error(test):<6.3f} "
-                f"{valid.mean():7.3f}±{standard_error(valid):<6.3f} {calls.mean():6.0f} "
-                f"{calls.mean() / evo_calls:6.2f} "
-                f"{reached:>19s}{'  meets the target' if meets else ''}"
-            )
-            lines.append(line)
-            print(line, flush=True)
-            grid = np.arange(0, int(evo_calls) + 1, 10)
-            for target, index in ((test_curves, 0), (valid_curves, 1)):
-                series = [c[index] for c in measured[method]]
-                mean = [np.mean([s[min(int(x), len(s)) - 1] for s in series]) for x in grid if x >= 1]
-                target[method] = list(zip([float(x) for x in grid if x >= 1], [float(m) for m in mean]))
-        panels += [(f"{dataset}: test regret", test_curves), (f"{dataset}: valid regret", valid_curves)]
-        budget = int(np.mean([len(t) for t, _ in measured["cascade+refit"]]))
-        at_budget = [(t[min(budget, len(t)) - 1], v[min(budget, len(v)) - 1]) for t, v in measured["evolution"]]
-        line = (
-            f"{dataset:9s} evolution after {budget} calls (the cascades' budget): test regret "
-            f"{np.mean([a for a, _ in at_budget]):.3f}, valid regret {np.mean([b for _, b in at_budget]):.3f}"
-        )
-        lines.append(line)
-        print(line, flush=True)
-        overall, within = screen_quality(space, bench)
-        line = (
-            f"{dataset:9s} the cascade's MLP on 100 random + 200 top-decile architectures: Kendall tau "
-            f"{overall:.2f} over "
-            f"all {len(bench.hashes())}, {within:.2f} within the top decile"
-        )
-        lines.append(line)
-        print(line, flush=True)
-        line = what_the_target_asks(bench, allowed_valid, evo_calls)
-        lines.append(line)
-        print(line, flush=True)
+    try:
+        for dataset in datasets:
+            bench = NASBenchGraph(dataset, args.data)
+            table = anchors.Table(bench)
+            anchor = anchors.random_expected_regret(table.valid, ANCHOR_CALLS)
+            threshold = table.valid.max() - anchor
+            transfer = transfer_prior(space, dataset, present, args.data)
+            runs = run_methods(space, bench, table, args.seeds, transfer, llm, args.llm_seeds)
+            methods, curves = {}, {}
+            methods["random"], curves["random"] = random_figures(bench, table, anchor)
+            for name, method_runs in runs.items():
+                methods[name], curves[name] = figures(bench, method_runs, threshold)
+            for name, figure in methods.items():
+                figure["llm"] = model if name == WITH_LLM else None
+                figure["transfer"] = name == TRANSFER
+                line = (
+                    f"{dataset:9s} {name:26s} {str(figure['seeds'] or 'exact'):>5s} "
+                    + " ".join(f"{v[0]:5.2f} [{v[1]:4.2f},{v[2]:4.2f}]" for v in figure["valid_regret_at"].values())
+                    + f" {str(figure['calls_to_anchor_median'] or 'never'):>15s}"
+                    + " {:5.2f} [{:4.2f},{:4.2f}]".format(*figure["test_regret_at_500"])
+                )
+                lines.append(line)
+                print(line, flush=True)
+            result["datasets"][dataset] = {"anchor_valid_regret": anchor, "methods": methods}
+            order = list(methods)
+            grid = [c for c in range(1, BUDGET + 1) if c == 1 or c % 5 == 0]
+            panel = {}
+            for name, curve in curves.items():
+                mean = curve.mean(axis=0)
+                half = (
+                    stats.t.ppf(0.975, len(curve) - 1) * curve.std(axis=0, ddof=1) / np.sqrt(len(curve))
+                    if len(curve) > 1
+                    else np.zeros(BUDGET)
+                )
+                panel[name] = [(float(c), float(mean[c - 1]), float(half[c - 1])) for c in grid]
+            panels.append((f"{dataset}: valid regret (anchor {anchor:.2f})", panel))
+    finally:
+        if stop:
+            subprocess.run(stop, check=False)
+    if llm is not None:
+        result["llm_usage"] = llm.usage
     lines.append(
-        f"Random search gets evolution's budget per seed; HS-NAS: {LABELS} labels, MLP {DISTILL}; cascades: "
-        f"{CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, {CASCADE}; ensembles: {ENSEMBLE}, the same labels and "
-        "iterations. Target (issue 15): test regret no worse than "
-        "evolution's, valid regret within max(evolution's standard error, 0.05), at most 30% of its calls."
+        f"Anchors: {anchors.__doc__.split(chr(10))[0]} Library: evolution (HAT's defaults), HS-NAS ({LABELS} labels, "
+        f"MLP {DISTILL}), cascade+refit ({CASCADE_LABELS} labels, MLP {CASCADE_TRAIN}, 4x pools, best 5), whole-space "
+        f"GP ({START} random, then the best {KEEP} by the Gaussian process's optimistic score each iteration); "
+        f"+ transfer: its prior an MLP {PRIOR_TRAIN} fitted to the other tables present; + LLM-PP "
+        f"({model or 'not run'}): its prior "
+        f"an MLP distilled from {LLM_LABELS} LLM-PP labels of a {LLM_POOL}-architecture pool, the {START} random "
+        "architectures as demonstrations."
     )
-    lines.append("Datasets meeting the target: " + ", ".join(f"{m} {targets[m]}/{len(datasets)}" for m in METHODS))
-    print("\n".join(lines[-2:]))
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "nasbench_graph.txt"), "w") as f:
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "nasbench_graph.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    svg = os.path.join(out_dir, "nasbench_graph_regret.svg")
+    svg = os.path.join(args.out, "nasbench_graph_regret.svg")
     regret_plot.write(
         svg,
         panels,
-        METHODS,
+        order,
         columns=2,
-        caption=f"Mean regret (points) of the incumbent against expensive calls, {seeds} seeds per dataset",
+        caption=f"Mean valid regret (points) against expensive calls, 95% intervals shaded; {args.seeds} seeds",
     )
-    print(f"table and plot: {out_dir}/nasbench_graph.txt, {svg}")
+    print(f"table and plot: {args.out}/nasbench_graph.txt, {svg}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+        print(f"figures as JSON: {args.json}")
+    return result
 
 
 def trivial(arch):
@@ -396,19 +502,36 @@ def speed(limit_ms=200.0):
     )
 
 
+def whole_space_speed():
+    """The time of one whole-space search of BUDGET calls on NAS-Bench-Graph (cora), the estimator a table look-up."""
+    space = llmnas.Space.builtin("nas-bench-graph")
+    bench = NASBenchGraph("cora")
+    counted = Counted(bench)
+    start = time.perf_counter()
+    whole_space(space, 0, counted, bench)
+    seconds = time.perf_counter() - start
+    print(
+        f"a whole-space search of {BUDGET} expensive calls over NAS-Bench-Graph's 59,040 encodings (cora, seed 0): "
+        f"{seconds:.1f} s, {1000 * seconds / BUDGET:.1f} ms per call"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=50)
+    parser.add_argument("--llm-seeds", type=int, default=10)
+    parser.add_argument("--no-llm", action="store_true", help="leave out the methods that need an LLM")
     parser.add_argument("--skip-speed", action="store_true")
-    parser.add_argument(
-        "--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "bench")
-    )
+    parser.add_argument("--json", help="also write the figures as JSON to this path")
+    parser.add_argument("--data", default=DATA, help="the folder of the NAS-Bench-Graph tables")
+    parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     args = parser.parse_args()
-    graph_table(args.datasets.split(","), args.seeds, args.out)
+    graph_table(args)
     if not args.skip_speed:
+        whole_space_speed()
         speed()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,7 +5,7 @@
 # LLM-Distill-PP on 200 labels of the chosen predictor (wmt14ende, split 123), whose model is saved; HS-NAS on hat-wmt14ende under 100/150/200 ms with that
 # distilled predictor, and what those answers mean (the predictor's own quality, flat or not); architectures the LLM
 # proposes within 3 GFLOPs as a search's warm start; the NAS-Bench-Graph comparison over its 4 data sets x
-# DEMO_GRAPH_SEEDS seeds (default 3; `make bench` runs 10); and a summary of what ran, what it cost and where the reports are.
+# DEMO_GRAPH_SEEDS seeds (default 3; `make bench` runs 50); and a summary of what ran, what it cost and where the reports are.
 # Set LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL/OPENAI_API_KEY) to use another endpoint, and
 # LLMNAS_PROTOCOL_OPTIONS to change the protocol. Each step's output is also kept in build/demo/.
 set -euo pipefail
@@ -25,7 +25,7 @@ declare -A what=([spaces]="the built-in spaces (C example)"
                  [verdict]="the distilled predictor's own quality and what each search's answer means"
                  [propose]="architectures proposed by the LLM within 3 GFLOPs, and a search started from them"
                  [own_space]="a CNN space of a user's own: cost, LLM-PP, distillation, a search stopped and resumed"
-                 [graph]="NAS-Bench-Graph: 8 methods x 4 data sets x $seeds seeds against the known optimum")
+                 [graph]="NAS-Bench-Graph: 9 searchers x 4 data sets x $seeds seeds against the known optimum (make bench: 50 seeds, and the LLM)")
 # step NAME COMMAND...: runs the command, its output to the terminal and to build/demo/NAME.log, and times it.
 step() {
     local name=$1 start=$EPOCHREALTIME
@@ -77,9 +77,11 @@ step propose env LLMNAS_LLM_CONFIG="$config" "${python[@]}" examples/python/prop
 echo "A space of your own (examples/python/own_space.py, docs/own-space.md): a CNN with the cnn cost model, LLM-PP,"
 echo "its validation, distillation, a search under a parameter limit stopped and resumed, the trials table"
 step own_space env LLMNAS_LLM_CONFIG="$config" "${python[@]}" examples/python/own_space.py
-echo "Where the optimum is known: NAS-Bench-Graph's 4 data sets x $seeds seeds, every method judged by test and valid"
-echo "regret (± standard error over seeds) and the expensive calls it spent, and what issue 15's target asks of each table"
-step graph "${python[@]}" benchmarks/bench_search.py --seeds "$seeds" --skip-speed --out build/demo-graph
+echo "Where the optimum is known: NAS-Bench-Graph's 4 data sets x $seeds seeds, valid regret against expensive calls for"
+echo "random search, regularized evolution, local search, BANANAS-lite, the library's evolution, HS-NAS, a cascade and the"
+echo "whole-space Gaussian-process screen (alone and with a prior from the other tables); make bench adds the LLM's prior"
+step graph "${python[@]}" benchmarks/bench_search.py --seeds "$seeds" --no-llm --skip-speed --out build/demo-graph \
+    --json build/demo-graph/nasbench_graph.json
 
 usage() { sed -n "s/^$1 usage: //p" "$logs/$2.log" | tail -1; }
 field() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p" <<< "$2"; }

@@ -103,7 +103,8 @@ import Testing
         var search: OpaquePointer? = nil
         #expect(llmnas_space_builtin("nas-bench-graph", &space) == LLMNAS_OK)
         defer { llmnas_space_free(space) }
-        let scoring = #"{"estimators": [{"name": "gp", "kind": "gp", "on": "host"}, {"name": "host"}], "#
+        let scoring =
+            #"{"estimators": [{"name": "gp", "kind": "gp", "on": "host"}, {"name": "host"}], "#
             + #""schedule": [{"estimator": "gp", "fraction": [0, 1]}]}"#
         #expect(llmnas_search_create(space, scoring, &search) == LLMNAS_INVALID_ARGUMENT && search == nil)
         #expect(lastError.contains("a Gaussian process screens whole-space cascades"))

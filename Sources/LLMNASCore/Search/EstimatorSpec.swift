@@ -62,7 +62,8 @@ public struct EstimatorSpec: Sendable {
         higherIsBetter = try r.bool("higher_is_better") ?? true
         let kindName = try r.string("kind") ?? "host"
         let keysOfKind: [String: Set<String>] = [
-            "host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"], "gp": ["on", "exploration", "prior"],
+            "host": [], "mlp": ["model", "refit"], "llm": ["task", "demonstrations"],
+            "gp": ["on", "exploration", "prior"],
         ]
         guard let own = keysOfKind[kindName] else {
             throw LLMNASError(.invalidArgument, "\(context): kind '\(kindName)' is not one of host, mlp, llm, gp")

@@ -118,12 +118,14 @@ extension HybridSearch {
         let entries = Array(state.scores[learnt].currentEntries)
         let y = entries.map(\.score)
         let center = y.isEmpty ? 0 : y.reduce(0, +) / Double(y.count)
-        let deviation = y.count > 1 ? (y.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(y.count)).squareRoot() : 0
+        let deviation =
+            y.count > 1 ? (y.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(y.count)).squareRoot() : 0
         let scale = deviation > 1e-12 ? deviation : 1
         var targets = y.map { ($0 - center) / scale }
         var means = [Double](repeating: 0, count: candidates.members.count)
         if let prior {
-            let line = try priorLine(prior, candidates: candidates, trained: entries.map(\.architecture), targets: targets)
+            let line = try priorLine(
+                prior, candidates: candidates, trained: entries.map(\.architecture), targets: targets)
             targets = zip(targets, line.trained).map { $0 - $1 }
             means = line.candidates
         }

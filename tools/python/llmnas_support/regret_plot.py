@@ -1,19 +1,31 @@
-"""An SVG of regret against expensive calls: one panel per (regret, dataset), one line per method."""
+"""An SVG of regret against expensive calls: one panel per (regret, dataset), one line per method, and where a curve's
+points carry a half-width, its interval shaded around it."""
 
 from typing import Dict, List, Sequence, Tuple
 from xml.sax.saxutils import escape
 
 LEGEND_COLUMNS = 4  # methods per legend row
-COLORS = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2"]
+COLORS = [
+    "#7f7f7f",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#9467bd",
+    "#d62728",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+    "#000000",
+]
+Point = Tuple[float, ...]  # (calls, mean regret) or (calls, mean regret, half-width of its interval)
 WIDTH, HEIGHT, MARGIN = 300, 210, 44
 
 
-def _panel(
-    x0: float, y0: float, title: str, curves: Dict[str, List[Tuple[float, float]]], methods: Sequence[str]
-) -> str:
+def _panel(x0: float, y0: float, title: str, curves: Dict[str, List[Point]], methods: Sequence[str]) -> str:
     points = [p for c in curves.values() for p in c]
     xmax = max(p[0] for p in points) or 1.0
-    ymax = max(p[1] for p in points) or 1.0
+    ymax = max(p[1] + (p[2] if len(p) > 2 else 0) for p in points) or 1.0
     inner_w, inner_h = WIDTH - MARGIN - 10, HEIGHT - MARGIN - 24
 
     def sx(x: float) -> float:
@@ -45,19 +57,25 @@ def _panel(
         curve = curves.get(method)
         if not curve:
             continue
-        path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in curve)
-        out.append(f'<polyline fill="none" stroke="{COLORS[i % len(COLORS)]}" stroke-width="1.5" points="{path}"/>')
+        color = COLORS[i % len(COLORS)]
+        if any(len(p) > 2 and p[2] > 0 for p in curve):
+            upper = [f"{sx(p[0]):.1f},{sy(p[1] + p[2]):.1f}" for p in curve]
+            lower = [f"{sx(p[0]):.1f},{sy(max(p[1] - p[2], 0)):.1f}" for p in reversed(curve)]
+            band = " ".join(upper + lower)
+            out.append(f'<polygon fill="{color}" fill-opacity="0.15" stroke="none" points="{band}"/>')
+        path = " ".join(f"{sx(p[0]):.1f},{sy(p[1]):.1f}" for p in curve)
+        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.5" points="{path}"/>')
     return "\n".join(out)
 
 
 def write(
     path: str,
-    panels: List[Tuple[str, Dict[str, List[Tuple[float, float]]]]],
+    panels: List[Tuple[str, Dict[str, List[Point]]]],
     methods: Sequence[str],
     columns: int,
     caption: str,
 ) -> None:
-    """Writes `panels` (title, {method: [(calls, mean regret)]}) in a grid of `columns`, with a legend."""
+    """Writes `panels` (title, {method: [(calls, mean regret[, half-width])]}) in a grid of `columns`, with a legend."""
     rows = (len(panels) + columns - 1) // columns
     legend_rows = (len(methods) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
     width, height = columns * WIDTH, rows * HEIGHT + 44 + 16 * legend_rows
