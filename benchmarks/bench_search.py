@@ -38,7 +38,7 @@ from scipy import stats
 
 import llmnas
 import search_anchors as anchors
-from llmnas_support import regret_plot
+from llmnas_support import local_llm, regret_plot
 from llmnas_support.nasbench_graph import DATA, NASBenchGraph
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -285,17 +285,7 @@ def local_llm_config(cache):
         return {"model": model, "base_url": base, "cache_file": cache}, model, None
     tool = os.path.join(ROOT, "tools", "local_llm.sh")
     url = subprocess.run([tool, "start"], check=True, capture_output=True, text=True).stdout.strip()
-    grammar = 'root ::= " "? [0-9] [0-9]? "." [0-9] [0-9]'
-    config = {
-        "base_url": url,
-        "model": "gemma",
-        "max_tokens": 8,
-        "max_concurrency": 1,
-        "timeout_seconds": 300,
-        "answer_format": "grammar",
-        "grammar": grammar,
-        "cache_file": cache,
-    }
+    config = local_llm.config(url, cache)
     return config, "Gemma 3 270M (llama-server)", [tool, "stop"]
 
 

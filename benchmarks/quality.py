@@ -22,11 +22,11 @@ import sys
 import time
 
 import llmnas
+from llmnas_support import local_llm
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 DATA = os.path.join(ROOT, "data", "llmpp-wmt")
 OUT = os.path.join(ROOT, "build", "quality")
-GRAMMAR = 'root ::= " "? [0-9] [0-9]? "." [0-9] [0-9]'
 MODES = [
     ("greedy", {}, {}),
     ("expectation", {"aggregate": "expectation"}, {}),
@@ -49,15 +49,7 @@ def cell(task):
 def main():
     url = sys.argv[1]
     os.makedirs(OUT, exist_ok=True)
-    base = {
-        "base_url": url,
-        "model": "gemma",
-        "max_tokens": 8,
-        "max_concurrency": 1,
-        "timeout_seconds": 300,
-        "answer_format": "grammar",
-        "grammar": GRAMMAR,
-    }
+    base = local_llm.config(url)
     tasks = ["wmt14ende", "wmt14enfr", "wmt19ende"]
     lines = [
         "mode / predictor                     "

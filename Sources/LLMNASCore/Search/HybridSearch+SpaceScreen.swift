@@ -29,12 +29,7 @@ extension HybridSearch {
         var spreads: [Double?]
         switch screen.kind {
         case .mlp:
-            guard let model = model(of: screen.name) else {
-                throw LLMNASError(
-                    .invalidArgument,
-                    "MLP estimator '\(screen.name)' has no model: bind one before the search reaches it")
-            }
-            scores = predictions(of: model, on: candidates).map(Double.init)
+            scores = predictions(of: try boundModel(of: screen.name), on: candidates).map(Double.init)
             spreads = [Double?](repeating: nil, count: scores.count)
         case .gaussianProcess(let on, let exploration, let prior):
             let distinct = candidates.members.count
@@ -189,10 +184,7 @@ extension HybridSearch {
     private func priorLine(_ prior: String, candidates: Candidates, trained: [Architecture], targets: [Double])
         throws(LLMNASError) -> (trained: [Double], candidates: [Double])
     {
-        guard let model = model(of: prior) else {
-            throw LLMNASError(
-                .invalidArgument, "MLP estimator '\(prior)' has no model: bind one before the search reaches it")
-        }
+        let model = try boundModel(of: prior)
         let predicted = predictions(of: model, on: candidates).map(Double.init)
         let center = predicted.isEmpty ? 0 : predicted.reduce(0, +) / Double(predicted.count)
         let spread =

@@ -328,12 +328,9 @@ public final class HybridSearch {
     {
         switch estimator.kind {
         case .mlp:
-            guard let model = model(of: estimator.name) else {
-                throw LLMNASError(
-                    .invalidArgument,
-                    "MLP estimator '\(estimator.name)' has no model: bind one before the search reaches it")
+            return try boundModel(of: estimator.name).predict(architectures, in: space).map {
+                .success((Double($0), nil))
             }
-            return try model.predict(architectures, in: space).map { .success((Double($0), nil)) }
         case .llm:
             guard let predictor = predictors[estimator.name] else {
                 throw LLMNASError(
@@ -353,6 +350,15 @@ public final class HybridSearch {
 
     /// The model an MLP estimator scores with now: its latest refit, else the one bound or loaded.
     func model(of estimator: String) -> MLP? { state.refitted[estimator] ?? estimatorModels[estimator] }
+
+    /// `model(of:)`, or the error that the search reached the MLP estimator before a model was bound to it.
+    func boundModel(of estimator: String) throws(LLMNASError) -> MLP {
+        guard let model = model(of: estimator) else {
+            throw LLMNASError(
+                .invalidArgument, "MLP estimator '\(estimator)' has no model: bind one before the search reaches it")
+        }
+        return model
+    }
 
     // MARK: Constraints
 
