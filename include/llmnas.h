@@ -460,6 +460,36 @@ LLMNAS_API llmnas_status llmnas_search_write_report(const llmnas_search *search,
 /** Releases a search; its checkpoint file stays. NULL is ignored. */
 LLMNAS_API void llmnas_search_free(llmnas_search *search);
 
+/* ---- Whole-space screens driven by the host ---------------------------------------------------------------- */
+
+/** A whole-space Gaussian-process screen for a host that keeps its own loop and state (an Optuna sampler, a C++
+ *  framework's ask and tell): told every score so far, it proposes the best architectures not yet scored, as a
+ *  search's whole-space cascade with a "gp" screen chooses them. It holds only what follows from its config, so
+ *  processes told the same scores propose the same architectures. One thread at a time. */
+typedef struct llmnas_screen llmnas_screen;
+
+/** Creates a screen of `space` (formats.md "screen config"; NULL: seed 0, higher better) and draws its pool: the
+ *  whole space when it has at most `sample` gene vectors, else a seeded sample. `prior` (may be NULL) is an MLP on
+ *  the space's features whose predictions are the prior mean, as a "gp" screen's `prior`; the screen keeps its own
+ *  reference. @return LLMNAS_INVALID_ARGUMENT (naming the key; a prior of another feature count),
+ *  LLMNAS_MALFORMED_JSON. */
+LLMNAS_API llmnas_status llmnas_screen_create(const llmnas_space *space, const char *config_json,
+                                              const llmnas_mlp *prior, llmnas_screen **out_screen);
+
+/** Writes the best `count` architectures of the pool that are neither scored nor excluded, best first (formats.md
+ *  "screen proposals"; fewer, or none, when fewer are left). `scored_json` is every score so far in the order it
+ *  came, `[{"architecture", "score"}, ...]` on the host's own scale (at most 10,000); `excluded_json` (may be NULL)
+ *  an array of architectures not to propose, e.g. those being evaluated. @return LLMNAS_INVALID_ARGUMENT (count 0,
+ *  a score not finite), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (naming the item). */
+LLMNAS_API llmnas_status llmnas_screen_choose(llmnas_screen *screen, const char *scored_json,
+                                              const char *excluded_json, size_t count, char **out_json);
+
+/** Writes the screen's pool: `{"size", "enumerated"}` (formats.md "screen pool"). */
+LLMNAS_API llmnas_status llmnas_screen_pool(const llmnas_screen *screen, char **out_json);
+
+/** Releases a screen. NULL is ignored. */
+LLMNAS_API void llmnas_screen_free(llmnas_screen *screen);
+
 #ifdef __cplusplus
 }
 #endif

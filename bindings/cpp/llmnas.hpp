@@ -523,6 +523,43 @@ inline MLP distill_llmpp(LLM &llm, const Space &space, const std::string &demos_
     return MLP(handle);
 }
 
+/// A whole-space screen a host drives from its own loop (an llmnas_screen handle): told every score so far, it
+/// proposes the best architectures not yet scored. One thread at a time.
+class Screen {
+public:
+    /// A screen of `space` configured by `config_json` (see llmnas_screen_create; "" for the defaults), with the
+    /// prior mean of `prior` when it is given.
+    Screen(const Space &space, const std::string &config_json = "", const MLP *prior = nullptr)
+        : handle_(nullptr, llmnas_screen_free) {
+        llmnas_screen *handle = nullptr;
+        detail::check(llmnas_screen_create(space.get(), config_json.empty() ? nullptr : config_json.c_str(),
+                                           prior ? prior->get() : nullptr, &handle));
+        handle_.reset(handle);
+    }
+
+    /// The best `count` architectures neither in `scored_json` (every score so far, in order) nor in
+    /// `excluded_json` ("" for none), best first, as a JSON array of {"architecture", "score", "spread"}.
+    std::string choose(const std::string &scored_json, std::size_t count, const std::string &excluded_json = "") {
+        char *out = nullptr;
+        detail::check(llmnas_screen_choose(handle_.get(), scored_json.c_str(),
+                                           excluded_json.empty() ? nullptr : excluded_json.c_str(), count, &out));
+        return detail::take(out);
+    }
+
+    /// The pool's size and whether it is the whole space, as JSON.
+    std::string pool_json() const {
+        char *out = nullptr;
+        detail::check(llmnas_screen_pool(handle_.get(), &out));
+        return detail::take(out);
+    }
+
+    /// The C handle, still owned by this object.
+    llmnas_screen *get() const noexcept { return handle_.get(); }
+
+private:
+    std::unique_ptr<llmnas_screen, void (*)(llmnas_screen *)> handle_;
+};
+
 /// An HS-NAS search (an llmnas_search handle): ask for candidates, tell their scores. One thread at a time.
 class Search {
 public:

@@ -300,6 +300,17 @@ int main() {
     }
     expect(whole_batches == 3 && whole.history_json().find(R"("pool":59040)") != std::string::npos,
            "the whole space is screened: 3 batches, the first from a pool of 59,040");
+    // A screen the host drives: told a score, it proposes others; an MLP of another feature count is no prior.
+    llmnas::Screen host_screen(graph, R"({"seed": 2})");
+    expect(host_screen.pool_json() == R"({"size":59040,"enumerated":true})", "the screen's pool is the whole space");
+    std::string first = top_level_objects(host_screen.choose("[]", 1))[0];
+    std::string first_arch = first.substr(first.find("{", 1), first.find("},\"score\"") - first.find("{", 1) + 1);
+    auto proposals = top_level_objects(host_screen.choose("[{\"architecture\": " + first_arch + ", \"score\": 0.5}]", 3));
+    expect(proposals.size() == 3 && proposals[0].find(first_arch) == std::string::npos,
+           "the screen proposes three others once the first is scored");
+    llmnas::MLP latency = llmnas::MLP::latency_predictor("wmt14ende-titanxp");
+    expect(status_of([&] { llmnas::Screen wrong(graph, "", &latency); }) == LLMNAS_INVALID_ARGUMENT,
+           "a prior of another space's features is refused");
     // Spreads told by the screen: the one it is least sure of reaches the supernet beside its best.
     llmnas::Search uncertain(graph, R"({"iterations": 1, "population": 6, "parents": 2, "mutations": 2, "crossovers": 2,
         "estimators": [{"name": "proxy"}, {"name": "supernet"}], "schedule": [{"estimator": "supernet", "fraction": [0, 1],

@@ -33,6 +33,7 @@ from .errors import (
 from .llm import LLM, build_prompt, eval_paper_protocol, kendall_tau, metrics
 from .mlp import MLP, latency_predictor, latency_predictor_names, train_latency_predictor
 from .predictor import Predictor
+from .screen import Screen
 from .search import Scored, Search
 from .space import Space
 
@@ -80,5 +81,6 @@ __all__ = [
     "train_latency_predictor",
     "Predictor",
     "Scored",
+    "Screen",
     "Search",
 ]

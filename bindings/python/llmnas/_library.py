@@ -34,6 +34,10 @@ class _Search(ctypes.Structure):
     """The opaque llmnas_search."""
 
 
+class _Screen(ctypes.Structure):
+    """The opaque llmnas_screen."""
+
+
 class Progress(ctypes.Structure):
     """llmnas_progress: what a long operation reports while it works."""
 
@@ -49,6 +53,7 @@ SpacePtr = ctypes.POINTER(_Space)
 LLMPtr = ctypes.POINTER(_LLM)
 MLPPtr = ctypes.POINTER(_MLP)
 SearchPtr = ctypes.POINTER(_Search)
+ScreenPtr = ctypes.POINTER(_Screen)
 ProgressFn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Progress), ctypes.c_void_p)
 _char_pp = ctypes.POINTER(ctypes.c_void_p)
 _double_p = ctypes.POINTER(ctypes.c_double)
@@ -258,6 +263,10 @@ _SIGNATURES = {
     "llmnas_search_trials": ([SearchPtr, _char_pp], ctypes.c_int),
     "llmnas_search_write_report": ([SearchPtr, ctypes.c_char_p, ctypes.c_char_p], ctypes.c_int),
     "llmnas_search_free": ([SearchPtr], None),
+    "llmnas_screen_create": ([SpacePtr, ctypes.c_char_p, MLPPtr, ctypes.POINTER(ScreenPtr)], ctypes.c_int),
+    "llmnas_screen_choose": ([ScreenPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, _char_pp], ctypes.c_int),
+    "llmnas_screen_pool": ([ScreenPtr, _char_pp], ctypes.c_int),
+    "llmnas_screen_free": ([ScreenPtr], None),
     "llmnas_protocol_run": (
         [LLMPtr, ctypes.c_char_p, ctypes.c_char_p, ProgressFn, ctypes.c_void_p, _char_pp],
         ctypes.c_int,

@@ -1,0 +1,114 @@
+/// A Gaussian-process screen's scoring of whole-space candidates, shared by a search's whole-space cascades and by
+/// `ArchitectureProposer`: the process is fitted to the scores so far (standardized), optionally on top of a prior
+/// MLP's line, and each candidate gets an optimistic score (mean plus `exploration` deviations; minus when lower is
+/// better). Only the candidates that could still reach the best `keep` get a deviation computed (their mean plus
+/// the largest possible deviation decides).
+struct GaussianProcessScreen {
+    /// The ridge of a Gaussian process's prior line, in observations: the slope leans toward 1 (the prior as it
+    /// stands) as if this many scores agreed with it.
+    static let priorRidge = 5.0
+
+    /// The space the architectures belong to.
+    let space: SearchSpace
+    /// Deviations added to the mean (0 to 100).
+    let exploration: Double
+    /// Whether a higher score is better.
+    let higherIsBetter: Bool
+    /// The MLP whose predictions are the prior mean, if any.
+    let prior: MLP?
+
+    /// The optimistic scores of candidates `rows` (score units) and, where computed, their spreads, given the scores
+    /// `y` of the architectures `trained` (in the order they came, which `pool` caches its gene agreements by).
+    /// Without `keep` (every spread wanted) every candidate; with it, only those whose mean leaves them a chance among
+    /// the best `keep`, and of those only the ones that could still be get a deviation computed (the others score
+    /// their mean, which ranks them below the kept ones all the same).
+    func scores(
+        _ candidates: ScreenCandidates, pool: inout SpacePool, trained: [Architecture], y: [Double], keep: Int?
+    ) throws(LLMNASError) -> (rows: [Int], scores: [Double], spreads: [Double?]) {
+        let center = y.isEmpty ? 0 : y.reduce(0, +) / Double(y.count)
+        let deviation =
+            y.count > 1 ? (y.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(y.count)).squareRoot() : 0
+        let scale = deviation > 1e-12 ? deviation : 1
+        var targets = y.map { ($0 - center) / scale }
+        var means = [Double](repeating: 0, count: candidates.members.count)
+        if let prior {
+            let line = try priorLine(prior, candidates: candidates, trained: trained, targets: targets)
+            targets = zip(targets, line.trained).map { $0 - $1 }
+            means = line.candidates
+        }
+        let process = GaussianProcess(codes: GeneCodes(trained, in: space), targets: targets)
+        pool.agree(with: trained, in: space)
+        let everyMember = process.means(fromMatches: pool.agreement, members: pool.members.count)
+        let fromPool = candidates.poolRows.map { everyMember[$0] }
+        let children = Array(candidates.poolRows.count..<candidates.members.count)
+        for (i, mean) in (fromPool + process.means(of: candidates.codes, rows: children)).enumerated() {
+            means[i] += mean
+        }
+        let sign = higherIsBetter ? 1.0 : -1.0
+        // Goodness in standard units (higher better); the optimistic goodness adds `exploration` deviations, at most
+        // `largest`. Only a candidate whose goodness is within `largest` of the keep-th best can be kept.
+        var optimistic = means.map { sign * $0 }
+        let largest = exploration * process.signal.squareRoot()
+        var rows = Array(candidates.members.indices)
+        if let keep, keep < rows.count {
+            let threshold = GaussianProcessScreen.kthLargest(keep, of: optimistic) - largest
+            rows = rows.filter { optimistic[$0] >= threshold }
+        }
+        var spreads = [Double?](repeating: nil, count: means.count)
+        if exploration > 0 || keep == nil {
+            let order = rows.sorted { optimistic[$0] != optimistic[$1] ? optimistic[$0] > optimistic[$1] : $0 < $1 }
+            var reached: [Double] = []
+            var start = 0
+            // Deviations cost a triangular solve each: a first small chunk often settles the ranking.
+            var size = max(GaussianProcess.chunk / 8, 4 * (keep ?? 0))
+            while start < order.count {
+                if let keep, reached.count >= keep {
+                    if GaussianProcessScreen.kthLargest(keep, of: reached) >= optimistic[order[start]] + largest {
+                        break
+                    }
+                }
+                let chunk = Array(order[start..<min(start + size, order.count)])
+                size = min(2 * size, GaussianProcess.chunk)
+                for (row, sd) in zip(chunk, process.standardDeviations(of: candidates.codes, rows: chunk)) {
+                    optimistic[row] += exploration * sd
+                    spreads[row] = sd * scale
+                    reached.append(optimistic[row])
+                }
+                start += chunk.count
+            }
+        }
+        return (rows, rows.map { center + scale * sign * optimistic[$0] }, rows.map { spreads[$0] })
+    }
+
+    /// The `k`-th largest of `values` (k from 1, at most their count).
+    private static func kthLargest(_ k: Int, of values: [Double]) -> Double {
+        var top: [Double] = []  // the k largest so far, in decreasing order
+        for value in values where top.count < k || value > top[k - 1] {
+            let at = top.firstIndex { $0 < value } ?? top.count
+            top.insert(value, at: at)
+            if top.count > k { top.removeLast() }
+        }
+        return top[k - 1]
+    }
+
+    /// The prior MLP's predictions as a line on the standardized scores: its predictions are standardized over the
+    /// candidates, centred on the trained architectures, and scaled by the ridge slope that leans toward 1
+    /// (`priorRidge`). Returns the line at the trained architectures and at the candidates.
+    private func priorLine(_ model: MLP, candidates: ScreenCandidates, trained: [Architecture], targets: [Double])
+        throws(LLMNASError) -> (trained: [Double], candidates: [Double])
+    {
+        let predicted = candidates.predictions(of: model).map(Double.init)
+        let center = predicted.isEmpty ? 0 : predicted.reduce(0, +) / Double(predicted.count)
+        let spread =
+            predicted.isEmpty
+            ? 0 : (predicted.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(predicted.count)).squareRoot()
+        let scale = spread > 1e-12 ? spread : 1
+        let atTrained = try model.predict(trained, in: space).map { (Double($0) - center) / scale }
+        let offset = atTrained.isEmpty ? 0 : atTrained.reduce(0, +) / Double(atTrained.count)
+        let centred = atTrained.map { $0 - offset }
+        let slope =
+            (zip(centred, targets).reduce(0) { $0 + $1.0 * $1.1 } + GaussianProcessScreen.priorRidge)
+            / (centred.reduce(0) { $0 + $1 * $1 } + GaussianProcessScreen.priorRidge)
+        return (centred.map { slope * $0 }, predicted.map { slope * ((($0 - center) / scale) - offset) })
+    }
+}

@@ -1,0 +1,34 @@
+/// The candidates of one whole-space screening: members (the pool's first, then any children), their gene codes,
+/// their features (empty when no MLP reads them), and the pool rows of the pool's members.
+struct ScreenCandidates {
+    var members: [SearchMember]
+    var codes: GeneCodes
+    var features: [Float]
+    var poolRows: [Int]
+
+    /// The members of `pool` at `rows`, followed by `children` (architectures outside the pool); with features when
+    /// `withFeatures` (the pool's own must then have been computed).
+    init(pool: SpacePool, rows: [Int], children: [SearchMember], withFeatures: Bool, space: SearchSpace)
+        throws(LLMNASError)
+    {
+        let width = space.featureCount
+        var features: [Float] = []
+        if withFeatures {
+            features.reserveCapacity((rows.count + children.count) * width)
+            for row in rows { features += pool.features[(row * width)..<((row + 1) * width)] }
+            for child in children { features += try space.features(of: child.architecture) }
+        }
+        members = rows.map { pool.members[$0] } + children
+        codes = pool.codes.gathering(rows: rows, appending: GeneCodes(children.map(\.architecture), in: space))
+        self.features = features
+        poolRows = rows
+    }
+
+    /// An MLP's predictions for the candidates.
+    func predictions(of model: MLP) -> [Float] {
+        var out = [Float](repeating: 0, count: members.count)
+        guard !out.isEmpty else { return out }
+        model.predict(features, rows: members.count, into: &out)
+        return out
+    }
+}

@@ -1,0 +1,153 @@
+"""LLMNASSampler against Optuna's own samplers, each from one run (issue 29's measurement).
+
+NAS-Bench-Graph as an Optuna objective (the OptunaHub benchmark package in optunahub/package/benchmarks: its link
+pattern and four operations as categorical parameters, valid_acc in percent as the value to maximize; an encoding
+of four skips is pruned and counts as a trial). Samplers: llmnas.optuna.LLMNASSampler, TPESampler (its default,
+which Optuna 5 makes multivariate for one objective, and multivariate=False), GPSampler when PyTorch is installed
+(it needs it; `make bench` does not install it), and RandomSampler, each with SEEDS seeds. For each data set and
+sampler: mean valid regret (the table's best valid accuracy minus the study's best value, points) with a 95%
+t-interval at 50, 100 and 200 trials. Then each sampler's own time per trial (its methods, timed by a wrapper; the
+objective and Optuna's storage excluded) averaged over trials 81-100 and 481-500 of one 500-trial study on cora.
+
+Usage: bench_optuna.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 20] [--json PATH] [--data DIR]
+                       [--skip-overhead]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import optuna
+import optunahub
+
+import llmnas.optuna
+from bench_search import interval
+from llmnas_support.nasbench_graph import DATA
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REGISTRY = os.path.join(HERE, "..", "optunahub", "package")
+CHECKPOINTS = [50, 100, 200]
+OVERHEAD_AT = [100, 500]
+WINDOW = 20  # trials averaged around each overhead point
+
+
+def samplers():
+    """{name: a function of the seed making the sampler}; GPSampler only where PyTorch imports."""
+    made = {
+        "LLMNASSampler": lambda seed: llmnas.optuna.LLMNASSampler(seed=seed),
+        "TPESampler": lambda seed: optuna.samplers.TPESampler(seed=seed),
+        "TPESampler(independent)": lambda seed: optuna.samplers.TPESampler(seed=seed, multivariate=False),
+    }
+    try:
+        import torch  # noqa: F401
+
+        made["GPSampler"] = lambda seed: optuna.samplers.GPSampler(seed=seed)
+    except ImportError:
+        print("GPSampler left out: it needs PyTorch (pip install torch)")
+    made["RandomSampler"] = lambda seed: optuna.samplers.RandomSampler(seed=seed)
+    return made
+
+
+class Timed(optuna.samplers.BaseSampler):
+    """A sampler whose every method is timed: `spent[n]` is what trial n cost the sampler, in seconds."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.spent = {}
+
+    def _time(self, trial, call, *args):
+        start = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            self.spent[trial.number] = self.spent.get(trial.number, 0.0) + time.perf_counter() - start
+
+    def infer_relative_search_space(self, study, trial):
+        return self._time(trial, self.inner.infer_relative_search_space, study, trial)
+
+    def sample_relative(self, study, trial, search_space):
+        return self._time(trial, self.inner.sample_relative, study, trial, search_space)
+
+    def sample_independent(self, study, trial, name, distribution):
+        return self._time(trial, self.inner.sample_independent, study, trial, name, distribution)
+
+    def before_trial(self, study, trial):
+        return self._time(trial, self.inner.before_trial, study, trial)
+
+    def after_trial(self, study, trial, state, values):
+        return self._time(trial, self.inner.after_trial, study, trial, state, values)
+
+
+def best_so_far(study, trials):
+    """The best value among the first `trials` trials, for each count of CHECKPOINTS."""
+    values = [t.value if t.state == optuna.trial.TrialState.COMPLETE else -np.inf for t in study.trials]
+    running = np.maximum.accumulate(values)
+    return {n: float(running[n - 1]) for n in CHECKPOINTS if n <= trials}
+
+
+def regret_table(problem_module, datasets, seeds, data_dir, made):
+    """{dataset: {sampler: {"seeds", "valid_regret_at": {"50": [mean, lo, hi], ...}}}}."""
+    figures = {}
+    for dataset in datasets:
+        problem = problem_module.Problem(dataset=dataset, data_dir=data_dir)
+        figures[dataset] = {}
+        for name, make in made.items():
+            started = time.time()
+            regrets = {n: [] for n in CHECKPOINTS}
+            for seed in range(seeds):
+                study = optuna.create_study(directions=problem.directions, sampler=make(seed))
+                study.optimize(problem, n_trials=CHECKPOINTS[-1])
+                for n, best in best_so_far(study, CHECKPOINTS[-1]).items():
+                    regrets[n].append(problem.best_valid - best)
+            figures[dataset][name] = {
+                "seeds": seeds,
+                "valid_regret_at": {str(n): interval(regrets[n]) for n in CHECKPOINTS},
+            }
+            shown = {n: interval(regrets[n]) for n in CHECKPOINTS}
+            row = "  ".join(f"@{n} {m:.2f} [{lo:.2f}, {hi:.2f}]" for n, (m, lo, hi) in shown.items())
+            print(f"{dataset:9} {name:26} {row}   ({time.time() - started:.0f} s)", flush=True)
+    return figures
+
+
+def overhead(problem_module, data_dir, made):
+    """{sampler: {"100": ms, "500": ms}}: the sampler's own time per trial around those trial counts."""
+    problem = problem_module.Problem(dataset="cora", data_dir=data_dir)
+    figures = {}
+    for name, make in made.items():
+        timed = Timed(make(0))
+        study = optuna.create_study(directions=problem.directions, sampler=timed)
+        study.optimize(problem, n_trials=OVERHEAD_AT[-1])
+        figures[name] = {
+            str(n): 1000 * float(np.mean([timed.spent[k] for k in range(n - WINDOW, n)])) for n in OVERHEAD_AT
+        }
+        print(f"{name:26} " + "  ".join(f"{ms:.2f} ms/trial at {n}" for n, ms in figures[name].items()), flush=True)
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--data", default=DATA)
+    parser.add_argument("--json")
+    parser.add_argument("--skip-overhead", action="store_true")
+    args = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    problem_module = optunahub.load_local_module("benchmarks/nas_bench_graph", registry_root=REGISTRY)
+    made = samplers()
+    print(f"NAS-Bench-Graph as an Optuna objective, {args.seeds} seeds: mean valid regret (points) [95% interval]")
+    result = {"datasets": regret_table(problem_module, args.datasets.split(","), args.seeds, args.data, made)}
+    if not args.skip_overhead:
+        print("The sampler's own time per trial (objective and storage excluded), one 500-trial study on cora")
+        result["overhead_ms_per_trial"] = overhead(problem_module, args.data, made)
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from ._problem import LINKS, OPS, Problem
+
+__all__ = ["LINKS", "OPS", "Problem"]
