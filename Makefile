@@ -112,7 +112,7 @@ wheel: lib venv
 # environment variable set (env -i), so the binding finds the library inside the package.
 WHEEL_VENV := $(CURDIR)/$(BUILD)/wheel-venv
 WHEEL_RUN := env -i PATH=/usr/bin:/bin HOME=$(HOME) $(WHEEL_VENV)/bin/python
-PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy auditwheel "ray==2.60.0"
+PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy auditwheel "ray==2.60.0" "optuna==5.0.0" optunahub
 test-python: wheel test-examples
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q $(PYTHON_TEST_PACKAGES) dist/llmnas-$(VERSION)-*.whl
@@ -194,10 +194,11 @@ quality: lib venv
 		$(PYTEST_ENV) $(VENV)/bin/python benchmarks/quality.py $$url
 
 bench: lib venv
-	$(VENV)/bin/pip install -q openai scikit-learn optuna
+	$(VENV)/bin/pip install -q openai scikit-learn "optuna==5.0.0" optunahub
 	$(VENV)/bin/pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
 	for b in llm mlp latency features local_llm; do $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_$$b.py; done
 	VENV=$(VENV) $(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_search.py --json $(BUILD)/bench/nasbench_graph.json
+	$(PYTEST_ENV) $(VENV)/bin/python benchmarks/bench_optuna.py --json $(BUILD)/bench/optuna_samplers.json
 
 # Soak: SOAK_REQUESTS LLM-PP items at concurrency 16 through 10% faults with the cache on, then 5,000 without it
 # (tools/soak.py: every item ends, the ledger matches the server, nothing is paid twice, memory and descriptors hold),

@@ -308,7 +308,6 @@ int main() {
     auto proposals = top_level_objects(host_screen.choose("[{\"architecture\": " + first_arch + ", \"score\": 0.5}]", 3));
     expect(proposals.size() == 3 && proposals[0].find(first_arch) == std::string::npos,
            "the screen proposes three others once the first is scored");
-    llmnas::MLP latency = llmnas::MLP::latency_predictor("wmt14ende-titanxp");
     expect(status_of([&] { llmnas::Screen wrong(graph, "", &latency); }) == LLMNAS_INVALID_ARGUMENT,
            "a prior of another space's features is refused");
     // Spreads told by the screen: the one it is least sure of reaches the supernet beside its best.

@@ -136,9 +136,9 @@ class _Encoding:
                     return None
                 index = distribution.choices.index(value)
             else:
-                low = distribution.low
+                assert isinstance(distribution, (IntDistribution, FloatDistribution)) and distribution.step is not None
                 step = 1 if isinstance(distribution, IntDistribution) and distribution.log else distribution.step
-                index = int(round((value - low) / step))
+                index = int(round((value - distribution.low) / step))
                 if not 0 <= index < len(self.values[name]):
                     return None
             arch[name] = self.labels[name][index]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import llmnas
-from llmnas._library import LLMPtr, MLPPtr, SearchPtr, SpacePtr, lib, take_string
+from llmnas._library import LLMPtr, MLPPtr, ScreenPtr, SearchPtr, SpacePtr, lib, take_string
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 UNDOCUMENTED = "undocumented_key_for_the_test"
@@ -186,6 +186,12 @@ def _accept(root, document):
                 lib.llmnas_search_create(hat._handle, text, ctypes.byref(handle)), lib.llmnas_search_free, handle
             )
         )
+    if root == "screen config":
+        handle = ScreenPtr()
+        create = lib.llmnas_screen_create
+        return _status(
+            lambda: freeing(create(graph._handle, text, None, ctypes.byref(handle)), lib.llmnas_screen_free, handle)
+        )
     if root == "proposal request":
         # Nothing answers on port 9: a request read without complaint fails only when it is sent.
         handle = LLMPtr()
@@ -337,6 +343,8 @@ def outputs(server, tmp_path_factory):
         mlp_config={"hidden": [4], "steps": 5},
         task={"calibrate": "combined"},
     )
+    graph = llmnas.Space.builtin("nas-bench-graph")
+    screen = llmnas.Screen(graph, seed=1)
     protocol = llm.eval_paper_protocol(
         data,
         options={
@@ -363,6 +371,8 @@ def outputs(server, tmp_path_factory):
         "proposals": [proposals],
         "validation": [validation],
         "protocol result": [protocol],
+        "screen proposals": [screen.choose([(a, float(i)) for i, a in enumerate(graph.sample(3, seed=1))], count=2)],
+        "screen pool": [screen.pool],
     }
 
 

@@ -12,6 +12,7 @@ import time
 import pytest
 
 import llmnas
+from llmnas_support import ROOT
 from llmnas_support.optuna_worker import LINKS, OPS, tune_objective, value
 
 optuna = pytest.importorskip("optuna")
@@ -220,3 +221,27 @@ def test_ray_tune_runs_the_sampler_through_optuna_search():
     assert len(set(configs)) == 16, "no configuration is tried twice"
     best = results.get_best_result(metric="value", mode="max").metrics["value"]
     assert best >= 3.7, f"16 trials of 500 find three gcn operations with the chain or close to it: {best}"
+
+
+def test_the_optunahub_packages_load_and_the_sampler_solves_the_benchmark_problem():
+    optunahub = pytest.importorskip("optunahub")
+    registry = os.path.join(ROOT, "optunahub", "package")
+    hub_sampler = optunahub.load_local_module("samplers/llmnas", registry_root=registry)
+    benchmark = optunahub.load_local_module("benchmarks/nas_bench_graph", registry_root=registry)
+    problem = benchmark.Problem(dataset="citeseer", data_dir=os.path.join(ROOT, "data", "nas-bench-graph"))
+    assert hub_sampler.LLMNASSampler is LLMNASSampler
+    assert list(problem.search_space) == ["link", "op0", "op1", "op2", "op3"]
+    study = optuna.create_study(directions=problem.directions, sampler=hub_sampler.LLMNASSampler(seed=0))
+    study.optimize(problem, n_trials=60)
+    random = optuna.create_study(directions=problem.directions, sampler=optuna.samplers.RandomSampler(seed=0))
+    random.optimize(problem, n_trials=60)
+    assert problem.best_valid - study.best_value < problem.best_valid - random.best_value
+    best = study.best_trial.params
+    assert 0 < problem.test_accuracy(best) <= problem.best_test
+    for name in ("samplers/llmnas", "benchmarks/nas_bench_graph"):
+        readme = open(os.path.join(registry, name, "README.md")).read()
+        front = readme.split("---")[1]
+        for key in ("author:", "title:", "description:", "tags:", "optuna_versions:", "license:"):
+            assert key in front, f"{name}'s README front matter names {key}"
+        for file in ("__init__.py", "example.py", "LICENSE", "requirements.txt"):
+            assert os.path.exists(os.path.join(registry, name, file))
