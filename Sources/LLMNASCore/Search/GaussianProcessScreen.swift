@@ -1,5 +1,6 @@
 /// A Gaussian-process screen's scoring of whole-space candidates, shared by a search's whole-space cascades and by
-/// `ArchitectureProposer`: the process is fitted to the scores so far (standardized), optionally on top of a prior
+/// `SpaceScreen`: the process is fitted to the scores so far (their ranks as normal quantiles, `OutputWarp`,
+/// standardized), optionally on top of a prior
 /// MLP's line, and each candidate gets an optimistic score (mean plus `exploration` deviations; minus when lower is
 /// better). Only the candidates that could still reach the best `keep` get a deviation computed (their mean plus
 /// the largest possible deviation decides).
@@ -25,12 +26,15 @@ struct GaussianProcessScreen {
     func scores(
         _ candidates: ScreenCandidates, pool: inout SpacePool, trained: [Architecture], y: [Double], keep: Int?
     ) throws(LLMNASError) -> (rows: [Int], scores: [Double], spreads: [Double?]) {
-        let center = y.isEmpty ? 0 : y.reduce(0, +) / Double(y.count)
+        // The process learns the scores' ranks (`OutputWarp`), standardized.
+        let warp = OutputWarp(y)
+        let z = warp.warped
+        let center = z.isEmpty ? 0 : z.reduce(0, +) / Double(z.count)
         let deviation =
-            y.count > 1 ? (y.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(y.count)).squareRoot() : 0
+            z.count > 1 ? (z.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(z.count)).squareRoot() : 0
         let scale = deviation > 1e-12 ? deviation : 1
-        var targets = y.map { ($0 - center) / scale }
-        var means = [Double](repeating: 0, count: candidates.members.count)
+        var targets = z.map { ($0 - center) / scale }
+        var means = [Double](repeating: 0, count: candidates.count)
         if let prior {
             let line = try priorLine(prior, candidates: candidates, trained: trained, targets: targets)
             targets = zip(targets, line.trained).map { $0 - $1 }
@@ -40,7 +44,7 @@ struct GaussianProcessScreen {
         pool.agree(with: trained, in: space)
         let everyMember = process.means(fromMatches: pool.agreement, members: pool.members.count)
         let fromPool = candidates.poolRows.map { everyMember[$0] }
-        let children = Array(candidates.poolRows.count..<candidates.members.count)
+        let children = Array(candidates.poolRows.count..<candidates.count)
         for (i, mean) in (fromPool + process.means(of: candidates.codes, rows: children)).enumerated() {
             means[i] += mean
         }
@@ -49,21 +53,26 @@ struct GaussianProcessScreen {
         // `largest`. Only a candidate whose goodness is within `largest` of the keep-th best can be kept.
         var optimistic = means.map { sign * $0 }
         let largest = exploration * process.signal.squareRoot()
-        var rows = Array(candidates.members.indices)
+        var rows = Array(0..<candidates.count)
         if let keep, keep < rows.count {
             let threshold = GaussianProcessScreen.kthLargest(keep, of: optimistic) - largest
             rows = rows.filter { optimistic[$0] >= threshold }
         }
         var spreads = [Double?](repeating: nil, count: means.count)
         if exploration > 0 || keep == nil {
-            let order = rows.sorted { optimistic[$0] != optimistic[$1] ? optimistic[$0] > optimistic[$1] : $0 < $1 }
+            // Deviations cost a triangular solve each: a first small chunk often settles the ranking, so only the
+            // best of it are put in order until more are needed.
+            var size = max(GaussianProcess.chunk / 8, 4 * (keep ?? 0))
+            let byMean = optimistic  // the order candidates are taken in: by their optimistic mean
+            var order = GaussianProcessScreen.best(size, of: rows, by: byMean)
             var reached: [Double] = []
             var start = 0
-            // Deviations cost a triangular solve each: a first small chunk often settles the ranking.
-            var size = max(GaussianProcess.chunk / 8, 4 * (keep ?? 0))
-            while start < order.count {
+            while start < rows.count {
+                if start == order.count {
+                    order = GaussianProcessScreen.best(min(rows.count, 4 * order.count), of: rows, by: byMean)
+                }
                 if let keep, reached.count >= keep {
-                    if GaussianProcessScreen.kthLargest(keep, of: reached) >= optimistic[order[start]] + largest {
+                    if GaussianProcessScreen.kthLargest(keep, of: reached) >= byMean[order[start]] + largest {
                         break
                     }
                 }
@@ -71,13 +80,32 @@ struct GaussianProcessScreen {
                 size = min(2 * size, GaussianProcess.chunk)
                 for (row, sd) in zip(chunk, process.standardDeviations(of: candidates.codes, rows: chunk)) {
                     optimistic[row] += exploration * sd
-                    spreads[row] = sd * scale
+                    spreads[row] = sd * scale * warp.slope
                     reached.append(optimistic[row])
                 }
                 start += chunk.count
             }
         }
-        return (rows, rows.map { center + scale * sign * optimistic[$0] }, rows.map { spreads[$0] })
+        return (rows, rows.map { warp.value(at: center + scale * sign * optimistic[$0]) }, rows.map { spreads[$0] })
+    }
+
+    /// The best `k` of `rows` by `value` (higher first, ties by row), in that order.
+    static func best(_ k: Int, of rows: [Int], by value: [Double]) -> [Int] {
+        func before(_ a: Int, _ b: Int) -> Bool { value[a] != value[b] ? value[a] > value[b] : a < b }
+        guard k < rows.count / 4 else { return rows.sorted(by: before) }
+        var top: [Int] = []  // the best k so far, in order
+        top.reserveCapacity(k + 1)
+        for row in rows where top.count < k || before(row, top[k - 1]) {
+            var low = 0
+            var high = top.count
+            while low < high {
+                let middle = (low + high) / 2
+                if before(top[middle], row) { low = middle + 1 } else { high = middle }
+            }
+            top.insert(row, at: low)
+            if top.count > k { top.removeLast() }
+        }
+        return top
     }
 
     /// The `k`-th largest of `values` (k from 1, at most their count).

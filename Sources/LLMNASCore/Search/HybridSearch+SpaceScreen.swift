@@ -10,7 +10,7 @@ extension HybridSearch {
         let sample = cascade.spaceSample ?? Cascade.defaultSpaceSample
         let candidates = try spaceCandidates(for: cascade, sample: sample)
         let screen = config.estimators[cascade.screen]
-        var rows = Array(candidates.members.indices)
+        var rows = Array(0..<candidates.count)
         var scores: [Double]
         var spreads: [Double?]
         switch screen.kind {
@@ -26,13 +26,13 @@ extension HybridSearch {
                 prior: try prior.map { (name) throws(LLMNASError) in try boundModel(of: name) })
             (rows, scores, spreads) = try process.scores(
                 candidates, pool: &spacePools[sample]!, trained: entries.map(\.architecture), y: entries.map(\.score),
-                keep: cascade.keepUncertain > 0 ? nil : cascade.kept(of: candidates.members.count))
+                keep: cascade.keepUncertain > 0 ? nil : cascade.kept(of: candidates.count))
         case .host, .llm:
             throw LLMNASError(.invalidArgument, "estimator '\(screen.name)' cannot screen the whole space")
         }
         keep(
-            rows.map { candidates.members[$0] }, scores: scores, spreads: spreads, screened: candidates.members.count,
-            by: cascade, distinct: candidates.members.count)
+            rows.map { candidates.member($0) }, scores: scores, spreads: spreads, screened: candidates.count,
+            by: cascade, distinct: candidates.count)
         state.pool = []
     }
 

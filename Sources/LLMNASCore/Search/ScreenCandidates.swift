@@ -1,7 +1,8 @@
 /// The candidates of one whole-space screening: members (the pool's first, then any children), their gene codes,
 /// their features (empty when no MLP reads them), and the pool rows of the pool's members.
 struct ScreenCandidates {
-    var members: [SearchMember]
+    private let pool: SpacePool
+    private let children: [SearchMember]
     var codes: GeneCodes
     var features: [Float]
     var poolRows: [Int]
@@ -18,17 +19,26 @@ struct ScreenCandidates {
             for row in rows { features += pool.features[(row * width)..<((row + 1) * width)] }
             for child in children { features += try space.features(of: child.architecture) }
         }
-        members = rows.map { pool.members[$0] } + children
+        self.pool = pool
+        self.children = children
         codes = pool.codes.gathering(rows: rows, appending: GeneCodes(children.map(\.architecture), in: space))
         self.features = features
         poolRows = rows
     }
 
+    /// How many candidates there are.
+    var count: Int { poolRows.count + children.count }
+
+    /// Candidate `i`.
+    func member(_ i: Int) -> SearchMember {
+        i < poolRows.count ? pool.members[poolRows[i]] : children[i - poolRows.count]
+    }
+
     /// An MLP's predictions for the candidates.
     func predictions(of model: MLP) -> [Float] {
-        var out = [Float](repeating: 0, count: members.count)
+        var out = [Float](repeating: 0, count: count)
         guard !out.isEmpty else { return out }
-        model.predict(features, rows: members.count, into: &out)
+        model.predict(features, rows: count, into: &out)
         return out
     }
 }

@@ -88,12 +88,10 @@ public final class SpaceScreen {
         let (kept, scores, spreads) = try scoring.scores(
             candidates, pool: &pool, trained: trained, y: scored.map(\.score), keep: keep)
         let sign = config.higherIsBetter ? 1.0 : -1.0
-        // Best first; ties in pool order, which the seed drew.
-        let order = kept.indices.sorted {
-            sign * scores[$0] != sign * scores[$1] ? sign * scores[$0] > sign * scores[$1] : kept[$0] < kept[$1]
-        }
-        return order.prefix(keep).map {
-            Proposal(architecture: candidates.members[kept[$0]].architecture, score: scores[$0], spread: spreads[$0])
+        // Best first; ties in pool order, which the seed drew (`kept` is in pool order).
+        let order = GaussianProcessScreen.best(keep, of: Array(kept.indices), by: scores.map { sign * $0 })
+        return order.map {
+            Proposal(architecture: candidates.member(kept[$0]).architecture, score: scores[$0], spread: spreads[$0])
         }
     }
 }

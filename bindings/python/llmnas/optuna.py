@@ -216,16 +216,17 @@ class LLMNASSampler(BaseSampler):
         self._reset_caches()
 
     def _reset_caches(self) -> None:
-        # Screens (their pools) and priors by what they follow from; never state of the study's own.
+        # Screens (their pools), priors and completed trials read, by what they follow from: caches, never state.
         self._screens: Dict[Tuple[str, bool, str], Screen] = {}
         self._priors: Dict[str, Optional[MLP]] = {}
+        self._completed: Dict[Tuple[str, int, int], Optional[Tuple[Arch, float, bool]]] = {}
         self._warned: set = set()
         self._lock = threading.Lock()
 
     def __getstate__(self) -> Dict[str, Any]:
         # Ray Tune pickles its searcher: the caches hold library handles and a lock, and are rebuilt.
         state = dict(self.__dict__)
-        for key in ("_screens", "_priors", "_warned", "_lock"):
+        for key in ("_screens", "_priors", "_completed", "_warned", "_lock"):
             state.pop(key)
         return state
 
@@ -289,11 +290,15 @@ class LLMNASSampler(BaseSampler):
         trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         rows = []
         for t in sorted(trials, key=lambda t: t.number):
-            arch = encoding.architecture(t.params)
-            if arch is None or t.value is None or not math.isfinite(t.value):
-                continue
-            feasible = all(c <= 0 for c in _constraint_values(t))
-            rows.append((arch, t.value if maximize else -t.value, feasible))
+            key = (encoding.key, id(study._storage), t._trial_id)  # a completed trial no longer changes
+            if key not in self._completed:
+                arch = encoding.architecture(t.params)
+                usable = arch is not None and t.value is not None and math.isfinite(t.value)
+                feasible = all(c <= 0 for c in _constraint_values(t))
+                self._completed[key] = (arch, t.value, feasible) if usable else None
+            row = self._completed[key]
+            if row is not None:
+                rows.append((row[0], row[1] if maximize else -row[1], row[2]))
         if not rows:
             return []
         goodness = [g for _, g, _ in rows]
