@@ -293,9 +293,11 @@ class LLMNASSampler(BaseSampler):
             key = (encoding.key, id(study._storage), t._trial_id)  # a completed trial no longer changes
             if key not in self._completed:
                 arch = encoding.architecture(t.params)
-                usable = arch is not None and t.value is not None and math.isfinite(t.value)
-                feasible = all(c <= 0 for c in _constraint_values(t))
-                self._completed[key] = (arch, t.value, feasible) if usable else None
+                value = t.value
+                if arch is not None and value is not None and math.isfinite(value):
+                    self._completed[key] = (arch, value, all(c <= 0 for c in _constraint_values(t)))
+                else:
+                    self._completed[key] = None
             row = self._completed[key]
             if row is not None:
                 rows.append((row[0], row[1] if maximize else -row[1], row[2]))
