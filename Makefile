@@ -112,7 +112,7 @@ wheel: lib venv
 # environment variable set (env -i), so the binding finds the library inside the package.
 WHEEL_VENV := $(CURDIR)/$(BUILD)/wheel-venv
 WHEEL_RUN := env -i PATH=/usr/bin:/bin HOME=$(HOME) $(WHEEL_VENV)/bin/python
-PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy auditwheel "ray==2.60.0" "optuna==5.0.0" optunahub
+PYTHON_TEST_PACKAGES := numpy scipy scikit-learn pandas tqdm pytest mypy auditwheel "ray[tune]==2.60.0" "optuna==5.0.0" optunahub
 test-python: wheel test-examples
 	rm -rf $(WHEEL_VENV) && $(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q $(PYTHON_TEST_PACKAGES) dist/llmnas-$(VERSION)-*.whl
