@@ -30,7 +30,8 @@ struct GaussianProcess {
     let signal: Double
     private let genes: Int
     private let rows: Int
-    /// The training architectures' one-hot rows (rows × width, row-major).
+    /// The training architectures' codes, and their one-hot rows (rows × width, row-major).
+    private let trainingCodes: GeneCodes
     private let training: [Double]
     /// The lower Cholesky factor of the training covariance (column-major rows × rows).
     private let factor: [Double]
@@ -45,6 +46,7 @@ struct GaussianProcess {
         let genes = codes.genes
         self.genes = genes
         rows = n
+        trainingCodes = codes
         training = codes.oneHot(rows: 0..<n)
         let signal = n == 0 ? 1 : max(targets.reduce(0) { $0 + $1 * $1 } / Double(n), 0.05)
         self.signal = signal
@@ -112,9 +114,11 @@ struct GaussianProcess {
     ) -> Fit? {
         let m = rows.count
         var covariance = [Double](repeating: 0, count: m * m)
-        for (a, i) in rows.enumerated() {
-            for (b, j) in rows.enumerated() { covariance[a * m + b] = table[Int(matches[i * n + j])] }
-            covariance[a * m + a] += noise
+        covariance.withUnsafeMutableBufferPointer { covariance in
+            for (a, i) in rows.enumerated() {
+                for (b, j) in rows.enumerated() { covariance[a * m + b] = table[Int(matches[i * n + j])] }
+                covariance[a * m + a] += noise
+            }
         }
         guard choleskyInPlace(&covariance, n: m) else { return nil }
         let y = rows.map { targets[$0] }
@@ -147,6 +151,17 @@ struct GaussianProcess {
             }
         }
         return means
+    }
+
+    /// The posterior means of every architecture `candidates` holds, through the subset expansion; nil when that
+    /// costs more than `means(fromMatches:members:)`.
+    func expandedMeans(of candidates: GeneCodes) -> [Double]? {
+        guard rows > 0,
+            let expansion = SubsetExpansion(
+                covariance: covarianceByMatches, weights: weights, training: trainingCodes,
+                candidates: candidates.count)
+        else { return nil }
+        return expansion.means(of: candidates)
     }
 
     /// The posterior means of every member of a pool whose agreement with each training architecture is known:
@@ -201,7 +216,7 @@ struct GaussianProcess {
         _ body: (Int, Int, UnsafeMutablePointer<Double>) -> Void
     ) {
         let table = covarianceByMatches
-        var covariances = [Double](repeating: 0, count: GaussianProcess.chunk * rows)
+        var covariances = [Double](repeating: 0, count: min(GaussianProcess.chunk, selected.count) * rows)
         for start in stride(from: 0, to: selected.count, by: GaussianProcess.chunk) {
             let count = min(GaussianProcess.chunk, selected.count - start)
             let oneHot = candidates.oneHot(rows: selected[start..<(start + count)])

@@ -8,6 +8,8 @@ struct GeneCodes: Sendable {
     let width: Int
     /// Per architecture, the column of each gene's value, row after row.
     private(set) var columns: [Int32]
+    /// Each gene's first column (its "unset" column); gene g's values are the columns from `offsets[g]` on.
+    let offsets: [Int]
 
     /// The codes of `architectures` (canonical ones, so inactive layers read as unset) of `space`.
     init(_ architectures: [Architecture], in space: SearchSpace) {
@@ -21,6 +23,7 @@ struct GeneCodes: Sendable {
         }
         genes = offsets.count
         self.width = width
+        self.offsets = offsets
         columns = []
         columns.reserveCapacity(architectures.count * genes)
         for architecture in architectures {
@@ -31,10 +34,16 @@ struct GeneCodes: Sendable {
     /// The codes of rows `rows`, in their order, followed by those of `more`.
     func gathering(rows: [Int], appending more: GeneCodes) -> GeneCodes {
         var gathered = self
-        gathered.columns = []
-        gathered.columns.reserveCapacity((rows.count + more.count) * genes)
-        for row in rows { gathered.columns += columns[(row * genes)..<((row + 1) * genes)] }
-        gathered.columns += more.columns
+        let total = (rows.count + more.count) * genes
+        gathered.columns = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
+            columns.withUnsafeBufferPointer { columns in
+                for (r, row) in rows.enumerated() {
+                    for g in 0..<genes { buffer[r * genes + g] = columns[row * genes + g] }
+                }
+            }
+            for (i, column) in more.columns.enumerated() { buffer[rows.count * genes + i] = column }
+            initialized = total
+        }
         return gathered
     }
 
@@ -51,6 +60,12 @@ struct GeneCodes: Sendable {
         }
         return agreeing
     }
+
+    /// How many values gene `g` can take, "unset" included.
+    func values(ofGene g: Int) -> Int { (g + 1 < genes ? offsets[g + 1] : width) - offsets[g] }
+
+    /// Architecture `row`'s value of gene `g`: 0 for unset, else the choice's index plus 1.
+    func value(row: Int, gene g: Int) -> Int { Int(columns[row * genes + g]) - offsets[g] }
 
     /// How many architectures the codes hold.
     var count: Int { genes == 0 ? 0 : columns.count / genes }

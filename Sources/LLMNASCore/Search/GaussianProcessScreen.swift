@@ -8,6 +8,8 @@ struct GaussianProcessScreen {
     /// The ridge of a Gaussian process's prior line, in observations: the slope leans toward 1 (the prior as it
     /// stands) as if this many scores agreed with it.
     static let priorRidge = 5.0
+    /// The fewest candidates whose deviations are computed first (at least four per architecture kept).
+    static let firstChunk = 16
 
     /// The space the architectures belong to.
     let space: SearchSpace
@@ -41,8 +43,13 @@ struct GaussianProcessScreen {
             means = line.candidates
         }
         let process = GaussianProcess(codes: GeneCodes(trained, in: space), targets: targets)
-        pool.agree(with: trained, in: space)
-        let everyMember = process.means(fromMatches: pool.agreement, members: pool.members.count)
+        let everyMember: [Double]
+        if let expanded = process.expandedMeans(of: pool.codes) {
+            everyMember = expanded
+        } else {
+            pool.agree(with: trained, in: space)
+            everyMember = process.means(fromMatches: pool.agreement, members: pool.members.count)
+        }
         let fromPool = candidates.poolRows.map { everyMember[$0] }
         let children = Array(candidates.poolRows.count..<candidates.count)
         for (i, mean) in (fromPool + process.means(of: candidates.codes, rows: children)).enumerated() {
@@ -61,8 +68,8 @@ struct GaussianProcessScreen {
         var spreads = [Double?](repeating: nil, count: means.count)
         if exploration > 0 || keep == nil {
             // Deviations cost a triangular solve each: a first small chunk often settles the ranking, so only the
-            // best of it are put in order until more are needed.
-            var size = max(GaussianProcess.chunk / 8, 4 * (keep ?? 0))
+            // best of it are put in order until more are needed; chunks double from there.
+            var size = max(GaussianProcessScreen.firstChunk, 4 * (keep ?? 0))
             let byMean = optimistic  // the order candidates are taken in: by their optimistic mean
             var order = GaussianProcessScreen.best(size, of: rows, by: byMean)
             var reached: [Double] = []
