@@ -46,12 +46,17 @@ struct SubsetExpansion {
                 }
             }
             // Gene by gene, an entry with the gene inside adds the entry with it outside.
+            let entries = table.baseAddress!
             for (g, stride) in strides.enumerated() {
                 let block = stride * (training.values(ofGene: g) + 1)
-                for start in Swift.stride(from: 0, to: size, by: block) {
-                    for inside in Swift.stride(from: start + stride, to: start + block, by: stride) {
-                        for offset in 0..<stride { table[inside + offset] += table[start + offset] }
+                var outside = entries
+                while outside < entries + size {
+                    var inside = outside + stride
+                    while inside < outside + block {
+                        for offset in 0..<stride { inside[offset] += outside[offset] }
+                        inside += stride
                     }
+                    outside += block
                 }
             }
         }

@@ -22,9 +22,9 @@ struct GaussianProcessScreen {
 
     /// The optimistic scores of candidates `rows` (score units) and, where computed, their spreads, given the scores
     /// `y` of the architectures `trained` (in the order they came, which `pool` caches its gene agreements by).
-    /// Without `keep` (every spread wanted) every candidate; with it, only those whose mean leaves them a chance among
-    /// the best `keep`, and of those only the ones that could still be get a deviation computed (the others score
-    /// their mean, which ranks them below the kept ones all the same).
+    /// Without `keep` (every spread wanted) every candidate; with it, only the best `keep` (ties included), in
+    /// candidate order: a deviation is computed only for candidates whose mean plus the largest deviation could
+    /// still place them there.
     func scores(
         _ candidates: ScreenCandidates, pool: inout SpacePool, trained: [Architecture], y: [Double], keep: Int?
     ) throws(LLMNASError) -> (rows: [Int], scores: [Double], spreads: [Double?]) {
@@ -93,13 +93,17 @@ struct GaussianProcessScreen {
                 start += chunk.count
             }
         }
+        if let keep, keep < rows.count {
+            let threshold = GaussianProcessScreen.kthLargest(keep, of: rows.map { optimistic[$0] })
+            rows = rows.filter { optimistic[$0] >= threshold }
+        }
         return (rows, rows.map { warp.value(at: center + scale * sign * optimistic[$0]) }, rows.map { spreads[$0] })
     }
 
     /// The best `k` of `rows` by `value` (higher first, ties by row), in that order.
     static func best(_ k: Int, of rows: [Int], by value: [Double]) -> [Int] {
         func before(_ a: Int, _ b: Int) -> Bool { value[a] != value[b] ? value[a] > value[b] : a < b }
-        guard k < rows.count / 4 else { return rows.sorted(by: before) }
+        guard k < rows.count / 4 else { return Array(rows.sorted(by: before).prefix(k)) }
         var top: [Int] = []  // the best k so far, in order
         top.reserveCapacity(k + 1)
         for row in rows where top.count < k || before(row, top[k - 1]) {
