@@ -9,7 +9,7 @@ sampler: mean valid regret (the table's best valid accuracy minus the study's be
 t-interval at 50, 100 and 200 trials. Then each sampler's own time per trial (its methods, timed by a wrapper; the
 objective and Optuna's storage excluded) averaged over trials 81-100 and 481-500 of one 500-trial study on cora.
 
-Usage: bench_optuna.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 20] [--json PATH] [--data DIR]
+Usage: bench_optuna.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 50] [--json PATH] [--data DIR]
                        [--skip-overhead]
 """
 
@@ -130,7 +130,7 @@ def overhead(problem_module, data_dir, made):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
-    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--data", default=DATA)
     parser.add_argument("--json")
     parser.add_argument("--skip-overhead", action="store_true")
