@@ -31,21 +31,30 @@ struct GeneCodes: Sendable {
         }
     }
 
-    /// The codes of rows `rows`, in their order, followed by those of `more`.
-    func gathering(rows: [Int], appending more: GeneCodes) -> GeneCodes {
+    /// The codes of the rows `picks` names, in its order: a pick names row `row` of `source`, where every source has
+    /// these genes.
+    func gathering(_ picks: [(source: GeneCodes, row: Int)]) -> GeneCodes {
         var gathered = self
-        let total = (rows.count + more.count) * genes
-        gathered.columns = [Int32](unsafeUninitializedCapacity: total) { buffer, initialized in
-            columns.withUnsafeBufferPointer { columns in
-                for (r, row) in rows.enumerated() {
-                    for g in 0..<genes { buffer[r * genes + g] = columns[row * genes + g] }
+        gathered.columns = [Int32](unsafeUninitializedCapacity: picks.count * genes) { buffer, initialized in
+            for (r, pick) in picks.enumerated() {
+                pick.source.columns.withUnsafeBufferPointer { columns in
+                    for g in 0..<genes { buffer[r * genes + g] = columns[pick.row * genes + g] }
                 }
             }
-            for (i, column) in more.columns.enumerated() { buffer[rows.count * genes + i] = column }
-            initialized = total
+            initialized = picks.count * genes
         }
         return gathered
     }
+
+    /// The codes of the first `count` rows.
+    func prefix(_ count: Int) -> GeneCodes {
+        var first = self
+        first.columns = Array(columns.prefix(count * genes))
+        return first
+    }
+
+    /// Whether the first rows are those of `other`.
+    func starts(with other: GeneCodes) -> Bool { genes == other.genes && columns.starts(with: other.columns) }
 
     /// For each architecture, the number of genes in which it agrees with `other`'s architecture `row`.
     func agreement(with other: GeneCodes, row: Int) -> [UInt16] {
@@ -59,6 +68,28 @@ struct GeneCodes: Sendable {
             }
         }
         return agreeing
+    }
+
+    /// The number of genes in which each two of rows `rows` agree (rows.count squared, row-major).
+    func agreements(among rows: [Int]) -> [UInt16] {
+        let m = rows.count
+        var agreeing = [UInt16](repeating: 0, count: m * m)
+        for (a, i) in rows.enumerated() {
+            for (b, j) in rows.enumerated() where b <= a {
+                let same = agreement(row: i, row: j)
+                (agreeing[a * m + b], agreeing[b * m + a]) = (same, same)
+            }
+        }
+        return agreeing
+    }
+
+    /// The number of genes in which rows `i` and `j` agree.
+    func agreement(row i: Int, row j: Int) -> UInt16 {
+        columns.withUnsafeBufferPointer { columns in
+            var same: UInt16 = 0
+            for g in 0..<genes where columns[i * genes + g] == columns[j * genes + g] { same += 1 }
+            return same
+        }
     }
 
     /// How many values gene `g` can take, "unset" included.

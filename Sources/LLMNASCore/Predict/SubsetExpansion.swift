@@ -9,8 +9,6 @@ struct SubsetExpansion {
     /// The most entries the table may have.
     static let tableLimit = 1 << 22
 
-    /// Per gene, the table's stride.
-    private let strides: [Int]
     /// The posterior mean of each gene vector, at the index with every gene inside.
     private let table: [Double]
 
@@ -19,14 +17,8 @@ struct SubsetExpansion {
     /// candidate and training architecture), or its table would exceed `tableLimit`.
     init?(covariance: [Double], weights: [Double], training: GeneCodes, candidates: Int) {
         let genes = training.genes
-        guard genes > 0, genes < 20, covariance.count == genes + 1 else { return nil }
-        var strides: [Int] = []
-        var size = 1
-        for g in 0..<genes {
-            strides.append(size)
-            size *= training.values(ofGene: g) + 1
-            if size > SubsetExpansion.tableLimit { return nil }
-        }
+        guard covariance.count == genes + 1, let strides = SubsetExpansion.strides(of: training) else { return nil }
+        let size = strides[genes - 1] * (training.values(ofGene: genes - 1) + 1)
         let subsets = 1 << genes
         guard subsets * weights.count + genes * size + candidates < candidates * weights.count else { return nil }
         // Δᵏt(0) for k = 0...G, by differencing the table G times.
@@ -60,19 +52,37 @@ struct SubsetExpansion {
                 }
             }
         }
-        self.strides = strides
         self.table = table
     }
 
-    /// The posterior means of the rows of `candidates`, in their order.
-    func means(of candidates: GeneCodes) -> [Double] {
-        table.withUnsafeBufferPointer { table in
-            (0..<candidates.count).map { row in
-                var index = 0
-                for (g, stride) in strides.enumerated() { index += (candidates.value(row: row, gene: g) + 1) * stride }
-                return table[index]
-            }
+    /// Per gene of architectures coded like `codes`, the table's stride; nil when the table would exceed
+    /// `tableLimit` or the genes are too many (or none) to expand over their subsets.
+    static func strides(of codes: GeneCodes) -> [Int]? {
+        guard codes.genes > 0, codes.genes < 20 else { return nil }
+        var strides: [Int] = []
+        var size = 1
+        for g in 0..<codes.genes {
+            strides.append(size)
+            size *= codes.values(ofGene: g) + 1
+            if size > tableLimit { return nil }
         }
+        return strides
+    }
+
+    /// The table index of each row of `codes` (the entry with every gene inside, where its mean lands); nil when
+    /// there is no table for such codes (`strides(of:)`).
+    static func indices(of codes: GeneCodes) -> [Int32]? {
+        guard let strides = strides(of: codes) else { return nil }
+        return (0..<codes.count).map { row in
+            var index = 0
+            for (g, stride) in strides.enumerated() { index += (codes.value(row: row, gene: g) + 1) * stride }
+            return Int32(index)
+        }
+    }
+
+    /// The posterior means of the architectures whose table indices are `indices` (`indices(of:)`), in their order.
+    func means(at indices: [Int32]) -> [Double] {
+        table.withUnsafeBufferPointer { table in indices.map { table[Int($0)] } }
     }
 
     /// The table index of every subset of genes for architecture `row`: a one-gene subset's is that gene's value

@@ -36,68 +36,84 @@ struct GaussianProcessScreen {
             z.count > 1 ? (z.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(z.count)).squareRoot() : 0
         let scale = deviation > 1e-12 ? deviation : 1
         var targets = z.map { ($0 - center) / scale }
-        var means = [Double](repeating: 0, count: candidates.count)
+        var line: [Double]?  // the prior's line at the candidates
         if let prior {
-            let line = try priorLine(prior, candidates: candidates, trained: trained, targets: targets)
-            targets = zip(targets, line.trained).map { $0 - $1 }
-            means = line.candidates
+            let fitted = try priorLine(prior, candidates: candidates, trained: trained, targets: targets)
+            targets = zip(targets, fitted.trained).map { $0 - $1 }
+            line = fitted.candidates
         }
-        let process = GaussianProcess(codes: GeneCodes(trained, in: space), targets: targets)
+        let codes = GeneCodes(trained, in: space)
+        if pool.factor == nil {
+            pool.factor = TrainingFactor(codes: codes, scores: y)
+        } else {
+            pool.factor!.grow(to: codes, scores: y)
+        }
+        let process = GaussianProcess(factor: pool.factor!, targets: targets)
         let everyMember: [Double]
-        if let expanded = process.expandedMeans(of: pool.codes) {
+        if let indices = pool.expansionIndices, let expanded = process.expandedMeans(at: indices) {
             everyMember = expanded
         } else {
             pool.agree(with: trained, in: space)
             everyMember = process.means(fromMatches: pool.agreement, members: pool.members.count)
         }
-        let fromPool = candidates.poolRows.map { everyMember[$0] }
-        let children = Array(candidates.poolRows.count..<candidates.count)
-        for (i, mean) in (fromPool + process.means(of: candidates.codes, rows: children)).enumerated() {
-            means[i] += mean
-        }
+        let pooled = candidates.poolRows.count
+        let children = Array(pooled..<candidates.count)
+        let childMeans = process.means(of: candidates.codes(of: children), rows: Array(children.indices))
+        // Goodness in standard units (higher better): the mean; the optimistic goodness adds `exploration`
+        // deviations, at most `largest`. Only a candidate whose goodness is within `largest` of the keep-th best can
+        // be kept.
         let sign = higherIsBetter ? 1.0 : -1.0
-        // Goodness in standard units (higher better); the optimistic goodness adds `exploration` deviations, at most
-        // `largest`. Only a candidate whose goodness is within `largest` of the keep-th best can be kept.
-        var optimistic = means.map { sign * $0 }
-        let largest = exploration * process.signal.squareRoot()
-        var rows = Array(0..<candidates.count)
-        if let keep, keep < rows.count {
-            let threshold = GaussianProcessScreen.kthLargest(keep, of: optimistic) - largest
-            rows = rows.filter { optimistic[$0] >= threshold }
+        let goodness = [Double](unsafeUninitializedCapacity: candidates.count) { buffer, initialized in
+            candidates.poolRows.withUnsafeBufferPointer { poolRows in
+                for i in 0..<pooled { buffer[i] = everyMember[poolRows[i]] }
+            }
+            for (k, mean) in childMeans.enumerated() { buffer[pooled + k] = mean }
+            for i in 0..<candidates.count { buffer[i] = sign * (buffer[i] + (line?[i] ?? 0)) }
+            initialized = candidates.count
         }
-        var spreads = [Double?](repeating: nil, count: means.count)
-        if exploration > 0 || keep == nil {
-            // Deviations cost a triangular solve each: a first small chunk often settles the ranking, so only the
-            // best of it are put in order until more are needed; chunks double from there.
-            var size = max(GaussianProcessScreen.firstChunk, 4 * (keep ?? 0))
-            let byMean = optimistic  // the order candidates are taken in: by their optimistic mean
-            var order = GaussianProcessScreen.best(size, of: rows, by: byMean)
-            var reached: [Double] = []
-            var start = 0
-            while start < rows.count {
-                if start == order.count {
-                    order = GaussianProcessScreen.best(min(rows.count, 4 * order.count), of: rows, by: byMean)
-                }
-                if let keep, reached.count >= keep {
-                    if GaussianProcessScreen.kthLargest(keep, of: reached) >= byMean[order[start]] + largest {
-                        break
-                    }
-                }
-                let chunk = Array(order[start..<min(start + size, order.count)])
-                size = min(2 * size, GaussianProcess.chunk)
-                for (row, sd) in zip(chunk, process.standardDeviations(of: candidates.codes, rows: chunk)) {
-                    optimistic[row] += exploration * sd
-                    spreads[row] = sd * scale * warp.slope
-                    reached.append(optimistic[row])
-                }
-                start += chunk.count
+        let largest = exploration * process.signal.squareRoot()
+        var rows: [Int]
+        if let keep, keep < candidates.count {
+            let threshold = GaussianProcessScreen.kthLargest(keep, of: goodness) - largest
+            rows = (0..<candidates.count).filter { goodness[$0] >= threshold }
+        } else {
+            rows = Array(0..<candidates.count)
+        }
+        guard exploration > 0 || keep == nil else {
+            return (rows, rows.map { warp.value(at: center + scale * sign * goodness[$0]) }, rows.map { _ in nil })
+        }
+        // Deviations cost a triangular solve each: a first small chunk often settles the ranking, so only the best of
+        // it are put in order until more are needed; chunks double from there. Once the keep-th best optimistic
+        // goodness reached is above every other candidate's bound, only candidates with a deviation can be kept.
+        var computed: [(row: Int, deviation: Double, optimistic: Double)] = []
+        var size = max(GaussianProcessScreen.firstChunk, 4 * (keep ?? 0))
+        var order = GaussianProcessScreen.best(size, of: rows, by: goodness)
+        while computed.count < rows.count {
+            if computed.count == order.count {
+                order = GaussianProcessScreen.best(min(rows.count, 4 * order.count), of: rows, by: goodness)
+            }
+            if let keep, computed.count >= keep,
+                GaussianProcessScreen.kthLargest(keep, of: computed.map(\.optimistic))
+                    >= goodness[order[computed.count]] + largest
+            {
+                break
+            }
+            let chunk = Array(order[computed.count..<min(computed.count + size, order.count)])
+            size = min(2 * size, GaussianProcess.chunk)
+            let codes = candidates.codes(of: chunk)
+            for (row, sd) in zip(chunk, process.standardDeviations(of: codes, rows: Array(chunk.indices))) {
+                computed.append((row, sd, goodness[row] + exploration * sd))
             }
         }
-        if let keep, keep < rows.count {
-            let threshold = GaussianProcessScreen.kthLargest(keep, of: rows.map { optimistic[$0] })
-            rows = rows.filter { optimistic[$0] >= threshold }
+        if let keep, keep < computed.count {
+            let threshold = GaussianProcessScreen.kthLargest(keep, of: computed.map(\.optimistic))
+            computed = computed.filter { $0.optimistic >= threshold }
         }
-        return (rows, rows.map { warp.value(at: center + scale * sign * optimistic[$0]) }, rows.map { spreads[$0] })
+        computed.sort { $0.row < $1.row }
+        return (
+            computed.map(\.row), computed.map { warp.value(at: center + scale * sign * $0.optimistic) },
+            computed.map { $0.deviation * scale * warp.slope }
+        )
     }
 
     /// The best `k` of `rows` by `value` (higher first, ties by row), in that order.

@@ -1,9 +1,10 @@
-/// The candidates of one whole-space screening: members (the pool's first, then any children), their gene codes,
-/// their features (empty when no MLP reads them), and the pool rows of the pool's members.
+/// The candidates of one whole-space screening: members (the pool's first, then any children), their features (empty
+/// when no MLP reads them), the pool rows of the pool's members, and the gene codes of any of them.
 struct ScreenCandidates {
     private let pool: SpacePool
     private let children: [SearchMember]
-    var codes: GeneCodes
+    /// The children's gene codes.
+    private let childCodes: GeneCodes
     var features: [Float]
     var poolRows: [Int]
 
@@ -21,7 +22,7 @@ struct ScreenCandidates {
         }
         self.pool = pool
         self.children = children
-        codes = pool.codes.gathering(rows: rows, appending: GeneCodes(children.map(\.architecture), in: space))
+        childCodes = GeneCodes(children.map(\.architecture), in: space)
         self.features = features
         poolRows = rows
     }
@@ -32,6 +33,12 @@ struct ScreenCandidates {
     /// Candidate `i`.
     func member(_ i: Int) -> SearchMember {
         i < poolRows.count ? pool.members[poolRows[i]] : children[i - poolRows.count]
+    }
+
+    /// The gene codes of candidates `selected`, in their order.
+    func codes(of selected: [Int]) -> GeneCodes {
+        childCodes.gathering(
+            selected.map { $0 < poolRows.count ? (pool.codes, poolRows[$0]) : (childCodes, $0 - poolRows.count) })
     }
 
     /// An MLP's predictions for the candidates.

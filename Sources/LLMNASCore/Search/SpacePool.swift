@@ -20,6 +20,11 @@ struct SpacePool {
     /// scores it learns only grow.
     private(set) var trained: [Architecture] = []
     private(set) var agreement: [[UInt16]] = []
+    /// The Gaussian-process screen's training factor, grown between iterations as its scores grow.
+    var factor: TrainingFactor?
+    /// Each member's index in a Gaussian process's subset-expansion table (`SubsetExpansion`), on first use; nil when
+    /// the space's genes have no such table.
+    private(set) lazy var expansionIndices: [Int32]? = SubsetExpansion.indices(of: codes)
 
     /// Brings `agreement` up to `architectures`, the training architectures now: appends what came since, or
     /// starts again when they are not a continuation of the ones before.

@@ -4,6 +4,9 @@ public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted; deeper input is refused rather than risking the stack.
     public static let maximumDepth = 128
 
+    /// Up to this many keys an object's keys are checked for repeats one by one, beyond it by a set.
+    private static let linearKeys = 8
+
     private let bytes: [UInt8]
     private var index = 0
 
@@ -24,7 +27,12 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func parseValue(depth: Int) throws(LLMNASError) -> JSONValue {
@@ -58,7 +66,7 @@ public struct JSONParser {
         guard depth <= JSONParser.maximumDepth else { throw failure("nesting deeper than \(JSONParser.maximumDepth)") }
         index += 1
         var members: [(String, JSONValue)] = []
-        var seen = Set<String>()
+        var seen = Set<String>()  // the keys, once there are more than `linearKeys` (fewer are compared one by one)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -70,7 +78,10 @@ public struct JSONParser {
                 throw failure("expected a key string")
             }
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw failure("duplicate key \"\(key)\"") }
+            if members.count == JSONParser.linearKeys { seen = Set(members.map(\.0)) }
+            let repeated =
+                members.count < JSONParser.linearKeys ? members.contains { $0.0 == key } : !seen.insert(key).inserted
+            guard !repeated else { throw failure("duplicate key \"\(key)\"") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
@@ -147,7 +158,21 @@ public struct JSONParser {
 
     private mutating func parseString() throws(LLMNASError) -> String {
         index += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: their bytes are taken as they stand.
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+            bytes[index] >= 0x20
+        {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {
+                throw failure("string is not valid UTF-8")
+            }
+            index += 1
+            return text
+        }
+        var out = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[index]

@@ -17,7 +17,7 @@ import Testing
         let expansion = try #require(
             SubsetExpansion(
                 covariance: covariance, weights: weights, training: training, candidates: 1_000_000))
-        let expanded = expansion.means(of: candidates)
+        let expanded = expansion.means(at: try #require(SubsetExpansion.indices(of: candidates)))
         for row in 0..<candidates.count {
             let agreeing = training.agreement(with: candidates, row: row)
             let direct = zip(weights, agreeing).reduce(0) { $0 + $1.0 * covariance[Int($1.1)] }
@@ -40,7 +40,8 @@ import Testing
         let center = targets.reduce(0, +) / Double(targets.count)
         let process = GaussianProcess(codes: GeneCodes(trained, in: graph), targets: targets.map { $0 - center })
         let candidates = GeneCodes(try graph.sample(30_000, using: &generator), in: graph)
-        let expanded = try #require(process.expandedMeans(of: candidates))
+        let indices = try #require(SubsetExpansion.indices(of: candidates))
+        let expanded = try #require(process.expandedMeans(at: indices))
         let direct = process.means(of: candidates, rows: Array(0..<candidates.count))
         #expect(zip(expanded, direct).allSatisfy { abs($0 - $1) < 1e-9 })
     }

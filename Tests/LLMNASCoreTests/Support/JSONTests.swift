@@ -18,7 +18,8 @@ import Testing
 
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\":1,}", "{\"a\":1 \"b\":2}", "{'a':1}", "01", "1.", "-", "1e", "NaN", "tru",
-        "\"abc", "\"\\x\"", "\"\\ud800\"", "\"a\u{01}b\"", "{\"a\":1,\"a\":2}", "[1] 2", "1e999", "\"\\u12G4\"",
+        "\"abc", "\"\\x\"", "\"\\ud800\"", "\"a\u{01}b\"", "{\"a\":1,\"a\":2}",
+        "{" + (0..<12).map { "\"k\($0)\":0," }.joined() + "\"k3\":1}", "[1] 2", "1e999", "\"\\u12G4\"",
     ])
     func rejectsMalformedText(_ text: String) {
         #expect(throws: LLMNASError.self) { try JSONParser.parse(text) }

@@ -5,8 +5,8 @@ from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Unio
 
 #: An architecture: one key per hyperparameter of its space (docs/formats.md, "architecture").
 Arch = Dict[str, Any]
-#: An architecture as a dict or as JSON text.
-ArchLike = Union[Arch, str]
+#: An architecture as a dict or as JSON text (str or UTF-8 bytes).
+ArchLike = Union[Arch, str, bytes]
 #: A parsed JSON object the library wrote.
 JSONObject = Dict[str, Any]
 #: A JSON document given as a dict (or list) or as its text; None for "not set".

@@ -386,7 +386,7 @@ def _pool_file(pool: Union[PathLike, Sequence[ArchLike]]) -> Iterator[str]:
         path = os.path.join(folder, "pool.jsonl")
         with open(path, "w", encoding="utf-8") as f:
             for arch in pool:
-                f.write((arch if isinstance(arch, str) else json.dumps(arch)) + "\n")
+                f.write(_arch_text(arch).decode() + "\n")
         yield path
 
 

@@ -20,7 +20,7 @@ from ._types import Arch
 from .llm import LLM
 from .mlp import MLP, latency_predictor
 from .screen import Screen
-from .space import Space
+from .space import Space, _arch_text
 
 try:
     import optuna
@@ -219,7 +219,7 @@ class LLMNASSampler(BaseSampler):
         # Screens (their pools), priors and completed trials read, by what they follow from: caches, never state.
         self._screens: Dict[Tuple[str, bool, str], Screen] = {}
         self._priors: Dict[str, Optional[MLP]] = {}
-        self._completed: Dict[Tuple[str, int, int], Optional[Tuple[Arch, float, bool]]] = {}
+        self._completed: Dict[Tuple[str, int, int], Optional[Tuple[Arch, bytes, float, bool]]] = {}
         self._warned: set = set()
         self._lock = threading.Lock()
 
@@ -256,7 +256,7 @@ class LLMNASSampler(BaseSampler):
         pending, ahead = self._pending(study, trial, encoding)
         with self._lock:
             screen = self._screen(encoding, maximize, scored)
-            proposals = screen.choose(scored, ahead + 1, exclude=pending)
+            proposals = screen.choose([(text, value) for _, value, text in scored], ahead + 1, exclude=pending)
         return encoding.params(proposals[-1]["architecture"]) if len(proposals) > ahead else {}
 
     def sample_independent(
@@ -284,9 +284,9 @@ class LLMNASSampler(BaseSampler):
             study._storage.set_trial_system_attr(trial._trial_id, CONSTRAINTS_KEY, constraints)
         self._independent.after_trial(study, trial, state, values)
 
-    def _scored(self, study: Study, encoding: _Encoding, maximize: bool) -> List[Tuple[Arch, float]]:
-        """The completed trials inside the encoding, in number order, as (architecture, value); an infeasible one's
-        value is set below (above, minimizing) every value seen."""
+    def _scored(self, study: Study, encoding: _Encoding, maximize: bool) -> List[Tuple[Arch, float, bytes]]:
+        """The completed trials inside the encoding, in number order, as (architecture, value, the architecture's JSON
+        text); an infeasible one's value is set below (above, minimizing) every value seen."""
         trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         rows = []
         for t in sorted(trials, key=lambda t: t.number):
@@ -295,19 +295,20 @@ class LLMNASSampler(BaseSampler):
                 arch = encoding.architecture(t.params)
                 value = t.value
                 if arch is not None and value is not None and math.isfinite(value):
-                    self._completed[key] = (arch, value, all(c <= 0 for c in _constraint_values(t)))
+                    feasible = all(c <= 0 for c in _constraint_values(t))
+                    self._completed[key] = (arch, _arch_text(arch), value, feasible)
                 else:
                     self._completed[key] = None
             row = self._completed[key]
             if row is not None:
-                rows.append((row[0], row[1] if maximize else -row[1], row[2]))
+                rows.append((row[0], row[1], row[2] if maximize else -row[2], row[3]))
         if not rows:
             return []
-        goodness = [g for _, g, _ in rows]
+        goodness = [g for _, _, g, _ in rows]
         worst, best = min(goodness), max(goodness)
         penalty = worst - 0.1 * (best - worst) - 1e-9
         sign = 1.0 if maximize else -1.0
-        return [(arch, sign * (g if feasible else penalty)) for arch, g, feasible in rows]
+        return [(arch, sign * (g if feasible else penalty), text) for arch, text, g, feasible in rows]
 
     def _pending(self, study: Study, trial: FrozenTrial, encoding: _Encoding) -> Tuple[List[Arch], int]:
         """The architectures not to propose: those of the other trials running or waiting (an enqueued trial's fixed
@@ -328,7 +329,7 @@ class LLMNASSampler(BaseSampler):
                 ahead += 1
         return pending, ahead
 
-    def _screen(self, encoding: _Encoding, maximize: bool, scored: List[Tuple[Arch, float]]) -> Screen:
+    def _screen(self, encoding: _Encoding, maximize: bool, scored: List[Tuple[Arch, float, bytes]]) -> Screen:
         """The screen of the encoding, with the LLM's prior once there are demonstrations enough."""
         prior, prior_key = self._prior(encoding, maximize, scored)
         key = (encoding.key, maximize, prior_key)
@@ -340,13 +341,13 @@ class LLMNASSampler(BaseSampler):
         return self._screens[key]
 
     def _prior(
-        self, encoding: _Encoding, maximize: bool, scored: List[Tuple[Arch, float]]
+        self, encoding: _Encoding, maximize: bool, scored: List[Tuple[Arch, float, bytes]]
     ) -> Tuple[Optional[MLP], str]:
         """The MLP distilled from LLM-PP labels given the first LLM_DEMONSTRATIONS scores, and what it follows from
         ("" for no prior: no LLM, or too few scores yet)."""
         if self._llm is None or len(scored) < LLM_DEMONSTRATIONS:
             return None, ""
-        demos = scored[:LLM_DEMONSTRATIONS]
+        demos = [(arch, value) for arch, value, _ in scored[:LLM_DEMONSTRATIONS]]
         key = json.dumps([encoding.key, maximize, demos], sort_keys=True)
         if key not in self._priors:
             values = [v for _, v in demos]

@@ -9,9 +9,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ._handle import OwnedHandle
 from ._library import ScreenPtr, call_string, check, lib
-from ._types import Arch, ArchLike, JSONObject
+from ._types import ArchLike, JSONObject
 from .mlp import MLP
-from .space import Space, _archs_text
+from .space import Space, _arch_text, _archs_text
 
 
 class Screen(OwnedHandle):
@@ -60,13 +60,12 @@ class Screen(OwnedHandle):
         """The best `count` architectures neither in `scored` ((architecture, score) pairs, every score so far in the
         order it came) nor in `exclude` (e.g. those being evaluated), best first, each {"architecture", "score" (the
         optimistic score), "spread" (the posterior deviation, or None)}; fewer, or none, when fewer are left."""
-        told = [{"architecture": _arch(a), "score": float(s)} for a, s in scored]
+        # An architecture given as JSON text goes as it stands (a caller scoring often keeps its texts).
+        told = b"[" + b",".join(b'{"architecture":%s,"score":%s}' % (_arch_text(a), _number(s)) for a, s in scored)
         excluded = _archs_text(list(exclude)) if exclude else None
-        return json.loads(
-            call_string(lib.llmnas_screen_choose, self._handle, json.dumps(told).encode(), excluded, count)
-        )
+        return json.loads(call_string(lib.llmnas_screen_choose, self._handle, told + b"]", excluded, count))
 
 
-def _arch(arch: ArchLike) -> Arch:
-    """An architecture given as a dict or as JSON text, as a dict."""
-    return json.loads(arch) if isinstance(arch, (str, bytes)) else dict(arch)
+def _number(score: float) -> bytes:
+    """A score as a JSON number (NaN and infinities as Python writes them, which the library refuses)."""
+    return json.dumps(float(score)).encode()
