@@ -27,10 +27,10 @@ typealias ScreenHandle = Handle<SpaceScreen>
         let out = try output(outJSON, "out_json")
         let screen = try ScreenHandle.value(screen, "screen")
         let space = screen.space
-        let scored = try Demonstration.list(fromJSON: text(scoredJSON, "scored_json"), in: space, anyScale: true)
+        let scored = try text(scoredJSON, "scored_json")
         let excluded =
             excludedJSON == nil ? [] : try ArchitectureBatch.parse(text(excludedJSON, "excluded_json"), in: space)
-        let proposals = try screen.choose(scored: scored, excluding: excluded, count: count)
+        let proposals = try screen.choose(scoredJSON: scored, excluding: excluded, count: count)
         out.pointee = try duplicate(
             JSONWriter.write(
                 .array(

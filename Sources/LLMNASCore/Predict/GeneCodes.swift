@@ -73,23 +73,41 @@ struct GeneCodes: Sendable {
     /// The number of genes in which each two of rows `rows` agree (rows.count squared, row-major).
     func agreements(among rows: [Int]) -> [UInt16] {
         let m = rows.count
-        var agreeing = [UInt16](repeating: 0, count: m * m)
-        for (a, i) in rows.enumerated() {
-            for (b, j) in rows.enumerated() where b <= a {
-                let same = agreement(row: i, row: j)
-                (agreeing[a * m + b], agreeing[b * m + a]) = (same, same)
+        var agreeing = [UInt16](repeating: UInt16(genes), count: m * m)
+        columns.withUnsafeBufferPointer { columns in
+            agreeing.withUnsafeMutableBufferPointer { agreeing in
+                for a in 0..<m {
+                    let x = columns.baseAddress! + rows[a] * genes
+                    for b in 0..<a {
+                        let same = GeneCodes.agreement(x, columns.baseAddress! + rows[b] * genes, genes: genes)
+                        (agreeing[a * m + b], agreeing[b * m + a]) = (same, same)
+                    }
+                }
             }
         }
         return agreeing
     }
 
+    /// The number of genes in which row `i` agrees with each of the rows before `count`.
+    func agreements(ofRow i: Int, withRowsBefore count: Int) -> [UInt16] {
+        columns.withUnsafeBufferPointer { columns in
+            let x = columns.baseAddress! + i * genes
+            return (0..<count).map { GeneCodes.agreement(x, columns.baseAddress! + $0 * genes, genes: genes) }
+        }
+    }
+
     /// The number of genes in which rows `i` and `j` agree.
     func agreement(row i: Int, row j: Int) -> UInt16 {
         columns.withUnsafeBufferPointer { columns in
-            var same: UInt16 = 0
-            for g in 0..<genes where columns[i * genes + g] == columns[j * genes + g] { same += 1 }
-            return same
+            GeneCodes.agreement(columns.baseAddress! + i * genes, columns.baseAddress! + j * genes, genes: genes)
         }
+    }
+
+    /// The number of positions of `genes` in which the columns `x` and `y` agree.
+    private static func agreement(_ x: UnsafePointer<Int32>, _ y: UnsafePointer<Int32>, genes: Int) -> UInt16 {
+        var same: UInt16 = 0
+        for g in 0..<genes where x[g] == y[g] { same += 1 }
+        return same
     }
 
     /// How many values gene `g` can take, "unset" included.

@@ -99,7 +99,9 @@ struct TrainingFactor {
         var row = [Double](repeating: 0, count: codes.count)
         var n = rows
         while n < codes.count {
-            for j in 0..<n { row[j] = table[Int(codes.agreement(row: n, row: j))] }
+            for (j, agreeing) in codes.agreements(ofRow: n, withRowsBefore: n).enumerated() {
+                row[j] = table[Int(agreeing)]
+            }
             cblas_dtrsv(
                 CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, blasint(n), factor, blasint(capacity), &row, 1)
             var rest = 1 + choice.noiseShare - (0..<n).reduce(0) { $0 + row[$1] * row[$1] }

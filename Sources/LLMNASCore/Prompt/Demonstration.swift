@@ -21,34 +21,38 @@ public struct Demonstration: Sendable {
             throw LLMNASError(
                 .invalidArgument, "demonstrations must be a JSON array of {\"architecture\": ..., \"score\": ...}")
         }
-        guard elements.count <= 10_000 else {
-            throw LLMNASError(.invalidArgument, "\(elements.count) demonstrations exceed the bound of 10000")
+        guard elements.count <= listBound else {
+            throw LLMNASError(.invalidArgument, "\(elements.count) demonstrations exceed the bound of \(listBound)")
         }
-        var demonstrations: [Demonstration] = []
-        for (i, element) in elements.enumerated() {
-            let r = try JSONObjectReader(
-                element, context: "demonstration \(i)", allowed: ["architecture", "score"],
-                kind: .invalidArgument)
-            let architecture: Architecture
-            do {
-                architecture = try space.architecture(from: r.required("architecture"))
-            } catch {
-                throw LLMNASError(error.kind, "demonstration \(i): \(error.message)")
-            }
-            guard let score = try r.number("score"), score.isFinite else {
-                throw LLMNASError(.invalidArgument, "demonstration \(i): missing key 'score'")
-            }
-            let metric = space.metric
-            guard anyScale || (metric.minimum...metric.maximum).contains(score) else {
-                throw LLMNASError(
-                    .invalidArgument,
-                    "demonstration \(i): score \(JSONWriter.write(.number(score))) lies outside the range of "
-                        + "\(metric.name), [\(JSONWriter.write(.number(metric.minimum))), "
-                        + "\(JSONWriter.write(.number(metric.maximum)))] (the space's \"metric\"); every answer "
-                        + "outside it would be refused")
-            }
-            demonstrations.append(Demonstration(architecture: architecture, score: score))
+        return try elements.enumerated().map { (i, element) throws(LLMNASError) in
+            try Demonstration(element, at: i, in: space, anyScale: anyScale)
         }
-        return demonstrations
+    }
+
+    /// The most demonstrations a list may hold.
+    public static let listBound = 10_000
+
+    /// Reads element `i` of a list of demonstrations (`list(fromJSON:in:anyScale:)`).
+    public init(_ element: JSONValue, at i: Int, in space: SearchSpace, anyScale: Bool) throws(LLMNASError) {
+        let r = try JSONObjectReader(
+            element, context: "demonstration \(i)", allowed: ["architecture", "score"], kind: .invalidArgument)
+        do {
+            architecture = try space.architecture(from: r.required("architecture"))
+        } catch {
+            throw LLMNASError(error.kind, "demonstration \(i): \(error.message)")
+        }
+        guard let score = try r.number("score"), score.isFinite else {
+            throw LLMNASError(.invalidArgument, "demonstration \(i): missing key 'score'")
+        }
+        let metric = space.metric
+        guard anyScale || (metric.minimum...metric.maximum).contains(score) else {
+            throw LLMNASError(
+                .invalidArgument,
+                "demonstration \(i): score \(JSONWriter.write(.number(score))) lies outside the range of "
+                    + "\(metric.name), [\(JSONWriter.write(.number(metric.minimum))), "
+                    + "\(JSONWriter.write(.number(metric.maximum)))] (the space's \"metric\"); every answer "
+                    + "outside it would be refused")
+        }
+        self.score = score
     }
 }

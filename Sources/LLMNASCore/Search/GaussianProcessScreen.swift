@@ -83,7 +83,8 @@ struct GaussianProcessScreen {
             return (rows, rows.map { warp.value(at: center + scale * sign * goodness[$0]) }, rows.map { _ in nil })
         }
         // Deviations cost a triangular solve each: a first small chunk often settles the ranking, so only the best of
-        // it are put in order until more are needed; chunks double from there. Once the keep-th best optimistic
+        // it are put in order until more are needed; chunks grow by half from there (more would often pass the point
+        // where the ranking settles, less would read the factor too often). Once the keep-th best optimistic
         // goodness reached is above every other candidate's bound, only candidates with a deviation can be kept.
         var computed: [(row: Int, deviation: Double, optimistic: Double)] = []
         var size = max(GaussianProcessScreen.firstChunk, 4 * (keep ?? 0))
@@ -99,7 +100,7 @@ struct GaussianProcessScreen {
                 break
             }
             let chunk = Array(order[computed.count..<min(computed.count + size, order.count)])
-            size = min(2 * size, GaussianProcess.chunk)
+            size = min(size + size / 2, GaussianProcess.chunk)
             let codes = candidates.codes(of: chunk)
             for (row, sd) in zip(chunk, process.standardDeviations(of: codes, rows: Array(chunk.indices))) {
                 computed.append((row, sd, goodness[row] + exploration * sd))

@@ -1,7 +1,10 @@
 /// The candidates of one whole-space screening: members (the pool's first, then any children), their features (empty
 /// when no MLP reads them), the pool rows of the pool's members, and the gene codes of any of them.
 struct ScreenCandidates {
-    private let pool: SpacePool
+    /// The pool's members and their codes (not the pool itself: a screen grows the caches the pool holds while
+    /// its candidates are alive, and a copy here would make that a copy of them).
+    private let poolMembers: [SearchMember]
+    private let poolCodes: GeneCodes
     private let children: [SearchMember]
     /// The children's gene codes.
     private let childCodes: GeneCodes
@@ -20,7 +23,8 @@ struct ScreenCandidates {
             for row in rows { features += pool.features[(row * width)..<((row + 1) * width)] }
             for child in children { features += try space.features(of: child.architecture) }
         }
-        self.pool = pool
+        poolMembers = pool.members
+        poolCodes = pool.codes
         self.children = children
         childCodes = GeneCodes(children.map(\.architecture), in: space)
         self.features = features
@@ -32,13 +36,13 @@ struct ScreenCandidates {
 
     /// Candidate `i`.
     func member(_ i: Int) -> SearchMember {
-        i < poolRows.count ? pool.members[poolRows[i]] : children[i - poolRows.count]
+        i < poolRows.count ? poolMembers[poolRows[i]] : children[i - poolRows.count]
     }
 
     /// The gene codes of candidates `selected`, in their order.
     func codes(of selected: [Int]) -> GeneCodes {
         childCodes.gathering(
-            selected.map { $0 < poolRows.count ? (pool.codes, poolRows[$0]) : (childCodes, $0 - poolRows.count) })
+            selected.map { $0 < poolRows.count ? (poolCodes, poolRows[$0]) : (childCodes, $0 - poolRows.count) })
     }
 
     /// An MLP's predictions for the candidates.

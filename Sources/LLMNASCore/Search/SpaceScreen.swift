@@ -48,6 +48,7 @@ public final class SpaceScreen {
     public let config: Config
     private let scoring: GaussianProcessScreen
     private var pool: SpacePool
+    private var told = ScoredText()
 
     /// A screen of `space` whose prior mean is `prior`'s predictions (as a `"gp"` screen's `prior`), if given; the
     /// pool is drawn now.
@@ -71,6 +72,15 @@ public final class SpaceScreen {
 
     /// Whether the pool is the whole space rather than a sample of it.
     public var enumeratesSpace: Bool { pool.enumerated }
+
+    /// `choose(scored:excluding:count:)` with the scores given as the JSON text of a list of demonstrations (any
+    /// scale): a text that repeats the beginning of the one before, as a host appending scores sends, is read from
+    /// where the two part.
+    public func choose(scoredJSON text: String, excluding excluded: [Architecture], count: Int) throws(LLMNASError)
+        -> [Proposal]
+    {
+        try choose(scored: told.demonstrations(of: text, in: space), excluding: excluded, count: count)
+    }
 
     /// The best `count` architectures of the pool that are neither among `scored` nor `excluded` (e.g. those being
     /// evaluated), best first; fewer when fewer are left. `scored` should list the scores in the order they came, so

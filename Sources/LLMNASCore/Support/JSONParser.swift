@@ -22,6 +22,44 @@ public struct JSONParser {
         return value
     }
 
+    /// The elements of the JSON array that fills `bytes` (white space around it allowed), each with the offset just
+    /// past it. With `resuming`, the offset just past an element of the same array read before, only the elements
+    /// after that one are read.
+    public static func arrayElements(of bytes: [UInt8], resuming: Int? = nil) throws(LLMNASError)
+        -> [(value: JSONValue, end: Int)]
+    {
+        var parser = JSONParser(bytes)
+        var elements: [(value: JSONValue, end: Int)] = []
+        if let resuming {
+            parser.index = resuming
+        } else {
+            parser.skipWhitespace()
+            guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "[") else {
+                throw parser.failure("expected a JSON array")
+            }
+            parser.index += 1
+            parser.skipWhitespace()
+            if parser.index < bytes.count, bytes[parser.index] != UInt8(ascii: "]") {
+                elements.append((try parser.parseValue(depth: 1), parser.index))
+            }
+        }
+        while true {
+            parser.skipWhitespace()
+            guard parser.index < bytes.count else { throw parser.failure("unterminated array") }
+            if bytes[parser.index] == UInt8(ascii: ",") {
+                parser.index += 1
+                parser.skipWhitespace()
+                elements.append((try parser.parseValue(depth: 1), parser.index))
+                continue
+            }
+            guard bytes[parser.index] == UInt8(ascii: "]") else { throw parser.failure("expected ',' or ']'") }
+            parser.index += 1
+            parser.skipWhitespace()
+            guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+            return elements
+        }
+    }
+
     private func failure(_ what: String) -> LLMNASError {
         LLMNASError(.malformedJSON, "malformed JSON at byte \(index): \(what)")
     }

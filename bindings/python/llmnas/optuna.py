@@ -219,7 +219,7 @@ class LLMNASSampler(BaseSampler):
         # Screens (their pools), priors and completed trials read, by what they follow from: caches, never state.
         self._screens: Dict[Tuple[str, bool, str], Screen] = {}
         self._priors: Dict[str, Optional[MLP]] = {}
-        self._completed: Dict[Tuple[str, int, int], Optional[Tuple[Arch, bytes, float, bool]]] = {}
+        self._completed: Dict[Tuple[str, int], Dict[int, Optional[Tuple[Arch, bytes, float, bool]]]] = {}
         self._warned: set = set()
         self._lock = threading.Lock()
 
@@ -288,27 +288,28 @@ class LLMNASSampler(BaseSampler):
         """The completed trials inside the encoding, in number order, as (architecture, value, the architecture's JSON
         text); an infeasible one's value is set below (above, minimizing) every value seen."""
         trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        # A completed trial no longer changes: each is read once per encoding and storage.
+        known = self._completed.setdefault((encoding.key, id(study._storage)), {})
         rows = []
         for t in sorted(trials, key=lambda t: t.number):
-            key = (encoding.key, id(study._storage), t._trial_id)  # a completed trial no longer changes
-            if key not in self._completed:
+            if t._trial_id not in known:
                 arch = encoding.architecture(t.params)
                 value = t.value
                 if arch is not None and value is not None and math.isfinite(value):
                     feasible = all(c <= 0 for c in _constraint_values(t))
-                    self._completed[key] = (arch, _arch_text(arch), value, feasible)
+                    known[t._trial_id] = (arch, _arch_text(arch), value, feasible)
                 else:
-                    self._completed[key] = None
-            row = self._completed[key]
+                    known[t._trial_id] = None
+            row = known[t._trial_id]
             if row is not None:
-                rows.append((row[0], row[1], row[2] if maximize else -row[2], row[3]))
-        if not rows:
-            return []
-        goodness = [g for _, _, g, _ in rows]
-        worst, best = min(goodness), max(goodness)
-        penalty = worst - 0.1 * (best - worst) - 1e-9
+                rows.append(row)
+        if all(feasible for _, _, _, feasible in rows):
+            return [(arch, value, text) for arch, text, value, _ in rows]
         sign = 1.0 if maximize else -1.0
-        return [(arch, sign * (g if feasible else penalty), text) for arch, text, g, feasible in rows]
+        goodness = [sign * value for _, _, value, _ in rows]
+        worst, best = min(goodness), max(goodness)
+        penalty = sign * (worst - 0.1 * (best - worst) - 1e-9)
+        return [(arch, value if feasible else penalty, text) for arch, text, value, feasible in rows]
 
     def _pending(self, study: Study, trial: FrozenTrial, encoding: _Encoding) -> Tuple[List[Arch], int]:
         """The architectures not to propose: those of the other trials running or waiting (an enqueued trial's fixed

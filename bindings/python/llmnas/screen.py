@@ -68,4 +68,4 @@ class Screen(OwnedHandle):
 
 def _number(score: float) -> bytes:
     """A score as a JSON number (NaN and infinities as Python writes them, which the library refuses)."""
-    return json.dumps(float(score)).encode()
+    return repr(float(score)).encode()
