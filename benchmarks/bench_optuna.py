@@ -7,7 +7,8 @@ which Optuna 5 makes multivariate for one objective, and multivariate=False), GP
 (it needs it; `make bench` does not install it), and RandomSampler, each with SEEDS seeds. For each data set and
 sampler: mean valid regret (the table's best valid accuracy minus the study's best value, points) with a 95%
 t-interval at 50, 100 and 200 trials. Then each sampler's own time per trial (its methods, timed by a wrapper; the
-objective and Optuna's storage excluded) averaged over trials 81-100 and 481-500 of one 500-trial study on cora.
+objective and Optuna's storage excluded) averaged over trials 81-100 and 481-500 of a 500-trial study on cora, the
+mean over OVERHEAD_SEEDS studies, and its ratio to TPESampler's.
 
 Usage: bench_optuna.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 50] [--json PATH] [--data DIR]
                        [--skip-overhead]
@@ -32,6 +33,7 @@ REGISTRY = os.path.join(HERE, "..", "optunahub", "package")
 CHECKPOINTS = [50, 100, 200]
 OVERHEAD_AT = [100, 500]
 WINDOW = 20  # trials averaged around each overhead point
+OVERHEAD_SEEDS = 5  # studies per sampler the overhead is averaged over
 
 
 def samplers():
@@ -113,17 +115,25 @@ def regret_table(problem_module, datasets, seeds, data_dir, made):
 
 
 def overhead(problem_module, data_dir, made):
-    """{sampler: {"100": ms, "500": ms}}: the sampler's own time per trial around those trial counts."""
+    """{sampler: {"100": ms, "500": ms}}: the sampler's own time per trial around those trial counts, the mean over
+    OVERHEAD_SEEDS studies, the samplers taking turns so that a slower spell of the machine falls on all of them."""
     problem = problem_module.Problem(dataset="cora", data_dir=data_dir)
-    figures = {}
-    for name, make in made.items():
-        timed = Timed(make(0))
-        study = optuna.create_study(directions=problem.directions, sampler=timed)
-        study.optimize(problem, n_trials=OVERHEAD_AT[-1])
-        figures[name] = {
-            str(n): 1000 * float(np.mean([timed.spent[k] for k in range(n - WINDOW, n)])) for n in OVERHEAD_AT
-        }
-        print(f"{name:26} " + "  ".join(f"{ms:.2f} ms/trial at {n}" for n, ms in figures[name].items()), flush=True)
+    spent = {name: {n: [] for n in OVERHEAD_AT} for name in made}
+    for seed in range(OVERHEAD_SEEDS):
+        for name, make in made.items():
+            timed = Timed(make(seed))
+            study = optuna.create_study(directions=problem.directions, sampler=timed)
+            study.optimize(problem, n_trials=OVERHEAD_AT[-1])
+            for n in OVERHEAD_AT:
+                spent[name][n].append(1000 * float(np.mean([timed.spent[k] for k in range(n - WINDOW, n)])))
+    figures = {name: {str(n): float(np.mean(times[n])) for n in OVERHEAD_AT} for name, times in spent.items()}
+    for name, ms in figures.items():
+        print(f"{name:26} " + "  ".join(f"{ms[str(n)]:.2f} ms/trial at {n}" for n in OVERHEAD_AT), flush=True)
+    tpe = figures["TPESampler"]
+    print(
+        "LLMNASSampler / TPESampler: "
+        + "  ".join(f"{figures['LLMNASSampler'][str(n)] / tpe[str(n)]:.2f} at {n}" for n in OVERHEAD_AT)
+    )
     return figures
 
 
@@ -141,7 +151,7 @@ def main():
     print(f"NAS-Bench-Graph as an Optuna objective, {args.seeds} seeds: mean valid regret (points) [95% interval]")
     result = {"datasets": regret_table(problem_module, args.datasets.split(","), args.seeds, args.data, made)}
     if not args.skip_overhead:
-        print("The sampler's own time per trial (objective and storage excluded), one 500-trial study on cora")
+        print("The sampler's own time per trial (objective and storage excluded), 500-trial studies on cora")
         result["overhead_ms_per_trial"] = overhead(problem_module, args.data, made)
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)

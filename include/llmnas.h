@@ -478,9 +478,11 @@ LLMNAS_API llmnas_status llmnas_screen_create(const llmnas_space *space, const c
 
 /** Writes the best `count` architectures of the pool that are neither scored nor excluded, best first (formats.md
  *  "screen proposals"; fewer, or none, when fewer are left). `scored_json` is every score so far in the order it
- *  came, `[{"architecture", "score"}, ...]` on the host's own scale (at most 10,000); `excluded_json` (may be NULL)
- *  an array of architectures not to propose, e.g. those being evaluated. @return LLMNAS_INVALID_ARGUMENT (count 0,
- *  a score not finite), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (naming the item). */
+ *  came, `[{"architecture", "score"}, ...]` on the host's own scale (at most 10,000); a text that repeats the
+ *  beginning of the previous call's, as a host appending scores sends, is read from where the two part.
+ *  `excluded_json` (may be NULL) an array of architectures not to propose, e.g. those being evaluated.
+ *  @return LLMNAS_INVALID_ARGUMENT (count 0, a score not finite), LLMNAS_MALFORMED_JSON, LLMNAS_INVALID_ARCH (naming
+ *  the item). */
 LLMNAS_API llmnas_status llmnas_screen_choose(llmnas_screen *screen, const char *scored_json,
                                               const char *excluded_json, size_t count, char **out_json);
 

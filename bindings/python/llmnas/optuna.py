@@ -19,8 +19,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from ._types import Arch
 from .llm import LLM
 from .mlp import MLP, latency_predictor
-from .screen import Screen
-from .space import Space, _arch_text
+from .screen import Screen, told
+from .space import Space
 
 try:
     import optuna
@@ -256,7 +256,7 @@ class LLMNASSampler(BaseSampler):
         pending, ahead = self._pending(study, trial, encoding)
         with self._lock:
             screen = self._screen(encoding, maximize, scored)
-            proposals = screen.choose([(text, value) for _, value, text in scored], ahead + 1, exclude=pending)
+            proposals = screen.choose(b"[" + b",".join(item for _, _, item in scored) + b"]", ahead + 1, pending)
         return encoding.params(proposals[-1]["architecture"]) if len(proposals) > ahead else {}
 
     def sample_independent(
@@ -285,8 +285,8 @@ class LLMNASSampler(BaseSampler):
         self._independent.after_trial(study, trial, state, values)
 
     def _scored(self, study: Study, encoding: _Encoding, maximize: bool) -> List[Tuple[Arch, float, bytes]]:
-        """The completed trials inside the encoding, in number order, as (architecture, value, the architecture's JSON
-        text); an infeasible one's value is set below (above, minimizing) every value seen."""
+        """The completed trials inside the encoding, in number order, as (architecture, value, the pair as
+        `Screen.choose` is told it); an infeasible one's value is set below (above, minimizing) every value seen."""
         trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         # A completed trial no longer changes: each is read once per encoding and storage.
         known = self._completed.setdefault((encoding.key, id(study._storage)), {})
@@ -297,19 +297,22 @@ class LLMNASSampler(BaseSampler):
                 value = t.value
                 if arch is not None and value is not None and math.isfinite(value):
                     feasible = all(c <= 0 for c in _constraint_values(t))
-                    known[t._trial_id] = (arch, _arch_text(arch), value, feasible)
+                    known[t._trial_id] = (arch, told(arch, value), value, feasible)
                 else:
                     known[t._trial_id] = None
             row = known[t._trial_id]
             if row is not None:
                 rows.append(row)
         if all(feasible for _, _, _, feasible in rows):
-            return [(arch, value, text) for arch, text, value, _ in rows]
+            return [(arch, value, item) for arch, item, value, _ in rows]
         sign = 1.0 if maximize else -1.0
         goodness = [sign * value for _, _, value, _ in rows]
         worst, best = min(goodness), max(goodness)
         penalty = sign * (worst - 0.1 * (best - worst) - 1e-9)
-        return [(arch, value if feasible else penalty, text) for arch, text, value, feasible in rows]
+        return [
+            (arch, value, item) if feasible else (arch, penalty, told(arch, penalty))
+            for arch, item, value, feasible in rows
+        ]
 
     def _pending(self, study: Study, trial: FrozenTrial, encoding: _Encoding) -> Tuple[List[Arch], int]:
         """The architectures not to propose: those of the other trials running or waiting (an enqueued trial's fixed

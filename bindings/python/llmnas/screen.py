@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from ._handle import OwnedHandle
 from ._library import ScreenPtr, call_string, check, lib
@@ -55,17 +55,20 @@ class Screen(OwnedHandle):
         return json.loads(call_string(lib.llmnas_screen_pool, self._handle))
 
     def choose(
-        self, scored: Sequence[Tuple[ArchLike, float]], count: int = 1, exclude: Sequence[ArchLike] = ()
+        self, scored: Union[Sequence[Tuple[ArchLike, float]], bytes], count: int = 1, exclude: Sequence[ArchLike] = ()
     ) -> List[Dict[str, Any]]:
         """The best `count` architectures neither in `scored` ((architecture, score) pairs, every score so far in the
-        order it came) nor in `exclude` (e.g. those being evaluated), best first, each {"architecture", "score" (the
-        optimistic score), "spread" (the posterior deviation, or None)}; fewer, or none, when fewer are left."""
-        # An architecture given as JSON text goes as it stands (a caller scoring often keeps its texts).
-        told = b"[" + b",".join(b'{"architecture":%s,"score":%s}' % (_arch_text(a), _number(s)) for a, s in scored)
+        order it came, or their JSON text from `told`) nor in `exclude` (e.g. those being evaluated), best first,
+        each {"architecture", "score" (the optimistic score), "spread" (the posterior deviation, or None)}; fewer,
+        or none, when fewer are left. The library reads a list that repeats the beginning of the one before from
+        where the two part, so a caller appending scores pays for the new ones."""
+        text = scored if isinstance(scored, bytes) else b"[" + b",".join(told(a, s) for a, s in scored) + b"]"
         excluded = _archs_text(list(exclude)) if exclude else None
-        return json.loads(call_string(lib.llmnas_screen_choose, self._handle, told + b"]", excluded, count))
+        return json.loads(call_string(lib.llmnas_screen_choose, self._handle, text, excluded, count))
 
 
-def _number(score: float) -> bytes:
-    """A score as a JSON number (NaN and infinities as Python writes them, which the library refuses)."""
-    return repr(float(score)).encode()
+def told(arch: ArchLike, score: float) -> bytes:
+    """One score as `Screen.choose` sends it, `{"architecture": ..., "score": ...}` (an architecture given as JSON
+    text goes as it stands; NaN and infinities as Python writes them, which the library refuses): a caller that keeps
+    these joins them into the list as `b"[" + b",".join(items) + b"]"`."""
+    return b'{"architecture":%s,"score":%s}' % (_arch_text(arch), repr(float(score)).encode())

@@ -12,6 +12,7 @@ import time
 import pytest
 
 import llmnas
+from llmnas.screen import told
 from llmnas_support import ROOT
 from llmnas_support.optuna_worker import LINKS, OPS, tune_objective, value
 
@@ -55,6 +56,20 @@ def test_the_screen_proposes_from_the_whole_space_and_refuses_a_bad_count():
     assert len(proposals) == 4 and not any(p["architecture"] in held for p in proposals)
     with pytest.raises(llmnas.InvalidArgumentError, match="count"):
         screen.choose(scored, count=0)
+
+
+def test_scores_told_as_text_a_score_at_a_time_propose_as_the_pairs_do():
+    space = llmnas.Space.builtin("nas-bench-graph")
+    pairs = [(arch, float(i % 7) / 3) for i, arch in enumerate(space.sample(60, seed=4))]
+    by_pairs, by_text = llmnas.Screen(space, seed=2), llmnas.Screen(space, seed=2)
+    items = [told(json.dumps(arch), score) for arch, score in pairs]
+    for n in (1, 20, 21, 40, 60, 35):  # growing, then cut short: read from where the texts part
+        expected = by_pairs.choose(pairs[:n], count=3)
+        assert by_text.choose(b"[" + b",".join(items[:n]) + b"]", count=3) == expected
+    with pytest.raises(llmnas.MalformedJSONError):
+        by_text.choose(b"[" + b",".join(items[:5]) + b",]")
+    with pytest.raises(llmnas.MalformedJSONError):
+        by_text.choose([(pairs[0][0], float("nan"))])
 
 
 def test_minimizing_the_negated_objective_proposes_the_same_trials():
