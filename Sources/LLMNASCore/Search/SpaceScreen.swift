@@ -1,9 +1,9 @@
 /// A whole-space Gaussian-process screen that a host drives from a loop of its own (an Optuna sampler, a C++
 /// framework's ask and tell): told every score so far, it proposes the best architectures of the space that are
 /// neither scored nor excluded, by the same pool and scoring as a search's whole-space cascade with a `"gp"` screen.
-/// It holds nothing but what follows from its config (the pool, and the gene agreements of the scores it was told,
-/// kept while they only grow), so processes told the same scores propose the same architectures. One thread at a
-/// time.
+/// It holds nothing but what follows from its config and the scores it is told (the pool; the Cholesky factor of
+/// the scores' covariance, grown while they only grow; the text of the last list of scores, read from where the next
+/// one differs), so processes told the same scores propose the same architectures. One thread at a time.
 public final class SpaceScreen {
     /// How a screen is made: `{"seed", "sample", "exploration", "higher_is_better"}`.
     public struct Config: Sendable {
