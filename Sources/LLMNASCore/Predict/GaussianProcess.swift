@@ -10,8 +10,6 @@ struct GaussianProcess {
     /// Candidates a posterior computes at a time, which bounds its memory (chunk × training rows doubles).
     static let chunk = 2048
 
-    /// The kernel.
-    var choice: KernelChoice { factor.choice }
     /// The prior variance of a target.
     let signal: Double
     private let rows: Int

@@ -96,13 +96,6 @@ struct GeneCodes: Sendable {
         }
     }
 
-    /// The number of genes in which rows `i` and `j` agree.
-    func agreement(row i: Int, row j: Int) -> UInt16 {
-        columns.withUnsafeBufferPointer { columns in
-            GeneCodes.agreement(columns.baseAddress! + i * genes, columns.baseAddress! + j * genes, genes: genes)
-        }
-    }
-
     /// The number of positions of `genes` in which the columns `x` and `y` agree.
     private static func agreement(_ x: UnsafePointer<Int32>, _ y: UnsafePointer<Int32>, genes: Int) -> UInt16 {
         var same: UInt16 = 0

@@ -12,6 +12,10 @@ struct OutputWarp {
     private let knots: [(warped: Double, value: Double)]
     /// Score units per warped unit: the ratio of the scores' standard deviation to the warped ones'.
     let slope: Double
+    /// The warped scores' mean, and their standard deviation (1 when they do not vary): `standardized` is the warped
+    /// scores less `center`, over `scale`.
+    let center: Double
+    let scale: Double
 
     /// The warp of `values`.
     init(_ values: [Double]) {
@@ -34,14 +38,12 @@ struct OutputWarp {
         let spread = OutputWarp.deviation(values)
         let warpedSpread = OutputWarp.deviation(warped)
         slope = warpedSpread > 1e-12 && spread > 1e-12 ? spread / warpedSpread : 1
+        center = n == 0 ? 0 : warped.reduce(0, +) / Double(n)
+        scale = warpedSpread > 1e-12 ? warpedSpread : 1
     }
 
     /// The warped scores centred and scaled to unit standard deviation (all zero when they do not vary).
-    var standardized: [Double] {
-        let center = warped.isEmpty ? 0 : warped.reduce(0, +) / Double(warped.count)
-        let spread = OutputWarp.deviation(warped)
-        return warped.map { ($0 - center) / (spread > 1e-12 ? spread : 1) }
-    }
+    var standardized: [Double] { warped.map { ($0 - center) / scale } }
 
     /// The score a warped value stands for.
     func value(at z: Double) -> Double {

@@ -15,7 +15,7 @@ struct TrainingFactor {
     private(set) var choice: KernelChoice
     /// The training architectures' codes, in order.
     private(set) var codes: GeneCodes
-    /// The scores of the first `chosenOn` rows, from which `choice` was made.
+    /// The scores of the first `KernelChoice.choiceCount(for: rows)` rows, from which `choice` was made.
     private var choiceScores: [Double]
     /// The factor, column-major with leading dimension `capacity` (a power of two, so that it too is a function of
     /// the row count); entries beyond the rows are zero.

@@ -30,12 +30,8 @@ struct GaussianProcessScreen {
     ) throws(LLMNASError) -> (rows: [Int], scores: [Double], spreads: [Double?]) {
         // The process learns the scores' ranks (`OutputWarp`), standardized.
         let warp = OutputWarp(y)
-        let z = warp.warped
-        let center = z.isEmpty ? 0 : z.reduce(0, +) / Double(z.count)
-        let deviation =
-            z.count > 1 ? (z.reduce(0) { $0 + ($1 - center) * ($1 - center) } / Double(z.count)).squareRoot() : 0
-        let scale = deviation > 1e-12 ? deviation : 1
-        var targets = z.map { ($0 - center) / scale }
+        let (center, scale) = (warp.center, warp.scale)
+        var targets = warp.standardized
         var line: [Double]?  // the prior's line at the candidates
         if let prior {
             let fitted = try priorLine(prior, candidates: candidates, trained: trained, targets: targets)

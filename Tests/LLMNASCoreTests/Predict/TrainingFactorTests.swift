@@ -42,12 +42,13 @@ import Testing
         var factor = TrainingFactor(codes: codes.prefix(100), scores: Array(scores.prefix(100)))
         factor.grow(to: codes, scores: scores)
         let (n, lda) = (factor.rows, factor.capacity)
+        let agreements = codes.agreements(among: Array(0..<n))
         var worst = 0.0
         for i in 0..<n {
             for j in 0...i {
                 var product = 0.0
                 for k in 0...j { product += factor.factor[k * lda + i] * factor.factor[k * lda + j] }
-                var expected = factor.table[Int(codes.agreement(row: i, row: j))]
+                var expected = factor.table[Int(agreements[i * n + j])]
                 if i == j { expected += factor.choice.noiseShare }
                 worst = max(worst, abs(product - expected))
             }
