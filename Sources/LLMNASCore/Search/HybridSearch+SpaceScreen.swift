@@ -52,8 +52,10 @@ extension HybridSearch {
         }
         let pool = spacePools[sample]!
         let scored = state.scores[config.schedule.estimatorOfIteration[state.iteration]]
-        var (rows, taken) = pool.rows(
-            excluding: scored.currentEntries.map(\.architecture) + state.population.map(\.architecture), in: space)
+        let excluded = (scored.currentEntries.map(\.architecture) + state.population.map(\.architecture)).map(
+            space.canonical)
+        let rows = pool.rows(excluding: excluded)
+        var taken = Set(excluded)
         var children: [SearchMember] = []
         for child in state.pool {
             let canonical = space.canonical(child.architecture)

@@ -99,17 +99,14 @@ struct SpacePool {
     /// The member holding the canonical architecture `architecture`, if one does.
     func member(holding architecture: Architecture) -> Int? { position[architecture] }
 
-    /// The rows of the members not among `excluded` (marked by lookup, not by comparing each member), in pool order,
-    /// and the canonical forms of `excluded`.
-    func rows(excluding excluded: [Architecture], in space: SearchSpace) -> (rows: [Int], taken: Set<Architecture>) {
+    /// The rows of the members not among `excluded` (canonical architectures; marked by lookup, not by comparing
+    /// each member), in pool order.
+    func rows(excluding excluded: [Architecture]) -> [Int] {
         var marked = [Bool](repeating: false, count: members.count)
-        var taken = Set<Architecture>()
         for architecture in excluded {
-            let canonical = space.canonical(architecture)
-            taken.insert(canonical)
-            if let row = position[canonical] { marked[row] = true }
+            if let row = position[architecture] { marked[row] = true }
         }
-        return (marked.indices.filter { !marked[$0] }, taken)
+        return marked.indices.filter { !marked[$0] }
     }
 
     /// Every canonical architecture of `space` that meets its own constraints, in gene order.

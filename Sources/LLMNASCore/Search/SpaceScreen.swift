@@ -90,7 +90,7 @@ public final class SpaceScreen {
     {
         guard count >= 1 else { throw LLMNASError(.invalidArgument, "count must be at least 1, not \(count)") }
         let trained = scored.map { space.canonical($0.architecture) }
-        let (rows, _) = pool.rows(excluding: trained + excluded, in: space)
+        let rows = pool.rows(excluding: trained + excluded.map(space.canonical))
         let candidates = try ScreenCandidates(
             pool: pool, rows: rows, children: [], withFeatures: scoring.prior != nil, space: space)
         guard !rows.isEmpty else { return [] }
