@@ -117,19 +117,26 @@ struct GaussianProcessScreen {
     static func best(_ k: Int, of rows: [Int], by value: [Double]) -> [Int] {
         func before(_ a: Int, _ b: Int) -> Bool { value[a] != value[b] ? value[a] > value[b] : a < b }
         guard k < rows.count / 4 else { return Array(rows.sorted(by: before).prefix(k)) }
-        var top: [Int] = []  // the best k so far, in order
-        top.reserveCapacity(k + 1)
-        for row in rows where top.count < k || before(row, top[k - 1]) {
-            var low = 0
-            var high = top.count
-            while low < high {
-                let middle = (low + high) / 2
-                if before(top[middle], row) { low = middle + 1 } else { high = middle }
+        return value.withUnsafeBufferPointer { value in
+            var top: [Int] = []  // the best k so far, in order
+            top.reserveCapacity(k + 1)
+            var (worstValue, worstRow) = (-Double.infinity, Int.max)  // the k-th best so far, once there are k
+            for row in rows {
+                let v = value[row]
+                guard top.count < k || v > worstValue || (v == worstValue && row < worstRow) else { continue }
+                var low = 0
+                var high = top.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let other = value[top[middle]]
+                    if other > v || (other == v && top[middle] < row) { low = middle + 1 } else { high = middle }
+                }
+                top.insert(row, at: low)
+                if top.count > k { top.removeLast() }
+                if top.count == k { (worstValue, worstRow) = (value[top[k - 1]], top[k - 1]) }
             }
-            top.insert(row, at: low)
-            if top.count > k { top.removeLast() }
+            return top
         }
-        return top
     }
 
     /// The `k`-th largest of `values` (k from 1, at most their count).

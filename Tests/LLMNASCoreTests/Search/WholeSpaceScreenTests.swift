@@ -48,6 +48,18 @@ import Testing
         }
     }
 
+    @Test func theBestOfManyRowsAreThoseAFullSortPutsFirstTiesByRow() {
+        var generator = SeededGenerator(seed: 41)
+        // Few distinct values, so that ties abound; rows in no order.
+        let value = (0..<5000).map { _ in Double(generator.next() % 40) }
+        var rows = (0..<5000).filter { $0 % 7 != 3 }
+        generator.shuffle(&rows)
+        let sorted = rows.sorted { value[$0] != value[$1] ? value[$0] > value[$1] : $0 < $1 }
+        for k in [1, 16, 64, 300] {
+            #expect(GaussianProcessScreen.best(k, of: rows, by: value) == Array(sorted.prefix(k)), "k = \(k)")
+        }
+    }
+
     @Test func theWholeSpaceIsEnumeratedAndTheProcessFindsTheTopOfASmoothScore() throws {
         let all = try everyArchitecture
         #expect(all.count == 59_040, "9 link patterns x 9^4 operations, less the 9 all-skip ones")
