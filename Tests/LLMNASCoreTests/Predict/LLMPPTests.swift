@@ -147,7 +147,7 @@ import Testing
             others.remove(at: held)
             // The prompt a new architecture gets with the other nine demonstrations, byte for byte.
             let expected = try builder.messages(demonstrations: others, judging: demo.architecture)
-            let content = try JSONWriter.write(.string(expected.last!.content))
+            let content = JSONWriter.write(.string(expected.last!.content))
             #expect(prompts.filter { $0.contains(content) }.count == 1, "demonstration \(held) is judged once")
         }
     }
