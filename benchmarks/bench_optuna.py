@@ -7,9 +7,8 @@ which Optuna 5 makes multivariate for one objective, and multivariate=False), GP
 (it needs it; `make bench` does not install it), and RandomSampler, each with --seeds seeds (default 200: at 50 the
 95% intervals are about 0.1 point wide on either side, too wide to tell apart samplers 0.15 point apart; the studies
 run in --jobs processes, one per core by default, and each is seeded, so the figures do not depend on it). For each
-data set and
-sampler: mean valid regret (the table's best valid accuracy minus the study's best value, points) with a 95%
-t-interval at 50, 100 and 200 trials. Then each sampler's own time per trial (its methods, timed by a wrapper; the
+data set and sampler: mean valid regret (the table's best valid accuracy minus the study's best value, points) with
+a 95% t-interval at 50, 100 and 200 trials. Then each sampler's own time per trial (its methods, timed by a wrapper; the
 objective and Optuna's storage excluded) averaged over trials 81-100 and 481-500 of a 500-trial study on cora, the
 mean over OVERHEAD_SEEDS studies, and its ratio to TPESampler's.
 
