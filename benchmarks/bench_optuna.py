@@ -100,17 +100,23 @@ def load_problems():
 
 
 _problems = {}  # a worker's problems, by (dataset, data folder)
+_samplers = {}  # a worker's samplers by name (`samplers`)
+
+
+def start_worker():
+    """Readies a worker process: Optuna quiet, the samplers made once."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    _samplers.update(samplers(say=lambda _: None))
 
 
 def study_regrets(job):
     """{trials: valid regret} at each of CHECKPOINTS for one seeded study: job is (dataset, data folder, sampler
     name, seed)."""
     dataset, data_dir, name, seed = job
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     if (dataset, data_dir) not in _problems:
         _problems[(dataset, data_dir)] = load_problems().Problem(dataset=dataset, data_dir=data_dir)
     problem = _problems[(dataset, data_dir)]
-    study = optuna.create_study(directions=problem.directions, sampler=samplers(say=lambda _: None)[name](seed))
+    study = optuna.create_study(directions=problem.directions, sampler=_samplers[name](seed))
     study.optimize(problem, n_trials=CHECKPOINTS[-1])
     return {n: problem.best_valid - best for n, best in best_so_far(study, CHECKPOINTS[-1]).items()}
 
@@ -120,7 +126,7 @@ def regret_table(datasets, seeds, data_dir, names, jobs):
     `jobs` processes."""
     figures = {}
     # Spawned, not forked: a fork of a process whose BLAS threads have started may hang.
-    with multiprocessing.get_context("spawn").Pool(jobs) as workers:
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=start_worker) as workers:
         for dataset in datasets:
             figures[dataset] = {}
             for name in names:

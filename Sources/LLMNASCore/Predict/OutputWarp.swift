@@ -12,9 +12,9 @@ struct OutputWarp {
     private let knots: [(warped: Double, value: Double)]
     /// Score units per warped unit: the ratio of the scores' standard deviation to the warped ones'.
     let slope: Double
-    /// The warped scores' mean, and their standard deviation (1 when they do not vary): `standardized` is the warped
-    /// scores less `center`, over `scale`.
+    /// The warped scores' mean, which `standardized` subtracts.
     let center: Double
+    /// The warped scores' standard deviation (1 when they do not vary), which `standardized` divides by.
     let scale: Double
 
     /// The warp of `values`.

@@ -115,21 +115,21 @@ struct GaussianProcessScreen {
 
     /// The best `k` of `rows` by `value` (higher first, ties by row), in that order.
     static func best(_ k: Int, of rows: [Int], by value: [Double]) -> [Int] {
-        func before(_ a: Int, _ b: Int) -> Bool { value[a] != value[b] ? value[a] > value[b] : a < b }
-        guard k < rows.count / 4 else { return Array(rows.sorted(by: before).prefix(k)) }
+        guard k < rows.count / 4 else {
+            return Array(rows.sorted { precedes(value[$0], $0, value[$1], $1) }.prefix(k))
+        }
         return value.withUnsafeBufferPointer { value in
             var top: [Int] = []  // the best k so far, in order
             top.reserveCapacity(k + 1)
             var (worstValue, worstRow) = (-Double.infinity, Int.max)  // the k-th best so far, once there are k
             for row in rows {
                 let v = value[row]
-                guard top.count < k || v > worstValue || (v == worstValue && row < worstRow) else { continue }
+                guard top.count < k || precedes(v, row, worstValue, worstRow) else { continue }
                 var low = 0
                 var high = top.count
                 while low < high {
                     let middle = (low + high) / 2
-                    let other = value[top[middle]]
-                    if other > v || (other == v && top[middle] < row) { low = middle + 1 } else { high = middle }
+                    if precedes(value[top[middle]], top[middle], v, row) { low = middle + 1 } else { high = middle }
                 }
                 top.insert(row, at: low)
                 if top.count > k { top.removeLast() }
@@ -138,6 +138,10 @@ struct GaussianProcessScreen {
             return top
         }
     }
+
+    /// Whether row `a` of value `x` comes before row `b` of value `y`: the higher value first, ties by row.
+    @inline(__always)
+    private static func precedes(_ x: Double, _ a: Int, _ y: Double, _ b: Int) -> Bool { x != y ? x > y : a < b }
 
     /// The `k`-th largest of `values` (k from 1, at most their count).
     private static func kthLargest(_ k: Int, of values: [Double]) -> Double {
