@@ -12,8 +12,9 @@
    prior learnt from the other tables present (transfer), and with a prior distilled from LLM-PP labels (the LLM
    named, fewer seeds). For each data set and method: mean valid regret with a 95% t-interval at 25, 50, 100, 200
    and 500 calls, the median calls to reach random search's 500-call valid regret (a run that never does counts as
-   never), and the test regret at 500 calls of the best architecture by valid_acc. Written beside the table: the
-   anytime plot (nasbench_graph_regret.svg) and, with --json, the figures as JSON.
+   never), and the test regret at 500 calls of the best architecture by valid_acc; and the LLM's worth, paired: the
+   search with the LLM-PP prior minus the same search without it, seed by seed (JSON: "llm_worth"). Written beside
+   the table: the anytime plot (nasbench_graph_regret.svg) and, with --json, the figures as JSON.
 2. The search's own speed: 30 iterations of 125 on hat-wmt14ende under a 200 ms TITAN Xp latency limit with a trivial
    estimator, against Optuna's NSGA-II sampler over the same 40 categorical genes for the same 3,750 trials
    (ask/tell, the same estimator and latency predictor), as a ratio; and the same search with a cascade of 4x pools
@@ -273,6 +274,18 @@ def random_figures(bench, table, anchor):
     }, curve
 
 
+def llm_worth(curves):
+    """What the LLM-PP prior changes, seed by seed: the whole-space GP with it minus the same search without it (the
+    same seeds, so the same START architectures), valid regret at each checkpoint, mean and 95% t-interval over the
+    LLM's seeds; below zero the LLM helped."""
+    with_llm = curves[WITH_LLM]
+    difference = with_llm - curves[WHOLE_SPACE][: len(with_llm)]
+    return {
+        "seeds": len(with_llm),
+        "valid_regret_difference_at": {str(c): interval(difference[:, c - 1]) for c in CHECKPOINTS},
+    }
+
+
 def local_llm_config(cache):
     """The LLM config of the bench: LLMNAS_LLM_CONFIG, or LLMNAS_MODEL at OPENAI_BASE_URL, else Gemma 3 270M on a local
     llama-server started now (stopped at exit); the model's name; and the stop command if a server was started."""
@@ -366,6 +379,14 @@ def graph_table(args):
                 lines.append(line)
                 print(line, flush=True)
             result["datasets"][dataset] = {"anchor_valid_regret": anchor, "methods": methods}
+            if WITH_LLM in curves:
+                worth = dict(llm_worth(curves), llm=model)
+                result["datasets"][dataset]["llm_worth"] = worth
+                line = f"{dataset:9s} {'with LLM-PP minus without':26s} {worth['seeds']:>5d} " + " ".join(
+                    f"{v[0]:+5.2f} [{v[1]:4.2f},{v[2]:4.2f}]" for v in worth["valid_regret_difference_at"].values()
+                )
+                lines.append(line)
+                print(line, flush=True)
             order = list(methods)
             grid = [c for c in range(1, BUDGET + 1) if c == 1 or c % 5 == 0]
             panel = {}

@@ -1,5 +1,6 @@
 """Whole-space screens from Python: LLM-PP labels distilled into the Gaussian process's prior (against the scripted
-server), and the NAS-Bench-Graph search benchmark's JSON figures on tables it was never tuned on."""
+server), and the NAS-Bench-Graph search benchmark's JSON figures, the LLM's worth among them, on tables it was never
+tuned on."""
 
 import json
 import os
@@ -58,7 +59,8 @@ def test_llmpp_labels_distilled_into_the_prior_choose_the_first_batch(server):
     assert sum(a["link"] == "0-1-2-3" for a in without) < 5, "without the prior the first batch is drawn at random"
 
 
-def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_path):
+def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_path, server):
+    server.script([{"match": "to judge:\\nlink: 0-1-2-3", "answer": "0.9000"}, {"answer": "0.5000"}])
     data = tmp_path / "tables"
     data.mkdir()
     source = os.path.join(ROOT, "data", "nas-bench-graph")
@@ -74,7 +76,8 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
             "mine",
             "--seeds",
             "2",
-            "--no-llm",
+            "--llm-seeds",
+            "2",
             "--skip-speed",
             "--data",
             str(data),
@@ -86,6 +89,7 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
         check=True,
         capture_output=True,
         cwd=tmp_path,
+        env=dict(os.environ, LLMNAS_MODEL="scripted", OPENAI_BASE_URL=server.base_url),
     )
     figures = json.loads(out.read_text())
     mine = figures["datasets"]["mine"]
@@ -93,8 +97,10 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
     methods = mine["methods"]
     assert {"random", "regularized evolution", "local search", "BANANAS-lite", "whole-space GP"} <= set(methods)
     assert methods["whole-space GP + transfer"]["transfer"] is True, "transfer draws on the other table present"
+    assert methods["whole-space GP + LLM-PP"]["llm"] == "scripted", "the LLM method names its model"
     for name, method in methods.items():
-        assert method["llm"] is None and (method["transfer"] is True) == (name == "whole-space GP + transfer")
+        assert (method["llm"] is None) == (name != "whole-space GP + LLM-PP")
+        assert (method["transfer"] is True) == (name == "whole-space GP + transfer")
         assert set(method["valid_regret_at"]) == {"25", "50", "100", "200", "500"}
         for mean, lo, hi in method["valid_regret_at"].values():
             assert lo <= mean <= hi and mean >= 0
@@ -102,4 +108,12 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
         assert len(method["test_regret_at_500"]) == 3
         assert method["seeds"] == (None if name == "random" else 2)
     assert methods["random"]["calls_to_anchor_median"] > 400, "random search needs about 500 calls by definition"
+    worth = mine["llm_worth"]
+    assert worth["seeds"] == 2 and worth["llm"] == "scripted"
+    for calls, (mean, lo, hi) in worth["valid_regret_difference_at"].items():
+        # Both methods ran seeds 0 and 1, so the paired mean difference is the difference of the means.
+        with_llm, without = (
+            methods[m]["valid_regret_at"][calls][0] for m in ("whole-space GP + LLM-PP", "whole-space GP")
+        )
+        assert abs(mean - (with_llm - without)) < 1e-9 and lo <= mean <= hi
     assert (tmp_path / "nasbench_graph_regret.svg").read_text().count("<polygon") > 0, "intervals shaded"
