@@ -46,7 +46,6 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 BUDGET = 500
 CHECKPOINTS = [25, 50, 100, 200, 500]
 ANCHOR_CALLS = 500
-BANANAS_SEEDS = 20
 START = 10  # random architectures every whole-space search starts from (the LLM's demonstrations)
 KEEP = 5  # architectures a whole-space screen sends to valid_acc per iteration
 LLM_LABELS = 30  # LLM-PP labels the LLM prior is distilled from, per seed
@@ -307,8 +306,7 @@ def run_methods(space, bench, table, seeds, transfer, llm, llm_seeds):
     hashes = bench.hashes()
     runs = {}
     for name, run in ANCHOR_RUNS.items():
-        n = min(seeds, BANANAS_SEEDS) if name == "BANANAS-lite" else seeds
-        runs[name] = [[hashes[r] for r in run(table, seed, BUDGET)] for seed in range(n)]
+        runs[name] = [[hashes[r] for r in run(table, seed, BUDGET)] for seed in range(seeds)]
     for name, method in METHODS.items():
         if method is None:
             continue
