@@ -536,6 +536,8 @@ def main():
     parser.add_argument("--data", default=DATA, help="the folder of the NAS-Bench-Graph tables")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     args = parser.parse_args()
+    if not args.no_llm and args.llm_seeds > args.seeds:
+        parser.error("--llm-seeds may not exceed --seeds: each LLM seed is paired with the same seed without the LLM")
     graph_table(args)
     if not args.skip_speed:
         whole_space_speed()

@@ -117,3 +117,11 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
         )
         assert abs(mean - (with_llm - without)) < 1e-9 and lo <= mean <= hi
     assert (tmp_path / "nasbench_graph_regret.svg").read_text().count("<polygon") > 0, "intervals shaded"
+
+
+def test_bench_refuses_more_llm_seeds_than_seeds():
+    bench = os.path.join(ROOT, "benchmarks", "bench_search.py")
+    done = subprocess.run(
+        [sys.executable, bench, "--seeds", "2", "--llm-seeds", "3"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2 and "each LLM seed is paired with the same seed without the LLM" in done.stderr
