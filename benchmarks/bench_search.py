@@ -273,6 +273,12 @@ def random_figures(bench, table, anchor):
     }, curve
 
 
+def interval_text(figure, sign=""):
+    """A [mean, lo, hi] figure as the table prints it, "1.23 [1.01,1.45]"; sign="+" signs the mean of a difference."""
+    mean, lo, hi = figure
+    return f"{mean:{sign}5.2f} [{lo:4.2f},{hi:4.2f}]"
+
+
 def llm_worth(curves):
     """What the LLM-PP prior changes, seed by seed: the whole-space GP with it minus the same search without it (the
     same seeds, so the same START architectures), valid regret at each checkpoint, mean and 95% t-interval over the
@@ -370,9 +376,9 @@ def graph_table(args):
                 figure["transfer"] = name == TRANSFER
                 line = (
                     f"{dataset:9s} {name:26s} {str(figure['seeds'] or 'exact'):>5s} "
-                    + " ".join(f"{v[0]:5.2f} [{v[1]:4.2f},{v[2]:4.2f}]" for v in figure["valid_regret_at"].values())
-                    + f" {str(figure['calls_to_anchor_median'] or 'never'):>15s}"
-                    + " {:5.2f} [{:4.2f},{:4.2f}]".format(*figure["test_regret_at_500"])
+                    + " ".join(interval_text(v) for v in figure["valid_regret_at"].values())
+                    + f" {str(figure['calls_to_anchor_median'] or 'never'):>15s} "
+                    + interval_text(figure["test_regret_at_500"])
                 )
                 lines.append(line)
                 print(line, flush=True)
@@ -381,7 +387,7 @@ def graph_table(args):
                 worth = dict(llm_worth(curves), llm=model)
                 result["datasets"][dataset]["llm_worth"] = worth
                 line = f"{dataset:9s} {'with LLM-PP minus without':26s} {worth['seeds']:>5d} " + " ".join(
-                    f"{v[0]:+5.2f} [{v[1]:4.2f},{v[2]:4.2f}]" for v in worth["valid_regret_difference_at"].values()
+                    interval_text(v, sign="+") for v in worth["valid_regret_difference_at"].values()
                 )
                 lines.append(line)
                 print(line, flush=True)
@@ -529,7 +535,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
     parser.add_argument("--seeds", type=int, default=50)
-    parser.add_argument("--llm-seeds", type=int, default=10)
+    parser.add_argument(
+        "--llm-seeds", type=int, default=10, help="seeds of the LLM methods, at most --seeds (they are paired)"
+    )
     parser.add_argument("--no-llm", action="store_true", help="leave out the methods that need an LLM")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--json", help="also write the figures as JSON to this path")
