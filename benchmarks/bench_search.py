@@ -25,6 +25,7 @@ Usage: bench_search.py [--datasets cora,citeseer,pubmed,arxiv] [--seeds 50] [--l
 The data sets are the CSV tables under --data (default data/nas-bench-graph) besides arch_index.csv. The LLM methods
 use LLMNAS_LLM_CONFIG (or LLMNAS_MODEL with OPENAI_BASE_URL), else Gemma 3 270M on a local llama-server
 (tools/local_llm.sh); their answers are cached in build/bench/search-llm-cache.llmnas, so a rerun sends no request.
+OpenBLAS's threads and kernels are pinned unless the environment sets them (pin_blas; the JSON's "blas" says how).
 """
 
 import argparse
@@ -345,7 +346,8 @@ def graph_table(args):
         os.makedirs(args.out, exist_ok=True)
         config, model, stop = local_llm_config(os.path.join(args.out, "search-llm-cache.llmnas"))
         llm = llmnas.LLM(config)
-    result = {"budget": BUDGET, "datasets": {}}
+    blas = {name: os.environ.get(name) for name in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS")}
+    result = {"budget": BUDGET, "blas": blas, "datasets": {}}
     panels, order = [], []
     header = (
         f"{'dataset':9s} {'method':26s} {'seeds':>5s} "
@@ -531,7 +533,25 @@ def whole_space_speed():
     )
 
 
+def pin_blas():
+    """Restarts the bench with OpenBLAS's thread count (2) and, on a CPU with AVX2, its kernels (Haswell's) pinned,
+    unless the environment sets them. An MLP trains on sums in the order these give, so without the pin HS-NAS and
+    the cascade choose other architectures on another machine (one thread against two, or Sandybridge's kernels
+    against Haswell's, changes their runs on cora); with it their figures reproduce from one x86-64 machine to another
+    with at least two cores."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpu:
+            avx2 = any(line.startswith("flags") and " avx2" in line for line in cpu)
+    except OSError:
+        avx2 = False
+    wanted = dict(OPENBLAS_NUM_THREADS="2", **({"OPENBLAS_CORETYPE": "Haswell"} if avx2 else {}))
+    missing = {name: value for name, value in wanted.items() if name not in os.environ}
+    if missing:
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **missing})
+
+
 def main():
+    pin_blas()
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", default="cora,citeseer,pubmed,arxiv")
     parser.add_argument("--seeds", type=int, default=50)

@@ -89,9 +89,18 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
         check=True,
         capture_output=True,
         cwd=tmp_path,
-        env=dict(os.environ, LLMNAS_MODEL="scripted", OPENAI_BASE_URL=server.base_url),
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")},
+            "LLMNAS_MODEL": "scripted",
+            "OPENAI_BASE_URL": server.base_url,
+        },
     )
     figures = json.loads(out.read_text())
+    with open("/proc/cpuinfo", encoding="utf-8") as cpu:
+        avx2 = " avx2" in cpu.read()
+    assert figures["blas"] == {"OPENBLAS_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell" if avx2 else None}, (
+        "unset, OpenBLAS's threads and kernels are pinned so that the MLP methods' figures reproduce"
+    )
     mine = figures["datasets"]["mine"]
     assert 1.0 < mine["anchor_valid_regret"] < 1.2, "citeseer's table under another name: 1.09 points"
     methods = mine["methods"]
