@@ -538,7 +538,7 @@ def pin_blas():
     unless the environment sets them. An MLP trains on sums in the order these give, so without the pin HS-NAS and
     the cascade choose other architectures on another machine (one thread against two, or Sandybridge's kernels
     against Haswell's, changes their runs on cora); with it their figures reproduce from one x86-64 machine to another
-    with at least two cores."""
+    with at least two cores and the same OpenBLAS."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as cpu:
             avx2 = any(line.startswith("flags") and " avx2" in line for line in cpu)
