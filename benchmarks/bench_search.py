@@ -48,6 +48,7 @@ BUDGET = 500
 CHECKPOINTS = [25, 50, 100, 200, 500]
 ANCHOR_CALLS = 500
 START = 10  # random architectures every whole-space search starts from (the LLM's demonstrations)
+BLAS_PIN = {"OPENBLAS_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell"}  # pin_blas sets them (kernels with AVX2)
 KEEP = 5  # architectures a whole-space screen sends to valid_acc per iteration
 LLM_LABELS = 30  # LLM-PP labels the LLM prior is distilled from, per seed
 LLM_POOL = 200  # the pool they are drawn from
@@ -346,7 +347,7 @@ def graph_table(args):
         os.makedirs(args.out, exist_ok=True)
         config, model, stop = local_llm_config(os.path.join(args.out, "search-llm-cache.llmnas"))
         llm = llmnas.LLM(config)
-    blas = {name: os.environ.get(name) for name in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS")}
+    blas = {name: os.environ.get(name) for name in BLAS_PIN}
     result = {"budget": BUDGET, "blas": blas, "datasets": {}}
     panels, order = [], []
     header = (
@@ -538,13 +539,13 @@ def pin_blas():
     unless the environment sets them. An MLP trains on sums in the order these give, so without the pin HS-NAS and
     the cascade choose other architectures on another machine (one thread against two, or Sandybridge's kernels
     against Haswell's, changes their runs on cora); with it their figures reproduce from one x86-64 machine to another
-    with at least two cores and the same OpenBLAS."""
+    with at least two cores and the same OpenBLAS. The speed figures run on the same two threads."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as cpu:
             avx2 = any(line.startswith("flags") and " avx2" in line for line in cpu)
     except OSError:
         avx2 = False
-    wanted = dict(OPENBLAS_NUM_THREADS="2", **({"OPENBLAS_CORETYPE": "Haswell"} if avx2 else {}))
+    wanted = {name: value for name, value in BLAS_PIN.items() if avx2 or name != "OPENBLAS_CORETYPE"}
     missing = {name: value for name, value in wanted.items() if name not in os.environ}
     if missing:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **missing})
