@@ -12,10 +12,13 @@ def score(arch):
 
 class Scorer:
     """A host estimator built inside each actor; with `die_once`, the first actor to score a batch kills its own
-    process (once across all actors: a marker file says it happened)."""
+    process (once across all actors: a marker file says it happened). With `hang_from`, a call that finds that many
+    architectures in the `log` already sleeps (ten minutes at most) instead of scoring, so that a driver killed then
+    has a batch in progress for certain."""
 
-    def __init__(self, die_once=None, log=None, fail_on=None, delay=0.0):
+    def __init__(self, die_once=None, log=None, fail_on=None, delay=0.0, hang_from=None):
         self.die_once, self.log, self.fail_on, self.delay = die_once, log, fail_on, delay
+        self.hang_from = hang_from
 
     def __call__(self, candidates):
         if self.die_once and not os.path.exists(self.die_once):
@@ -23,11 +26,19 @@ class Scorer:
             os._exit(1)
         if self.fail_on and any(a["link"] == self.fail_on for a in candidates):
             raise RuntimeError("this estimator cannot score link " + self.fail_on)
+        if self.hang_from is not None and self._logged() >= self.hang_from:
+            time.sleep(600)
         time.sleep(self.delay * len(candidates))
         if self.log:
             with open(self.log, "a") as f:
                 f.writelines(json.dumps(a, sort_keys=True) + "\n" for a in candidates)
         return [score(a) for a in candidates]
+
+    def _logged(self):
+        if not os.path.exists(self.log):
+            return 0
+        with open(self.log) as f:
+            return sum(1 for _ in f)
 
 
 class Dying:
