@@ -134,3 +134,24 @@ def test_bench_refuses_more_llm_seeds_than_seeds():
         [sys.executable, bench, "--seeds", "2", "--llm-seeds", "3"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 2 and "each LLM seed is paired with the same seed without the LLM" in done.stderr
+
+
+def test_the_benchmark_keeps_the_openblas_settings_the_environment_gives(monkeypatch):
+    monkeypatch.syspath_prepend(os.path.join(ROOT, "benchmarks"))
+    import bench_search
+
+    restarts = []
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: restarts.append(env))
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Sandybridge")
+    bench_search.pin_blas()
+    assert restarts == [], "both set: the bench runs as it was started"
+    monkeypatch.delenv("OPENBLAS_CORETYPE")
+    bench_search.pin_blas()
+    with open("/proc/cpuinfo", encoding="utf-8") as cpu:
+        avx2 = " avx2" in cpu.read()
+    if avx2:
+        assert len(restarts) == 1 and restarts[0]["OPENBLAS_CORETYPE"] == "Haswell"
+        assert restarts[0]["OPENBLAS_NUM_THREADS"] == "1", "the thread count the user set is kept"
+    else:
+        assert restarts == [], "without AVX2 the kernels are OpenBLAS's choice"
