@@ -14,7 +14,7 @@ import llmnas
 
 ray = pytest.importorskip("ray")
 import llmnas.ray  # noqa: E402
-from llmnas_support.ray_scorer import Dying, Scorer, score  # noqa: E402
+from llmnas_support.ray_scorer import Dying, Scorer, logged, score  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 CONFIG = {"seed": 3, "iterations": 6, "population": 30, "parents": 6, "mutations": 12, "crossovers": 12}
@@ -94,8 +94,8 @@ def test_a_killed_driver_restarts_from_the_checkpoint_and_resubmits_only_what_ha
     # The population (30) and the first children (24) are scored; in the next batch (chunks of 10, 10 and 4) a chunk
     # that starts once 60 are in the log hangs, so the driver waits on it with one or two chunks' scores kept.
     deadline, partial = time.time() + 120, 0
-    while time.time() < deadline and (_lines(log) < 60 or partial < 10):
-        partial = _lines(path + ".partial.jsonl")
+    while time.time() < deadline and (logged(log) < 60 or partial < 10):
+        partial = logged(path + ".partial.jsonl")
         time.sleep(0.02)
     os.kill(driver.pid, signal.SIGKILL)
     driver.wait()
@@ -108,10 +108,6 @@ def test_a_killed_driver_restarts_from_the_checkpoint_and_resubmits_only_what_ha
     repeats = len(scored) - len(set(scored))
     assert repeats <= 10, f"{repeats} architectures were scored again; only the chunk in flight then (10) may be"
     assert not os.path.exists(path + ".partial.jsonl")
-
-
-def _lines(path):
-    return open(path).read().count("\n") if os.path.exists(path) else 0
 
 
 def test_llmpp_labelling_over_actors_shares_one_cache_and_one_cap(cluster, server, tmp_path):

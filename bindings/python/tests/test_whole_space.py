@@ -96,9 +96,7 @@ def test_the_benchmark_writes_the_figures_in_the_issue_layout_for_any_table(tmp_
         },
     )
     figures = json.loads(out.read_text())
-    with open("/proc/cpuinfo", encoding="utf-8") as cpu:
-        avx2 = " avx2" in cpu.read()
-    assert figures["blas"] == {"OPENBLAS_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell" if avx2 else None}, (
+    assert figures["blas"] == {"OPENBLAS_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "Haswell" if _avx2() else None}, (
         "unset, OpenBLAS's threads and kernels are pinned so that the MLP methods' figures reproduce"
     )
     mine = figures["datasets"]["mine"]
@@ -148,10 +146,14 @@ def test_the_benchmark_keeps_the_openblas_settings_the_environment_gives(monkeyp
     assert restarts == [], "both set: the bench runs as it was started"
     monkeypatch.delenv("OPENBLAS_CORETYPE")
     bench_search.pin_blas()
-    with open("/proc/cpuinfo", encoding="utf-8") as cpu:
-        avx2 = " avx2" in cpu.read()
-    if avx2:
+    if _avx2():
         assert len(restarts) == 1 and restarts[0]["OPENBLAS_CORETYPE"] == "Haswell"
         assert restarts[0]["OPENBLAS_NUM_THREADS"] == "1", "the thread count the user set is kept"
     else:
         assert restarts == [], "without AVX2 the kernels are OpenBLAS's choice"
+
+
+def _avx2():
+    """Whether this machine's CPU has AVX2, on which the bench pins OpenBLAS's Haswell kernels."""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpu:
+        return " avx2" in cpu.read()

@@ -6,6 +6,14 @@ import os
 import time
 
 
+def logged(path):
+    """How many whole lines (ended by a newline) the file at `path` holds: 0 when it does not exist yet."""
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        return f.read().count("\n")
+
+
 def score(arch):
     return arch["ops"].count("gcn") + 0.37 * arch["ops"].count("gin") + (0.5 if arch["link"] == "0-1-2-3" else 0.0)
 
@@ -17,6 +25,8 @@ class Scorer:
     has a batch in progress for certain."""
 
     def __init__(self, die_once=None, log=None, fail_on=None, delay=0.0, hang_from=None):
+        if hang_from is not None and log is None:
+            raise ValueError("hang_from counts the architectures in the log: give the log too")
         self.die_once, self.log, self.fail_on, self.delay = die_once, log, fail_on, delay
         self.hang_from = hang_from
 
@@ -26,19 +36,13 @@ class Scorer:
             os._exit(1)
         if self.fail_on and any(a["link"] == self.fail_on for a in candidates):
             raise RuntimeError("this estimator cannot score link " + self.fail_on)
-        if self.hang_from is not None and self._logged() >= self.hang_from:
+        if self.hang_from is not None and logged(self.log) >= self.hang_from:
             time.sleep(600)
         time.sleep(self.delay * len(candidates))
         if self.log:
             with open(self.log, "a") as f:
                 f.writelines(json.dumps(a, sort_keys=True) + "\n" for a in candidates)
         return [score(a) for a in candidates]
-
-    def _logged(self):
-        if not os.path.exists(self.log):
-            return 0
-        with open(self.log) as f:
-            return sum(1 for _ in f)
 
 
 class Dying:
