@@ -97,7 +97,7 @@ import Testing
                 Issue.record("no best_score")
                 return
             }
-            #expect(score >= 4, "32 calls out of 59,040 find four gcn operations (or three and the chain)")
+            #expect(score >= 4, "32 calls out of 26,206 networks find four gcn operations (or three and the chain)")
         }
         var space: OpaquePointer? = nil
         var search: OpaquePointer? = nil

@@ -12,7 +12,7 @@ extension SearchSpace {
     func replacing(costModel: CostModel?, featurizer: HostFeaturizer?) throws(LLMNASError) -> SearchSpace {
         try SearchSpace(
             name: name, task: task, metric: metric, hyperparameters: hyperparameters, constraints: constraints,
-            costModel: costModel, layerFeatures: layerFeatures, featurizer: featurizer)
+            costModel: costModel, layerFeatures: layerFeatures, featurizer: featurizer, cell: cell)
     }
 
     /// The message of a host function the space names but nobody bound.

@@ -15,13 +15,15 @@ extension SearchSpace {
         return architecture.genes[start..<(start + activeCount(ofHyperparameter: index, in: architecture))]
     }
 
-    /// The architecture with every inactive gene unset: equal for any two encodings of the same network.
+    /// The architecture with every inactive gene unset and, in a space with a cell, the cell's genes those of the
+    /// network's first encoding: equal for any two encodings of the same network.
     public func canonical(_ architecture: Architecture) -> Architecture {
         var genes = architecture.genes
         for i in hyperparameters.indices where counterIndex[i] != nil {
             let active = activeCount(ofHyperparameter: i, in: architecture)
             for g in (geneOffsets[i] + active)..<(geneOffsets[i] + geneCounts[i]) { genes[g] = Architecture.unset }
         }
+        isomorphism?.canonicalize(&genes)
         return Architecture(genes: genes)
     }
 }

@@ -24,7 +24,7 @@ extension SearchSpace {
             json, context: "search space",
             allowed: [
                 "name", "task", "metric", "hyperparameters", "constraints", "cost_model", "layer_features",
-                "featurizer",
+                "featurizer", "cell",
             ],
             kind: .invalidSpace)
         let name = try reader.requiredString("name")
@@ -116,7 +116,8 @@ extension SearchSpace {
             constraints: constraints, costModel: costModel, layerFeatures: layerFeatures ?? .mean,
             featurizer: try reader.value("featurizer").map { value throws(LLMNASError) in
                 try HostFeaturizer(json: value)
-            })
+            },
+            cell: try reader.value("cell").map { value throws(LLMNASError) in try CellGraph(json: value) })
     }
 
     /// The space as JSON, in the format `fromJSON` reads.
@@ -167,6 +168,11 @@ extension SearchSpace {
         if let costModel { members.append(("cost_model", costModel.json)) }
         if layerFeatures != .mean { members.append(("layer_features", .string(layerFeatures.rawValue))) }
         if let featurizer { members.append(("featurizer", featurizer.json)) }
+        if let cell {
+            var m: [(String, JSONValue)] = [("links", .string(cell.links)), ("ops", .string(cell.ops))]
+            if let identity = cell.identity { m.append(("identity", identity.json)) }
+            members.append(("cell", .object(m)))
+        }
         return .object(members)
     }
 }

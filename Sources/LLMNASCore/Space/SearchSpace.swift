@@ -18,6 +18,10 @@ public struct SearchSpace: Sendable {
     public let layerFeatures: LayerFeatures
     /// The host function that computes the features instead, if the space names one.
     public let featurizer: HostFeaturizer?
+    /// The cell whose isomorphic encodings are one network, if the space declares one.
+    public let cell: CellGraph?
+    /// The cell resolved against the genes.
+    let isomorphism: CellIsomorphism?
 
     /// Where each hyperparameter's genes start in the gene vector.
     let geneOffsets: [Int]
@@ -29,11 +33,11 @@ public struct SearchSpace: Sendable {
 
     /// Builds a space and checks it is consistent: unique names, non-empty unique choices, per-layer hyperparameters
     /// counted by a scalar one with positive integer choices, feature values matching the choices, constraints naming
-    /// real hyperparameters and choices, and a cost model whose hyperparameters exist.
+    /// real hyperparameters and choices, a cost model whose hyperparameters exist and a cell that fits them.
     public init(
         name: String, task: String, metric: Metric, hyperparameters: [Hyperparameter],
         constraints: [SpaceConstraint] = [], costModel: CostModel? = nil, layerFeatures: LayerFeatures = .mean,
-        featurizer: HostFeaturizer? = nil
+        featurizer: HostFeaturizer? = nil, cell: CellGraph? = nil
     ) throws(LLMNASError) {
         func fail(_ message: String) -> LLMNASError { LLMNASError(.invalidSpace, "search space '\(name)': \(message)") }
         guard !name.isEmpty else { throw LLMNASError(.invalidSpace, "search space: the name is empty") }
@@ -114,6 +118,10 @@ public struct SearchSpace: Sendable {
             }
         }
         if let problem = costModel?.problem(with: hyperparameters) { throw fail(problem) }
+        isomorphism = try cell.map { (cell) throws(LLMNASError) in
+            try CellIsomorphism(cell, hyperparameters: hyperparameters, offsets: offsets, fail: fail)
+        }
+        self.cell = cell
         self.name = name
         self.task = task
         self.metric = metric

@@ -48,7 +48,7 @@ def test_categorical_integer_and_stepped_float_parameters_reach_the_optimum():
 
 def test_the_screen_proposes_from_the_whole_space_and_refuses_a_bad_count():
     screen = llmnas.Screen(llmnas.Space.builtin("nas-bench-graph"), seed=1)
-    assert screen.pool == {"size": 59040, "enumerated": True}
+    assert screen.pool == {"size": 26206, "enumerated": True}
     first = screen.choose([], count=3)
     scored = [(p["architecture"], 0.5) for p in first[:2]]
     proposals = screen.choose(scored, count=4, exclude=[first[2]["architecture"]])
