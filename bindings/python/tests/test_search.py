@@ -130,32 +130,35 @@ def test_a_failing_host_constraint_leaves_the_search_unstarted(graph):
 
 
 def test_hsnas_on_nas_bench_graph_with_a_distilled_predictor(graph, cora):
-    """Estimator-only evolution against HS-NAS on the real table: HS-NAS spends about half the calls."""
-    cora.calls = 0
-    evolution = llmnas.Search(graph, {"seed": 0, "estimators": [{"name": "valid_acc"}]})
-    evolution_best = evolution.run({"valid_acc": cora.valid})["architecture"]
-    evolution_calls = cora.calls
-    cora.calls = 0
-    pool = graph.sample(150, seed=1000)
-    model = llmnas.MLP(hidden=[400, 400, 400, 400], steps=1000, learning_rate=1e-4).fit(
-        graph.features(pool), cora.valid(pool)
-    )
-    hsnas = llmnas.Search(
-        graph,
-        {
-            "seed": 0,
-            "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
-            "schedule": [
-                {"estimator": "distilled", "fraction": [0, 0.7]},
-                {"estimator": "valid_acc", "fraction": [0.7, 1]},
-            ],
-        },
-    )
-    hsnas.bind_mlp("distilled", model)
-    best = hsnas.run({"valid_acc": cora.valid})
-    assert [r["estimator"] for r in hsnas.history["history"]] == ["distilled"] * 21 + ["valid_acc"] * 9
-    assert cora.calls < 0.55 * evolution_calls
-    assert cora.regret(best["architecture"]) < cora.regret(evolution_best) + 1.0
+    """Estimator-only evolution against HS-NAS on the real table, three seeds: HS-NAS spends about half the calls for
+    a mean regret within a point of evolution's (one seed alone ranges from 0.5 to 3.8 points)."""
+    regrets = {"evolution": [], "hs-nas": []}
+    for seed in range(3):
+        cora.calls = 0
+        evolution = llmnas.Search(graph, {"seed": seed, "estimators": [{"name": "valid_acc"}]})
+        regrets["evolution"].append(cora.regret(evolution.run({"valid_acc": cora.valid})["architecture"]))
+        evolution_calls = cora.calls
+        cora.calls = 0
+        pool = graph.sample(150, seed=1000 + seed)
+        model = llmnas.MLP(hidden=[400, 400, 400, 400], steps=1000, learning_rate=1e-4, seed=seed).fit(
+            graph.features(pool), cora.valid(pool)
+        )
+        hsnas = llmnas.Search(
+            graph,
+            {
+                "seed": seed,
+                "estimators": [{"name": "distilled", "kind": "mlp"}, {"name": "valid_acc"}],
+                "schedule": [
+                    {"estimator": "distilled", "fraction": [0, 0.7]},
+                    {"estimator": "valid_acc", "fraction": [0.7, 1]},
+                ],
+            },
+        )
+        hsnas.bind_mlp("distilled", model)
+        regrets["hs-nas"].append(cora.regret(hsnas.run({"valid_acc": cora.valid})["architecture"]))
+        assert [r["estimator"] for r in hsnas.history["history"]] == ["distilled"] * 21 + ["valid_acc"] * 9
+        assert cora.calls < 0.55 * evolution_calls
+    assert sum(regrets["hs-nas"]) / 3 < sum(regrets["evolution"]) / 3 + 1.0, regrets
 
 
 CHILD = r"""
