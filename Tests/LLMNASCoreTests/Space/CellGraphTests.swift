@@ -92,6 +92,23 @@ import Testing
         }
     }
 
+    @Test func aCellOfMoreThanSixNodesIsRefused() throws {
+        do {
+            _ = try SearchSpace.fromJSON(
+                #"""
+                {"name": "big", "task": "t", "metric": {"name": "acc", "min": 0, "max": 1},
+                 "hyperparameters": [
+                   {"name": "link", "meaning": "m", "choices": ["0-0-0-0-0-0-0"]},
+                   {"name": "ops", "meaning": "m", "choices": ["a", "b"], "length": 7}],
+                 "cell": {"links": "link", "ops": "ops"}}
+                """#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .invalidSpace)
+            #expect(error.message.contains("at most 6 nodes, 'ops' has 7"), "\(error.message)")
+        }
+    }
+
     @Test(arguments: ["0-2-1", "0-0", "0-x-1", "1-0-0"])
     func aLinkThatIsNotANodeInputListIsRefused(_ link: String) throws {
         do {
