@@ -41,9 +41,9 @@ public struct CellGraph: Sendable, Equatable {
 }
 
 /// A space's cell resolved against its hyperparameters: where the cell's genes are, each link choice's node inputs,
-/// and the representative of every network seen so far, the encoding of it whose genes come first in order. Networks
-/// are found per multiset of operations (the encodings of one network hold the same operations in some order), all of
-/// a multiset's at once, so each is computed once per space.
+/// and for every encoding seen so far its network's representative, the encoding of it whose genes come first in
+/// order. Networks are found per multiset of operations (the encodings of one network hold the same operations in some
+/// order), every encoding of a multiset at once, so each is keyed once per space and `canonicalize` is one look-up.
 final class CellIsomorphism: Sendable {
     /// The link gene's position.
     private let linkGene: Int
@@ -55,9 +55,9 @@ final class CellIsomorphism: Sendable {
     private let identity: Int?
     /// How many operations there are to choose from.
     private let operations: Int
-    /// For each sorted multiset of operation choices seen, each network's key and its representative genes (the link
-    /// choice, then the operations).
-    private let representatives = Mutex<[[Int]: [[Int]: [Int]]]>([:])
+    /// For each encoding of a multiset of operations seen (the link choice, then the operations), its network's
+    /// representative in the same form.
+    private let representatives = Mutex<[[Int]: [Int]]>([:])
 
     /// The cell `cell` of a space whose hyperparameters are `hyperparameters`, with genes starting at `offsets`;
     /// `fail` makes the error when the declaration does not fit them.
@@ -104,30 +104,33 @@ final class CellIsomorphism: Sendable {
         guard genes.count > max(linkGene, opGenes.upperBound - 1), inputs.indices.contains(genes[linkGene]) else {
             return
         }
-        let ops = Array(genes[opGenes])
-        guard ops.allSatisfy({ (0..<operations).contains($0) }) else { return }
-        let multiset = ops.sorted()
-        let key = self.key(inputs: inputs[genes[linkGene]], ops: ops)
-        let known = representatives.withLock { $0[multiset] }
-        let table = known ?? networks(of: multiset)
-        if known == nil { representatives.withLock { $0[multiset] = table } }
-        // Every encoding of the multiset was keyed, this one among them.
-        let representative = table[key]!
-        genes[linkGene] = representative[0]
-        for (g, op) in zip(opGenes, representative.dropFirst()) { genes[g] = op }
+        let encoding = [genes[linkGene]] + genes[opGenes]
+        guard encoding.dropFirst().allSatisfy({ (0..<operations).contains($0) }) else { return }
+        var representative = representatives.withLock { $0[encoding] }
+        if representative == nil {
+            let found = representatives(of: encoding.dropFirst().sorted())
+            representatives.withLock { $0.merge(found) { known, _ in known } }
+            // Every encoding of the multiset was keyed, this one among them.
+            representative = found[encoding]!
+        }
+        genes[linkGene] = representative![0]
+        for (g, op) in zip(opGenes, representative!.dropFirst()) { genes[g] = op }
     }
 
-    /// Every network the operations `multiset` (sorted) make with any link choice: its key and its first encoding.
-    private func networks(of multiset: [Int]) -> [[Int]: [Int]] {
-        var table: [[Int]: [Int]] = [:]
+    /// Every encoding the operations `multiset` (sorted) make with any link choice, and its network's first encoding.
+    private func representatives(of multiset: [Int]) -> [[Int]: [Int]] {
+        var first: [[Int]: [Int]] = [:]  // by network key
+        var representative: [[Int]: [Int]] = [:]
         for (link, nodeInputs) in inputs.enumerated() {
             var ops = multiset
             repeat {
+                let encoding = [link] + ops
                 let key = self.key(inputs: nodeInputs, ops: ops)
-                if table[key] == nil { table[key] = [link] + ops }
+                if first[key] == nil { first[key] = encoding }
+                representative[encoding] = first[key]
             } while CellIsomorphism.nextPermutation(&ops)
         }
-        return table
+        return representative
     }
 
     /// The network's key: the tree of operations rooted at the cell's input once identities pass their input on, each
